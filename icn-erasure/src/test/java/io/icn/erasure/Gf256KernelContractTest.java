@@ -1,0 +1,106 @@
+package io.icn.erasure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The kernel contract, run against every kernel available in this JVM (the build adds the Vector
+ * API module to tests, so the SIMD widths the CPU has are all exercised): results equal the
+ * definition computed with {@link Gf256#mul}, offsets are honoured, bytes outside the output range
+ * and all inputs are left untouched.
+ */
+class Gf256KernelContractTest {
+
+    static Stream<Gf256Kernel> kernels() {
+        return Kernels.available().stream();
+    }
+
+    @Test
+    void testJvmHasTheVectorKernels() {
+        // The surefire argLine adds jdk.incubator.vector: if this fails the SIMD kernels are untested.
+        assertThat(Kernels.vectorAvailable()).isTrue();
+        assertThat(Kernels.vector(128)).isPresent();
+        assertThat(Kernels.vector(256)).isPresent();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
+    void multipliesLikeTheDefinition(Gf256Kernel kernel) {
+        long seed = new SplittableRandom().nextLong();
+        System.out.println("seed " + seed + " for " + kernel.name());
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int round = 0; round < 60; round++) {
+            int rows = 1 + random.nextInt(round % 3 == 0 ? 20 : 6);
+            int cols = 1 + random.nextInt(round % 4 == 0 ? 40 : 12);
+            int len = random.nextInt(round % 5 == 0 ? 5000 : 300);
+            byte[][] coef = bytes(random, rows, cols);
+            if (round % 7 == 0) {
+                coef[0][0] = 0;
+                coef[rows - 1][cols - 1] = 1;
+            }
+            int[] inOff = new int[cols];
+            int[] outOff = new int[rows];
+            byte[][] in = new byte[cols][];
+            for (int c = 0; c < cols; c++) {
+                inOff[c] = random.nextInt(40);
+                in[c] = bytes(random, 1, inOff[c] + len + random.nextInt(40))[0];
+            }
+            byte[][] out = new byte[rows][];
+            byte[][] before = new byte[rows][];
+            for (int j = 0; j < rows; j++) {
+                outOff[j] = random.nextInt(40);
+                out[j] = bytes(random, 1, outOff[j] + len + random.nextInt(40))[0];
+                before[j] = out[j].clone();
+            }
+            byte[][] inCopy = new byte[cols][];
+            for (int c = 0; c < cols; c++) {
+                inCopy[c] = in[c].clone();
+            }
+
+            kernel.multiply(kernel.prepare(coef), in, inOff, out, outOff, len);
+
+            assertThat(in).as("inputs untouched").isDeepEqualTo(inCopy);
+            for (int j = 0; j < rows; j++) {
+                for (int i = 0; i < out[j].length; i++) {
+                    int expected;
+                    if (i >= outOff[j] && i < outOff[j] + len) {
+                        expected = 0;
+                        for (int c = 0; c < cols; c++) {
+                            expected ^= Gf256.mul(coef[j][c], in[c][inOff[c] + i - outOff[j]]);
+                        }
+                    } else {
+                        expected = before[j][i] & 0xFF;
+                    }
+                    assertThat(out[j][i] & 0xFF).as("seed %d round %d out[%d][%d]", seed, round, j, i)
+                            .isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void fieldArithmeticIsConsistent() {
+        for (int a = 0; a < 256; a++) {
+            for (int b = 1; b < 256; b++) {
+                assertThat(Gf256.div(Gf256.mul(a, b), b)).isEqualTo(a);
+            }
+        }
+        assertThat(Gf256.mul(2, 0x80)).isEqualTo(0x1D); // x * x^7 = x^8 = x^4 + x^3 + x^2 + 1
+        assertThat(Gf256.pow(0, 0)).isEqualTo(1);
+    }
+
+    static byte[][] bytes(SplittableRandom random, int rows, int cols) {
+        byte[][] b = new byte[rows][cols];
+        for (byte[] row : b) {
+            for (int i = 0; i < cols; i++) {
+                row[i] = (byte) random.nextInt(256);
+            }
+        }
+        return b;
+    }
+}
