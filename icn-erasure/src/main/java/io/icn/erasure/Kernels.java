@@ -8,24 +8,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The GF(2^8) kernels of this JVM, and the choice of the fastest.
  *
  * <p>The SIMD kernels need the incubator module {@code jdk.incubator.vector}
- * ({@code --add-modules jdk.incubator.vector}); without it only {@link #scalar()} exists. The first
- * call to {@link #best()} probes for the module, checks every candidate width (128, 256, 512 bits,
- * up to what the CPU has) against the scalar kernel on random data, times the correct ones for a few
- * milliseconds each and keeps the fastest. Wider is not always faster: byte shuffles that cross
- * 128-bit lanes are costly on some CPUs, which is why the width is measured, not read from
- * {@code SPECIES_PREFERRED}. One log line (System.Logger {@code io.icn.erasure}) says which kernel
- * runs and why.
+ * ({@code --add-modules jdk.incubator.vector}); without it only {@link #scalar()} exists. Each
+ * width (128, 256, 512 bits, up to what the CPU has) is loaded on first request and checked against
+ * the scalar kernel on random data before it is handed out.
+ *
+ * <p>{@link #best()}, the kernel of {@link ErasureCodec#reedSolomon(int, int)}, is at first the widest
+ * width that passes its self-test: cheap (about 0.1 s of interpreted vector code) and, for this
+ * kernel on the CPUs measured so far, the fastest. Wider is not always faster, though (byte shuffles
+ * that cross 128-bit lanes are costly on some CPUs), so a node calls {@link #calibrate()} at
+ * start-up, off the critical path: on JDK 21 and later it times every width on in-cache work until
+ * the JIT has compiled and settled them all (two to ten seconds, nearly all of it interpreted vector
+ * code waiting for C2) and makes the fastest the default for codecs created afterwards. On JDK 17 it does not time: running several widths in one JVM spoils C2's
+ * profiles of the incubating Vector API there and every width then runs up to ten times slower.
+ * One log line (System.Logger {@code io.icn.erasure}) says which kernel runs and why.
  *
  * <p>The system property {@code icn.erasure.kernel} forces a choice: {@code scalar}, {@code vector}
- * (fastest width), or {@code vector-128|vector-256|vector-512}. A forced kernel that is unavailable
- * falls back to the scalar one with a warning.
+ * (chosen width), or {@code vector-128|vector-256|vector-512}; a forced choice is kept by
+ * {@link #calibrate()}. A forced kernel that is unavailable falls back to the scalar one with a
+ * warning.
  *
- * <p>Thread-safe; the selection runs once per class loader.
+ * <p>Thread-safe; each width is probed once per class loader.
  */
 public final class Kernels {
     /** The system property that forces a kernel. */
@@ -34,6 +43,15 @@ public final class Kernels {
     private static final Logger LOG = System.getLogger("io.icn.erasure");
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final int[] WIDTHS = {128, 256, 512};
+    /**
+     * selectFrom is a direct intrinsic from JDK 21 on; JDK 17 compiles shuffle-and-rearrange better
+     * (see the kernel template).
+     */
+    /** Below this a kernel is surely not yet compiled by C2. */
+    private static final double COMPILED_FLOOR_GBPS = 3.0;
+    private static final boolean MODERN_VECTOR_API = Runtime.version().feature() >= 21;
+    private static final String LOOKUP_STYLE = MODERN_VECTOR_API ? "Select" : "Shuffle";
+    private static final ConcurrentMap<Integer, Optional<Gf256Kernel>> VECTOR_BY_WIDTH = new ConcurrentHashMap<>();
 
     private Kernels() {
     }
@@ -56,62 +74,79 @@ public final class Kernels {
         if (Arrays.stream(WIDTHS).noneMatch(w -> w == bits)) {
             throw new IllegalArgumentException("vector width must be 128, 256 or 512 bits, was " + bits);
         }
-        return Optional.ofNullable(Holder.VECTOR_BY_WIDTH[Arrays.binarySearch(WIDTHS, bits)]);
+        return VECTOR_BY_WIDTH.computeIfAbsent(bits, Kernels::probe);
     }
 
     /** Every kernel available here: scalar first, then each working vector width. */
     public static List<Gf256Kernel> available() {
         List<Gf256Kernel> all = new ArrayList<>();
         all.add(scalar());
-        for (Gf256Kernel k : Holder.VECTOR_BY_WIDTH) {
-            if (k != null) {
-                all.add(k);
-            }
+        for (int bits : WIDTHS) {
+            vector(bits).ifPresent(all::add);
         }
         return all;
     }
 
-    /** The kernel codecs use by default: forced by {@value #KERNEL_PROPERTY}, else the fastest. */
+    /** The kernel codecs use by default: forced by {@value #KERNEL_PROPERTY}, else the chosen width. */
     public static Gf256Kernel best() {
-        return Holder.BEST;
+        return Holder.current.kernel;
     }
 
-    /** Why {@link #best()} chose what it chose; the text of the start-up log line. */
+    /** Why {@link #best()} is what it is; the text of the log line. */
     public static String selectionReason() {
-        return Holder.REASON;
+        return Holder.current.reason;
     }
 
-    /** Lazy holder: nothing is probed or timed until a codec or caller asks. */
+    /**
+     * Times the SIMD widths (JDK 21 and later, nothing forced) and makes the fastest the kernel of
+     * {@link #best()} from now on; codecs created before keep theirs. Blocks for two to ten seconds
+     * (bounded by {@code icn.erasure.calibrationMillis}, default 10000); run it once, off the
+     * critical path, e.g. on a background thread at node start.
+     *
+     * @return the kernel now returned by {@link #best()}
+     */
+    public static synchronized Gf256Kernel calibrate() {
+        Selection s = Holder.current;
+        if (s.forced || s.kernel == scalar() || !MODERN_VECTOR_API) {
+            String why = s.forced ? "a forced choice" : s.kernel == scalar() ? "no SIMD width"
+                    : "JDK " + Runtime.version().feature() + " (timing spoils its Vector API profiles)";
+            LOG.log(Level.INFO, "erasure kernel: {0} kept, nothing to calibrate with {1}", s.kernel.name(), why);
+            return s.kernel;
+        }
+        List<Gf256Kernel> vectors = available().subList(1, available().size());
+        Holder.current = fastest(vectors, s, "fastest of the SIMD widths measured");
+        log(Holder.current);
+        return Holder.current.kernel;
+    }
+
+    /** Lazy holder: nothing is probed until a codec or caller asks. */
     private static final class Holder {
-        static final Gf256Kernel[] VECTOR_BY_WIDTH = probeVectorKernels();
-        static final Gf256Kernel BEST;
-        static final String REASON;
+        static volatile Selection current;
 
         static {
-            String forced = System.getProperty(KERNEL_PROPERTY, "").trim().toLowerCase(Locale.ROOT);
-            Selection s = select(forced);
-            BEST = s.kernel;
-            REASON = s.reason;
-            LOG.log(s.warning ? Level.WARNING : Level.INFO, "erasure kernel: {0} ({1})", BEST.name(), REASON);
+            current = select(System.getProperty(KERNEL_PROPERTY, "").trim().toLowerCase(Locale.ROOT));
+            log(current);
         }
     }
 
-    private record Selection(Gf256Kernel kernel, String reason, boolean warning) {
+    private static void log(Selection s) {
+        LOG.log(s.warning ? Level.WARNING : Level.INFO, "erasure kernel: {0} ({1})", s.kernel.name(), s.reason);
+    }
+
+    private record Selection(Gf256Kernel kernel, String reason, boolean warning, boolean forced) {
+        Selection(Gf256Kernel kernel, String reason, boolean warning) {
+            this(kernel, reason, warning, reason.startsWith("forced"));
+        }
     }
 
     private static Selection select(String forced) {
-        List<Gf256Kernel> vectors = new ArrayList<>(available().subList(1, available().size()));
         switch (forced) {
             case "":
-                break;
+                return chooseVector("", false);
             case "scalar":
                 return new Selection(scalar(), "forced by -D" + KERNEL_PROPERTY + "=scalar", false);
             case "vector":
-                if (vectors.isEmpty()) {
-                    return new Selection(scalar(), "-D" + KERNEL_PROPERTY + "=vector asked for SIMD but "
-                            + vectorMissingReason(), true);
-                }
-                return fastest(vectors, "forced vector by -D" + KERNEL_PROPERTY);
+                return chooseVector("forced vector by -D" + KERNEL_PROPERTY + "; ", true);
             case "vector-128":
             case "vector-256":
             case "vector-512":
@@ -119,52 +154,59 @@ public final class Kernels {
                 return vector(bits)
                         .map(k -> new Selection(k, "forced by -D" + KERNEL_PROPERTY + "=" + forced, false))
                         .orElseGet(() -> new Selection(scalar(), "-D" + KERNEL_PROPERTY + "=" + forced
-                                + " is not available: " + (vectorAvailable() ? "the CPU has no such width"
-                                : vectorMissingReason()), true));
+                                + " is not available: " + vectorMissingReason(), true));
             default:
                 return new Selection(scalar(), "unknown -D" + KERNEL_PROPERTY + "=" + forced
                         + " (expected scalar, vector, vector-128, vector-256 or vector-512)", true);
         }
-        if (vectors.isEmpty()) {
-            return new Selection(scalar(), vectorMissingReason(), false);
+    }
+
+    private static Selection chooseVector(String prefix, boolean warnIfMissing) {
+        if (!vectorAvailable()) {
+            return new Selection(scalar(), prefix + vectorMissingReason(), warnIfMissing);
         }
-        return fastest(vectors, "fastest of the SIMD widths measured");
+        for (int i = WIDTHS.length - 1; i >= 0; i--) {
+            Optional<Gf256Kernel> k = vector(WIDTHS[i]);
+            if (k.isPresent()) {
+                return new Selection(k.get(), prefix + "widest SIMD width that passed its self-test"
+                        + (MODERN_VECTOR_API ? "; Kernels.calibrate() times them all" : ""), false);
+            }
+        }
+        return new Selection(scalar(), prefix + vectorMissingReason(), warnIfMissing);
     }
 
     private static String vectorMissingReason() {
-        return vectorAvailable() ? "no vector width passed its self-test on this CPU"
+        return vectorAvailable() ? "no SIMD width passed its self-test on this CPU"
                 : "module " + VECTOR_MODULE + " is not loaded (add --add-modules " + VECTOR_MODULE + ")";
     }
 
-    private static Gf256Kernel[] probeVectorKernels() {
-        Gf256Kernel[] byWidth = new Gf256Kernel[WIDTHS.length];
+    private static Optional<Gf256Kernel> probe(int bits) {
         if (!vectorAvailable()) {
-            return byWidth;
+            return Optional.empty();
         }
         try {
-            Class<?> type = Class.forName("io.icn.erasure.VectorGf256Kernel");
-            int max = (int) type.getDeclaredMethod("maxBits").invoke(null);
-            for (int i = 0; i < WIDTHS.length; i++) {
-                if (WIDTHS[i] > max) {
-                    continue;
-                }
-                Gf256Kernel k = (Gf256Kernel) type.getDeclaredConstructor(int.class).newInstance(WIDTHS[i]);
-                if (agreesWithScalar(k)) {
-                    byWidth[i] = k;
-                } else {
-                    LOG.log(Level.WARNING, "erasure kernel {0} failed its self-test; not used", k.name());
-                }
+            if (bits > VectorWidth.maxBits()) {
+                return Optional.empty();
             }
+            // One generated class per width and lookup style (see the template); loaded only now.
+            Class<?> type = Class.forName("io.icn.erasure.Vector" + LOOKUP_STYLE + bits + "Gf256Kernel");
+            Gf256Kernel k = (Gf256Kernel) type.getDeclaredConstructor().newInstance();
+            if (agreesWithScalar(k)) {
+                return Optional.of(k);
+            }
+            LOG.log(Level.WARNING, "erasure kernel {0} failed its self-test; not used", k.name());
         } catch (ReflectiveOperationException | LinkageError e) {
-            LOG.log(Level.WARNING, "the Vector API is present but the SIMD kernel cannot load: " + e);
+            LOG.log(Level.WARNING, "the Vector API is present but the " + bits + "-bit SIMD kernel cannot load: " + e);
         }
-        return byWidth;
+        return Optional.empty();
     }
-
-    /** Random 10+4 and 3+5 matrices over odd lengths: must give the scalar kernel's bytes. */
+    /**
+     * Random 10+4, 3+5 and 1+1 matrices over lengths that reach every path of a kernel (two-vector
+     * steps, a one-vector step, a scalar tail) while staying short: this runs interpreted.
+     */
     private static boolean agreesWithScalar(Gf256Kernel candidate) {
         SplittableRandom random = new SplittableRandom(0x1CE5EED);
-        for (int[] shape : new int[][] {{10, 4, 4099}, {3, 5, 333}, {1, 1, 17}}) {
+        for (int[] shape : new int[][] {{10, 4, 325}, {3, 5, 199}, {1, 1, 17}}) {
             byte[][] coef = randomMatrix(random, shape[1], shape[0]);
             byte[][] in = randomMatrix(random, shape[0], shape[2]);
             byte[][] expected = new byte[shape[1]][shape[2]];
@@ -180,47 +222,67 @@ public final class Kernels {
     }
 
     /**
-     * Times each candidate on RS(10,4)-shaped work, interleaved in rounds so that JIT warm-up and
-     * noise hit all alike, and keeps the one with the best round.
+     * Times each candidate on RS(10,4)-shaped work that stays in L1/L2, interleaved in rounds so that
+     * JIT warm-up and noise hit all alike, and keeps the one with the best round. Stops once every
+     * candidate runs compiled (faster than {@value #COMPILED_FLOOR_GBPS} GB/s; interpreted or C1-compiled vector code
+     * is a thousand times slower) and no best has improved by more than 3 % for three rounds; or,
+     * when the budget ({@code icn.erasure.calibrationMillis}, default 10000) is spent, keeps
+     * {@code fallback}.
      */
-    private static Selection fastest(List<Gf256Kernel> candidates, String why) {
+    private static Selection fastest(List<Gf256Kernel> candidates, Selection fallback, String why) {
         if (candidates.size() == 1) {
             return new Selection(candidates.get(0), why + "; only width available", false);
         }
         SplittableRandom random = new SplittableRandom(42);
-        int len = 16 * 1024;
+        int len = 4 * 1024;
         byte[][] coef = randomMatrix(random, 4, 10);
         byte[][] in = randomMatrix(random, 10, len);
         byte[][] out = new byte[4][len];
         int[] zeros = new int[10];
-        long[] best = new long[candidates.size()];
+        int n = candidates.size();
+        long[] best = new long[n];
         Arrays.fill(best, Long.MAX_VALUE);
-        Gf256Kernel.Prepared[] prepared = new Gf256Kernel.Prepared[candidates.size()];
-        for (int i = 0; i < prepared.length; i++) {
+        Gf256Kernel.Prepared[] prepared = new Gf256Kernel.Prepared[n];
+        for (int i = 0; i < n; i++) {
             prepared[i] = candidates.get(i).prepare(coef);
         }
-        int rounds = Integer.getInteger("icn.erasure.calibrationRounds", 12);
-        for (int round = 0; round < rounds; round++) {
-            for (int i = 0; i < candidates.size(); i++) {
-                Gf256Kernel k = candidates.get(i);
-                long start = System.nanoTime();
-                for (int rep = 0; rep < 40; rep++) {
-                    k.multiply(prepared[i], in, zeros, out, zeros, len);
+        long budget = Long.getLong("icn.erasure.calibrationMillis", 10_000) * 1_000_000L;
+        long start = System.nanoTime();
+        int settled = 0;
+        int rounds = 0;
+        while (settled < 3 && System.nanoTime() - start < budget) {
+            boolean improved = false;
+            boolean compiled = true;
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                for (int rep = 0; rep < 16; rep++) {
+                    candidates.get(i).multiply(prepared[i], in, zeros, out, zeros, len);
                 }
-                best[i] = Math.min(best[i], System.nanoTime() - start);
+                long took = System.nanoTime() - t0;
+                if (took < best[i] - best[i] / 33) {
+                    improved = true;
+                }
+                best[i] = Math.min(best[i], took);
+                compiled &= 16.0 * 10 * len / best[i] > COMPILED_FLOOR_GBPS;
             }
+            settled = improved || !compiled ? 0 : settled + 1;
+            rounds++;
         }
         int winner = 0;
         StringBuilder timings = new StringBuilder();
-        for (int i = 0; i < best.length; i++) {
+        for (int i = 0; i < n; i++) {
             if (best[i] < best[winner]) {
                 winner = i;
             }
-            double gbps = 40.0 * 10 * len / best[i];
             timings.append(i == 0 ? "" : ", ").append(candidates.get(i).name())
-                    .append(String.format(Locale.ROOT, " %.1f GB/s", gbps));
+                    .append(String.format(Locale.ROOT, " %.1f GB/s", 16.0 * 10 * len / best[i]));
         }
-        return new Selection(candidates.get(winner), why + ": " + timings, false);
+        String measured = " in " + rounds + " rounds, " + (System.nanoTime() - start) / 1_000_000 + " ms: " + timings;
+        if (settled < 3) {
+            return new Selection(fallback.kernel, fallback.reason + "; calibration budget spent before the JIT"
+                    + " settled" + measured, true);
+        }
+        return new Selection(candidates.get(winner), why + measured, false);
     }
 
     private static byte[][] randomMatrix(SplittableRandom random, int rows, int cols) {

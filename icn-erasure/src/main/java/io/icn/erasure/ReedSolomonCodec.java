@@ -102,10 +102,8 @@ final class ReedSolomonCodec implements ErasureCodec {
         requireNonNull(chunk, "chunk");
         int size = shardSize(chunk.length);
         byte[][] shards = new byte[k + m][size];
-        for (int s = 0; s < k; s++) {
-            int from = s * size;
-            int len = Math.max(0, Math.min(size, chunk.length - from));
-            System.arraycopy(chunk, from, shards[s], 0, len);
+        for (int s = 0, from = 0; s < k && from < chunk.length; s++, from += size) {
+            System.arraycopy(chunk, from, shards[s], 0, Math.min(size, chunk.length - from));
         }
         encodeParity(shards);
         return shards;

@@ -1,0 +1,74 @@
+package io.icn.erasure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Kernel selection: the probe, the fallback without the Vector API module, the forcing property. */
+class KernelsTest {
+
+    @Test
+    void bestIsAVectorKernelWhenTheModuleIsLoaded() {
+        assertThat(Kernels.best().name()).startsWith("vector-");
+        assertThat(Kernels.selectionReason()).isNotBlank();
+        assertThat(ErasureCodec.reedSolomon(10, 4).kernelName()).isEqualTo(Kernels.best().name());
+        assertThatThrownBy(() -> Kernels.vector(64)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("64");
+    }
+
+    @Test
+    @Timeout(60)
+    void withoutTheModuleTheScalarKernelRunsAndSaysWhy() throws Exception {
+        String out = runChild(List.of(), "");
+        assertThat(out).contains("kernel=scalar").contains("add --add-modules jdk.incubator.vector")
+                .contains("vectorAvailable=false");
+    }
+
+    @Test
+    @Timeout(60)
+    void thePropertyForcesAKernel() throws Exception {
+        assertThat(runChild(List.of("--add-modules", "jdk.incubator.vector"), "scalar"))
+                .contains("kernel=scalar").contains("forced");
+        assertThat(runChild(List.of("--add-modules", "jdk.incubator.vector"), "vector-128"))
+                .contains("kernel=vector-128").contains("forced");
+        assertThat(runChild(List.of(), "vector-256"))
+                .contains("kernel=scalar").contains("is not available");
+        assertThat(runChild(List.of("--add-modules", "jdk.incubator.vector"), "turbo"))
+                .contains("kernel=scalar").contains("unknown -Dicn.erasure.kernel=turbo");
+    }
+
+    /** Entry point of the child JVMs. */
+    public static void main(String[] args) {
+        Gf256Kernel k = Kernels.best();
+        byte[][] shards = ErasureCodec.reedSolomon(10, 4).encode(new byte[12345]);
+        System.out.println("kernel=" + k.name() + " vectorAvailable=" + Kernels.vectorAvailable()
+                + " shards=" + shards.length + " reason=" + Kernels.selectionReason());
+    }
+
+    private static String runChild(List<String> jvmArgs, String forced) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        if (!forced.isEmpty()) {
+            cmd.add("-D" + Kernels.KERNEL_PROPERTY + "=" + forced);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KernelsTest.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            assertThat(p.waitFor(50, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as(out).isZero();
+            return out;
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}
