@@ -1,0 +1,88 @@
+package io.icn.chain;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One super-node's view of the ICN chain: blocks, pinning deals, its shard assignments, the audits
+ * addressed to it, proof submission, and its stake and reputation. The types mirror
+ * {@code pallet-icn-pinning}; docs/chain.md maps each call to the pallet's storage and calls.
+ *
+ * <p>Implementations: {@link LocalChain#clientFor(AccountId)} (the embedded chain, the default) and,
+ * later, a Substrate JSON-RPC adapter.
+ *
+ * <h2>Failures</h2>
+ * Every call may throw {@link ChainUnavailableException} when the chain cannot be reached or does not
+ * answer in time; callers retry with backoff. Calls on a closed client throw
+ * {@link IllegalStateException}.
+ *
+ * <h2>Thread safety</h2>
+ * Implementations are thread-safe: any thread may call any method at any time. Calls may block on
+ * network I/O; never call them from an event loop. Block listeners run on a thread of the
+ * implementation's choosing and must return quickly (hand work to an executor).
+ */
+public interface ChainClient extends AutoCloseable {
+
+    /** The super-node account this client reads for and signs as. */
+    AccountId account();
+
+    /** The number of the best block this client has seen. */
+    long currentBlock();
+
+    /**
+     * Calls {@code listener} with every new block number, in increasing order, from the next block on.
+     * A listener that throws is logged and stays subscribed.
+     *
+     * @return the subscription; closing it stops the calls
+     */
+    BlockSubscription subscribeBlocks(BlockListener listener);
+
+    /** How this chain verifies audit proofs, and therefore which proof the node must build. */
+    ProofScheme proofScheme();
+
+    /** The deal with this id, in its current status. */
+    Optional<PinningDeal> deal(DealId id);
+
+    /**
+     * Every deal, of any status, whose shard list contains {@code shard}. The storage cleanup uses it to
+     * prove that no active deal still references content before deleting it.
+     */
+    List<PinningDeal> dealsForShard(ShardHash shard);
+
+    /** The shards this node is assigned to pin by active deals, each once. */
+    List<ShardHash> shardAssignments();
+
+    /** The audits addressed to this node that are still {@link AuditStatus#PENDING}, oldest first. */
+    List<PinningAudit> pendingAudits();
+
+    /** The audit with this id addressed to this node, in its current status, if the chain still keeps it. */
+    Optional<PinningAudit> audit(AuditId id);
+
+    /**
+     * Submits one proof. Submission is not inclusion: the proof is checked when a block includes it;
+     * read {@link #audit(AuditId)} to learn the outcome.
+     *
+     * @throws AuditNotFoundException if no audit with this id is addressed to this node
+     */
+    void submitAuditProof(AuditId auditId, byte[] proof);
+
+    /**
+     * Submits several proofs in one transaction (a batch). All or nothing at submission: if any audit is
+     * unknown, nothing is submitted. At inclusion each proof is checked on its own.
+     *
+     * @throws AuditNotFoundException naming the first audit not addressed to this node
+     * @throws IllegalArgumentException if {@code proofs} is empty or names an audit twice
+     */
+    void submitAuditProofs(List<AuditProofSubmission> proofs);
+
+    /**
+     * This node's stake, free balance and reputation.
+     *
+     * @throws NodeNotRegisteredException if the account is not a registered super-node
+     */
+    NodeStanding standing();
+
+    /** Ends the block subscriptions made through this client and releases its resources. Idempotent. */
+    @Override
+    void close();
+}

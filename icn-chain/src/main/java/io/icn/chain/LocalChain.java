@@ -1,0 +1,497 @@
+package io.icn.chain;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+
+/**
+ * An in-process chain that applies {@code pallet-icn-pinning}'s rules, so a node, a developer laptop
+ * and a test harness need no external chain. It is the default behind {@code chain_endpoint = "local"}.
+ *
+ * <h2>Rules</h2>
+ * <ul>
+ *   <li>Blocks: produced by hand ({@link #produceBlock()}, {@link #produceBlocks(long)}), or every
+ *       {@linkplain Builder#blockTime(Duration) block time} (6 s by default) once {@link #start()}ed on a
+ *       scheduler the caller owns.</li>
+ *   <li>{@link #createDeal}: at least 10 shards, a non-zero payment taken from the creator's free
+ *       balance, an expiry after the current block. Each shard is assigned to up to 5 registered
+ *       super-nodes in distinct regions, highest reputation first.</li>
+ *   <li>Audits: every hour (600 blocks) each super-node holding shards is audited with a probability
+ *       set by its stake (2 % at 50 ICN, 0.5 % at 200 ICN, 0.25 % from 500 ICN; linear between), on a
+ *       random assigned shard; {@link #initiateAudit} does it by hand. The challenge is
+ *       {@linkplain Builder#challengeLength(int) 64 bytes} at a random offset anywhere in the shard with a
+ *       random 16-byte nonce. The deadline is 100 blocks.</li>
+ *   <li>Proofs are included in the block after their submission and verified for real: in Merkle mode
+ *       against the shard hash (the root) and the shard size; in hash mode by recomputing the digest
+ *       from bytes supplied by a {@link ShardOracle}. Pass: reputation +10. Invalid proof or timeout:
+ *       reputation −50 (floor 0) and 10 ICN slashed from the stake.</li>
+ *   <li>Rewards every 100 blocks: a deal's payment is spread evenly over the reward blocks of its life
+ *       and its pinner slots; the rounding remainder returns to the creator at expiry.</li>
+ *   <li>Deals expire at {@code expires_at}: status Expired, assignments withdrawn.</li>
+ * </ul>
+ *
+ * <h2>Persistence</h2>
+ * With a {@linkplain Builder#stateFile(Path) state file}, the state is loaded at build, written every
+ * {@linkplain Builder#persistEveryBlocks(int) N blocks} and at {@link #close()}, crash-safely (temp file,
+ * fsync, atomic rename, fsync of the directory). Without one, the chain lives in memory.
+ *
+ * <h2>Thread safety</h2>
+ * Thread-safe. One lock guards the state; block production is serialised, and block listeners are
+ * called in block order on the producing thread (the scheduler's, or the caller of
+ * {@link #produceBlock()}), outside the state lock, so they may call back into the chain.
+ *
+ * <h2>Ownership</h2>
+ * The chain owns its state file; it does not own the scheduler. {@link #close()} stops block
+ * production, writes the state and ends every client; it is idempotent, and later calls throw
+ * {@link IllegalStateException}.
+ */
+public final class LocalChain implements AutoCloseable {
+    static final System.Logger LOG = System.getLogger(LocalChain.class.getName());
+
+    /** Blocks from an audit's issue to its deadline. */
+    public static final long AUDIT_DEADLINE_BLOCKS = ChainState.AUDIT_DEADLINE_BLOCKS;
+    /** Blocks between reward payments. */
+    public static final long REWARD_INTERVAL_BLOCKS = ChainState.REWARD_INTERVAL_BLOCKS;
+    /** Replicas per shard, in distinct regions. */
+    public static final int REPLICATION_FACTOR = ChainState.REPLICATION_FACTOR;
+    /** Minimum stake of a super-node. */
+    public static final Balance MIN_SUPER_NODE_STAKE = ChainState.MIN_SUPER_NODE_STAKE;
+    /** Stake slashed for a failed or missed audit. */
+    public static final Balance AUDIT_SLASH = ChainState.AUDIT_SLASH;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Object production = new Object();
+    private final ChainState state;
+    private final StateFile stateFile;
+    private final RandomGenerator random;
+    private final Duration blockTime;
+    private final ScheduledExecutorService scheduler;
+    private final ShardOracle oracle;
+    private final int persistEveryBlocks;
+    private final int challengeLength;
+    private final boolean automaticAudits;
+    private final long auditRetentionBlocks;
+    private final CopyOnWriteArrayList<BlockListener> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<LocalChainClient> clients = new CopyOnWriteArrayList<>();
+    private ScheduledFuture<?> timer;
+    private volatile boolean closed;
+
+    private LocalChain(Builder b) {
+        this.random = b.random;
+        this.blockTime = b.blockTime;
+        this.scheduler = b.scheduler;
+        this.oracle = b.oracle != null ? b.oracle : shard -> Optional.empty();
+        this.persistEveryBlocks = b.persistEveryBlocks;
+        this.challengeLength = b.challengeLength;
+        this.automaticAudits = b.automaticAudits;
+        this.auditRetentionBlocks = b.auditRetentionBlocks;
+        this.stateFile = b.stateFile == null ? null : new StateFile(b.stateFile);
+        ChainState loaded = stateFile == null ? null : stateFile.readIfPresent(b.scheme);
+        this.state = loaded != null ? loaded : new ChainState(b.scheme);
+    }
+
+    /** A builder; {@link Builder#random(RandomGenerator)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts producing a block every block time on the builder's scheduler.
+     *
+     * @throws IllegalStateException if no scheduler was given, or already started
+     */
+    public void start() {
+        lock.lock();
+        try {
+            checkOpen();
+            if (scheduler == null) {
+                throw new IllegalStateException("no scheduler was given to the builder; produce blocks by hand");
+            }
+            if (timer != null) {
+                throw new IllegalStateException("the local chain is already producing blocks");
+            }
+            long nanos = blockTime.toNanos();
+            timer = scheduler.scheduleAtFixedRate(this::produceOnTimer, nanos, nanos, TimeUnit.NANOSECONDS);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void produceOnTimer() {
+        try {
+            produceBlock();
+        } catch (IllegalStateException e) {
+            // closed while a tick was queued
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "local chain failed to produce a block", e);
+        }
+    }
+
+    /** Produces one block: applies its rules, then tells the listeners. @return the new block number */
+    public long produceBlock() {
+        synchronized (production) {
+            long number;
+            ChainState.BlockEffects effects;
+            lock.lock();
+            try {
+                checkOpen();
+                effects = state.advance(random, automaticAudits, challengeLength, oracle, auditRetentionBlocks);
+                number = state.block;
+                if (stateFile != null && number % persistEveryBlocks == 0) {
+                    stateFile.write(state);
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (effects.passed() + effects.failed() + effects.timedOut() + effects.dealsExpired()
+                    + effects.auditsIssued() > 0) {
+                LOG.log(System.Logger.Level.DEBUG, "block {0}: {1}", number, effects);
+            }
+            for (BlockListener listener : listeners) {
+                try {
+                    listener.onBlock(number);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "block listener failed at block " + number, e);
+                }
+            }
+            return number;
+        }
+    }
+
+    /** Produces {@code count} blocks. @return the last block number */
+    public long produceBlocks(long count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("block count must not be negative: " + count);
+        }
+        long last = currentBlock();
+        for (long i = 0; i < count; i++) {
+            last = produceBlock();
+        }
+        return last;
+    }
+
+    /** The number of the last produced block; 0 before the first. */
+    public long currentBlock() {
+        return read(() -> state.block);
+    }
+
+    /** The proof scheme this chain verifies. */
+    public ProofScheme proofScheme() {
+        return state.scheme;
+    }
+
+    /** A client for the super-node {@code node}; closing it ends its subscriptions, not the chain. */
+    public ChainClient clientFor(AccountId node) {
+        Objects.requireNonNull(node, "node");
+        LocalChainClient client = new LocalChainClient(this, node);
+        lock.lock();
+        try {
+            checkOpen();
+            clients.add(client);
+        } finally {
+            lock.unlock();
+        }
+        return client;
+    }
+
+    /** Credits {@code amount} to {@code account}'s free balance: the development faucet (genesis endowment). */
+    public void endow(AccountId account, Balance amount) {
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(amount, "amount");
+        update(() -> state.endow(account, amount));
+    }
+
+    /**
+     * Registers a super-node with a bonded stake and reputation 0.
+     *
+     * @throws IllegalArgumentException if the stake is below {@link #MIN_SUPER_NODE_STAKE} or the node is
+     *     already registered
+     */
+    public void registerNode(AccountId node, Region region, Balance stake) {
+        registerNode(node, region, stake, 0);
+    }
+
+    /** As {@link #registerNode(AccountId, Region, Balance)} with a starting reputation (a genesis setting). */
+    public void registerNode(AccountId node, Region region, Balance stake, long reputation) {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(stake, "stake");
+        update(() -> state.registerNode(node, region, stake, reputation));
+    }
+
+    /**
+     * The pallet's {@code create_deal}: pays {@code payment} from {@code creator}'s free balance and
+     * assigns the shards.
+     *
+     * @param shardSize the size of every shard of the deal in bytes (needed for challenges and proofs)
+     * @throws InvalidDealException if fewer than 10 shards, a non-positive shard size, an expiry not after
+     *     the current block, or a zero payment
+     * @throws InsufficientBalanceException if the creator cannot pay
+     * @throws NoEligiblePinnersException if no super-node can take the shards
+     */
+    public PinningDeal createDeal(AccountId creator, List<ShardHash> shards, int shardSize, long expiresAt,
+            Balance payment) {
+        Objects.requireNonNull(creator, "creator");
+        Objects.requireNonNull(shards, "shards");
+        Objects.requireNonNull(payment, "payment");
+        return write(() -> state.createDeal(creator, List.copyOf(shards), shardSize, expiresAt, payment));
+    }
+
+    /**
+     * The pallet's root-only {@code initiate_audit}: challenges {@code pinner} on {@code shard} with a random
+     * range and nonce; deadline = current block + 100.
+     *
+     * @throws IllegalArgumentException if the pinner is not assigned the shard
+     */
+    public PinningAudit initiateAudit(AccountId pinner, ShardHash shard) {
+        Objects.requireNonNull(pinner, "pinner");
+        Objects.requireNonNull(shard, "shard");
+        return write(() -> state.audit(state.initiateAudit(pinner, shard, random, challengeLength)).orElseThrow());
+    }
+
+    /** The deal with this id. */
+    public Optional<PinningDeal> deal(DealId id) {
+        return read(() -> state.deal(id));
+    }
+
+    /** The super-nodes a deal's shards are assigned to. @throws DealNotFoundException if unknown */
+    public List<AccountId> pinnersOf(DealId id) {
+        return read(() -> state.pinnersOf(id));
+    }
+
+    /** The audit with this id, whoever it is addressed to, while the chain keeps it. */
+    public Optional<PinningAudit> audit(AuditId id) {
+        return read(() -> state.audit(id));
+    }
+
+    /** A super-node's standing. @throws NodeNotRegisteredException if not registered */
+    public NodeStanding standing(AccountId node) {
+        return read(() -> state.standing(node));
+    }
+
+    /** An account's free balance (zero if unknown). */
+    public Balance freeBalance(AccountId account) {
+        return read(() -> state.freeBalance(account));
+    }
+
+    /** Writes the state file now (no-op without one). */
+    public void persist() {
+        lock.lock();
+        try {
+            checkOpen();
+            if (stateFile != null) {
+                stateFile.write(state);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops block production, writes the state file, and ends every client. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (production) {
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                if (stateFile != null) {
+                    stateFile.write(state);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        for (LocalChainClient c : clients) {
+            c.close();
+        }
+        listeners.clear();
+    }
+
+    // ---------------------------------------------------------------- for LocalChainClient
+
+    BlockSubscription subscribe(BlockListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        checkOpen();
+        listeners.add(listener);
+        return new BlockSubscription() {
+            @Override
+            public void close() {
+                listeners.remove(listener);
+            }
+        };
+    }
+
+    void forget(LocalChainClient client) {
+        clients.remove(client);
+    }
+
+    List<ShardHash> assignmentsOf(AccountId node) {
+        return read(() -> state.assignmentsOf(node));
+    }
+
+    List<PinningAudit> pendingAuditsOf(AccountId node) {
+        return read(() -> state.pendingAuditsOf(node));
+    }
+
+    List<PinningDeal> dealsForShard(ShardHash shard) {
+        return read(() -> state.dealsForShard(shard));
+    }
+
+    void submit(AccountId signer, List<AuditProofSubmission> proofs) {
+        update(() -> state.submit(signer, proofs));
+    }
+
+    private interface Step<T> {
+        T run();
+    }
+
+    private <T> T read(Step<T> step) {
+        lock.lock();
+        try {
+            checkOpen();
+            return step.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T write(Step<T> step) {
+        return read(step);
+    }
+
+    private void update(Runnable step) {
+        read(() -> {
+            step.run();
+            return null;
+        });
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the local chain is closed");
+        }
+    }
+
+    /**
+     * Options of a {@link LocalChain}. Not thread-safe; build once.
+     */
+    public static final class Builder {
+        private RandomGenerator random;
+        private Duration blockTime = Duration.ofSeconds(6);
+        private ScheduledExecutorService scheduler;
+        private ProofScheme scheme = ProofScheme.merkle();
+        private ShardOracle oracle;
+        private Path stateFile;
+        private int persistEveryBlocks = 10;
+        private int challengeLength = 64;
+        private boolean automaticAudits = true;
+        private long auditRetentionBlocks = 14_400;
+
+        private Builder() {
+        }
+
+        /** The source of challenges, nonces and audit draws. Required; seed it in tests. */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** Time between blocks once {@link LocalChain#start()}ed; default 6 s. */
+        public Builder blockTime(Duration blockTime) {
+            Objects.requireNonNull(blockTime, "blockTime");
+            if (blockTime.isNegative() || blockTime.isZero()) {
+                throw new IllegalArgumentException("block time must be positive: " + blockTime);
+            }
+            this.blockTime = blockTime;
+            return this;
+        }
+
+        /** The scheduler that drives blocks after {@link LocalChain#start()}; not owned by the chain. */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** How proofs are verified; default Merkle over 1 KiB blocks. Hash mode needs a {@link #shardOracle}. */
+        public Builder proofScheme(ProofScheme scheme) {
+            this.scheme = Objects.requireNonNull(scheme, "scheme");
+            return this;
+        }
+
+        /** The shard bytes for hash-mode verification. */
+        public Builder shardOracle(ShardOracle oracle) {
+            this.oracle = Objects.requireNonNull(oracle, "oracle");
+            return this;
+        }
+
+        /** Keep the state in this file (created if absent, loaded if present). */
+        public Builder stateFile(Path stateFile) {
+            this.stateFile = Objects.requireNonNull(stateFile, "stateFile");
+            return this;
+        }
+
+        /** Write the state file every this many blocks; default 10 (one minute at 6 s). */
+        public Builder persistEveryBlocks(int blocks) {
+            if (blocks <= 0) {
+                throw new IllegalArgumentException("persistEveryBlocks must be positive: " + blocks);
+            }
+            this.persistEveryBlocks = blocks;
+            return this;
+        }
+
+        /** Bytes per challenge (clamped to the shard size); default 64, as in the pallet. */
+        public Builder challengeLength(int bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("challengeLength must be positive: " + bytes);
+            }
+            this.challengeLength = bytes;
+            return this;
+        }
+
+        /** Whether the hourly stake-weighted audits run; default true. */
+        public Builder automaticAudits(boolean enabled) {
+            this.automaticAudits = enabled;
+            return this;
+        }
+
+        /** How long decided audits stay queryable; default 14,400 blocks (a day). */
+        public Builder auditRetentionBlocks(long blocks) {
+            if (blocks < AUDIT_DEADLINE_BLOCKS) {
+                throw new IllegalArgumentException("auditRetentionBlocks must be at least " + AUDIT_DEADLINE_BLOCKS
+                        + ": " + blocks);
+            }
+            this.auditRetentionBlocks = blocks;
+            return this;
+        }
+
+        /**
+         * Builds the chain, loading the state file if there is one.
+         *
+         * @throws IllegalStateException if no random source was given, or hash mode lacks an oracle
+         * @throws ChainStateException if the state file is unreadable, corrupt, or of another proof scheme
+         */
+        public LocalChain build() {
+            if (random == null) {
+                throw new IllegalStateException("a random source is required: call random(...)");
+            }
+            if (scheme.mode() == ProofScheme.Mode.HASH && oracle == null) {
+                throw new IllegalStateException("hash-mode proofs can only be verified with a shard oracle");
+            }
+            return new LocalChain(this);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.icn.chain;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A pinning deal as the chain records it (the pallet's {@code PinningDeal}): which shards to keep, from
+ * when, until when, for what reward.
+ *
+ * <p>{@code shardSize} is an addition to the pallet's struct: the chain needs it to pick a challenge
+ * anywhere in a shard and to check a Merkle proof against the shard's tree shape (see docs/chain.md).
+ * Immutable and thread-safe.
+ *
+ * @param id the deal's identifier
+ * @param creator the account that paid for the deal
+ * @param shards the shard hashes, at least {@link #MIN_SHARDS}, no duplicates
+ * @param shardSize the size in bytes of every shard of the deal, {@code > 0}
+ * @param createdAt block at which the deal was created
+ * @param expiresAt block at which the deal expires, {@code > createdAt}
+ * @param totalReward the reward pool paid by the creator
+ * @param status the deal's status
+ */
+public record PinningDeal(DealId id, AccountId creator, List<ShardHash> shards, int shardSize, long createdAt,
+        long expiresAt, Balance totalReward, DealStatus status) {
+
+    /** A deal names at least this many shards (the data shards of Reed-Solomon 10+4). */
+    public static final int MIN_SHARDS = 10;
+
+    public PinningDeal {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(creator, "creator");
+        Objects.requireNonNull(totalReward, "totalReward");
+        Objects.requireNonNull(status, "status");
+        shards = List.copyOf(shards);
+        if (shards.size() < MIN_SHARDS) {
+            throw new IllegalArgumentException("a deal needs at least " + MIN_SHARDS + " shards, got " + shards.size());
+        }
+        if (new HashSet<>(shards).size() != shards.size()) {
+            throw new IllegalArgumentException("deal " + id + " names a shard twice");
+        }
+        if (shardSize <= 0) {
+            throw new IllegalArgumentException("shardSize must be positive: " + shardSize);
+        }
+        if (createdAt < 0) {
+            throw new IllegalArgumentException("createdAt must not be negative: " + createdAt);
+        }
+        if (expiresAt <= createdAt) {
+            throw new IllegalArgumentException("expiresAt " + expiresAt + " must be after createdAt " + createdAt);
+        }
+    }
+
+    /** Whether the deal still obliges its pinners to keep the shards at {@code block}. */
+    public boolean isActiveAt(long block) {
+        return status == DealStatus.ACTIVE && block < expiresAt;
+    }
+
+    /** This deal with another status. */
+    public PinningDeal withStatus(DealStatus newStatus) {
+        return new PinningDeal(id, creator, shards, shardSize, createdAt, expiresAt, totalReward, newStatus);
+    }
+}

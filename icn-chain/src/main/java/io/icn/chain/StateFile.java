@@ -1,0 +1,317 @@
+package io.icn.chain;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The {@link LocalChain} state file: a versioned binary snapshot of the facts in {@link ChainState},
+ * ending in a CRC32C of everything before it.
+ *
+ * <p>Durability: the snapshot is written to {@code <name>.tmp}, forced to disk, atomically renamed over
+ * {@code <name>}, and the directory is forced, so a crash leaves either the old or the new snapshot.
+ * Recovery looks at names only: {@code <name>} is the state, {@code <name>.tmp} is an unfinished write
+ * and is deleted. Not thread-safe; the caller holds the chain's lock.
+ */
+final class StateFile {
+    private static final int MAGIC = 0x49434E43; // "ICNC"
+    private static final int VERSION = 1;
+
+    private final Path path;
+    private final Path temp;
+
+    StateFile(Path path) {
+        this.path = path.toAbsolutePath();
+        this.temp = this.path.resolveSibling(this.path.getFileName() + ".tmp");
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Reads the snapshot, or returns null if there is none. Deletes a leftover unfinished write. */
+    ChainState readIfPresent(ProofScheme expectedScheme) {
+        try {
+            Files.deleteIfExists(temp);
+            if (!Files.exists(path)) {
+                return null;
+            }
+            try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
+                CRC32C crc = new CRC32C();
+                DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
+                ChainState state = readBody(in, expectedScheme);
+                long computed = crc.getValue();
+                long stored = Integer.toUnsignedLong(new DataInputStream(raw).readInt());
+                if (computed != stored) {
+                    throw new ChainStateException("state file " + path + " is corrupt: CRC32C " + Long.toHexString(stored)
+                            + " recorded, " + Long.toHexString(computed) + " computed");
+                }
+                if (raw.read() != -1) {
+                    throw new ChainStateException("state file " + path + " has bytes after its checksum");
+                }
+                state.rebuildIndexes();
+                return state;
+            }
+        } catch (EOFException e) {
+            throw new ChainStateException("state file " + path + " is truncated", e);
+        } catch (IllegalArgumentException e) {
+            throw new ChainStateException("state file " + path + " holds an invalid record: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ChainStateException("cannot read state file " + path, e);
+        }
+    }
+
+    /** Writes a new snapshot crash-safely (temp, force, atomic rename, force directory). */
+    void write(ChainState state) {
+        try {
+            Files.createDirectories(path.getParent());
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                OutputStream raw = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                CRC32C crc = new CRC32C();
+                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
+                writeBody(out, state);
+                out.flush();
+                new DataOutputStream(raw).writeInt((int) crc.getValue());
+                raw.flush();
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new ChainStateException("the file system of " + path + " cannot rename atomically", e);
+            }
+            forceDirectory(path.getParent());
+        } catch (IOException e) {
+            throw new ChainStateException("cannot write state file " + path, e);
+        }
+    }
+
+    private static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            if (!System.getProperty("os.name", "").startsWith("Windows")) {
+                throw e; // Windows cannot open a directory as a channel; NTFS renames are journaled
+            }
+        }
+    }
+
+    private static void writeBody(DataOutputStream out, ChainState s) throws IOException {
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeByte(s.scheme.mode().ordinal());
+        out.writeInt(s.scheme.merkleBlockSize());
+        out.writeLong(s.block);
+        out.writeLong(s.idCounter);
+
+        out.writeInt(s.accounts.size());
+        for (var e : s.accounts.entrySet()) {
+            ChainState.Account a = e.getValue();
+            out.write(e.getKey().bytes());
+            writeBalance(out, a.free);
+            writeBalance(out, a.stake);
+            out.writeByte(a.region == null ? -1 : a.region.ordinal());
+            out.writeLong(a.reputation);
+        }
+
+        out.writeInt(s.deals.size());
+        for (ChainState.Deal d : s.deals.values()) {
+            PinningDeal p = d.deal;
+            out.write(p.id().bytes());
+            out.write(p.creator().bytes());
+            out.writeInt(p.shards().size());
+            for (ShardHash h : p.shards()) {
+                out.write(h.bytes());
+            }
+            out.writeInt(p.shardSize());
+            out.writeLong(p.createdAt());
+            out.writeLong(p.expiresAt());
+            writeBalance(out, p.totalReward());
+            out.writeByte(p.status().ordinal());
+            out.writeInt(d.pinners.size());
+            for (AccountId a : d.pinners) {
+                out.write(a.bytes());
+            }
+            writeBalance(out, new Balance(d.rewardPerSlot));
+        }
+
+        out.writeInt(s.audits.size());
+        for (ChainState.Audit a : s.audits.values()) {
+            PinningAudit p = a.audit;
+            out.write(p.id().bytes());
+            out.write(p.pinner().bytes());
+            out.write(p.shardHash().bytes());
+            out.writeInt(p.challenge().byteOffset());
+            out.writeInt(p.challenge().byteLength());
+            out.write(p.challenge().nonce());
+            out.writeLong(p.issuedAt());
+            out.writeLong(p.deadline());
+            out.writeByte(p.status().ordinal());
+            out.writeInt(a.shardSize);
+            out.writeLong(a.closedAt);
+        }
+
+        out.writeInt(s.pool.size());
+        for (ChainState.Submission sub : s.pool) {
+            out.write(sub.signer().bytes());
+            out.write(sub.auditId().bytes());
+            out.writeInt(sub.proof().length);
+            out.write(sub.proof());
+        }
+    }
+
+    private ChainState readBody(DataInputStream in, ProofScheme expectedScheme) throws IOException {
+        int magic = in.readInt();
+        if (magic != MAGIC) {
+            throw new ChainStateException("file " + path + " is not a local chain state file (magic 0x"
+                    + Integer.toHexString(magic) + ")");
+        }
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new ChainStateException("state file " + path + " has version " + version + ", this build reads "
+                    + VERSION);
+        }
+        ProofScheme scheme = new ProofScheme(ProofScheme.Mode.values()[checkedIndex(in.readByte(),
+                ProofScheme.Mode.values().length, "proof mode")], in.readInt());
+        if (!scheme.equals(expectedScheme)) {
+            throw new ChainStateException("state file " + path + " was written for proof scheme " + scheme
+                    + ", the chain is configured for " + expectedScheme);
+        }
+        ChainState s = new ChainState(scheme);
+        s.block = in.readLong();
+        s.idCounter = in.readLong();
+
+        int accounts = count(in, "accounts");
+        for (int i = 0; i < accounts; i++) {
+            AccountId id = new AccountId(read32(in));
+            ChainState.Account a = new ChainState.Account();
+            a.free = readBalance(in);
+            a.stake = readBalance(in);
+            int region = in.readByte();
+            a.region = region < 0 ? null : Region.values()[checkedIndex(region, Region.values().length, "region")];
+            a.reputation = in.readLong();
+            s.accounts.put(id, a);
+        }
+
+        int deals = count(in, "deals");
+        for (int i = 0; i < deals; i++) {
+            DealId id = new DealId(read32(in));
+            AccountId creator = new AccountId(read32(in));
+            int shardCount = count(in, "shards");
+            List<ShardHash> shards = new ArrayList<>(shardCount);
+            for (int j = 0; j < shardCount; j++) {
+                shards.add(new ShardHash(read32(in)));
+            }
+            int shardSize = in.readInt();
+            long createdAt = in.readLong();
+            long expiresAt = in.readLong();
+            Balance total = readBalance(in);
+            DealStatus status = DealStatus.values()[checkedIndex(in.readByte(), DealStatus.values().length,
+                    "deal status")];
+            int pinnerCount = count(in, "pinners");
+            List<AccountId> pinners = new ArrayList<>(pinnerCount);
+            for (int j = 0; j < pinnerCount; j++) {
+                pinners.add(new AccountId(read32(in)));
+            }
+            BigInteger perSlot = readBalance(in).units();
+            PinningDeal deal = new PinningDeal(id, creator, shards, shardSize, createdAt, expiresAt, total, status);
+            s.deals.put(id, new ChainState.Deal(deal, pinners, perSlot));
+        }
+
+        int audits = count(in, "audits");
+        for (int i = 0; i < audits; i++) {
+            AuditId id = new AuditId(read32(in));
+            AccountId pinner = new AccountId(read32(in));
+            ShardHash shard = new ShardHash(read32(in));
+            int offset = in.readInt();
+            int length = in.readInt();
+            byte[] nonce = in.readNBytes(AuditChallenge.NONCE_LENGTH);
+            if (nonce.length != AuditChallenge.NONCE_LENGTH) {
+                throw new EOFException();
+            }
+            long issuedAt = in.readLong();
+            long deadline = in.readLong();
+            AuditStatus status = AuditStatus.values()[checkedIndex(in.readByte(), AuditStatus.values().length,
+                    "audit status")];
+            int shardSize = in.readInt();
+            long closedAt = in.readLong();
+            ChainState.Audit a = new ChainState.Audit(new PinningAudit(id, pinner, shard,
+                    new AuditChallenge(offset, length, nonce), issuedAt, deadline, status), shardSize);
+            a.closedAt = closedAt;
+            s.audits.put(id, a);
+        }
+
+        int pool = count(in, "pool");
+        for (int i = 0; i < pool; i++) {
+            AccountId signer = new AccountId(read32(in));
+            AuditId audit = new AuditId(read32(in));
+            int length = count(in, "proof bytes");
+            byte[] proof = in.readNBytes(length);
+            if (proof.length != length) {
+                throw new EOFException();
+            }
+            s.pool.add(new ChainState.Submission(signer, audit, proof));
+        }
+        return s;
+    }
+
+    private static void writeBalance(DataOutputStream out, Balance b) throws IOException {
+        byte[] bytes = b.units().toByteArray();
+        out.writeByte(bytes.length);
+        out.write(bytes);
+    }
+
+    private static Balance readBalance(DataInputStream in) throws IOException {
+        int length = in.readUnsignedByte();
+        if (length == 0 || length > 17) {
+            throw new IllegalArgumentException("balance of " + length + " bytes");
+        }
+        byte[] bytes = in.readNBytes(length);
+        if (bytes.length != length) {
+            throw new EOFException();
+        }
+        return new Balance(new BigInteger(bytes));
+    }
+
+    private static byte[] read32(DataInputStream in) throws IOException {
+        byte[] b = in.readNBytes(32);
+        if (b.length != 32) {
+            throw new EOFException();
+        }
+        return b;
+    }
+
+    private static int count(DataInputStream in, String what) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IllegalArgumentException("negative count of " + what + ": " + n);
+        }
+        return n;
+    }
+
+    private static int checkedIndex(int value, int size, String what) {
+        if (value < 0 || value >= size) {
+            throw new IllegalArgumentException(what + " " + value + " is out of range");
+        }
+        return value;
+    }
+}
