@@ -4,10 +4,14 @@ package io.icn.erasure;
  * Portable kernel on packed tables: for each input column and each byte value, one {@code long}
  * holds the products with up to eight output coefficients, so a single lookup yields all parity
  * bytes of an input byte (eight outputs per group; more outputs use more groups). The tables of a
- * 10-column matrix take 20 KiB and stay in L1.
+ * 10-column matrix take 20 KiB. Work goes in blocks of positions, one input column at a time into
+ * per-thread accumulators, then the accumulators' bytes are scattered to the outputs.
  */
 final class ScalarGf256Kernel extends Gf256Kernel {
     static final ScalarGf256Kernel INSTANCE = new ScalarGf256Kernel();
+    /** Positions per pass: the accumulators (8 KiB) and tables (2 KiB per input) stay in L1. */
+    private static final int BLOCK = 1024;
+    private static final ThreadLocal<long[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new long[BLOCK]);
 
     private ScalarGf256Kernel() {
     }
@@ -30,48 +34,59 @@ final class ScalarGf256Kernel extends Gf256Kernel {
     @Override
     void multiply(Prepared matrix, byte[][] in, int[] inOff, byte[][] out, int[] outOff, int len) {
         Packed p = (Packed) matrix;
+        long[] acc = ACCUMULATORS.get();
         for (int g = 0; g < p.tables.length; g++) {
-            multiplyGroup(p.tables[g], p.columns, Math.min(8, p.rows - g * 8), g * 8, in, inOff, out, outOff, len);
-        }
-    }
-
-    private static void multiplyGroup(long[] table, int columns, int outputs, int firstOut,
-                                      byte[][] in, int[] inOff, byte[][] out, int[] outOff, int len) {
-        if (outputs == 4) {
-            multiplyFour(table, columns, firstOut, in, inOff, out, outOff, len);
-            return;
-        }
-        for (int i = 0; i < len; i++) {
-            long acc = 0;
-            for (int c = 0; c < columns; c++) {
-                acc ^= table[c << 8 | (in[c][inOff[c] + i] & 0xFF)];
-            }
-            for (int j = 0; j < outputs; j++) {
-                out[firstOut + j][outOff[firstOut + j] + i] = (byte) (acc >>> (j << 3));
+            long[] table = p.tables[g];
+            int first = g * 8;
+            int outputs = Math.min(8, p.rows - first);
+            for (int from = 0; from < len; from += BLOCK) {
+                int n = Math.min(BLOCK, len - from);
+                accumulate(table, p.columns, in, inOff, from, n, acc);
+                scatter(acc, n, outputs, out, outOff, first, from);
             }
         }
     }
 
-    /** The RS(k, 4) case, unrolled over the outputs so the stores need no inner loop. */
-    private static void multiplyFour(long[] table, int columns, int firstOut,
-                                     byte[][] in, int[] inOff, byte[][] out, int[] outOff, int len) {
-        byte[] o0 = out[firstOut];
-        byte[] o1 = out[firstOut + 1];
-        byte[] o2 = out[firstOut + 2];
-        byte[] o3 = out[firstOut + 3];
-        int p0 = outOff[firstOut];
-        int p1 = outOff[firstOut + 1];
-        int p2 = outOff[firstOut + 2];
-        int p3 = outOff[firstOut + 3];
-        for (int i = 0; i < len; i++) {
-            long acc = 0;
-            for (int c = 0; c < columns; c++) {
-                acc ^= table[c << 8 | (in[c][inOff[c] + i] & 0xFF)];
+    /**
+     * acc[i] = XOR over c of table[c][in[c][from + i]]: column by column (two at a time), so the inner
+     * loop reads input arrays sequentially and stays free of per-byte indirections.
+     */
+    private static void accumulate(long[] table, int columns, byte[][] in, int[] inOff, int from, int n, long[] acc) {
+        byte[] src = in[0];
+        int base = inOff[0] + from;
+        for (int i = 0; i < n; i++) {
+            acc[i] = table[src[base + i] & 0xFF];
+        }
+        int c = 1;
+        for (; c + 1 < columns; c += 2) { // two columns per pass halve the accumulator traffic
+            byte[] a = in[c];
+            byte[] b = in[c + 1];
+            int baseA = inOff[c] + from;
+            int baseB = inOff[c + 1] + from;
+            int tA = c << 8;
+            int tB = (c + 1) << 8;
+            for (int i = 0; i < n; i++) {
+                acc[i] ^= table[tA | (a[baseA + i] & 0xFF)] ^ table[tB | (b[baseB + i] & 0xFF)];
             }
-            o0[p0 + i] = (byte) acc;
-            o1[p1 + i] = (byte) (acc >>> 8);
-            o2[p2 + i] = (byte) (acc >>> 16);
-            o3[p3 + i] = (byte) (acc >>> 24);
+        }
+        if (c < columns) {
+            src = in[c];
+            base = inOff[c] + from;
+            int t = c << 8;
+            for (int i = 0; i < n; i++) {
+                acc[i] ^= table[t | (src[base + i] & 0xFF)];
+            }
+        }
+    }
+
+    private static void scatter(long[] acc, int n, int outputs, byte[][] out, int[] outOff, int first, int from) {
+        for (int j = 0; j < outputs; j++) {
+            byte[] dst = out[first + j];
+            int base = outOff[first + j] + from;
+            int shift = j << 3;
+            for (int i = 0; i < n; i++) {
+                dst[base + i] = (byte) (acc[i] >>> shift);
+            }
         }
     }
 
