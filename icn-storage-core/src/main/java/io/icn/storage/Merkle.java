@@ -1,0 +1,106 @@
+package io.icn.storage;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Merkle construction documented on {@link MerkleProof}; stateless helpers. */
+final class Merkle {
+
+    private Merkle() {
+    }
+
+    static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    static byte[] sha256(byte[] data) {
+        return newSha256().digest(data);
+    }
+
+    static byte[] parent(byte[] left, byte[] right) {
+        MessageDigest md = newSha256();
+        md.update(left);
+        md.update(right);
+        return md.digest();
+    }
+
+    static long leafCount(long shardLength, int leafSize) {
+        return Math.max(1, (shardLength + leafSize - 1) / leafSize);
+    }
+
+    /** Leaf hashes of the bytes between position and limit; advances the buffer's position to its limit. */
+    static byte[][] leafHashes(ByteBuffer shard, int leafSize) {
+        int n = (int) leafCount(shard.remaining(), leafSize);
+        byte[][] leaves = new byte[n][];
+        MessageDigest md = newSha256();
+        int limit = shard.limit();
+        for (int i = 0; i < n; i++) {
+            shard.limit(Math.min(limit, shard.position() + leafSize));
+            md.update(shard);
+            leaves[i] = md.digest();
+        }
+        shard.limit(limit);
+        return leaves;
+    }
+
+    static byte[] root(byte[][] leaves) {
+        byte[][] level = leaves;
+        while (level.length > 1) {
+            level = up(level);
+        }
+        return level[0].clone();
+    }
+
+    private static byte[][] up(byte[][] level) {
+        byte[][] next = new byte[(level.length + 1) / 2][];
+        for (int j = 0; j < next.length; j++) {
+            int l = 2 * j;
+            next[j] = l + 1 < level.length ? parent(level[l], level[l + 1]) : level[l];
+        }
+        return next;
+    }
+
+    static MerkleProof prove(ByteBuffer shard, int leafSize, long offset, int length) {
+        long shardLength = shard.remaining();
+        if (offset < 0 || length < 1 || offset + length > shardLength) {
+            throw new IllegalArgumentException("range [" + offset + ", +" + length + ") outside shard of "
+                    + shardLength + " bytes");
+        }
+        int base = shard.position();
+        long first = offset / leafSize;
+        long last = (offset + length - 1) / leafSize;
+        List<byte[]> blocks = new ArrayList<>((int) (last - first + 1));
+        for (long i = first; i <= last; i++) {
+            int from = (int) (i * leafSize);
+            int to = (int) Math.min(shardLength, from + (long) leafSize);
+            byte[] block = new byte[to - from];
+            shard.get(base + from, block);
+            blocks.add(block);
+        }
+        byte[][] level = leafHashes(shard, leafSize);
+        List<byte[]> siblings = new ArrayList<>();
+        long lo = first;
+        long hi = last;
+        while (level.length > 1) {
+            if ((lo & 1) == 1) {
+                siblings.add(level[(int) lo - 1]);
+                lo--;
+            }
+            if ((hi & 1) == 0 && hi + 1 < level.length) {
+                siblings.add(level[(int) hi + 1]);
+                hi++;
+            }
+            level = up(level);
+            lo /= 2;
+            hi /= 2;
+        }
+        return new MerkleProof(shardLength, leafSize, offset, length, first, blocks, siblings);
+    }
+}

@@ -1,0 +1,98 @@
+package io.icn.storage;
+
+import io.icn.erasure.ErasureCodec;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Argument checks, hashing and erasure repair shared by both store implementations. Stateless. */
+final class ShardChecks {
+
+    private static final ConcurrentHashMap<Long, ErasureCodec> CODECS = new ConcurrentHashMap<>();
+
+    private ShardChecks() {
+    }
+
+    static void checkPutChunk(Cid cid, byte[][] shards, ChunkSpec spec) {
+        Objects.requireNonNull(cid, "cid");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(shards, "shards");
+        if (shards.length != spec.totalShards()) {
+            throw new IllegalArgumentException("expected " + spec.totalShards() + " shards for " + spec + ", got "
+                    + shards.length);
+        }
+        for (int i = 0; i < shards.length; i++) {
+            checkShard(i, shards[i], spec);
+        }
+    }
+
+    static void checkShard(int index, byte[] shard, ChunkSpec spec) {
+        if (index < 0 || index >= spec.totalShards()) {
+            throw new IllegalArgumentException("shard index " + index + " outside 0.." + (spec.totalShards() - 1));
+        }
+        if (shard == null || shard.length != spec.shardLength()) {
+            throw new IllegalArgumentException("shard " + index + " must be " + spec.shardLength() + " bytes, got "
+                    + (shard == null ? "null" : shard.length));
+        }
+    }
+
+    static void checkSameSpec(Cid cid, ChunkEntry existing, ChunkSpec spec) {
+        if (existing != null && !existing.spec.equals(spec)) {
+            throw new IllegalArgumentException(cid + " is stored as " + existing.spec + ", not " + spec);
+        }
+    }
+
+    static void checkRange(ChunkEntry e, long offset, long length) {
+        long shardLength = e.spec.shardLength();
+        if (offset < 0 || length < 0 || offset > shardLength || length > shardLength - offset) {
+            throw new IllegalArgumentException("range [" + offset + ", +" + length + ") outside shard of "
+                    + shardLength + " bytes");
+        }
+    }
+
+    static ChunkEntry requireShard(ChunkEntry e, Cid cid, int index) {
+        Objects.requireNonNull(cid, "cid");
+        if (e == null) {
+            throw new ShardNotFoundException(cid, -1);
+        }
+        if (!e.healthy(index)) {
+            throw new ShardNotFoundException(cid, index);
+        }
+        return e;
+    }
+
+    static byte[] sha256(byte[] data) {
+        return Merkle.sha256(data);
+    }
+
+    static byte[] proveHash(ByteBuffer range, byte[] nonce) {
+        Objects.requireNonNull(nonce, "nonce");
+        MessageDigest md = Merkle.newSha256();
+        md.update(range);
+        md.update(nonce);
+        return md.digest();
+    }
+
+    static ErasureCodec codec(ChunkSpec spec) {
+        return CODECS.computeIfAbsent(((long) spec.dataShards() << 32) | spec.parityShards(),
+                key -> ErasureCodec.reedSolomon(spec.dataShards(), spec.parityShards()));
+    }
+
+    /**
+     * Regenerates every slot not flagged in {@code healthy} into {@code shards} (all entries non-null,
+     * equal length).
+     */
+    static void regenerate(ChunkEntry e, byte[][] shards, boolean[] healthy) {
+        int have = 0;
+        for (boolean h : healthy) {
+            if (h) {
+                have++;
+            }
+        }
+        if (have < e.spec.dataShards() || e.spec.parityShards() == 0) {
+            throw new UnrepairableChunkException(e.cid, have, e.spec.dataShards());
+        }
+        codec(e.spec).reconstruct(shards, healthy);
+    }
+}

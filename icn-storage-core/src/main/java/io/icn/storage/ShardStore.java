@@ -1,0 +1,183 @@
+package io.icn.storage;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A content-addressed store of erasure-coded shards: the chunk identified by a {@link Cid} is kept as up
+ * to {@code k+m} shards, each with the SHA-256 and Merkle root recorded when it was written.
+ *
+ * <h2>Implementations</h2>
+ * {@link #open(Path)} / {@link #builder(Path)} give the durable file store (layout
+ * {@code <root>/<CID>/shard_NN.bin}, an index journal, group commit, hot-shard cache, scrubber);
+ * {@link InMemoryShardStore} keeps the same contract on the heap for tests and embedding.
+ *
+ * <h2>Atomicity and durability</h2>
+ * {@link #putChunk} makes every shard of the chunk visible at once or none of them; when it returns,
+ * the shards and their metadata survive a process crash (and, for the file store with
+ * {@link ShardStoreBuilder.Durability#FSYNC}, a power loss). A put that fails, including for lack of
+ * space, leaves nothing behind. Storing a CID that is already present adds only the shards not yet
+ * held; shards already held are kept as they are (content addressing: same CID, same bytes).
+ *
+ * <h2>Thread safety</h2>
+ * All implementations are thread-safe: any number of threads may put, read, delete, prove and scrub at
+ * once. Usage figures never lose an update. Reads observe a shard either fully written or not at all.
+ * Methods block on disk I/O: never call them from an event loop.
+ *
+ * <h2>Lifecycle</h2>
+ * A store is {@link AutoCloseable}; {@link #close()} is idempotent and every other method throws
+ * {@link StoreClosedException} afterwards. {@link ShardRegion}s already handed out stay usable until
+ * their own close.
+ *
+ * <h2>Errors</h2>
+ * {@link ShardNotFoundException} for an absent chunk or shard, {@link CorruptShardException} when a
+ * verified read or scrub finds bad bytes, {@link StorageFullException} when a write would exceed
+ * capacity or the disk is full, {@link IllegalArgumentException} for malformed arguments (naming the
+ * value), {@link StorageException} with the {@link java.io.IOException} as cause for other I/O faults.
+ */
+public interface ShardStore extends AutoCloseable {
+
+    /** A file store at {@code root} with default options: unlimited capacity, 256 MiB cache, fsync durability. */
+    static ShardStore open(Path root) {
+        return builder(root).build();
+    }
+
+    /** A builder for the file store at {@code root}. */
+    static ShardStoreBuilder builder(Path root) {
+        return new ShardStoreBuilder(root);
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------------
+
+    /**
+     * Stores all {@code k+m} shards of a chunk atomically.
+     *
+     * @param shards exactly {@code spec.totalShards()} arrays of {@code spec.shardLength()} bytes each;
+     *     not retained or modified
+     * @return the chunk's metadata after the write
+     * @throws StorageFullException if the new bytes would exceed capacity or the disk fills; nothing remains
+     * @throws IllegalArgumentException if the shards do not fit {@code spec}, or the CID is already
+     *     stored under a different spec
+     */
+    ChunkMeta putChunk(Cid cid, byte[][] shards, ChunkSpec spec);
+
+    /**
+     * Stores one shard of a chunk, for a node that holds only some of a chunk's shards. The first shard
+     * stored fixes the chunk's spec; later ones must state the same spec.
+     *
+     * @throws IllegalArgumentException if {@code index} or the shard length does not fit {@code spec}
+     */
+    ChunkMeta putShard(Cid cid, int index, byte[] shard, ChunkSpec spec);
+
+    /**
+     * Removes the chunk and all its shards (healthy and quarantined).
+     *
+     * @return whether the chunk was present
+     */
+    boolean delete(Cid cid);
+
+    // ---- reads ----------------------------------------------------------------------------------------
+
+    /** Whether the store holds any shard of the chunk (or a quarantined one awaiting repair). */
+    boolean contains(Cid cid);
+
+    /** Whether the store holds this healthy shard. */
+    boolean containsShard(Cid cid, int index);
+
+    /** The chunk's metadata, if stored. */
+    Optional<ChunkMeta> meta(Cid cid);
+
+    /** A snapshot of every stored CID. */
+    Set<Cid> list();
+
+    /**
+     * The whole shard. With verify-on-read enabled the bytes are checked against the recorded SHA-256
+     * first, and a mismatch quarantines the shard and throws {@link CorruptShardException}.
+     */
+    byte[] readShard(Cid cid, int index);
+
+    /**
+     * {@code length} bytes of a shard from {@code offset}.
+     *
+     * @throws IllegalArgumentException if the range is not inside the shard
+     */
+    byte[] readRange(Cid cid, int index, long offset, int length);
+
+    /**
+     * Opens {@code [offset, offset+length)} of a shard for zero-copy sending. The caller must close the
+     * region. Bytes are not verified.
+     *
+     * @throws IllegalArgumentException if the range is not inside the shard
+     */
+    ShardRegion openRegion(Cid cid, int index, long offset, long length);
+
+    /** Opens the whole shard; see {@link #openRegion(Cid, int, long, long)}. */
+    default ShardRegion openRegion(Cid cid, int index) {
+        ChunkMeta meta = meta(cid).orElseThrow(() -> new ShardNotFoundException(cid, -1));
+        return openRegion(cid, index, 0, meta.spec().shardLength());
+    }
+
+    // ---- accounting -----------------------------------------------------------------------------------
+
+    /** Counts and bytes; O(1). */
+    StorageUsage usage();
+
+    /** Bytes of healthy shards stored for this chunk, 0 if absent; O(1). */
+    long bytesStored(Cid cid);
+
+    /**
+     * CIDs whose deal expiry block is strictly below {@code block}, in expiry order; costs
+     * O(result + log n). The store deletes nothing by itself.
+     */
+    List<Cid> expiredBefore(long block);
+
+    /** Hot-shard cache counters (all zero for a store without a cache). */
+    CacheCounters cacheCounters();
+
+    // ---- integrity ------------------------------------------------------------------------------------
+
+    /**
+     * Re-hashes every healthy shard once, within the configured bandwidth budget. Each corrupt or missing
+     * shard is reported to {@code onCorrupt}, moved to quarantine, and then the chunk is repaired when
+     * at least {@code k} healthy shards remain.
+     */
+    ScrubReport scrub(Consumer<CorruptShardException> onCorrupt);
+
+    /**
+     * Regenerates the quarantined shards of a chunk (and any held shard that fails its hash now) from
+     * the healthy ones, with the chunk's Reed-Solomon {@code k+m} code, and re-verifies each against its
+     * recorded SHA-256 before storing it.
+     *
+     * @throws UnrepairableChunkException if fewer than {@code k} healthy shards are held locally
+     * @throws ShardNotFoundException if the chunk is absent
+     */
+    RepairReport repair(Cid cid);
+
+    /**
+     * Disaster recovery: discards the index, reads every chunk directory under the root (manifest and
+     * shard files, re-hashing each shard), and writes a fresh index. Blocks writers while it runs.
+     */
+    RebuildReport rebuildIndex(RebuildListener listener);
+
+    // ---- audit proofs ---------------------------------------------------------------------------------
+
+    /**
+     * The original node's audit answer: {@code SHA-256(shard[offset .. offset+length) || nonce)}.
+     *
+     * @throws IllegalArgumentException if the range is not inside the shard
+     */
+    byte[] proveHash(Cid cid, int index, long offset, int length, byte[] nonce);
+
+    /**
+     * A Merkle range proof for {@code [offset, offset+length)} of a shard against its recorded Merkle
+     * root ({@link ShardInfo#merkleRoot()}); check it with {@link MerkleProof#verify(byte[], MerkleProof)}.
+     */
+    MerkleProof proveMerkle(Cid cid, int index, long offset, int length);
+
+    /** Releases files, threads and meters this store created. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,10 @@
+package io.icn.storage;
+
+/** Repair needs at least {@code k} healthy shards of a chunk held locally, and fewer survive. */
+public final class UnrepairableChunkException extends StorageException {
+    private static final long serialVersionUID = 1L;
+
+    public UnrepairableChunkException(Cid cid, int healthy, int needed) {
+        super("cannot repair " + cid + ": " + healthy + " healthy local shards, " + needed + " needed");
+    }
+}

@@ -1,0 +1,356 @@
+package io.icn.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.icn.erasure.ErasureCodec;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The {@link ShardStore} contract, run against every implementation. */
+@Timeout(60)
+abstract class ShardStoreContract {
+
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC);
+
+    private final List<ShardStore> opened = new ArrayList<>();
+    final Random rnd = new Random(42);
+
+    /** A fresh empty store with this capacity and {@link #CLOCK}. */
+    abstract ShardStore create(long capacityBytes);
+
+    /** Flips a bit of a stored shard behind the store's back. */
+    abstract void corrupt(ShardStore store, Cid cid, int index, long offset);
+
+    ShardStore store(long capacity) {
+        ShardStore s = create(capacity);
+        opened.add(s);
+        return s;
+    }
+
+    ShardStore store() {
+        return store(Long.MAX_VALUE);
+    }
+
+    @AfterEach
+    void closeAll() {
+        for (ShardStore s : opened) {
+            s.close();
+        }
+    }
+
+    record Chunk(Cid cid, byte[][] shards, ChunkSpec spec) {
+    }
+
+    Chunk chunk(int length, int k, int m, long expiry) {
+        byte[] data = new byte[length];
+        rnd.nextBytes(data);
+        ChunkSpec spec = new ChunkSpec(length, k, m, "deal-" + rnd.nextInt(1000), expiry);
+        return new Chunk(Cid.ofRaw(data), ErasureCodec.reedSolomon(k, m).encode(data), spec);
+    }
+
+    static byte[] sha256(byte[]... parts) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        for (byte[] p : parts) {
+            md.update(p);
+        }
+        return md.digest();
+    }
+
+    @Test
+    void putThenReadEveryShardAndMeta() throws Exception {
+        ShardStore s = store();
+        Chunk c = chunk(100_003, 10, 4, 500);
+        ChunkMeta meta = s.putChunk(c.cid, c.shards, c.spec);
+        assertThat(meta.cid()).isEqualTo(c.cid);
+        assertThat(meta.spec()).isEqualTo(c.spec);
+        assertThat(meta.createdAt()).isEqualTo(CLOCK.instant());
+        assertThat(meta.merkleLeafSize()).isEqualTo(MerkleProof.DEFAULT_LEAF_SIZE);
+        assertThat(meta.shards()).hasSize(14);
+        assertThat(s.meta(c.cid)).contains(meta);
+        for (int i = 0; i < 14; i++) {
+            assertThat(s.readShard(c.cid, i)).isEqualTo(c.shards[i]);
+            ShardInfo info = meta.shard(i).orElseThrow();
+            assertThat(info.sha256()).isEqualTo(sha256(c.shards[i]));
+            assertThat(info.merkleRoot()).isEqualTo(MerkleProof.root(c.shards[i], meta.merkleLeafSize()));
+            assertThat(s.containsShard(c.cid, i)).isTrue();
+        }
+        assertThat(s.contains(c.cid)).isTrue();
+        assertThat(s.list()).containsExactly(c.cid);
+    }
+
+    @Test
+    void rangesAndRegions() throws Exception {
+        ShardStore s = store();
+        Chunk c = chunk(70_000, 4, 2, 10);
+        s.putChunk(c.cid, c.shards, c.spec);
+        byte[] shard = c.shards[3];
+        assertThat(s.readRange(c.cid, 3, 100, 1000)).isEqualTo(java.util.Arrays.copyOfRange(shard, 100, 1100));
+        assertThat(s.readRange(c.cid, 3, shard.length - 1, 1)).containsExactly(shard[shard.length - 1]);
+        assertThatThrownBy(() -> s.readRange(c.cid, 3, shard.length - 1, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.readRange(c.cid, 3, -1, 2)).isInstanceOf(IllegalArgumentException.class);
+        try (ShardRegion r = s.openRegion(c.cid, 3, 500, 5000)) {
+            assertThat(r.length()).isEqualTo(5000);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThat(r.transferTo(Channels.newChannel(out))).isEqualTo(5000);
+            assertThat(out.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(shard, 500, 5500));
+            ReadableByteChannel ch = r.channel();
+            ByteBuffer all = ByteBuffer.allocate(6000);
+            while (ch.read(all) >= 0) {
+                // drain
+            }
+            assertThat(all.position()).isEqualTo(5000);
+            ByteBuffer view = r.asByteBuffer();
+            byte[] viewed = new byte[view.remaining()];
+            view.get(viewed);
+            assertThat(viewed).isEqualTo(out.toByteArray());
+            r.close();
+            r.close();
+            assertThatThrownBy(() -> r.transferTo(Channels.newChannel(out))).isInstanceOf(StoreClosedException.class);
+        }
+        try (ShardRegion whole = s.openRegion(c.cid, 0)) {
+            assertThat(whole.length()).isEqualTo(c.spec.shardLength());
+        }
+    }
+
+    @Test
+    void absentChunksAndShards() {
+        ShardStore s = store();
+        Chunk c = chunk(1000, 4, 2, 10);
+        assertThatThrownBy(() -> s.readShard(c.cid, 0)).isInstanceOf(ShardNotFoundException.class);
+        assertThat(s.meta(c.cid)).isEmpty();
+        assertThat(s.delete(c.cid)).isFalse();
+        s.putShard(c.cid, 2, c.shards[2], c.spec);
+        assertThatThrownBy(() -> s.readShard(c.cid, 1)).isInstanceOf(ShardNotFoundException.class)
+                .satisfies(e -> assertThat(((ShardNotFoundException) e).shardIndex()).isEqualTo(1));
+        assertThatThrownBy(() -> s.openRegion(c.cid, 5, 0, 1)).isInstanceOf(ShardNotFoundException.class);
+    }
+
+    @Test
+    void partialHoldersAddShardsOneByOne() {
+        ShardStore s = store();
+        Chunk c = chunk(10_000, 10, 4, 10);
+        s.putShard(c.cid, 3, c.shards[3], c.spec);
+        ChunkMeta m = s.putShard(c.cid, 11, c.shards[11], c.spec);
+        assertThat(m.shards()).extracting(ShardInfo::index).containsExactly(3, 11);
+        assertThat(s.usage().shardCount()).isEqualTo(2);
+        assertThat(s.bytesStored(c.cid)).isEqualTo(2L * c.spec.shardLength());
+        assertThatThrownBy(() -> s.putShard(c.cid, 4, c.shards[4],
+                new ChunkSpec(10_000, 10, 4, "other", 10))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.putShard(c.cid, 14, c.shards[4], c.spec)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.putShard(c.cid, 4, new byte[3], c.spec)).isInstanceOf(IllegalArgumentException.class);
+        // filling the rest with putChunk adds only what is missing
+        ChunkMeta full = s.putChunk(c.cid, c.shards, c.spec);
+        assertThat(full.shards()).hasSize(14);
+        assertThat(s.usage().shardCount()).isEqualTo(14);
+        assertThat(s.readShard(c.cid, 3)).isEqualTo(c.shards[3]);
+    }
+
+    @Test
+    void rePutIsIdempotent() {
+        ShardStore s = store();
+        Chunk c = chunk(5000, 4, 2, 10);
+        ChunkMeta first = s.putChunk(c.cid, c.shards, c.spec);
+        ChunkMeta again = s.putChunk(c.cid, c.shards, c.spec);
+        assertThat(again).isEqualTo(first);
+        assertThat(s.usage()).isEqualTo(new StorageUsage(1, 6, 6L * c.spec.shardLength(), Long.MAX_VALUE));
+    }
+
+    @Test
+    void rejectsMalformedPuts() {
+        ShardStore s = store();
+        Chunk c = chunk(5000, 4, 2, 10);
+        assertThatThrownBy(() -> s.putChunk(c.cid, java.util.Arrays.copyOf(c.shards, 5), c.spec))
+                .isInstanceOf(IllegalArgumentException.class);
+        byte[][] bad = c.shards.clone();
+        bad[2] = new byte[1];
+        assertThatThrownBy(() -> s.putChunk(c.cid, bad, c.spec)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(s.contains(c.cid)).isFalse();
+        assertThat(s.usage().bytesStored()).isZero();
+    }
+
+    @Test
+    void deleteRemovesEverythingAndUsageFollows() {
+        ShardStore s = store();
+        Chunk a = chunk(4000, 4, 2, 10);
+        Chunk b = chunk(8000, 4, 2, 20);
+        s.putChunk(a.cid, a.shards, a.spec);
+        s.putChunk(b.cid, b.shards, b.spec);
+        long bytes = 6L * a.spec.shardLength() + 6L * b.spec.shardLength();
+        assertThat(s.usage()).isEqualTo(new StorageUsage(2, 12, bytes, Long.MAX_VALUE));
+        assertThat(s.delete(a.cid)).isTrue();
+        assertThat(s.delete(a.cid)).isFalse();
+        assertThat(s.contains(a.cid)).isFalse();
+        assertThat(s.list()).containsExactly(b.cid);
+        assertThat(s.usage()).isEqualTo(new StorageUsage(1, 6, 6L * b.spec.shardLength(), Long.MAX_VALUE));
+        assertThat(s.bytesStored(a.cid)).isZero();
+        assertThatThrownBy(() -> s.readShard(a.cid, 0)).isInstanceOf(ShardNotFoundException.class);
+    }
+
+    @Test
+    void capacityIsEnforcedAndLeavesNothingBehind() {
+        Chunk a = chunk(4000, 4, 2, 10);
+        ShardStore s = store(6L * a.spec.shardLength() + 10);
+        s.putChunk(a.cid, a.shards, a.spec);
+        Chunk b = chunk(4000, 4, 2, 10);
+        assertThatThrownBy(() -> s.putChunk(b.cid, b.shards, b.spec)).isInstanceOf(StorageFullException.class)
+                .satisfies(e -> assertThat(((StorageFullException) e).availableBytes()).isEqualTo(10));
+        assertThat(s.contains(b.cid)).isFalse();
+        assertThat(s.usage().bytesStored()).isEqualTo(6L * a.spec.shardLength());
+        assertThat(s.usage().nearlyFull()).isTrue();
+        assertThat(s.readShard(a.cid, 5)).isEqualTo(a.shards[5]);
+        s.delete(a.cid);
+        s.putChunk(b.cid, b.shards, b.spec);
+        assertThat(s.contains(b.cid)).isTrue();
+    }
+
+    @Test
+    void expiryIndexAnswersInOrder() {
+        ShardStore s = store();
+        List<Cid> byExpiry = new ArrayList<>();
+        for (long e : new long[] {50, 10, 30, 10_000, 20}) {
+            Chunk c = chunk(100, 2, 1, e);
+            s.putChunk(c.cid, c.shards, c.spec);
+            if (e < 40) {
+                byExpiry.add(c.cid);
+            }
+        }
+        assertThat(s.expiredBefore(10)).isEmpty();
+        assertThat(s.expiredBefore(40)).hasSize(3).containsExactlyInAnyOrderElementsOf(byExpiry);
+        List<Cid> ordered = s.expiredBefore(40);
+        assertThat(s.meta(ordered.get(0)).orElseThrow().expiryBlock()).isEqualTo(10);
+        assertThat(s.meta(ordered.get(2)).orElseThrow().expiryBlock()).isEqualTo(30);
+        for (Cid c : ordered) {
+            s.delete(c);
+        }
+        assertThat(s.expiredBefore(10_001)).hasSize(2);
+    }
+
+    @Test
+    void auditProofs() throws Exception {
+        ShardStore s = store();
+        Chunk c = chunk(50_000, 4, 2, 10);
+        ChunkMeta meta = s.putChunk(c.cid, c.shards, c.spec);
+        byte[] nonce = {9, 8, 7};
+        byte[] expected = sha256(java.util.Arrays.copyOfRange(c.shards[4], 1000, 1064), nonce);
+        assertThat(s.proveHash(c.cid, 4, 1000, 64, nonce)).isEqualTo(expected);
+        for (long off : new long[] {0, 1023, 1024, 5000, c.spec.shardLength() - 7}) {
+            MerkleProof p = s.proveMerkle(c.cid, 4, off, 7);
+            assertThat(p.verify(meta.shard(4).orElseThrow().merkleRoot())).isTrue();
+            assertThat(p.challengedBytes()).isEqualTo(java.util.Arrays.copyOfRange(c.shards[4], (int) off, (int) off + 7));
+            assertThat(p.verify(meta.shard(3).orElseThrow().merkleRoot())).isFalse();
+        }
+        assertThatThrownBy(() -> s.proveHash(c.cid, 4, c.spec.shardLength(), 1, nonce))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void scrubFindsCorruptionAndRepairRestoresIt() {
+        ShardStore s = store();
+        Chunk c = chunk(40_000, 4, 2, 10);
+        s.putChunk(c.cid, c.shards, c.spec);
+        corrupt(s, c.cid, 1, 17);
+        corrupt(s, c.cid, 5, 0);
+        List<CorruptShardException> seen = new ArrayList<>();
+        ScrubReport r = s.scrub(seen::add);
+        assertThat(seen).extracting(CorruptShardException::shardIndex).containsExactlyInAnyOrder(1, 5);
+        assertThat(r.corrupt()).hasSize(2);
+        assertThat(r.repairedShards()).isEqualTo(2);
+        for (int i = 0; i < 6; i++) {
+            assertThat(s.readShard(c.cid, i)).isEqualTo(c.shards[i]);
+        }
+        assertThat(s.usage().shardCount()).isEqualTo(6);
+        assertThat(s.scrub(e -> { }).corrupt()).isEmpty();
+    }
+
+    @Test
+    void tooFewSurvivorsIsUnrepairable() {
+        ShardStore s = store();
+        Chunk c = chunk(40_000, 4, 2, 10);
+        s.putChunk(c.cid, c.shards, c.spec);
+        for (int i = 0; i < 3; i++) {
+            corrupt(s, c.cid, i, 3);
+        }
+        ScrubReport r = s.scrub(e -> { });
+        assertThat(r.unrepairable()).containsExactly(c.cid);
+        assertThat(s.meta(c.cid).orElseThrow().quarantined()).hasSize(3);
+        assertThatThrownBy(() -> s.repair(c.cid)).isInstanceOf(UnrepairableChunkException.class);
+        assertThat(s.usage().shardCount()).isEqualTo(3);
+    }
+
+    @Test
+    void closedStoreRefusesUse() {
+        ShardStore s = create(Long.MAX_VALUE);
+        s.close();
+        s.close();
+        Chunk c = chunk(100, 2, 1, 1);
+        assertThatThrownBy(() -> s.putChunk(c.cid, c.shards, c.spec)).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(s::usage).isInstanceOf(StoreClosedException.class);
+    }
+
+    @Test
+    void concurrentPutsReadsDeletesAndScrubsLoseNoUsage() throws Exception {
+        ShardStore s = store();
+        int threads = 8;
+        int perThread = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        Set<Cid> kept = ConcurrentHashMap.newKeySet();
+        ConcurrentHashMap<Cid, Long> sizes = new ConcurrentHashMap<>();
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int seed = t;
+                fs.add(pool.submit(() -> {
+                    Random r = new Random(seed);
+                    for (int i = 0; i < perThread; i++) {
+                        byte[] data = new byte[500 + r.nextInt(5000)];
+                        r.nextBytes(data);
+                        ChunkSpec spec = new ChunkSpec(data.length, 4, 2, "", 100);
+                        Cid cid = Cid.ofRaw(data);
+                        byte[][] shards = ErasureCodec.reedSolomon(4, 2).encode(data);
+                        s.putChunk(cid, shards, spec);
+                        assertThat(s.readShard(cid, r.nextInt(6))).isNotNull();
+                        if (r.nextInt(3) == 0) {
+                            assertThat(s.delete(cid)).isTrue();
+                        } else {
+                            kept.add(cid);
+                            sizes.put(cid, 6L * spec.shardLength());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            fs.add(pool.submit(() -> {
+                for (int i = 0; i < 5; i++) {
+                    assertThat(s.scrub(e -> { }).corrupt()).isEmpty();
+                }
+                return null;
+            }));
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long bytes = sizes.values().stream().mapToLong(Long::longValue).sum();
+        assertThat(s.usage()).isEqualTo(new StorageUsage(kept.size(), 6L * kept.size(), bytes, Long.MAX_VALUE));
+        assertThat(s.list()).isEqualTo(kept);
+    }
+}
