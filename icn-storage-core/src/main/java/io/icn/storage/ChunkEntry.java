@@ -102,6 +102,10 @@ final class ChunkEntry {
         return new ChunkEntry(cid, spec, leafSize, createdMillis, s, hashes);
     }
 
+    ChunkEntry withSpec(ChunkSpec newSpec) {
+        return new ChunkEntry(cid, newSpec, leafSize, createdMillis, state, hashes);
+    }
+
     ShardInfo shardInfo(int index) {
         return new ShardInfo(index, spec.shardLength(), sha256(index), merkleRoot(index));
     }

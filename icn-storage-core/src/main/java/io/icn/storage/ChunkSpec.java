@@ -56,4 +56,9 @@ public record ChunkSpec(long originalLength, int dataShards, int parityShards, S
     private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }
+
+    /** The same spec under another expiry block. */
+    public ChunkSpec withExpiryBlock(long block) {
+        return new ChunkSpec(originalLength, dataShards, parityShards, dealId, block);
+    }
 }

@@ -111,6 +111,16 @@ final class FileShardStore implements ShardStore {
         }
     }
 
+    private static final class ExpiryOp extends Op {
+        final Cid cid;
+        final long expiryBlock;
+
+        ExpiryOp(Cid cid, long expiryBlock) {
+            this.cid = cid;
+            this.expiryBlock = expiryBlock;
+        }
+    }
+
     /** Runs on the writer thread with no other write in flight. */
     private static final class ExclusiveOp extends Op {
         final java.util.concurrent.Callable<Object> task;
@@ -406,6 +416,16 @@ final class FileShardStore implements ShardStore {
         return (Boolean) submit(new DeleteOp(cid));
     }
 
+    @Override
+    public ChunkMeta setExpiry(Cid cid, long expiryBlock) {
+        ensureWritable();
+        Objects.requireNonNull(cid, "cid");
+        if (expiryBlock < 0) {
+            throw new IllegalArgumentException("expiryBlock must be >= 0: " + expiryBlock);
+        }
+        return (ChunkMeta) submit(new ExpiryOp(cid, expiryBlock));
+    }
+
     private Object submit(Op op) {
         synchronized (closeLock) {
             if (closed) {
@@ -606,6 +626,15 @@ final class FileShardStore implements ShardStore {
             }
             return new Planned(op, cur, null, nextTxid.getAndIncrement(), new int[0]);
         }
+        if (op instanceof ExpiryOp exp) {
+            ChunkEntry cur = current(exp.cid, overlay);
+            if (cur == null) {
+                exp.done.completeExceptionally(new ShardNotFoundException(exp.cid, -1));
+                return null;
+            }
+            return new Planned(op, cur, cur.withSpec(cur.spec.withExpiryBlock(exp.expiryBlock)),
+                    nextTxid.getAndIncrement(), new int[0]);
+        }
         QuarantineOp q = (QuarantineOp) op;
         ChunkEntry cur = current(q.cid, overlay);
         if (cur == null || !cur.healthy(q.index)) {
@@ -645,8 +674,7 @@ final class FileShardStore implements ShardStore {
                 trash.add(t);
                 dirsToForce.add(root);
             }
-        } else {
-            QuarantineOp q = (QuarantineOp) p.op;
+        } else if (p.op instanceof QuarantineOp q) {
             Path f = shardPath(q.cid, q.index);
             if (Files.exists(f)) {
                 Files.move(f, quarantineDir.resolve(q.cid + "." + q.index + "." + p.txid + ".bin"),
@@ -681,6 +709,8 @@ final class FileShardStore implements ShardStore {
         if (p.op instanceof PutOp put) {
             reserved.addAndGet(-put.reserved);
             put.done.complete(p.after.toMeta());
+        } else if (p.op instanceof ExpiryOp) {
+            p.op.done.complete(p.after.toMeta());
         } else if (p.op instanceof DeleteOp) {
             p.op.done.complete(Boolean.TRUE);
         } else {

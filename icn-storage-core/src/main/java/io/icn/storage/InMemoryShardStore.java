@@ -115,6 +115,18 @@ public final class InMemoryShardStore implements ShardStore {
     }
 
     @Override
+    public synchronized ChunkMeta setExpiry(Cid cid, long expiryBlock) {
+        ensureOpen();
+        ChunkEntry e = index.get(Objects.requireNonNull(cid, "cid"));
+        if (e == null) {
+            throw new ShardNotFoundException(cid, -1);
+        }
+        ChunkEntry next = e.withSpec(e.spec.withExpiryBlock(expiryBlock));
+        index.put(cid, next);
+        return next.toMeta();
+    }
+
+    @Override
     public boolean contains(Cid cid) {
         ensureOpen();
         return index.get(Objects.requireNonNull(cid, "cid")) != null;

@@ -79,6 +79,16 @@ public interface ShardStore extends AutoCloseable {
      */
     boolean delete(Cid cid);
 
+    /**
+     * Moves the chunk's recorded deal expiry to {@code expiryBlock} (another deal still holds it),
+     * durably and in the expiry index; the shards are untouched.
+     *
+     * @return the chunk's metadata with the new expiry
+     * @throws ShardNotFoundException if the chunk is not stored
+     * @throws IllegalArgumentException if {@code expiryBlock} is negative
+     */
+    ChunkMeta setExpiry(Cid cid, long expiryBlock);
+
     // ---- reads ----------------------------------------------------------------------------------------
 
     /** Whether the store holds any shard of the chunk (or a quarantined one awaiting repair). */

@@ -73,6 +73,7 @@ class FileShardStoreTest {
             }
             s.delete(chunks.get(0).cid);
             metas.remove(chunks.get(0).cid);
+            metas.put(chunks.get(3).cid, s.setExpiry(chunks.get(3).cid, 777)); // a SET record survives too
         }
         // a stray CID directory the index does not know: startup must not find it (it never lists the root)
         Chunk stray = chunk(100, 2, 1);
@@ -85,6 +86,7 @@ class FileShardStoreTest {
             Chunk c = chunks.get(7);
             assertThat(s.readShard(c.cid, 5)).isEqualTo(c.shards[5]);
             assertThat(s.usage().chunkCount()).isEqualTo(29);
+            assertThat(s.meta(chunks.get(3).cid).orElseThrow().expiryBlock()).isEqualTo(777);
         }
         assertThat(Files.exists(root.resolve(stray.cid.toString()))).isTrue();
     }

@@ -244,6 +244,24 @@ abstract class ShardStoreContract {
     }
 
     @Test
+    void setExpiryMovesAChunkInTheExpiryIndex() {
+        ShardStore s = store();
+        Chunk c = chunk(100, 2, 1, 10);
+        s.putChunk(c.cid, c.shards, c.spec);
+        assertThat(s.expiredBefore(11)).containsExactly(c.cid);
+        ChunkMeta moved = s.setExpiry(c.cid, 500);
+        assertThat(moved.expiryBlock()).isEqualTo(500);
+        assertThat(s.meta(c.cid).orElseThrow().expiryBlock()).isEqualTo(500);
+        assertThat(s.expiredBefore(11)).isEmpty();
+        assertThat(s.expiredBefore(501)).containsExactly(c.cid);
+        assertThat(s.readShard(c.cid, 0)).isEqualTo(c.shards[0]);
+        Cid absent = chunk(10, 2, 1, 1).cid;
+        assertThatThrownBy(() -> s.setExpiry(absent, 5)).isInstanceOf(ShardNotFoundException.class)
+                .hasMessageContaining(absent.toString());
+        assertThatThrownBy(() -> s.setExpiry(c.cid, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void auditProofs() throws Exception {
         ShardStore s = store();
         Chunk c = chunk(50_000, 4, 2, 10);
