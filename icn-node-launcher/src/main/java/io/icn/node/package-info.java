@@ -1,7 +1,20 @@
 /**
- * The super-node: wiring of the modules into one node. So far the adapters that let the chain
- * module's audit monitor and storage cleanup work on a real shard store
- * ({@link io.icn.node.StoreAuditProver}, {@link io.icn.node.StoreExpiredContent}); configuration,
- * CLI, HTTP endpoints and the runnable jar follow (issue 6).
+ * The super-node: the modules wired into one node, and its command line.
+ *
+ * <ul>
+ *   <li>{@link io.icn.node.NodeConfig} (read by {@link io.icn.node.NodeConfigFile} from
+ *       {@code super-node.toml}): the effective configuration, every value checked;</li>
+ *   <li>{@link io.icn.node.SuperNode}: lifecycle NEW → STARTING → RUNNING → STOPPING → STOPPED (or FAILED);
+ *       wires the file shard store, the embedded local chain, the audit monitor
+ *       ({@link io.icn.node.StoreAuditProver}), the storage cleanup ({@link io.icn.node.StoreExpiredContent}),
+ *       the HTTP {@code /metrics}, {@code /health} and {@code /admin/*} endpoints and the node's
+ *       {@link io.icn.node.NodeIdentity};</li>
+ *   <li>{@link io.icn.node.Main}: the {@code icn-node} CLI ({@code run} and the client commands that reach a
+ *       running node over its admin endpoints).</li>
+ * </ul>
+ *
+ * Errors are {@link io.icn.node.NodeException}s ({@link io.icn.node.ConfigException},
+ * {@link io.icn.node.StorageLockedException}) whose messages name the bad value and the fix. Operator
+ * documentation: docs/configuration.md and docs/operations.md.
  */
 package io.icn.node;

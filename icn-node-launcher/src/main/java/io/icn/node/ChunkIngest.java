@@ -1,0 +1,165 @@
+package io.icn.node;
+
+import io.icn.chain.AccountId;
+import io.icn.chain.Balance;
+import io.icn.chain.LocalChain;
+import io.icn.chain.PinningDeal;
+import io.icn.chain.ShardHash;
+import io.icn.erasure.ErasureCodec;
+import io.icn.storage.ChunkMeta;
+import io.icn.storage.ChunkSpec;
+import io.icn.storage.Cid;
+import io.icn.storage.ShardStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's own ingest path (the admin {@code put}): cuts a byte stream into chunks of
+ * {@code limits.chunk_mb}, erasure-codes each with Reed-Solomon 10+4, stores the 14 shards atomically
+ * under the chunk's CID, and pins them with a deal on the local chain whose shard hashes are the ones the
+ * store recorded (so the node's audits are answerable). The node is its own director on the local chain:
+ * each deal's payment comes from the development faucet ({@link LocalChain#endow}).
+ *
+ * <p>A chunk is stored before its deal is made; if the deal is refused, a chunk this put added is deleted
+ * again, so nothing unpinned remains. Chunks of a stream that fails half-way stay stored and pinned; the
+ * error lists them.
+ *
+ * <p>Thread-safe: one put runs at a time (each holds a chunk and its shards in memory, about 2.4 times
+ * the chunk size), later ones wait. Does not own the store or the chain.
+ */
+final class ChunkIngest {
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkIngest.class);
+    /** The payment of one chunk's deal on the local chain. */
+    static final Balance PAYMENT_PER_CHUNK = Balance.ofIcn(1);
+
+    private final ShardStore store;
+    private final LocalChain chain;
+    private final StoreExpiredContent hashes;
+    private final AccountId director;
+    private final ErasureCodec codec;
+    private final int chunkBytes;
+    private final ReentrantLock oneAtATime = new ReentrantLock();
+
+    ChunkIngest(ShardStore store, LocalChain chain, StoreExpiredContent hashes, AccountId director, int chunkBytes) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.chain = Objects.requireNonNull(chain, "chain");
+        this.hashes = Objects.requireNonNull(hashes, "hashes");
+        this.director = Objects.requireNonNull(director, "director");
+        if (chunkBytes < 10) {
+            throw new IllegalArgumentException("chunkBytes must be >= 10: " + chunkBytes);
+        }
+        this.chunkBytes = chunkBytes;
+        this.codec = ErasureCodec.reedSolomon(10, 4);
+    }
+
+    /** One stored and pinned chunk. */
+    record IngestedChunk(String cid, long offset, int length, String dealId, long expiresAt, boolean alreadyStored) {
+    }
+
+    /** The chunks of one put, in stream order. */
+    record IngestReport(List<IngestedChunk> chunks, long bytes) {
+        IngestReport {
+            chunks = List.copyOf(chunks);
+        }
+    }
+
+    /** Thrown when a put fails after some chunks were stored; they stay pinned and are listed. */
+    static final class PartialIngestException extends NodeException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<IngestedChunk> stored;
+
+        PartialIngestException(String message, List<IngestedChunk> stored, Throwable cause) {
+            super(message, cause);
+            this.stored = List.copyOf(stored);
+        }
+
+        List<IngestedChunk> stored() {
+            return stored;
+        }
+    }
+
+    /**
+     * Reads {@code in} to its end (not closed here) and ingests it.
+     *
+     * @param dealBlocks the life of each chunk's deal, in blocks from now
+     * @throws PartialIngestException if reading, storing or pinning fails; names the chunks already done
+     */
+    IngestReport ingest(InputStream in, long dealBlocks) {
+        if (dealBlocks <= 0) {
+            throw new IllegalArgumentException("deal length must be positive: " + dealBlocks + " blocks");
+        }
+        oneAtATime.lock();
+        try {
+            List<IngestedChunk> done = new ArrayList<>();
+            long offset = 0;
+            while (true) {
+                byte[] chunk;
+                try {
+                    chunk = in.readNBytes(chunkBytes);
+                } catch (IOException e) {
+                    throw new PartialIngestException("reading the upload failed after " + offset + " bytes: " + e.getMessage(),
+                            done, new UncheckedIOException(e));
+                }
+                if (chunk.length == 0 && !(offset == 0 && done.isEmpty())) {
+                    break;
+                }
+                try {
+                    done.add(ingestChunk(chunk, offset, dealBlocks));
+                } catch (RuntimeException e) {
+                    throw new PartialIngestException("chunk at offset " + offset + " failed: " + e.getMessage()
+                            + (done.isEmpty() ? "" : "; the " + done.size() + " chunk(s) before it are stored and pinned"),
+                            done, e);
+                }
+                offset += chunk.length;
+                if (chunk.length < chunkBytes) {
+                    break;
+                }
+            }
+            return new IngestReport(done, offset);
+        } finally {
+            oneAtATime.unlock();
+        }
+    }
+
+    private IngestedChunk ingestChunk(byte[] chunk, long offset, long dealBlocks) {
+        if (chunk.length == 0) {
+            throw new IllegalArgumentException("the upload is empty; there is nothing to store");
+        }
+        Cid cid = Cid.ofRaw(chunk);
+        boolean already = store.contains(cid);
+        long expiresAt = chain.currentBlock() + dealBlocks;
+        // Content addressing: a chunk already held keeps its shards and spec; only its expiry may move.
+        ChunkMeta meta = already ? store.meta(cid).orElse(null) : null;
+        if (meta == null) {
+            meta = store.putChunk(cid, codec.encode(chunk), ChunkSpec.rs10x4(chunk.length, "", expiresAt));
+        }
+        List<ShardHash> shardHashes = hashes.shardHashes(cid.toString());
+        PinningDeal deal;
+        try {
+            if (shardHashes.stream().distinct().count() < shardHashes.size()) {
+                throw new IllegalArgumentException("the chunk's 14 shards are not all different (it is shorter than"
+                        + " 10 bytes, or repeats the same bytes), and the chain refuses a deal that names a shard twice;"
+                        + " store it together with other data");
+            }
+            chain.endow(director, PAYMENT_PER_CHUNK);
+            deal = chain.createDeal(director, shardHashes, meta.spec().shardLength(), expiresAt, PAYMENT_PER_CHUNK);
+        } catch (RuntimeException e) {
+            if (!already) {
+                store.delete(cid);
+            }
+            throw e;
+        }
+        if (meta.expiryBlock() < deal.expiresAt()) {
+            store.setExpiry(cid, deal.expiresAt());
+        }
+        LOG.info("ingested cid={} bytes={} deal={} expires_at={}", cid, chunk.length, deal.id(), deal.expiresAt());
+        return new IngestedChunk(cid.toString(), offset, chunk.length, deal.id().toString(), deal.expiresAt(), already);
+    }
+}

@@ -1,0 +1,457 @@
+package io.icn.node;
+
+import io.icn.chain.AuditMonitor;
+import io.icn.chain.Balance;
+import io.icn.chain.ChainClient;
+import io.icn.chain.LocalChain;
+import io.icn.chain.NodeNotRegisteredException;
+import io.icn.chain.NodeStanding;
+import io.icn.chain.ProofScheme;
+import io.icn.chain.StorageCleanup;
+import io.icn.erasure.Gf256Kernel;
+import io.icn.erasure.Kernels;
+import io.icn.storage.ShardStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One super-node: the modules wired together from a {@link NodeConfig}.
+ *
+ * <h2>What runs</h2>
+ * The file shard store under {@code storage_path} (capacity {@code max_storage_gb}, hot-shard cache,
+ * background scrub); the embedded {@link LocalChain} ({@code <storage>/local-chain.state}, one block per
+ * {@code block_time_secs}) on which this node is registered with its region and stake at genesis; the
+ * {@link AuditMonitor} (proofs from the store via {@link StoreAuditProver}) with a poll timer every
+ * {@code audit_poll_secs}; the {@link StorageCleanup} every {@code cleanup_interval_blocks}; HTTP
+ * {@code /metrics} and {@code /health} on {@code metrics_port} and the admin endpoints on
+ * {@code admin_bind:admin_port} ({@link NodeHttpServer}); and, on a background thread, the erasure
+ * kernel calibration ({@link Kernels#calibrate()}). The QUIC shard server, ingest over QUIC, the DHT and
+ * replication plug in here as further components in the same start/close order.
+ *
+ * <h2>Lifecycle</h2>
+ * {@link State#NEW} → {@link #start()} → {@link State#STARTING} → {@link State#RUNNING} →
+ * {@link #close()} → {@link State#STOPPING} → {@link State#STOPPED}. A start that fails closes what it
+ * had opened and leaves the node {@link State#FAILED}; a node starts at most once. Before anything is
+ * touched, {@link Preflight} checks the chain endpoint, the storage directory and the ports; then an OS
+ * lock on {@code <storage>/node.lock} refuses a second node on the same directory.
+ *
+ * <h2>Shutdown</h2>
+ * {@link #close()} stops in the reverse order of start: HTTP (no new requests), the poll timer, cleanup,
+ * audit monitor, the worker threads (drained: a running pass finishes), the chain client, the chain
+ * (which writes its state file), the store (which checkpoints its index), the timer threads, the
+ * metrics, the lock. Every step runs even if one fails; the first failure is rethrown with the later ones
+ * suppressed. Idempotent.
+ *
+ * <h2>Thread safety</h2>
+ * Thread-safe: {@link #start()} and {@link #close()} are serialised, {@link #state()} may be read from any
+ * thread (the HTTP {@code /health} does).
+ */
+public final class SuperNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SuperNode.class);
+    /** The state file of the embedded chain, in the storage directory. */
+    public static final String CHAIN_STATE_FILE = "local-chain.state";
+
+    /** The node's lifecycle. */
+    public enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED, FAILED }
+
+    private final NodeConfig config;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final MeterRegistry externalRegistry;
+    private final boolean calibrateKernels;
+    private final String version;
+
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private volatile State state = State.NEW;
+    private volatile Instant startedAt;
+    private PrometheusMeterRegistry prometheus;
+    private MeterRegistry registry;
+    private NodeIdentity identity;
+    private ShardStore store;
+    private LocalChain chain;
+    private StorageCleanup cleanup;
+    private AuditMonitor monitor;
+    private ChunkIngest ingest;
+    private NodeHttpServer http;
+
+    private SuperNode(Builder b) {
+        this.config = b.config;
+        this.clock = b.clock;
+        this.random = b.random != null ? b.random : new SplittableRandom(new SecureRandom().nextLong());
+        this.externalRegistry = b.registry;
+        this.calibrateKernels = b.calibrateKernels;
+        String v = SuperNode.class.getPackage().getImplementationVersion();
+        this.version = v != null ? v : "dev";
+    }
+
+    /** A builder for a node of this configuration. */
+    public static Builder builder(NodeConfig config) {
+        return new Builder(config);
+    }
+
+    /**
+     * Starts every component; returns once the node is {@link State#RUNNING}.
+     *
+     * @throws ConfigException if a preflight check fails (nothing was touched)
+     * @throws StorageLockedException if another node runs on the storage directory
+     * @throws NodeException or a module's exception if a component fails to start (all closed again)
+     * @throws IllegalStateException if this node was started before
+     */
+    public synchronized void start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("a node starts once; this one is " + state);
+        }
+        state = State.STARTING;
+        try {
+            Preflight.check(config);
+            startComponents();
+            startedAt = clock.instant();
+            state = State.RUNNING;
+            LOG.info("node running: account={} region={} storage={} metrics={} admin={} chain={} block={}",
+                    identity.accountHex(), config.region().wireName(), config.storagePath(), metricsUrl(), adminUrl(),
+                    config.chainEndpoint(), chain.currentBlock());
+        } catch (RuntimeException | Error e) {
+            state = State.FAILED;
+            try {
+                closeOpened();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void startComponents() {
+        Path storage = config.storagePath();
+        try {
+            Files.createDirectories(storage);
+        } catch (IOException e) {
+            throw new ConfigException("cannot create storage_path " + storage + ": " + e + "; choose another"
+                    + " storage_path / --storage-path or grant write access", e);
+        }
+        opened.push(StorageLock.acquire(storage));
+        identity = NodeIdentity.loadOrCreate(storage);
+
+        if (externalRegistry == null) {
+            prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry = prometheus;
+            opened.push(prometheus::close);
+        } else {
+            registry = externalRegistry;
+            prometheus = externalRegistry instanceof PrometheusMeterRegistry p ? p : null;
+        }
+        bindJvmMetrics(registry);
+
+        ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemonThreads("icn-node-timer"));
+        opened.push(() -> shutdown(timers, "timer"));
+
+        store = ShardStore.builder(storage)
+                .capacityBytes(config.capacityBytes())
+                .cacheBytes(config.cacheMb() << 20)
+                .durability(config.fsync().durability())
+                .verifyOnRead(config.verifyOnRead())
+                .scrubBytesPerSecond(config.scrubBytesPerSec())
+                .backgroundScrub(timers, Duration.ofSeconds(config.scrubIntervalSecs()),
+                        corrupt -> LOG.warn("scrub found a corrupt shard: {}", corrupt.getMessage()))
+                .clock(clock)
+                .meterRegistry(registry)
+                .build();
+        opened.push(store);
+
+        chain = LocalChain.builder()
+                .random(random)
+                .stateFile(storage.resolve(CHAIN_STATE_FILE))
+                .scheduler(timers)
+                .blockTime(Duration.ofSeconds(config.blockTimeSecs()))
+                .proofScheme(ProofScheme.merkle())
+                .build();
+        opened.push(chain);
+        registerAtGenesis();
+
+        ChainClient client = chain.clientFor(identity.account());
+        opened.push(client);
+
+        ExecutorService workers = Executors.newFixedThreadPool(2, daemonThreads("icn-node-worker"));
+        opened.push(() -> shutdown(workers, "worker"));
+
+        ProofScheme scheme = chain.proofScheme();
+        StoreExpiredContent expired = new StoreExpiredContent(store, scheme);
+        cleanup = StorageCleanup.builder(client, expired, new LoggingManifestPublisher())
+                .meterRegistry(registry).executor(workers).intervalBlocks(config.cleanupIntervalBlocks()).build();
+        opened.push(cleanup);
+        monitor = AuditMonitor.builder(client, new StoreAuditProver(store, scheme))
+                .meterRegistry(registry).executor(workers).nanoTime(System::nanoTime).build();
+        opened.push(monitor);
+        ingest = new ChunkIngest(store, chain, expired, identity.account(), config.limits().chunkBytes());
+
+        monitor.start();
+        cleanup.start();
+        ScheduledFuture<?> poll = timers.scheduleWithFixedDelay(monitor::pollNow, config.auditPollSecs(),
+                config.auditPollSecs(), TimeUnit.SECONDS);
+        opened.push(() -> poll.cancel(false));
+        chain.start();
+
+        http = NodeHttpServer.start(this, config);
+        opened.push(http);
+
+        if (calibrateKernels) {
+            Thread t = daemonThreads("icn-kernel-calibration").newThread(SuperNode::calibrate);
+            t.start();
+        }
+    }
+
+    private void registerAtGenesis() {
+        try {
+            NodeStanding standing = chain.standing(identity.account());
+            if (standing.region() != config.region()) {
+                LOG.warn("this node is registered on the local chain in {}, not the configured region {}; the"
+                        + " chain keeps the registered region (move {} away to register afresh)",
+                        standing.region().wireName(), config.region().wireName(), CHAIN_STATE_FILE);
+            }
+        } catch (NodeNotRegisteredException e) {
+            chain.registerNode(identity.account(), config.region(), Balance.ofIcn(config.stakeIcn()));
+            LOG.info("registered on the local chain at genesis: account={} region={} stake_icn={}",
+                    identity.accountHex(), config.region().wireName(), config.stakeIcn());
+        }
+    }
+
+    private void bindJvmMetrics(MeterRegistry r) {
+        new JvmMemoryMetrics().bindTo(r);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(r);
+        opened.push(gc);
+        JvmThreadMetrics threads = new JvmThreadMetrics();
+        threads.bindTo(r);
+        new ProcessorMetrics().bindTo(r);
+        new UptimeMetrics().bindTo(r);
+        new FileDescriptorMetrics().bindTo(r);
+    }
+
+    private static void calibrate() {
+        try {
+            Gf256Kernel k = Kernels.calibrate();
+            LOG.info("erasure kernel calibrated: kernel={} reason=\"{}\"", k.name(), Kernels.selectionReason());
+        } catch (RuntimeException e) {
+            LOG.warn("erasure kernel calibration failed, keeping {}: {}", Kernels.best().name(), e.toString());
+        }
+    }
+
+    /**
+     * Stops every component in reverse order of start and releases the storage lock. Idempotent; a node
+     * that never started just becomes {@link State#STOPPED}.
+     *
+     * @throws NodeException carrying the first failure (later ones suppressed) if a component failed to close
+     */
+    @Override
+    public synchronized void close() {
+        if (state == State.STOPPED || state == State.FAILED && opened.isEmpty()) {
+            return;
+        }
+        state = State.STOPPING;
+        LOG.info("node stopping");
+        try {
+            closeOpened();
+            state = State.STOPPED;
+            LOG.info("node stopped");
+        } catch (Exception e) {
+            state = State.FAILED;
+            throw e instanceof NodeException ne ? ne : new NodeException("the node did not stop cleanly: " + e, e);
+        }
+    }
+
+    private void closeOpened() throws Exception {
+        Exception first = null;
+        while (!opened.isEmpty()) {
+            AutoCloseable c = opened.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static void shutdown(ExecutorService executor, String what) throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+            executor.shutdownNow();
+            LOG.warn("{} threads did not finish within 30 s and were interrupted", what);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** The lifecycle state; readable from any thread. */
+    public State state() {
+        return state;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** This build's version ({@code dev} when not run from the jar). */
+    public String version() {
+        return version;
+    }
+
+    /** The node's identity; available once started. */
+    public NodeIdentity identity() {
+        return requireStarted(identity);
+    }
+
+    /** Where {@code /metrics} and {@code /health} listen (the real port when configured as 0). */
+    public InetSocketAddress metricsAddress() {
+        return requireStarted(http).metricsAddress();
+    }
+
+    /** Where the admin endpoints listen (the real port when configured as 0). */
+    public InetSocketAddress adminAddress() {
+        return requireStarted(http).adminAddress();
+    }
+
+    /** {@code http://host:port/metrics}. */
+    public String metricsUrl() {
+        return "http://" + hostPort(metricsAddress()) + "/metrics";
+    }
+
+    /** {@code http://host:port/admin/status}. */
+    public String adminUrl() {
+        return "http://" + hostPort(adminAddress()) + "/admin/status";
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    ShardStore store() {
+        return requireStarted(store);
+    }
+
+    LocalChain chain() {
+        return requireStarted(chain);
+    }
+
+    StorageCleanup cleanup() {
+        return requireStarted(cleanup);
+    }
+
+    AuditMonitor monitor() {
+        return requireStarted(monitor);
+    }
+
+    ChunkIngest ingest() {
+        return requireStarted(ingest);
+    }
+
+    /** The Prometheus registry the node scrapes, or null when the embedder supplied its own registry. */
+    PrometheusMeterRegistry prometheus() {
+        return prometheus;
+    }
+
+    private <T> T requireStarted(T component) {
+        if (component == null) {
+            throw new IllegalStateException("the node is " + state + "; start it first");
+        }
+        return component;
+    }
+
+    /** Options of a {@link SuperNode}. Not thread-safe; build once. */
+    public static final class Builder {
+        private final NodeConfig config;
+        private Clock clock = Clock.systemUTC();
+        private RandomGenerator random;
+        private MeterRegistry registry;
+        private boolean calibrateKernels = true;
+
+        private Builder(NodeConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** Source of time for the store and the uptime; default the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The local chain's randomness (challenges, nonces, audit draws); default seeded from {@link SecureRandom}. */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * A registry of the embedder's for every meter; not closed by the node. Default: the node's own
+         * Prometheus registry, served on {@code /metrics}. With an external registry {@code /metrics}
+         * answers 404 unless it is a {@link PrometheusMeterRegistry}.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Whether start-up times the SIMD kernels on a background thread; default true. */
+        public Builder calibrateKernels(boolean calibrate) {
+            this.calibrateKernels = calibrate;
+            return this;
+        }
+
+        public SuperNode build() {
+            return new SuperNode(this);
+        }
+    }
+}
