@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Transport (QUIC) figures for docs/benchmarks.md: icn-transport-quic's load tool (TransportLoad, in that
+# module's test sources) against a ShardServer in its own JVM, and nginx serving the same shard files over
+# HTTPS on loopback as the baseline. Installs Debian's nginx if missing; stops everything it started.
+#
+#   icn-benchmarks/run-transport-benchmarks.sh [WORK_DIR]
+#
+# Environment: PAYLOAD (QUIC max UDP payload, default 32768: loopback MTU is 64 KiB; the library default is 1350), SERVER_HEAP (default 256m), REPEAT (default 20).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK=${1:-/tmp/icn-transport-bench}
+PAYLOAD=${PAYLOAD:-32768}
+SERVER_HEAP=${SERVER_HEAP:-256m}
+REPEAT=${REPEAT:-20}
+SHARD_BYTES=$((5 * 1024 * 1024))
+CHUNKS=8                      # 8 chunks x 14 shards = 112 different 5 MiB shards
+QUIC_PORT=19002
+HTTPS_PORT=18443
+mkdir -p "$WORK"
+
+./mvnw -q -o -pl icn-transport-quic test-compile
+./mvnw -q -o -pl icn-transport-quic dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+CP="icn-transport-quic/target/test-classes:icn-transport-quic/target/classes:$(cat "$WORK/cp.txt")"
+JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector"
+LOAD="io.icn.transport.quic.TransportLoad"
+
+echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
+
+# ---- QUIC server in its own JVM, with a small fixed heap so heap growth is bounded by construction ----
+rm -f "$WORK/ctl"; mkfifo "$WORK/ctl"
+java $JAVA_OPTS -Xmx"$SERVER_HEAP" -cp "$CP" $LOAD serve "$WORK/store" $QUIC_PORT $CHUNKS $SHARD_BYTES $PAYLOAD \
+    < "$WORK/ctl" > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+exec 3>"$WORK/ctl"
+NGINX_PID=""
+cleanup() {
+    echo quit >&3 2>/dev/null || true
+    exec 3>&- || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    if [ -n "$NGINX_PID" ]; then kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true; fi
+    rm -f "$WORK/ctl"
+}
+trap cleanup EXIT
+for _ in $(seq 1 600); do grep -q '^READY' "$WORK/server.log" && break; sleep 1; done
+read -r _ PORT FP < <(grep '^READY' "$WORK/server.log")
+stats() { echo stats >&3; sleep 1; tail -1 "$WORK/server.log"; }
+reset() { echo reset >&3; sleep 1; }
+
+# The nginx certificate is for CN=localhost while the URL says 127.0.0.1: the JDK client skips the host check.
+run() { java $JAVA_OPTS -Xmx4g -Djdk.internal.httpclient.disableHostnameVerification=true -cp "$CP" $LOAD "$@"; }
+
+echo "## 1,000 concurrent 64 KiB range requests from 100 connections"
+reset; run streams "$PORT" "$FP" "$WORK/store" 100 10 65536 "$PAYLOAD"; echo "server: $(stats)"
+echo "## 100 relays, each fetching a different 5 MiB shard at once"
+reset; run relays "$PORT" "$FP" "$WORK/store" 100 "$PAYLOAD"; echo "server: $(stats)"
+echo "## single connection, whole 5 MiB shards"
+reset; run single "$PORT" "$FP" "$WORK/store" "$REPEAT" 1 "$PAYLOAD"
+echo "## 4 connections at once"
+run single "$PORT" "$FP" "$WORK/store" "$REPEAT" 4 "$PAYLOAD"; echo "server: $(stats)"
+
+# ---- nginx over HTTPS on the same files ----
+if ! command -v nginx >/dev/null; then
+    apt-get install -y nginx >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y nginx >/dev/null; }
+fi
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -keyout "$WORK/nginx.key" -out "$WORK/nginx.crt" 2>/dev/null
+mkdir -p "$WORK/nginx"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    server {
+        listen 127.0.0.1:$HTTPS_PORT ssl;
+        ssl_protocols TLSv1.3;
+        ssl_certificate $WORK/nginx.crt;
+        ssl_certificate_key $WORK/nginx.key;
+        root $WORK/store;
+    }
+}
+CONF
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+NGINX_PID=$!
+sleep 1
+echo "## nginx HTTPS (TLS 1.3, HTTP/1.1), single connection, same 5 MiB shard files"
+run https "https://127.0.0.1:$HTTPS_PORT" "$WORK/store" "$REPEAT" 1
+echo "## nginx HTTPS, 4 connections at once"
+run https "https://127.0.0.1:$HTTPS_PORT" "$WORK/store" "$REPEAT" 4
+echo "## nginx HTTPS with curl (one process, one reused connection, $REPEAT shards)"
+URLS=()
+while read -r cid; do
+    for i in 00 01; do URLS+=("-o" "/dev/null" "https://127.0.0.1:$HTTPS_PORT/$cid/shard_$i.bin"); done
+done < <(head -n $(( (REPEAT + 1) / 2 )) "$WORK/store/cids.txt")
+curl -sk "${URLS[@]}" >/dev/null  # warm the page cache
+START=$(date +%s.%N); curl -sk "${URLS[@]}"; END=$(date +%s.%N)
+N=$(( ${#URLS[@]} / 3 ))
+awk -v s="$START" -v e="$END" -v n="$N" -v b=$SHARD_BYTES \
+    'BEGIN { printf "curl fetches=%d total_s=%.3f aggregate_MBps=%.1f\n", n, e - s, n * b / (e - s) / 1e6 }'

@@ -1,0 +1,322 @@
+package io.icn.transport.quic;
+
+import io.icn.storage.ChunkMeta;
+import io.icn.storage.Cid;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@link ShardClient} on Netty's QUIC codec: one UDP socket, one QUIC connection per node. Thread-safe.
+ */
+final class QuicShardClient implements ShardClient {
+
+    private static final Duration BASE_BACKOFF = Duration.ofMillis(50);
+
+    private final ShardClientBuilder config;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final Channel datagram;
+    private final Executor decodeExecutor;
+    private final RetryBudget retryBudget;
+    private final ConcurrentHashMap<InetSocketAddress, NodeConnection> connections = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    QuicShardClient(ShardClientBuilder builder) {
+        QuicIo.ensureQuic();
+        this.config = builder;
+        this.ownsGroup = builder.eventLoopGroup == null;
+        this.group = ownsGroup ? QuicIo.newGroup(builder.ioThreads, "icn-shard-client") : builder.eventLoopGroup;
+        this.decodeExecutor = builder.decodeExecutor != null ? builder.decodeExecutor : ForkJoinPool.commonPool();
+        this.retryBudget = new RetryBudget(builder.retryRatio, builder.retryCap);
+        QuicSslContext ssl = QuicSslContextBuilder.forClient()
+                .trustManager(new FingerprintTrustManager(builder.trustAny ? null : builder.pins))
+                .applicationProtocols(Protocol.ALPN)
+                .build();
+        var codec = new QuicClientCodecBuilder()
+                .sslContext(ssl)
+                .maxIdleTimeout(builder.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .maxSendUdpPayloadSize(builder.maxUdpPayloadSize)
+                .maxRecvUdpPayloadSize(builder.maxUdpPayloadSize)
+                .initialMaxData(builder.connectionReceiveWindow)
+                .initialMaxStreamDataBidirectionalLocal(builder.streamReceiveWindow)
+                .initialMaxStreamDataBidirectionalRemote(0)
+                .initialMaxStreamsBidirectional(0)
+                .initialMaxStreamsUnidirectional(0)
+                .build();
+        try {
+            this.datagram = QuicIo.datagramBootstrap(group, builder.maxUdpPayloadSize).handler(codec)
+                    .bind(new InetSocketAddress(0)).sync().channel();
+        } catch (Exception e) {
+            if (ownsGroup) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new TransportException("cannot open the client's UDP socket", e);
+        }
+    }
+
+    // ---- public API -------------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<ShardData> fetchShard(InetSocketAddress node, Cid cid, int shardIndex) {
+        return fetchShard(node, cid, shardIndex, null);
+    }
+
+    @Override
+    public CompletableFuture<ShardData> fetchShard(InetSocketAddress node, Cid cid, int shardIndex, byte[] expectedSha256) {
+        return withRetries(node, new Request.Get(cid, shardIndex, false, 0, 0, expectedSha256));
+    }
+
+    @Override
+    public CompletableFuture<ShardData> fetchRange(InetSocketAddress node, Cid cid, int shardIndex, long offset,
+            long length) {
+        if (offset < 0 || length < 0 || length > config.maxShardBytes) {
+            throw new IllegalArgumentException("bad range: offset " + offset + ", length " + length);
+        }
+        return withRetries(node, new Request.Get(cid, shardIndex, true, offset, length, null));
+    }
+
+    @Override
+    public CompletableFuture<SortedSet<Integer>> has(InetSocketAddress node, Cid cid) {
+        return withRetries(node, new Request.Has(cid));
+    }
+
+    @Override
+    public CompletableFuture<ChunkMeta> manifest(InetSocketAddress node, Cid cid) {
+        return withRetries(node, new Request.Manifest(cid));
+    }
+
+    @Override
+    public CompletableFuture<byte[]> fetchChunk(List<InetSocketAddress> nodes, Cid cid) {
+        List<InetSocketAddress> targets = List.copyOf(nodes);
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("no nodes to fetch " + cid + " from");
+        }
+        return ChunkFetcher.start(this, targets, Objects.requireNonNull(cid, "cid"), null);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> fetchChunk(List<InetSocketAddress> nodes, ChunkMeta manifest) {
+        List<InetSocketAddress> targets = List.copyOf(nodes);
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("no nodes to fetch " + manifest.cid() + " from");
+        }
+        return ChunkFetcher.start(this, targets, manifest.cid(), manifest);
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (NodeConnection c : connections.values()) {
+            c.ready().thenAccept(ch -> ch.close());
+            c.failed(new TransportClosedException("client closed"));
+        }
+        connections.clear();
+        datagram.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- internals used by ChunkFetcher -----------------------------------------------------------------
+
+    Duration hedgeAfter() {
+        return config.hedgeAfter;
+    }
+
+    Executor decodeExecutor() {
+        return decodeExecutor;
+    }
+
+    EventLoopGroup group() {
+        return group;
+    }
+
+    // ---- requests ---------------------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> withRetries(InetSocketAddress node, Request request) {
+        Objects.requireNonNull(node, "node");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (closed.get()) {
+            result.completeExceptionally(new TransportClosedException("client closed"));
+            return result;
+        }
+        retryBudget.onAttempt();
+        attempt(node, request, 1, (CompletableFuture<Object>) result);
+        return result;
+    }
+
+    private void attempt(InetSocketAddress node, Request request, int attempt, CompletableFuture<Object> result) {
+        if (result.isDone()) {
+            return;
+        }
+        send(node, request).whenComplete((value, error) -> {
+            if (error == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Duration delay = retryDelay(cause, attempt);
+            if (delay == null || attempt >= config.maxAttempts || closed.get() || result.isDone()
+                    || !retryBudget.tryRetry()) {
+                result.completeExceptionally(cause);
+                return;
+            }
+            try {
+                group.schedule(() -> attempt(node, request, attempt + 1, result), delay.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(cause);
+            }
+        });
+    }
+
+    /** The wait before retrying after {@code cause}, or {@code null} if it is not worth retrying. */
+    private static Duration retryDelay(Throwable cause, int attempt) {
+        long backoff = BASE_BACKOFF.toMillis() << Math.min(attempt - 1, 6);
+        long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        if (cause instanceof ServerBusyException busy) {
+            return busy.retryAfter().compareTo(Duration.ofMillis(jittered)) > 0 ? busy.retryAfter()
+                    : Duration.ofMillis(jittered);
+        }
+        if (cause instanceof ConnectionFailedException || cause instanceof RequestTimeoutException) {
+            return Duration.ofMillis(jittered);
+        }
+        return null;
+    }
+
+    /** One attempt: a stream on the node's connection carrying {@code request}. */
+    CompletableFuture<Object> send(InetSocketAddress node, Request request) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        if (closed.get()) {
+            result.completeExceptionally(new TransportClosedException("client closed"));
+            return result;
+        }
+        ScheduledFuture<?> timeout = group.schedule(() -> {
+            result.completeExceptionally(new RequestTimeoutException(request + " to " + node + " took longer than "
+                    + config.requestTimeout.toMillis() + " ms"));
+        }, config.requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        result.whenComplete((v, e) -> timeout.cancel(false));
+        NodeConnection connection = connection(node);
+        connection.ready().whenComplete((channel, error) -> {
+            if (error != null) {
+                connections.remove(node, connection);
+                result.completeExceptionally(error instanceof TransportException t ? t
+                        : new ConnectionFailedException("cannot connect to " + node, error));
+                return;
+            }
+            channel.eventLoop().execute(() -> connection.acquire(() -> openStream(channel, connection, request, result)));
+        });
+        return result;
+    }
+
+    private void openStream(QuicChannel channel, NodeConnection connection, Request request,
+            CompletableFuture<Object> result) {
+        if (result.isDone() || !channel.isActive()) {
+            connection.release();
+            result.completeExceptionally(new ConnectionFailedException("connection to " + connection.address + " closed",
+                    null));
+            return;
+        }
+        channel.createStream(QuicStreamType.BIDIRECTIONAL, new ResponseReader(request, result, config.maxShardBytes))
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        connection.release();
+                        result.completeExceptionally(new ConnectionFailedException("cannot open a stream to "
+                                + connection.address, f.cause()));
+                        return;
+                    }
+                    QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
+                    stream.closeFuture().addListener(x -> connection.release());
+                    result.whenComplete((v, e) -> {
+                        if (e != null) {
+                            stream.eventLoop().execute(() -> {
+                                if (stream.isActive()) {
+                                    stream.shutdown(Protocol.ERR_CANCELLED).addListener(x -> stream.close());
+                                }
+                            });
+                        }
+                    });
+                    stream.writeAndFlush(Frames.encodeRequest(stream.alloc(), request))
+                            .addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+                });
+    }
+
+    private NodeConnection connection(InetSocketAddress node) {
+        NodeConnection existing = connections.get(node);
+        if (existing != null && !existing.ready().isCompletedExceptionally()) {
+            return existing;
+        }
+        NodeConnection created = new NodeConnection(node, config.maxStreamsPerConnection);
+        NodeConnection winner = connections.compute(node, (k, current) ->
+                current != null && !current.ready().isCompletedExceptionally() ? current : created);
+        if (winner == created) {
+            connect(created);
+        }
+        return winner;
+    }
+
+    private void connect(NodeConnection connection) {
+        QuicChannel.newBootstrap(datagram)
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicIo.segmentation(group))
+                .handler(connection)
+                .streamHandler(new RejectStreams())
+                .remoteAddress(connection.address)
+                .connect()
+                .addListener(f -> {
+                    if (f.isSuccess()) {
+                        QuicChannel channel = (QuicChannel) f.getNow();
+                        channel.closeFuture().addListener(x -> connections.remove(connection.address, connection));
+                        if (!connection.established(channel)) {
+                            channel.close();
+                        }
+                    } else {
+                        connections.remove(connection.address, connection);
+                        connection.failed(new ConnectionFailedException("cannot connect to " + connection.address,
+                                f.cause()));
+                    }
+                });
+        group.schedule(() -> {
+            if (connection.ready().completeExceptionally(new ConnectionFailedException("no QUIC handshake with "
+                    + connection.address + " within " + config.connectTimeout.toMillis() + " ms", null))) {
+                connections.remove(connection.address, connection);
+            }
+        }, config.connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Nodes never open streams towards clients in {@code icn-shard/1}; any such stream is closed. */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class RejectStreams extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.icn.transport.quic;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Decodes the one request frame a stream carries into a {@link Request}, or into a {@link Failure} that
+ * names the status to answer with. Exactly one message is produced per stream; every byte after the
+ * frame is discarded. The decoder never buffers more than {@link Protocol#MAX_REQUEST_FRAME} bytes plus
+ * what one read delivered, because the length is checked as soon as the 4-byte header is in.
+ *
+ * <p>Buffer ownership: inbound {@code ByteBuf}s are consumed and released by {@link ByteToMessageDecoder};
+ * the messages passed on hold no buffers.
+ *
+ * <p>Threading: event-loop confined, one instance per stream.
+ */
+final class RequestDecoder extends ByteToMessageDecoder {
+
+    /** A frame that could not be decoded, and the status the server answers it with. */
+    record Failure(Status status, String message) {
+        Failure {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    private boolean done;
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (done) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (in.readableBytes() < Protocol.HEADER_LENGTH) {
+            return;
+        }
+        int start = in.readerIndex();
+        int version = in.getUnsignedByte(start);
+        int type = in.getUnsignedByte(start + 1);
+        int bodyLength = in.getUnsignedShort(start + 2);
+        if (version != Protocol.VERSION) {
+            emit(in, out, new Failure(Status.UNSUPPORTED_VERSION, "version " + version + " not supported; this node speaks "
+                    + Protocol.VERSION));
+            return;
+        }
+        if (bodyLength > Protocol.MAX_REQUEST_BODY) {
+            emit(in, out, new Failure(Status.BAD_REQUEST, "request body of " + bodyLength + " bytes exceeds the limit of "
+                    + Protocol.MAX_REQUEST_BODY));
+            return;
+        }
+        if (in.readableBytes() < Protocol.HEADER_LENGTH + bodyLength) {
+            return;
+        }
+        ByteBuf body = in.slice(start + Protocol.HEADER_LENGTH, bodyLength);
+        Object message;
+        try {
+            message = Frames.parseRequestBody(type, body);
+        } catch (MalformedFrameException e) {
+            message = new Failure(Status.BAD_REQUEST, e.getMessage());
+        }
+        emit(in, out, message);
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decode(ctx, in, out);
+        if (!done) {
+            emit(in, out, new Failure(Status.BAD_REQUEST, "stream ended after " + in.readableBytes()
+                    + " bytes, before a complete request frame"));
+        }
+    }
+
+    private void emit(ByteBuf in, List<Object> out, Object message) {
+        done = true;
+        in.skipBytes(in.readableBytes());
+        out.add(message);
+    }
+}

@@ -1,0 +1,206 @@
+package io.icn.transport.quic;
+
+import io.icn.storage.ChunkMeta;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.quic.QuicStreamResetException;
+import io.netty.util.ReferenceCountUtil;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.SortedSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Client side of one request stream: parses the response header, copies a GET body into a heap array
+ * as it arrives (hashing it on the way when it is the whole shard), and completes the request's future
+ * with a {@link ShardData}, a {@code SortedSet<Integer>} (HAS) or a {@link ChunkMeta} (MANIFEST) once the
+ * node's FIN arrives, or exceptionally.
+ *
+ * <p>Buffer ownership: every inbound {@code ByteBuf} is copied and released here; nothing is retained.
+ *
+ * <p>Threading: event-loop confined; the future may be completed or cancelled by other threads, which
+ * only makes this reader drop further input.
+ */
+final class ResponseReader extends ChannelInboundHandlerAdapter {
+
+    private final Request request;
+    private final CompletableFuture<Object> result;
+    private final long maxBodyBytes;
+    private byte[] header = new byte[Protocol.HEADER_LENGTH];
+    private int headerFilled;
+    private boolean headerDone;
+    private Frames.ShardHeader shard;
+    private byte[] body;
+    private int bodyFilled;
+    private MessageDigest digest;
+    private Object parsed;
+
+    ResponseReader(Request request, CompletableFuture<Object> result, long maxBodyBytes) {
+        this.request = request;
+        this.result = result;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (!result.isDone() && msg instanceof ByteBuf buf) {
+                consume(buf);
+            }
+        } catch (TransportException e) {
+            fail(ctx, e);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            endOfInput(ctx);
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        endOfInput(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof QuicStreamResetException reset) {
+            fail(ctx, new RequestRejectedException(Status.INTERNAL_ERROR, request + ": node reset the stream with code 0x"
+                    + Long.toHexString(reset.applicationProtocolCode())));
+        } else {
+            fail(ctx, new ConnectionFailedException(request + ": stream failed", cause));
+        }
+    }
+
+    private void consume(ByteBuf in) {
+        if (!headerDone) {
+            int n = Math.min(in.readableBytes(), header.length - headerFilled);
+            in.readBytes(header, headerFilled, n);
+            headerFilled += n;
+            if (headerFilled == Protocol.HEADER_LENGTH && header.length == Protocol.HEADER_LENGTH) {
+                int bodyLength = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+                if (bodyLength > Protocol.MAX_RESPONSE_BODY) {
+                    throw new FrameTooLargeException(request + ": response header body of " + bodyLength
+                            + " bytes exceeds " + Protocol.MAX_RESPONSE_BODY);
+                }
+                header = Arrays.copyOf(header, Protocol.HEADER_LENGTH + bodyLength);
+                n = Math.min(in.readableBytes(), header.length - headerFilled);
+                in.readBytes(header, headerFilled, n);
+                headerFilled += n;
+            }
+            if (headerFilled < header.length) {
+                return;
+            }
+            headerDone = true;
+            onHeader();
+        }
+        if (in.isReadable()) {
+            if (body == null || in.readableBytes() > body.length - bodyFilled) {
+                throw new MalformedFrameException(request + ": " + in.readableBytes() + " bytes more than announced");
+            }
+            int n = in.readableBytes();
+            in.readBytes(body, bodyFilled, n);
+            if (digest != null) {
+                digest.update(body, bodyFilled, n);
+            }
+            bodyFilled += n;
+        }
+    }
+
+    private void onHeader() {
+        if ((header[0] & 0xff) != Protocol.VERSION) {
+            throw new MalformedFrameException(request + ": response version " + (header[0] & 0xff) + " not supported");
+        }
+        Status status = Status.ofCode(header[1] & 0xff);
+        ByteBuf fields = Unpooled.wrappedBuffer(header, Protocol.HEADER_LENGTH, header.length - Protocol.HEADER_LENGTH);
+        if (status != Status.OK) {
+            throw Frames.failure(status, fields, request.toString());
+        }
+        if (request instanceof Request.Get get) {
+            shard = Frames.parseShardHeader(fields);
+            long expectedOffset = get.range() ? get.offset() : 0;
+            long expectedLength = get.range() ? get.length() : shard.shardLength();
+            if (shard.offset() != expectedOffset || shard.length() != expectedLength) {
+                throw new MalformedFrameException(request + ": node answered with range [" + shard.offset() + ", +"
+                        + shard.length() + ")");
+            }
+            if (shard.length() > maxBodyBytes) {
+                throw new FrameTooLargeException(request + ": " + shard.length() + "-byte body exceeds the client limit of "
+                        + maxBodyBytes);
+            }
+            byte[] expected = get.expectedSha256();
+            if (expected != null && !Arrays.equals(expected, shard.sha256())) {
+                throw new ShardIntegrityException(request + ": node advertises SHA-256 "
+                        + HexFormat.of().formatHex(shard.sha256()) + ", expected " + HexFormat.of().formatHex(expected));
+            }
+            body = new byte[(int) shard.length()];
+            if (shard.offset() == 0 && shard.length() == shard.shardLength()) {
+                digest = sha256();
+            }
+        } else if (request instanceof Request.Has) {
+            SortedSet<Integer> held = Frames.parseHas(fields);
+            parsed = held;
+        } else {
+            ChunkMeta meta = Frames.parseManifest(request.cid(), fields);
+            parsed = meta;
+        }
+    }
+
+    private void endOfInput(ChannelHandlerContext ctx) {
+        if (result.isDone()) {
+            return;
+        }
+        if (!headerDone) {
+            fail(ctx, new ConnectionFailedException(request + ": stream ended before a complete response header", null));
+            return;
+        }
+        if (shard == null) {
+            result.complete(parsed);
+            return;
+        }
+        if (bodyFilled != body.length) {
+            fail(ctx, new MalformedFrameException(request + ": stream ended after " + bodyFilled + " of " + body.length
+                    + " body bytes"));
+            return;
+        }
+        Request.Get get = (Request.Get) request;
+        boolean verified = false;
+        if (digest != null) {
+            byte[] actual = digest.digest();
+            if (!Arrays.equals(actual, shard.sha256())) {
+                fail(ctx, new ShardIntegrityException(request + ": received bytes hash to "
+                        + HexFormat.of().formatHex(actual) + ", node advertised " + HexFormat.of().formatHex(shard.sha256())));
+                return;
+            }
+            verified = true;
+        }
+        result.complete(new ShardData(get.cid(), get.shardIndex(), shard.shardLength(), shard.offset(), body,
+                shard.sha256(), verified));
+        body = null;
+    }
+
+    private void fail(ChannelHandlerContext ctx, TransportException e) {
+        body = null;
+        if (result.completeExceptionally(e) && ctx.channel().isActive()) {
+            ctx.close();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

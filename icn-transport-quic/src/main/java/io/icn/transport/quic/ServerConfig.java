@@ -1,0 +1,91 @@
+package io.icn.transport.quic;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+
+/**
+ * The validated, immutable settings of one {@link QuicShardServer}; see {@link ShardServerBuilder} for
+ * what each means and its default.
+ *
+ * @param diskExecutor the executor for store calls, or {@code null} to let the server own {@code diskThreads}
+ *     threads
+ * @param perClientBitsPerSecond 0 for unlimited
+ */
+record ServerConfig(
+        InetSocketAddress bindAddress,
+        NodeCertificate certificate,
+        int maxConnections,
+        int maxStreamsPerConnection,
+        int maxConcurrentRequests,
+        long perClientBitsPerSecond,
+        long perClientBurstBytes,
+        double perClientRequestsPerSecond,
+        int perClientRequestBurst,
+        PeerKey peerKey,
+        Duration idleTimeout,
+        Duration requestHeaderTimeout,
+        Duration requestDeadline,
+        Duration busyRetryAfter,
+        int chunkSize,
+        int maxUdpPayloadSize,
+        Executor diskExecutor,
+        int diskThreads,
+        MeterRegistry meterRegistry,
+        LongSupplier nanoTime) {
+
+    static final int MIN_CHUNK = 4 * 1024;
+    static final int MAX_CHUNK = 1024 * 1024;
+
+    ServerConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(certificate, "certificate");
+        Objects.requireNonNull(peerKey, "peerKey");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        Objects.requireNonNull(nanoTime, "nanoTime");
+        positive("maxConnections", maxConnections);
+        positive("maxStreamsPerConnection", maxStreamsPerConnection);
+        positive("maxConcurrentRequests", maxConcurrentRequests);
+        if (perClientBitsPerSecond < 0) {
+            throw new IllegalArgumentException("perClientBitsPerSecond must be >= 0 (0 = unlimited): "
+                    + perClientBitsPerSecond);
+        }
+        if (perClientBurstBytes < chunkSize) {
+            throw new IllegalArgumentException("perClientBurstBytes must be >= chunkSize (" + chunkSize + "): "
+                    + perClientBurstBytes);
+        }
+        if (!(perClientRequestsPerSecond > 0)) {
+            throw new IllegalArgumentException("perClientRequestsPerSecond must be > 0: " + perClientRequestsPerSecond);
+        }
+        positive("perClientRequestBurst", perClientRequestBurst);
+        positive("idleTimeout", idleTimeout);
+        positive("requestHeaderTimeout", requestHeaderTimeout);
+        positive("requestDeadline", requestDeadline);
+        positive("busyRetryAfter", busyRetryAfter);
+        if (chunkSize < MIN_CHUNK || chunkSize > MAX_CHUNK) {
+            throw new IllegalArgumentException("chunkSize must be " + MIN_CHUNK + ".." + MAX_CHUNK + ": " + chunkSize);
+        }
+        if (maxUdpPayloadSize < 1200 || maxUdpPayloadSize > 65527) {
+            throw new IllegalArgumentException("maxUdpPayloadSize must be 1200..65527: " + maxUdpPayloadSize);
+        }
+        if (diskExecutor == null) {
+            positive("diskThreads", diskThreads);
+        }
+    }
+
+    private static void positive(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1: " + value);
+        }
+    }
+
+    private static void positive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+}

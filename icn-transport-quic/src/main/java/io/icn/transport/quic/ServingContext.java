@@ -1,0 +1,14 @@
+package io.icn.transport.quic;
+
+import io.icn.storage.ShardStore;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+
+/**
+ * What every connection and stream handler of one server shares. Thread-safe: each part is.
+ *
+ * @param concurrency permits for admitted requests ({@link ServerConfig#maxConcurrentRequests()})
+ */
+record ServingContext(ShardStore store, ServerConfig config, Executor diskExecutor, Semaphore concurrency,
+        PeerLimits peers, ServerMetrics metrics) {
+}

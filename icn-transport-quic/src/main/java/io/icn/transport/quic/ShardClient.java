@@ -1,0 +1,82 @@
+package io.icn.transport.quic;
+
+import io.icn.storage.ChunkMeta;
+import io.icn.storage.Cid;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Fetches shards from super-nodes over QUIC ({@code icn-shard/1}), for relays, viewers and test
+ * harnesses.
+ *
+ * <h2>Connections</h2>
+ * One QUIC connection per node address, opened on first use and reused by every later request; a
+ * connection that closes is reopened by the next request. Concurrent requests to one node share the
+ * connection as separate streams, no more at once than the node allows (extra requests wait their turn).
+ *
+ * <h2>Failures and retries</h2>
+ * Futures complete exceptionally with a {@link TransportException} leaf. {@link ServerBusyException},
+ * {@link ConnectionFailedException} and {@link RequestTimeoutException} are retried, after the node's
+ * retry-after delay or an exponential back-off, up to {@link ShardClientBuilder#maxAttempts} attempts and
+ * within a client-wide retry budget; other failures are not.
+ *
+ * <h2>Integrity</h2>
+ * A whole shard is checked against the SHA-256 the node advertises and, when given, the hash the caller
+ * expects; a mismatch is a {@link ShardIntegrityException}. {@link #fetchChunk} checks every shard against
+ * the manifest before it decodes.
+ *
+ * <h2>Threading</h2>
+ * Thread-safe; every method is non-blocking. Futures complete on the client's event loop or its
+ * decoding executor: do not block in their callbacks.
+ *
+ * <h2>Lifecycle</h2>
+ * {@link #close()} closes every connection, fails pending requests with {@link TransportClosedException},
+ * releases what the client created (not an event loop group it was given), and is idempotent.
+ */
+public interface ShardClient extends AutoCloseable {
+
+    /** A builder; one of its trust options must be chosen. */
+    static ShardClientBuilder builder() {
+        return new ShardClientBuilder();
+    }
+
+    /** The whole shard, verified against the node's recorded SHA-256. */
+    CompletableFuture<ShardData> fetchShard(InetSocketAddress node, Cid cid, int shardIndex);
+
+    /**
+     * The whole shard, verified against {@code expectedSha256} too (the node answers
+     * {@link Status#HASH_MISMATCH} without sending bytes if its copy differs).
+     */
+    CompletableFuture<ShardData> fetchShard(InetSocketAddress node, Cid cid, int shardIndex, byte[] expectedSha256);
+
+    /** {@code length} bytes of the shard from {@code offset}; not verifiable, see {@link ShardData}. */
+    CompletableFuture<ShardData> fetchRange(InetSocketAddress node, Cid cid, int shardIndex, long offset, long length);
+
+    /** The indexes of the chunk's shards the node holds; empty if it holds none. */
+    CompletableFuture<SortedSet<Integer>> has(InetSocketAddress node, Cid cid);
+
+    /**
+     * The chunk's metadata as the node recorded it: spec and, for every shard it holds, SHA-256 and
+     * Merkle root. Its {@code quarantined} list is always empty.
+     */
+    CompletableFuture<ChunkMeta> manifest(InetSocketAddress node, Cid cid);
+
+    /**
+     * The whole chunk: asks the nodes for their manifests, fetches the {@code k} cheapest shards in
+     * parallel (data shards first, spread over the nodes that hold them), starts a parity shard whenever a
+     * fetch fails or is slower than {@link ShardClientBuilder#hedgeAfter}, verifies every shard against
+     * the manifest, and decodes with Reed-Solomon.
+     *
+     * @throws ChunkUnavailableException (through the future) if {@code k} verified shards cannot be had
+     */
+    CompletableFuture<byte[]> fetchChunk(List<InetSocketAddress> nodes, Cid cid);
+
+    /** As {@link #fetchChunk(List, Cid)} with a manifest the caller already has (e.g. from the DHT). */
+    CompletableFuture<byte[]> fetchChunk(List<InetSocketAddress> nodes, ChunkMeta manifest);
+
+    /** Closes connections and releases resources. Idempotent. */
+    @Override
+    void close();
+}

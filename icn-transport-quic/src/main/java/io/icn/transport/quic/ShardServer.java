@@ -1,0 +1,53 @@
+package io.icn.transport.quic;
+
+import io.icn.storage.ShardStore;
+import java.net.InetSocketAddress;
+
+/**
+ * Serves the shards of a {@link ShardStore} over QUIC with the {@code icn-shard/1} protocol
+ * (docs/protocol.md): one bidirectional stream per GET, HAS or MANIFEST request.
+ *
+ * <h2>What a request costs</h2>
+ * A GET is streamed from {@link ShardStore#openRegion} in chunks of {@link ShardServerBuilder#chunkSize}
+ * bytes. The next chunk is read only once the stream can take more (QUIC flow control and congestion
+ * control decide when), and at most one chunk per stream is ever outside the QUIC stack. So the memory of
+ * an in-flight request is bounded by one chunk (pooled direct memory, not heap) plus what QUIC holds for
+ * the stream, which the client's stream flow-control window bounds. No request holds a whole shard.
+ *
+ * <h2>Limits</h2>
+ * Maximum connections, streams per connection, concurrent requests (excess gets {@link Status#BUSY}),
+ * per-client bandwidth (token bucket, default 100 Mbit/s) and request rate, idle timeout, request-header
+ * timeout (slowloris) and request deadline: see {@link ShardServerBuilder}.
+ *
+ * <h2>Threading</h2>
+ * Thread-safe. Network I/O runs on one Netty event loop owned by the server; every store call (disk I/O)
+ * runs on the disk executor, never on the event loop.
+ *
+ * <h2>Lifecycle</h2>
+ * {@link ShardServerBuilder#start()} binds and returns a running server. {@link #close()} closes every
+ * connection, releases the socket, threads and meters the server created, and is idempotent. The store
+ * is not closed: the server does not own it.
+ */
+public interface ShardServer extends AutoCloseable {
+
+    /** A builder for a server of {@code store}. */
+    static ShardServerBuilder builder(ShardStore store) {
+        return new ShardServerBuilder(store);
+    }
+
+    /** The bound UDP address (useful after binding port 0). */
+    InetSocketAddress localAddress();
+
+    /** The SHA-256 fingerprint of the node certificate, for clients to pin. */
+    String certificateFingerprint();
+
+    /** QUIC connections currently open. */
+    int activeConnections();
+
+    /** Requests currently admitted and not finished. */
+    int activeRequests();
+
+    /** Closes every connection and releases what the server created. Idempotent. */
+    @Override
+    void close();
+}

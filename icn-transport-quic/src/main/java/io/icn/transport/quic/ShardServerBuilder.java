@@ -1,0 +1,247 @@
+package io.icn.transport.quic;
+
+import io.icn.storage.ShardStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+
+/**
+ * Configures and starts a {@link ShardServer}. Every setter validates its argument at once (naming the
+ * value); {@link #start()} validates the combination. Not thread-safe; may be reused to start several
+ * servers (each gets its own socket, threads and meters).
+ *
+ * <table>
+ * <caption>Options and defaults</caption>
+ * <tr><th>option</th><th>default</th></tr>
+ * <tr><td>{@link #bindAddress}</td><td>{@code 0.0.0.0:9002}</td></tr>
+ * <tr><td>{@link #certificate} / {@link #certificateFiles}</td><td>required</td></tr>
+ * <tr><td>{@link #maxConnections}</td><td>1024</td></tr>
+ * <tr><td>{@link #maxStreamsPerConnection}</td><td>64</td></tr>
+ * <tr><td>{@link #maxConcurrentRequests}</td><td>256</td></tr>
+ * <tr><td>{@link #perClientBandwidth}</td><td>100 Mbit/s, burst 1 MiB</td></tr>
+ * <tr><td>{@link #perClientRequestRate}</td><td>200 requests/s, burst 400</td></tr>
+ * <tr><td>{@link #peerKey}</td><td>{@link PeerKey#IP}</td></tr>
+ * <tr><td>{@link #idleTimeout}</td><td>30 s</td></tr>
+ * <tr><td>{@link #requestHeaderTimeout}</td><td>5 s</td></tr>
+ * <tr><td>{@link #requestDeadline}</td><td>60 s</td></tr>
+ * <tr><td>{@link #busyRetryAfter}</td><td>250 ms</td></tr>
+ * <tr><td>{@link #chunkSize}</td><td>64 KiB</td></tr>
+ * <tr><td>{@link #maxUdpPayloadSize}</td><td>1350 bytes</td></tr>
+ * <tr><td>{@link #diskExecutor} / {@link #diskThreads}</td><td>4 threads owned by the server</td></tr>
+ * <tr><td>{@link #meterRegistry}</td><td>a private {@link SimpleMeterRegistry}</td></tr>
+ * </table>
+ */
+public final class ShardServerBuilder {
+
+    private final ShardStore store;
+    private InetSocketAddress bindAddress = new InetSocketAddress(9002);
+    private NodeCertificate certificate;
+    private int maxConnections = 1024;
+    private int maxStreamsPerConnection = 64;
+    private int maxConcurrentRequests = 256;
+    private long perClientBitsPerSecond = 100_000_000L;
+    private long perClientBurstBytes = 1024 * 1024;
+    private double perClientRequestsPerSecond = 200;
+    private int perClientRequestBurst = 400;
+    private PeerKey peerKey = PeerKey.IP;
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private Duration requestHeaderTimeout = Duration.ofSeconds(5);
+    private Duration requestDeadline = Duration.ofSeconds(60);
+    private Duration busyRetryAfter = Duration.ofMillis(250);
+    private int chunkSize = 64 * 1024;
+    private int maxUdpPayloadSize = 1350;
+    private Executor diskExecutor;
+    private int diskThreads = 4;
+    private MeterRegistry meterRegistry;
+    private LongSupplier nanoTime = System::nanoTime;
+
+    ShardServerBuilder(ShardStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** The UDP address to bind; port 0 picks a free port. */
+    public ShardServerBuilder bindAddress(InetSocketAddress address) {
+        this.bindAddress = Objects.requireNonNull(address, "address");
+        return this;
+    }
+
+    /** The node's TLS identity. */
+    public ShardServerBuilder certificate(NodeCertificate certificate) {
+        this.certificate = Objects.requireNonNull(certificate, "certificate");
+        return this;
+    }
+
+    /**
+     * The node's TLS identity from PEM files, generated and persisted there on first start
+     * ({@link NodeCertificate#loadOrGenerate}).
+     */
+    public ShardServerBuilder certificateFiles(Path certificatePem, Path privateKeyPem) {
+        this.certificate = NodeCertificate.loadOrGenerate(certificatePem, privateKeyPem, new SecureRandom());
+        return this;
+    }
+
+    /** Connections beyond this are closed right after they open (QUIC application error 0x201). */
+    public ShardServerBuilder maxConnections(int max) {
+        this.maxConnections = (int) atLeast("maxConnections", max, 1);
+        return this;
+    }
+
+    /**
+     * Concurrent request streams one connection may open: advertised as the QUIC
+     * {@code initial_max_streams_bidi} transport parameter, so a client cannot exceed it.
+     */
+    public ShardServerBuilder maxStreamsPerConnection(int max) {
+        this.maxStreamsPerConnection = (int) atLeast("maxStreamsPerConnection", max, 1);
+        return this;
+    }
+
+    /** Requests served at once across all connections; excess requests get {@link Status#BUSY}. */
+    public ShardServerBuilder maxConcurrentRequests(int max) {
+        this.maxConcurrentRequests = (int) atLeast("maxConcurrentRequests", max, 1);
+        return this;
+    }
+
+    /**
+     * Bytes per second one client (see {@link #peerKey}) may receive, as a token bucket; streams of a client
+     * that exceed it are paused, not refused.
+     *
+     * @param bitsPerSecond the sustained rate; 0 for unlimited
+     * @param burstBytes how far a client may run ahead of the rate; at least {@link #chunkSize}
+     */
+    public ShardServerBuilder perClientBandwidth(long bitsPerSecond, long burstBytes) {
+        if (bitsPerSecond < 0) {
+            throw new IllegalArgumentException("bitsPerSecond must be >= 0 (0 = unlimited): " + bitsPerSecond);
+        }
+        this.perClientBitsPerSecond = bitsPerSecond;
+        this.perClientBurstBytes = atLeast("burstBytes", burstBytes, 1);
+        return this;
+    }
+
+    /** Requests per second one client may make, as a token bucket; excess requests get {@link Status#BUSY}. */
+    public ShardServerBuilder perClientRequestRate(double perSecond, int burst) {
+        if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+            throw new IllegalArgumentException("perSecond must be finite and > 0: " + perSecond);
+        }
+        this.perClientRequestsPerSecond = perSecond;
+        this.perClientRequestBurst = (int) atLeast("burst", burst, 1);
+        return this;
+    }
+
+    /** What counts as one client for the per-client limits. */
+    public ShardServerBuilder peerKey(PeerKey key) {
+        this.peerKey = Objects.requireNonNull(key, "key");
+        return this;
+    }
+
+    /** QUIC idle timeout: a connection with no traffic for this long is closed. */
+    public ShardServerBuilder idleTimeout(Duration timeout) {
+        this.idleTimeout = positive("idleTimeout", timeout);
+        return this;
+    }
+
+    /** A stream whose request frame is not complete this long after it opened gets {@link Status#TIMEOUT}. */
+    public ShardServerBuilder requestHeaderTimeout(Duration timeout) {
+        this.requestHeaderTimeout = positive("requestHeaderTimeout", timeout);
+        return this;
+    }
+
+    /**
+     * A request not finished this long after it was admitted is cut off: {@link Status#TIMEOUT} if no
+     * header was sent yet, otherwise the stream is reset with error 0x101.
+     */
+    public ShardServerBuilder requestDeadline(Duration deadline) {
+        this.requestDeadline = positive("requestDeadline", deadline);
+        return this;
+    }
+
+    /** The retry-after delay sent with {@link Status#BUSY} when no per-client rate dictates a longer one. */
+    public ShardServerBuilder busyRetryAfter(Duration delay) {
+        this.busyRetryAfter = positive("busyRetryAfter", delay);
+        return this;
+    }
+
+    /** Bytes read from the store per step, 4 KiB..1 MiB: the per-request memory bound outside QUIC. */
+    public ShardServerBuilder chunkSize(int bytes) {
+        if (bytes < ServerConfig.MIN_CHUNK || bytes > ServerConfig.MAX_CHUNK) {
+            throw new IllegalArgumentException("chunkSize must be " + ServerConfig.MIN_CHUNK + ".."
+                    + ServerConfig.MAX_CHUNK + ": " + bytes);
+        }
+        this.chunkSize = bytes;
+        return this;
+    }
+
+    /**
+     * Largest UDP payload sent and accepted, 1200..65527. The default suits the Internet; loopback and
+     * jumbo-frame networks can use more (the client must allow as much).
+     */
+    public ShardServerBuilder maxUdpPayloadSize(int bytes) {
+        this.maxUdpPayloadSize = (int) atLeast("maxUdpPayloadSize", bytes, 1200);
+        if (bytes > 65527) {
+            throw new IllegalArgumentException("maxUdpPayloadSize must be <= 65527: " + bytes);
+        }
+        return this;
+    }
+
+    /** Runs store calls on this executor (not owned, not shut down by the server). */
+    public ShardServerBuilder diskExecutor(Executor executor) {
+        this.diskExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /** Number of disk threads the server creates and owns, when no {@link #diskExecutor} is given. */
+    public ShardServerBuilder diskThreads(int threads) {
+        this.diskThreads = (int) atLeast("diskThreads", threads, 1);
+        return this;
+    }
+
+    /** Where the server registers its meters (removed again on close). */
+    public ShardServerBuilder meterRegistry(MeterRegistry registry) {
+        this.meterRegistry = Objects.requireNonNull(registry, "registry");
+        return this;
+    }
+
+    /** The clock of the rate limiters, in nanoseconds; tests pass a manual one. */
+    ShardServerBuilder nanoTime(LongSupplier clock) {
+        this.nanoTime = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * Binds the socket and starts serving.
+     *
+     * @throws IllegalStateException if no certificate was configured
+     * @throws TransportException if QUIC is unavailable on this platform or the address cannot be bound
+     */
+    public ShardServer start() {
+        if (certificate == null) {
+            throw new IllegalStateException("a node certificate is required: call certificate(...) or certificateFiles(...)");
+        }
+        ServerConfig config = new ServerConfig(bindAddress, certificate, maxConnections, maxStreamsPerConnection,
+                maxConcurrentRequests, perClientBitsPerSecond, perClientBurstBytes, perClientRequestsPerSecond,
+                perClientRequestBurst, peerKey, idleTimeout, requestHeaderTimeout, requestDeadline, busyRetryAfter,
+                chunkSize, maxUdpPayloadSize, diskExecutor, diskThreads,
+                meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), nanoTime);
+        return QuicShardServer.start(store, config);
+    }
+
+    private static long atLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + ": " + value);
+        }
+        return value;
+    }
+
+    private static Duration positive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,451 @@
+package io.icn.transport.quic;
+
+import io.icn.storage.ChunkMeta;
+import io.icn.storage.CorruptShardException;
+import io.icn.storage.ShardInfo;
+import io.icn.storage.ShardNotFoundException;
+import io.icn.storage.StorageException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serves the one request of a QUIC stream: admission (per-client rate, per-connection streams, global
+ * concurrency), the store look-up on the disk executor, the response header, and for a GET the body,
+ * streamed chunk by chunk with backpressure and the client's bandwidth budget.
+ *
+ * <h2>Streaming</h2>
+ * At most one chunk is being read or waiting for its bandwidth tokens at a time. A read starts only when
+ * the stream {@linkplain io.netty.channel.Channel#isWritable() is writable}, i.e. QUIC has room for more
+ * of this stream (flow- and congestion-control); {@link #channelWritabilityChanged} resumes it.
+ *
+ * <h2>Buffer ownership</h2>
+ * Each chunk buffer is allocated on the disk executor, handed to the event loop, and written to the
+ * stream, which releases it; if the stream finished meanwhile the event loop releases it instead. Header
+ * buffers come from {@link Frames} and are released by the write. Inbound messages hold no buffers.
+ *
+ * <h2>Threading</h2>
+ * Event-loop confined; disk work is submitted to the context's disk executor and its results are
+ * re-submitted to the event loop.
+ */
+final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
+
+    private final ServingContext context;
+    private final ServerMetrics metrics;
+    private ChannelHandlerContext ctx;
+    private ConnectionState connection;
+    private ScheduledFuture<?> headerTimer;
+    private ScheduledFuture<?> deadlineTimer;
+    private boolean requestSeen;
+    private boolean admitted;
+    private boolean headerSent;
+    private boolean finished;
+    private boolean diskBusy;
+    private boolean throttled;
+    private ShardSource source;
+    /** A source opened on the disk executor and not yet taken over by the event loop. */
+    private volatile ShardSource opening;
+    private long position;
+    private long end;
+    private long admittedAt;
+    private boolean firstByteSent;
+
+    ShardStreamHandler(ServingContext context) {
+        this.context = context;
+        this.metrics = context.metrics();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.connection = ctx.channel().parent().attr(ConnectionState.KEY).get();
+        Duration timeout = context.config().requestHeaderTimeout();
+        headerTimer = ctx.executor().schedule(this::onHeaderTimeout, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ReferenceCountUtil.release(msg);
+        if (finished || requestSeen) {
+            return;
+        }
+        requestSeen = true;
+        headerTimer.cancel(false);
+        if (msg instanceof RequestDecoder.Failure failure) {
+            refuse(failure.status() == Status.UNSUPPORTED_VERSION ? ServerMetrics.Refusal.UNSUPPORTED_VERSION
+                    : ServerMetrics.Refusal.BAD_REQUEST, failure.status(), failure.message());
+        } else if (msg instanceof Request request) {
+            admit(request);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            pump();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // Client reset, connection closed, or our own close after finishing.
+        finish();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // STOP_SENDING / RESET_STREAM from the client, or a failed write: this stream is over.
+        abort(Protocol.ERR_CANCELLED);
+    }
+
+    // ---- admission --------------------------------------------------------------------------------------
+
+    private void admit(Request request) {
+        if (connection == null) {
+            refuse(ServerMetrics.Refusal.CONNECTIONS, Status.BUSY, "connection not admitted");
+            return;
+        }
+        long waitNanos = connection.peer.requests.tryTake(1);
+        if (waitNanos > 0) {
+            busy(ServerMetrics.Refusal.CLIENT_RATE, Duration.ofNanos(waitNanos), "per-client request rate exceeded");
+            return;
+        }
+        if (connection.activeStreams >= context.config().maxStreamsPerConnection()) {
+            busy(ServerMetrics.Refusal.STREAMS_PER_CONNECTION, Duration.ZERO, "too many streams on this connection");
+            return;
+        }
+        if (!context.concurrency().tryAcquire()) {
+            busy(ServerMetrics.Refusal.CONCURRENCY, Duration.ZERO, "server at its concurrent request limit");
+            return;
+        }
+        admitted = true;
+        connection.activeStreams++;
+        metrics.activeStreams.incrementAndGet();
+        admittedAt = System.nanoTime();
+        deadlineTimer = ctx.executor().schedule(this::onDeadline, context.config().requestDeadline().toNanos(),
+                TimeUnit.NANOSECONDS);
+        onDisk(() -> prepare(request));
+    }
+
+    /** Runs on the disk executor: looks the request up in the store; hands the outcome to the event loop. */
+    private void prepare(Request request) {
+        Runnable next;
+        try {
+            if (request instanceof Request.Get get) {
+                next = prepareGet(get);
+            } else if (request instanceof Request.Has has) {
+                Optional<ChunkMeta> meta = context.store().meta(has.cid());
+                BitSet held = new BitSet();
+                meta.ifPresent(m -> m.shards().forEach(s -> held.set(s.index())));
+                int total = meta.map(m -> m.spec().totalShards()).orElse(0);
+                next = () -> respond(Frames.okHas(ctx.alloc(), total, held));
+            } else {
+                Optional<ChunkMeta> meta = context.store().meta(request.cid());
+                next = meta.isPresent() ? () -> respond(Frames.okManifest(ctx.alloc(), meta.get()))
+                        : () -> refuse(ServerMetrics.Refusal.NOT_FOUND, Status.NOT_FOUND, "chunk not stored: "
+                                + request.cid());
+            }
+        } catch (ShardNotFoundException e) {
+            next = () -> refuse(ServerMetrics.Refusal.NOT_FOUND, Status.NOT_FOUND, e.getMessage());
+        } catch (CorruptShardException e) {
+            next = () -> refuse(ServerMetrics.Refusal.CORRUPT, Status.CORRUPT, e.getMessage());
+        } catch (RuntimeException e) {
+            next = () -> refuse(ServerMetrics.Refusal.INTERNAL, Status.INTERNAL_ERROR, "store failure: " + e);
+        }
+        onLoop(next, () -> {
+            ShardSource src = opening;
+            opening = null;
+            if (src != null) {
+                src.close();
+            }
+        });
+    }
+
+    private Runnable prepareGet(Request.Get get) {
+        Optional<ChunkMeta> meta = context.store().meta(get.cid());
+        Optional<ShardInfo> info = meta.flatMap(m -> m.shard(get.shardIndex()));
+        if (info.isEmpty() || !context.store().containsShard(get.cid(), get.shardIndex())) {
+            String what = meta.isEmpty() ? "chunk not stored: " + get.cid()
+                    : "shard " + get.shardIndex() + " of " + get.cid() + " not stored";
+            return () -> refuse(ServerMetrics.Refusal.NOT_FOUND, Status.NOT_FOUND, what);
+        }
+        byte[] sha256 = info.get().sha256();
+        if (!get.hashMatches(sha256)) {
+            return () -> refuse(ServerMetrics.Refusal.HASH_MISMATCH, Status.HASH_MISMATCH, "shard " + get.shardIndex()
+                    + " of " + get.cid() + " here has a different SHA-256 than expected");
+        }
+        long shardLength = info.get().length();
+        long offset = get.range() ? get.offset() : 0;
+        long length = get.range() ? get.length() : shardLength;
+        if (offset > shardLength || length > shardLength - offset) {
+            return () -> refuse(ServerMetrics.Refusal.RANGE, Status.RANGE_NOT_SATISFIABLE, "range [" + offset + ", "
+                    + offset + "+" + length + ") is outside the " + shardLength + "-byte shard");
+        }
+        opening = new ShardSource(context.store().openRegion(get.cid(), get.shardIndex(), offset, length));
+        return () -> startBody(shardLength, offset, length, sha256);
+    }
+
+    // ---- body -------------------------------------------------------------------------------------------
+
+    private void startBody(long shardLength, long offset, long length, byte[] sha256) {
+        source = opening;
+        opening = null;
+        if (finished) {
+            closeSource();
+            return;
+        }
+        position = 0;
+        end = length;
+        headerSent = true;
+        ByteBuf header = Frames.okShard(ctx.alloc(), shardLength, offset, length, sha256);
+        if (length == 0) {
+            writeLast(header);
+            return;
+        }
+        ctx.writeAndFlush(header).addListener(this::failOnError);
+        pump();
+    }
+
+    /** Starts reading the next chunk if the stream has room and nothing else is pending. */
+    private void pump() {
+        if (finished || source == null || diskBusy || throttled || position >= end || !ctx.channel().isWritable()) {
+            return;
+        }
+        int n = (int) Math.min(context.config().chunkSize(), end - position);
+        PeerLimits.Peer peer = connection.peer;
+        long wait = peer.bandwidth == null ? 0 : peer.bandwidth.reserve(n);
+        if (wait > 0) {
+            throttled = true;
+            metrics.throttledStreams.incrementAndGet();
+            metrics.throttled(wait);
+            ctx.executor().schedule(() -> {
+                throttled = false;
+                metrics.throttledStreams.decrementAndGet();
+                readChunk(n);
+            }, wait, TimeUnit.NANOSECONDS);
+        } else {
+            readChunk(n);
+        }
+    }
+
+    private void readChunk(int n) {
+        if (finished) {
+            return;
+        }
+        diskBusy = true;
+        ShardSource src = source;
+        long at = position;
+        onDisk(() -> {
+            ByteBuf chunk = ctx.alloc().directBuffer(n);
+            Throwable failure = null;
+            try {
+                src.read(chunk, at, n);
+            } catch (Throwable t) {
+                chunk.release();
+                chunk = null;
+                failure = t;
+            }
+            ByteBuf read = chunk;
+            Throwable error = failure;
+            onLoop(() -> onChunk(read, error), () -> {
+                ReferenceCountUtil.release(read);
+                src.close();
+            });
+        });
+    }
+
+    private void onChunk(ByteBuf chunk, Throwable failure) {
+        diskBusy = false;
+        if (finished) {
+            ReferenceCountUtil.release(chunk);
+            closeSource();
+            return;
+        }
+        if (failure != null) {
+            metrics.refused(ServerMetrics.Refusal.INTERNAL);
+            abort(Protocol.ERR_INTERNAL);
+            return;
+        }
+        int n = chunk.readableBytes();
+        position += n;
+        metrics.bytesServed.increment(n);
+        if (!firstByteSent) {
+            firstByteSent = true;
+            metrics.timeToFirstByte.record(System.nanoTime() - admittedAt, TimeUnit.NANOSECONDS);
+        }
+        if (position >= end) {
+            writeLast(chunk);
+        } else {
+            ctx.writeAndFlush(chunk).addListener(this::failOnError);
+            pump();
+        }
+    }
+
+    private void failOnError(io.netty.util.concurrent.Future<? super Void> f) {
+        if (!f.isSuccess()) {
+            abort(Protocol.ERR_CANCELLED);
+        }
+    }
+
+    /** Writes the final buffer with FIN; the request is complete once QUIC has taken it. */
+    private void writeLast(ByteBuf last) {
+        boolean body = source != null;
+        ChannelFuture f = ctx.writeAndFlush(new DefaultQuicStreamFrame(last, true));
+        f.addListener(done -> {
+            if (done.isSuccess() && body && admitted) {
+                metrics.transfer.record(System.nanoTime() - admittedAt, TimeUnit.NANOSECONDS);
+            }
+            finish();
+            closeStream();
+        });
+    }
+
+    /**
+     * Closes the stream after the response: a client that has not finished its side gets STOP_SENDING
+     * first, so QUIC can retire the stream and hand the client its stream credit back.
+     */
+    private void closeStream() {
+        QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
+        if (stream.isActive() && !stream.isInputShutdown()) {
+            stream.shutdownInput(Protocol.ERR_NO_MORE_INPUT).addListener(f -> stream.close());
+        } else {
+            stream.close();
+        }
+    }
+
+    // ---- outcomes -------------------------------------------------------------------------------------
+
+    private void respond(ByteBuf header) {
+        if (finished) {
+            header.release();
+            return;
+        }
+        headerSent = true;
+        writeLast(header);
+    }
+
+    private void refuse(ServerMetrics.Refusal reason, Status status, String message) {
+        if (finished) {
+            return;
+        }
+        metrics.refused(reason);
+        respond(Frames.error(ctx.alloc(), status, message));
+    }
+
+    private void busy(ServerMetrics.Refusal reason, Duration wait, String message) {
+        metrics.refused(reason);
+        Duration retryAfter = wait.compareTo(context.config().busyRetryAfter()) > 0 ? wait : context.config().busyRetryAfter();
+        respond(Frames.busy(ctx.alloc(), retryAfter, message));
+    }
+
+    private void onHeaderTimeout() {
+        if (requestSeen || finished) {
+            return;
+        }
+        requestSeen = true;
+        refuse(ServerMetrics.Refusal.HEADER_TIMEOUT, Status.TIMEOUT, "no complete request frame within "
+                + context.config().requestHeaderTimeout().toMillis() + " ms");
+    }
+
+    private void onDeadline() {
+        if (finished) {
+            return;
+        }
+        if (!headerSent) {
+            refuse(ServerMetrics.Refusal.DEADLINE, Status.TIMEOUT, "request deadline of "
+                    + context.config().requestDeadline().toMillis() + " ms passed");
+        } else {
+            metrics.refused(ServerMetrics.Refusal.DEADLINE);
+            abort(Protocol.ERR_DEADLINE);
+        }
+    }
+
+    /** Resets both directions of the stream and finishes. */
+    private void abort(int errorCode) {
+        if (finished) {
+            return;
+        }
+        finish();
+        QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
+        if (stream.isActive()) {
+            stream.shutdown(errorCode).addListener(f -> stream.close());
+        }
+    }
+
+    /** Releases everything the request holds. Idempotent. */
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (headerTimer != null) {
+            headerTimer.cancel(false);
+        }
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel(false);
+        }
+        if (throttled) {
+            throttled = false;
+            metrics.throttledStreams.decrementAndGet();
+        }
+        if (admitted) {
+            admitted = false;
+            connection.activeStreams--;
+            metrics.activeStreams.decrementAndGet();
+            context.concurrency().release();
+        }
+        if (!diskBusy) {
+            closeSource();
+        }
+    }
+
+    private void closeSource() {
+        ShardSource src = source;
+        source = null;
+        if (src != null) {
+            try {
+                context.diskExecutor().execute(src::close);
+            } catch (RejectedExecutionException e) {
+                src.close();
+            }
+        }
+    }
+
+    private void onDisk(Runnable task) {
+        try {
+            context.diskExecutor().execute(task);
+        } catch (RejectedExecutionException e) {
+            diskBusy = false;
+            metrics.refused(ServerMetrics.Refusal.INTERNAL);
+            abort(Protocol.ERR_SHUTDOWN);
+        }
+    }
+
+    /**
+     * Hands {@code task} to the event loop; if the loop is gone (server shutting down) runs {@code cleanup},
+     * which releases what the task would have taken over, on the calling thread instead.
+     */
+    private void onLoop(Runnable task, Runnable cleanup) {
+        try {
+            ctx.executor().execute(task);
+        } catch (RejectedExecutionException e) {
+            cleanup.run();
+        }
+    }
+
+}

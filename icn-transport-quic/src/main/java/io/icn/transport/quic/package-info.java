@@ -1,0 +1,26 @@
+/**
+ * The {@code icn-shard/1} shard-transfer protocol over QUIC (docs/protocol.md): a server that streams
+ * shards from an {@link io.icn.storage.ShardStore} to hundreds of relays with bounded memory and fair,
+ * configurable limits, and a client that fetches shards, ranges and whole chunks (parallel, hedged,
+ * verified, Reed-Solomon decoded) from several nodes.
+ *
+ * <h2>Entry points</h2>
+ * <ul>
+ *   <li>{@link io.icn.transport.quic.ShardServer#builder(io.icn.storage.ShardStore)}: configure and start a server.</li>
+ *   <li>{@link io.icn.transport.quic.ShardClient#builder()}: configure a client.</li>
+ *   <li>{@link io.icn.transport.quic.NodeCertificate}: the node's TLS identity, loaded or generated and persisted.</li>
+ *   <li>{@link io.icn.transport.quic.FetchChunk}: a command-line chunk fetcher.</li>
+ * </ul>
+ *
+ * <h2>Threading</h2>
+ * Servers and clients are thread-safe and never block a Netty event loop: store calls run on a disk
+ * executor. Builders are not thread-safe. Records and {@link io.icn.transport.quic.NodeCertificate} are immutable.
+ *
+ * <h2>Buffers</h2>
+ * No Netty {@code ByteBuf} crosses this package's public API: clients return byte arrays.
+ *
+ * <h2>Errors</h2>
+ * Every failure is a {@link io.icn.transport.quic.TransportException} (unchecked) or one of its leaves;
+ * malformed arguments raise {@link java.lang.IllegalArgumentException}.
+ */
+package io.icn.transport.quic;

@@ -1,0 +1,262 @@
+package io.icn.transport.quic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.icn.storage.Cid;
+import io.icn.storage.InMemoryShardStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ServerLimitsTest {
+
+    @BeforeAll
+    static void quic() {
+        Fixtures.requireQuic();
+    }
+
+    @Test
+    void excessConcurrentRequestsGetBusyAndTheRestComplete() throws Exception {
+        InMemoryShardStore store = Fixtures.store();
+        Cid cid = Fixtures.cid(10);
+        Fixtures.storeChunk(store, cid, 10, 3_000_000);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ShardServer server = null;
+        ShardClient client = null;
+        try {
+            // 2 admitted at a time; 2 MB/s per client keeps each 300 KB shard in flight ~150 ms.
+            server = Fixtures.server(store).maxConcurrentRequests(2).perClientBandwidth(16_000_000, 64 * 1024)
+                    .meterRegistry(registry).start();
+            client = Fixtures.client(server).maxAttempts(1).build();
+            InetSocketAddress node = server.localAddress();
+            List<CompletableFuture<ShardData>> fetches = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                fetches.add(client.fetchShard(node, cid, i));
+            }
+            int ok = 0;
+            int busy = 0;
+            for (CompletableFuture<ShardData> f : fetches) {
+                try {
+                    assertThat(f.get(60, TimeUnit.SECONDS).verified()).isTrue();
+                    ok++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(ServerBusyException.class);
+                    assertThat(((ServerBusyException) e.getCause()).retryAfter()).isPositive();
+                    busy++;
+                }
+            }
+            assertThat(ok).isGreaterThanOrEqualTo(2);
+            assertThat(busy).isPositive();
+            assertThat(ok + busy).isEqualTo(10);
+            assertThat(registry.get("icn.transport.requests.refused").tag("reason", "concurrency").counter().count())
+                    .isEqualTo(busy);
+            assertThat(registry.get("icn.transport.throttle.waits").counter().count()).isPositive();
+            assertThat(registry.get("icn.transport.bytes.served").counter().count()).isEqualTo(ok * 300_000.0);
+            assertThat(registry.get("icn.transport.ttfb").timer().count()).isEqualTo(ok);
+            waitUntilIdle(server);
+        } finally {
+            ShardTransferTest.close(client, server);
+            store.close();
+        }
+        assertThat(registry.find("icn.transport.ttfb").timer()).as("meters removed on close").isNull();
+    }
+
+    /** 300 concurrent 64 KiB ranges from 30 connections against 64 permits: each completes or gets BUSY. */
+    @Test
+    void manyConcurrentStreamsCompleteOrGetBusyAndNoneHang() throws Exception {
+        InMemoryShardStore store = Fixtures.store();
+        Cid cid = Fixtures.cid(12);
+        Fixtures.storeChunk(store, cid, 12, 10_000_000);
+        ShardServer server = null;
+        List<ShardClient> clients = new ArrayList<>();
+        try {
+            server = Fixtures.server(store).maxConcurrentRequests(64).perClientRequestRate(10_000, 10_000).start();
+            InetSocketAddress node = server.localAddress();
+            List<CompletableFuture<ShardData>> fetches = new ArrayList<>();
+            for (int c = 0; c < 30; c++) {
+                ShardClient client = Fixtures.client(server).maxAttempts(1).build();
+                clients.add(client);
+                for (int s = 0; s < 10; s++) {
+                    fetches.add(client.fetchRange(node, cid, (c + s) % 14, s * 65_536L, 65_536));
+                }
+            }
+            int ok = 0;
+            int busy = 0;
+            for (CompletableFuture<ShardData> f : fetches) {
+                try {
+                    assertThat(f.get(60, TimeUnit.SECONDS).bytes()).hasSize(65_536);
+                    ok++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(ServerBusyException.class);
+                    busy++;
+                }
+            }
+            assertThat(ok + busy).isEqualTo(300);
+            assertThat(ok).isGreaterThanOrEqualTo(64);
+            waitUntilIdle(server);
+        } finally {
+            clients.forEach(ShardClient::close);
+            ShardTransferTest.close(null, server);
+            store.close();
+        }
+    }
+
+    @Test
+    void slowRequestHeaderGetsTimeoutStatus() throws Exception {
+        InMemoryShardStore store = Fixtures.store();
+        ShardServer server = null;
+        RawQuicClient raw = null;
+        try {
+            server = Fixtures.server(store).requestHeaderTimeout(Duration.ofMillis(300)).start();
+            raw = new RawQuicClient(server.localAddress());
+            byte[] response = raw.exchange(new byte[] {1, 1}, false).get(10, TimeUnit.SECONDS);
+            assertThat(response.length).isGreaterThanOrEqualTo(Protocol.HEADER_LENGTH);
+            assertThat(response[1]).isEqualTo((byte) Status.TIMEOUT.code());
+            waitUntilIdle(server);
+        } finally {
+            if (raw != null) {
+                raw.close();
+            }
+            ShardTransferTest.close(null, server);
+            store.close();
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreClosed() throws Exception {
+        InMemoryShardStore store = Fixtures.store();
+        ShardServer server = null;
+        ShardClient first = null;
+        ShardClient second = null;
+        try {
+            server = Fixtures.server(store).maxConnections(1).start();
+            first = Fixtures.client(server).maxAttempts(1).build();
+            second = Fixtures.client(server).maxAttempts(1).build();
+            InetSocketAddress node = server.localAddress();
+            assertThat(first.has(node, Fixtures.cid(1)).get(10, TimeUnit.SECONDS)).isEmpty();
+            ShardClient s = second;
+            assertThatThrownBy(() -> s.has(node, Fixtures.cid(1)).get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ConnectionFailedException.class);
+            assertThat(first.has(node, Fixtures.cid(1)).get(10, TimeUnit.SECONDS)).isEmpty();
+        } finally {
+            if (second != null) {
+                second.close();
+            }
+            ShardTransferTest.close(first, server);
+            store.close();
+        }
+    }
+
+    @Test
+    void perClientRequestRateAnswersBusy() throws Exception {
+        InMemoryShardStore store = Fixtures.store();
+        ShardServer server = null;
+        ShardClient client = null;
+        try {
+            server = Fixtures.server(store).perClientRequestRate(1, 3).start();
+            client = Fixtures.client(server).maxAttempts(1).build();
+            InetSocketAddress node = server.localAddress();
+            int busy = 0;
+            for (int i = 0; i < 6; i++) {
+                try {
+                    client.has(node, Fixtures.cid(1)).join();
+                } catch (CompletionException e) {
+                    assertThat(e.getCause()).isInstanceOf(ServerBusyException.class);
+                    busy++;
+                }
+            }
+            assertThat(busy).isGreaterThanOrEqualTo(2);
+        } finally {
+            ShardTransferTest.close(client, server);
+            store.close();
+        }
+    }
+
+    /**
+     * 2,000 random and mutated frames on real QUIC streams over 4 connections: every stream ends (with a
+     * status or a closed stream), the server keeps serving, and no request stays admitted.
+     */
+    @Test
+    void survivesFuzzedStreams() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("ServerLimitsTest.fuzz seed=" + seed);
+        Random random = new Random(seed);
+        InMemoryShardStore store = Fixtures.store();
+        Cid cid = Fixtures.cid(11);
+        Fixtures.storeChunk(store, cid, 11, 200_000);
+        ShardServer server = null;
+        List<RawQuicClient> raws = new ArrayList<>();
+        ShardClient client = null;
+        try {
+            server = Fixtures.server(store).perClientRequestRate(100_000, 100_000)
+                    .requestHeaderTimeout(Duration.ofMillis(500)).start();
+            for (int i = 0; i < 4; i++) {
+                raws.add(new RawQuicClient(server.localAddress()));
+            }
+            ByteBuf frame = Frames.encodeRequest(ByteBufAllocator.DEFAULT, new Request.Get(cid, 2, true, 7, 1000, null));
+            byte[] valid = new byte[frame.readableBytes()];
+            frame.readBytes(valid);
+            frame.release();
+            for (int batch = 0; batch < 20; batch++) {
+                List<CompletableFuture<byte[]>> responses = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    byte[] input = mutate(random, valid);
+                    // A stream that never carries a byte or a FIN does not exist for the server: always send one.
+                    boolean finish = input.length == 0 || random.nextInt(10) != 0;
+                    responses.add(raws.get(i % raws.size()).exchange(input, finish));
+                }
+                for (CompletableFuture<byte[]> r : responses) {
+                    r.get(30, TimeUnit.SECONDS);
+                }
+            }
+            client = Fixtures.client(server).build();
+            ShardData data = client.fetchShard(server.localAddress(), cid, 2).get(30, TimeUnit.SECONDS);
+            assertThat(data.bytes()).isEqualTo(store.readShard(cid, 2));
+            waitUntilIdle(server);
+        } finally {
+            for (RawQuicClient r : raws) {
+                r.close();
+            }
+            ShardTransferTest.close(client, server);
+            store.close();
+        }
+    }
+
+    private static byte[] mutate(Random random, byte[] valid) {
+        byte[] c;
+        switch (random.nextInt(4)) {
+            case 0 -> {
+                c = new byte[random.nextInt(400)];
+                random.nextBytes(c);
+            }
+            case 1 -> {
+                c = valid.clone();
+                c[random.nextInt(c.length)] ^= (byte) (1 << random.nextInt(8));
+            }
+            case 2 -> c = java.util.Arrays.copyOf(valid, random.nextInt(valid.length));
+            default -> c = valid.clone();
+        }
+        return c;
+    }
+
+    static void waitUntilIdle(ShardServer server) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.activeRequests() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(server.activeRequests()).as("requests still admitted").isZero();
+    }
+}
