@@ -52,7 +52,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe; see {@link ShardStore}.
  */
-final class FileShardStore implements ShardStore {
+final class FileShardStore extends IndexedShardStore {
 
     static final String MANIFEST = "chunk.meta";
     static final String STAGING = ".staging";
@@ -141,7 +141,6 @@ final class FileShardStore implements ShardStore {
     private final Path stagingDir;
     private final Path trashDir;
     private final Path quarantineDir;
-    private final long capacity;
     private final int leafSize;
     private final boolean verifyOnRead;
     private final boolean fsync;
@@ -152,7 +151,6 @@ final class FileShardStore implements ShardStore {
     private final WriteHook hook;
     private final Sleeper sleeper;
 
-    private final StoreIndex index = new StoreIndex();
     private final IndexJournal journal;
     private final Cache<Key, byte[]> cache;
     private final long cacheBytes;
@@ -167,11 +165,11 @@ final class FileShardStore implements ShardStore {
     private volatile Throwable failure;
 
     FileShardStore(ShardStoreBuilder b) {
+        super(b.capacityBytes());
         this.root = b.root().toAbsolutePath().normalize();
         this.stagingDir = root.resolve(STAGING);
         this.trashDir = root.resolve(TRASH);
         this.quarantineDir = root.resolve(QUARANTINE);
-        this.capacity = b.capacityBytes();
         this.leafSize = b.merkleLeafSize();
         this.verifyOnRead = b.verifyOnRead();
         this.fsync = b.durability() == ShardStoreBuilder.Durability.FSYNC;
@@ -199,7 +197,7 @@ final class FileShardStore implements ShardStore {
             throw new StorageException("cannot open shard store at " + root + ": " + e.getMessage(), e);
         }
         MeterRegistry registry = b.meterRegistry() != null ? b.meterRegistry() : new SimpleMeterRegistry();
-        this.metrics = new StoreMetrics(registry, root.toString(), index, capacity, cache);
+        this.metrics = new StoreMetrics(registry, root.toString(), index, capacityBytes, cache);
         this.writer = b.threadFactory().newThread(this::writerLoop);
         writer.start();
         if (b.scrubExecutor() != null) {
@@ -357,7 +355,7 @@ final class FileShardStore implements ShardStore {
     private void reserve(long bytes) {
         while (true) {
             long r = reserved.get();
-            long available = capacity - index.bytesStored() - r;
+            long available = capacityBytes - index.bytesStored() - r;
             if (bytes > available) {
                 throw new StorageFullException(bytes, Math.max(0, available));
             }
@@ -729,32 +727,6 @@ final class FileShardStore implements ShardStore {
     // ---- reads ------------------------------------------------------------------------------------------
 
     @Override
-    public boolean contains(Cid cid) {
-        ensureOpen();
-        return index.get(Objects.requireNonNull(cid, "cid")) != null;
-    }
-
-    @Override
-    public boolean containsShard(Cid cid, int shardIndex) {
-        ensureOpen();
-        ChunkEntry e = index.get(Objects.requireNonNull(cid, "cid"));
-        return e != null && e.healthy(shardIndex);
-    }
-
-    @Override
-    public Optional<ChunkMeta> meta(Cid cid) {
-        ensureOpen();
-        ChunkEntry e = index.get(Objects.requireNonNull(cid, "cid"));
-        return e == null ? Optional.empty() : Optional.of(e.toMeta());
-    }
-
-    @Override
-    public Set<Cid> list() {
-        ensureOpen();
-        return index.cids();
-    }
-
-    @Override
     public byte[] readShard(Cid cid, int shardIndex) {
         ensureOpen();
         long start = System.nanoTime();
@@ -845,25 +817,6 @@ final class FileShardStore implements ShardStore {
     }
 
     // ---- accounting -------------------------------------------------------------------------------------
-
-    @Override
-    public StorageUsage usage() {
-        ensureOpen();
-        return index.usage(capacity);
-    }
-
-    @Override
-    public long bytesStored(Cid cid) {
-        ensureOpen();
-        ChunkEntry e = index.get(Objects.requireNonNull(cid, "cid"));
-        return e == null ? 0 : e.bytes();
-    }
-
-    @Override
-    public List<Cid> expiredBefore(long block) {
-        ensureOpen();
-        return index.expiredBefore(block);
-    }
 
     @Override
     public CacheCounters cacheCounters() {
@@ -1225,7 +1178,8 @@ final class FileShardStore implements ShardStore {
         }
     }
 
-    private void ensureOpen() {
+    @Override
+    void ensureOpen() {
         if (closed) {
             throw new StoreClosedException("shard store at " + root + " is closed");
         }

@@ -5,8 +5,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -21,14 +19,12 @@ import java.util.function.Consumer;
  * <p>Thread-safe: writes are serialized on the store's monitor, reads are lock-free. Holds no file or
  * thread; {@link #close()} only makes further use throw.
  */
-public final class InMemoryShardStore implements ShardStore {
+public final class InMemoryShardStore extends IndexedShardStore {
 
     private record Key(Cid cid, int index) {
     }
 
-    private final StoreIndex index = new StoreIndex();
     private final ConcurrentHashMap<Key, byte[]> data = new ConcurrentHashMap<>();
-    private final long capacityBytes;
     private final int leafSize;
     private final Clock clock;
     private volatile boolean closed;
@@ -44,13 +40,10 @@ public final class InMemoryShardStore implements ShardStore {
      * @param clock source of creation times
      */
     public InMemoryShardStore(long capacityBytes, int merkleLeafSize, Clock clock) {
-        if (capacityBytes <= 0) {
-            throw new IllegalArgumentException("capacityBytes must be > 0: " + capacityBytes);
-        }
+        super(capacityBytes);
         if (merkleLeafSize < 1) {
             throw new IllegalArgumentException("merkleLeafSize must be >= 1: " + merkleLeafSize);
         }
-        this.capacityBytes = capacityBytes;
         this.leafSize = merkleLeafSize;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -127,32 +120,6 @@ public final class InMemoryShardStore implements ShardStore {
     }
 
     @Override
-    public boolean contains(Cid cid) {
-        ensureOpen();
-        return index.get(Objects.requireNonNull(cid, "cid")) != null;
-    }
-
-    @Override
-    public boolean containsShard(Cid cid, int shardIndex) {
-        ensureOpen();
-        ChunkEntry e = index.get(Objects.requireNonNull(cid, "cid"));
-        return e != null && e.healthy(shardIndex);
-    }
-
-    @Override
-    public Optional<ChunkMeta> meta(Cid cid) {
-        ensureOpen();
-        ChunkEntry e = index.get(Objects.requireNonNull(cid, "cid"));
-        return e == null ? Optional.empty() : Optional.of(e.toMeta());
-    }
-
-    @Override
-    public Set<Cid> list() {
-        ensureOpen();
-        return index.cids();
-    }
-
-    @Override
     public byte[] readShard(Cid cid, int shardIndex) {
         return bytes(cid, shardIndex).clone();
     }
@@ -185,25 +152,6 @@ public final class InMemoryShardStore implements ShardStore {
         ChunkEntry e = ShardChecks.requireShard(index.get(cid), cid, shardIndex);
         ShardChecks.checkRange(e, offset, length);
         return ByteBuffer.wrap(bytes(cid, shardIndex), (int) offset, (int) length).slice();
-    }
-
-    @Override
-    public StorageUsage usage() {
-        ensureOpen();
-        return index.usage(capacityBytes);
-    }
-
-    @Override
-    public long bytesStored(Cid cid) {
-        ensureOpen();
-        ChunkEntry e = index.get(Objects.requireNonNull(cid, "cid"));
-        return e == null ? 0 : e.bytes();
-    }
-
-    @Override
-    public List<Cid> expiredBefore(long block) {
-        ensureOpen();
-        return index.expiredBefore(block);
     }
 
     @Override
@@ -352,7 +300,8 @@ public final class InMemoryShardStore implements ShardStore {
         closed = true;
     }
 
-    private void ensureOpen() {
+    @Override
+    void ensureOpen() {
         if (closed) {
             throw new StoreClosedException("in-memory shard store is closed");
         }

@@ -1,0 +1,72 @@
+package io.icn.storage;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The read side both stores answer from their exact in-memory {@link StoreIndex}: presence,
+ * metadata, listing, usage and the expiry index, all without touching shard bytes. Subclasses keep
+ * the index current and say when they are closed.
+ */
+abstract class IndexedShardStore implements ShardStore {
+    final StoreIndex index = new StoreIndex();
+    final long capacityBytes;
+
+    /** @throws IllegalArgumentException unless {@code capacityBytes > 0} */
+    IndexedShardStore(long capacityBytes) {
+        if (capacityBytes <= 0) {
+            throw new IllegalArgumentException("capacityBytes must be > 0: " + capacityBytes);
+        }
+        this.capacityBytes = capacityBytes;
+    }
+
+    /** @throws StoreClosedException once the store is closed */
+    abstract void ensureOpen();
+
+    @Override
+    public boolean contains(Cid cid) {
+        ensureOpen();
+        return index.get(Objects.requireNonNull(cid, "cid")) != null;
+    }
+
+    @Override
+    public boolean containsShard(Cid cid, int shardIndex) {
+        ensureOpen();
+        ChunkEntry e = index.get(Objects.requireNonNull(cid, "cid"));
+        return e != null && e.healthy(shardIndex);
+    }
+
+    @Override
+    public Optional<ChunkMeta> meta(Cid cid) {
+        ensureOpen();
+        ChunkEntry e = index.get(Objects.requireNonNull(cid, "cid"));
+        return e == null ? Optional.empty() : Optional.of(e.toMeta());
+    }
+
+    @Override
+    public Set<Cid> list() {
+        ensureOpen();
+        return index.cids();
+    }
+
+    @Override
+    public StorageUsage usage() {
+        ensureOpen();
+        return index.usage(capacityBytes);
+    }
+
+    @Override
+    public long bytesStored(Cid cid) {
+        ensureOpen();
+        ChunkEntry e = index.get(Objects.requireNonNull(cid, "cid"));
+        return e == null ? 0 : e.bytes();
+    }
+
+    @Override
+    public List<Cid> expiredBefore(long block) {
+        ensureOpen();
+        return index.expiredBefore(block);
+    }
+}
