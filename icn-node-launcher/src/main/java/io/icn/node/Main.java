@@ -189,7 +189,7 @@ public final class Main implements Runnable {
             out.println("  metrics     " + node.metricsUrl());
             out.println("  health      " + health);
             out.println("  admin       " + node.adminUrl() + (c.adminTokenRequired() ? " (bearer token required)" : ""));
-            out.println("  quic_port   " + c.quicPort() + " (reserved; the shard server is not wired yet)");
+            out.println("  quic        " + SuperNode.hostPort(node.quicAddress()) + " (icn-shard/1, certificate sha-256 " + node.quicFingerprint() + ")");
             out.println("  key         " + node.identity().privateKeyFile());
             out.println("  stop with   Ctrl-C or kill -TERM " + ProcessHandle.current().pid());
             out.flush();

@@ -26,6 +26,7 @@ import java.util.Set;
  *     {@code wss://} URL of a chain node (accepted here, refused at start until the Substrate adapter exists)
  * @param storagePath {@code storage_path}, absolute and normalised
  * @param quicPort {@code quic_port}, the shard-transfer port (UDP)
+ * @param quicBind {@code quic_bind}: the address the shard server listens on
  * @param metricsPort {@code metrics_port}: {@code /metrics} and {@code /health}
  * @param metricsBind {@code metrics_bind}: the address {@code /metrics} and {@code /health} listen on
  * @param p2pListenAddr {@code p2p_listen_addr}, a multiaddr
@@ -49,7 +50,8 @@ import java.util.Set;
  * @param logLevel {@code log_level}: {@code trace}, {@code debug}, {@code info}, {@code warn}, {@code error}
  * @param limits the {@code [limits]} table
  */
-public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, int metricsPort, String metricsBind,
+public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, String quicBind, int metricsPort,
+        String metricsBind,
         String p2pListenAddr, List<String> bootstrapPeers, Region region, long maxStorageGb, long auditPollSecs,
         long cleanupIntervalBlocks, long cacheMb, FsyncPolicy fsync, boolean verifyOnRead, long scrubBytesPerSec,
         long scrubIntervalSecs, String adminToken, String adminBind, int adminPort, long blockTimeSecs,
@@ -64,6 +66,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, i
     public NodeConfig {
         Objects.requireNonNull(chainEndpoint, "chainEndpoint");
         Objects.requireNonNull(storagePath, "storagePath");
+        Objects.requireNonNull(quicBind, "quicBind");
         Objects.requireNonNull(metricsBind, "metricsBind");
         Objects.requireNonNull(p2pListenAddr, "p2pListenAddr");
         Objects.requireNonNull(region, "region");
@@ -85,6 +88,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, i
             throw new ConfigException("metrics_port and admin_port are both " + metricsPort
                     + "; give the admin endpoints a port of their own (admin_port, default 9103)");
         }
+        checkHost("quic_bind", quicBind);
         checkHost("metrics_bind", metricsBind);
         checkHost("admin_bind", adminBind);
         checkMultiaddr("p2p_listen_addr", p2pListenAddr);
@@ -141,6 +145,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, i
         m.put("chain_endpoint", chainEndpoint);
         m.put("storage_path", storagePath.toString());
         m.put("quic_port", quicPort);
+        m.put("quic_bind", quicBind);
         m.put("metrics_port", metricsPort);
         m.put("metrics_bind", metricsBind);
         m.put("p2p_listen_addr", p2pListenAddr);
@@ -259,6 +264,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, i
         private String chainEndpoint = LOCAL_CHAIN;
         private Path storagePath = Path.of("./icn-data");
         private int quicPort = 9002;
+        private String quicBind = "0.0.0.0";
         private int metricsPort = 9102;
         private String metricsBind = "0.0.0.0";
         private String p2pListenAddr = "/ip4/0.0.0.0/tcp/30333";
@@ -292,6 +298,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, i
             chainEndpoint = c.chainEndpoint;
             storagePath = c.storagePath;
             quicPort = c.quicPort;
+            quicBind = c.quicBind;
             metricsPort = c.metricsPort;
             metricsBind = c.metricsBind;
             p2pListenAddr = c.p2pListenAddr;
@@ -336,6 +343,11 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, i
 
         public Builder metricsPort(int v) {
             metricsPort = v;
+            return this;
+        }
+
+        public Builder quicBind(String v) {
+            quicBind = Objects.requireNonNull(v, "quic_bind");
             return this;
         }
 
@@ -461,7 +473,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, i
 
         /** @throws ConfigException naming the first bad key */
         public NodeConfig build() {
-            return new NodeConfig(chainEndpoint, storagePath, quicPort, metricsPort, metricsBind, p2pListenAddr,
+            return new NodeConfig(chainEndpoint, storagePath, quicPort, quicBind, metricsPort, metricsBind, p2pListenAddr,
                     bootstrapPeers, region, maxStorageGb, auditPollSecs, cleanupIntervalBlocks, cacheMb, fsync,
                     verifyOnRead, scrubBytesPerSec, scrubIntervalSecs, adminToken, adminBind, adminPort,
                     blockTimeSecs, stakeIcn, dealBlocks, logFormat, logLevel,

@@ -29,7 +29,7 @@ public final class NodeConfigFile {
 
     /** The top-level keys this file format accepts. */
     public static final Set<String> KEYS = Set.of("chain_endpoint", "storage_path", "quic_port", "metrics_port",
-            "metrics_bind", "p2p_listen_addr", "bootstrap_peers", "region", "max_storage_gb", "audit_poll_secs",
+            "quic_bind", "metrics_bind", "p2p_listen_addr", "bootstrap_peers", "region", "max_storage_gb", "audit_poll_secs",
             "cleanup_interval_blocks", "cache_mb", "fsync", "verify_on_read", "scrub_bytes_per_sec",
             "scrub_interval_secs", "admin_token", "admin_bind", "admin_port", "block_time_secs", "stake_icn",
             "deal_blocks", "log_format", "log_level", "limits");
@@ -82,6 +82,7 @@ public final class NodeConfigFile {
             r.string("storage_path", v -> b.storagePath(path(v)));
             r.port("quic_port", b::quicPort);
             r.port("metrics_port", b::metricsPort);
+            r.string("quic_bind", b::quicBind);
             r.string("metrics_bind", b::metricsBind);
             r.string("p2p_listen_addr", b::p2pListenAddr);
             r.stringList("bootstrap_peers", b::bootstrapPeers);

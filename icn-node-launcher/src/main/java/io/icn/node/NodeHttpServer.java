@@ -328,7 +328,8 @@ final class NodeHttpServer implements AutoCloseable {
         Map<String, Object> endpoints = new LinkedHashMap<>();
         endpoints.put("metrics", node.metricsUrl());
         endpoints.put("admin", node.adminUrl());
-        endpoints.put("quic_port", config.quicPort());
+        endpoints.put("quic", SuperNode.hostPort(node.quicAddress()));
+        endpoints.put("quic_fingerprint", node.quicFingerprint());
         m.put("endpoints", endpoints);
         return m;
     }

@@ -28,7 +28,7 @@ final class Preflight {
         checkStorageWritable(config.storagePath());
         checkTcpPortFree("metrics_port", config.metricsBind(), config.metricsPort());
         checkTcpPortFree("admin_port", config.adminBind(), config.adminPort());
-        checkUdpPortFree("quic_port", config.quicPort());
+        checkUdpPortFree("quic_port", config.quicBind(), config.quicPort());
     }
 
     static void checkChainSupported(NodeConfig config) {
@@ -74,12 +74,12 @@ final class Preflight {
         }
     }
 
-    static void checkUdpPortFree(String key, int port) {
+    static void checkUdpPortFree(String key, String host, int port) {
         if (port == 0) {
             return;
         }
         try (DatagramSocket s = new DatagramSocket(null)) {
-            s.bind(new InetSocketAddress(port));
+            s.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
             throw new ConfigException(key + " = " + port + " (UDP) is in use (" + e.getMessage()
                     + "); stop the program holding it or choose another " + key);

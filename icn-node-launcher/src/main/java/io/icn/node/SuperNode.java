@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import io.icn.transport.quic.ShardServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +80,9 @@ public final class SuperNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SuperNode.class);
     /** The state file of the embedded chain, in the storage directory. */
     public static final String CHAIN_STATE_FILE = "local-chain.state";
+    /** The shard server's TLS certificate and key (PEM), generated on first start, in the storage directory. */
+    public static final String QUIC_CERTIFICATE_FILE = "quic-cert.pem";
+    public static final String QUIC_KEY_FILE = "quic-key.pem";
 
     /** The node's lifecycle. */
     public enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED, FAILED }
@@ -102,6 +106,7 @@ public final class SuperNode implements AutoCloseable {
     private AuditMonitor monitor;
     private ChunkIngest ingest;
     private NodeHttpServer http;
+    private ShardServer quic;
 
     private SuperNode(Builder b) {
         this.config = b.config;
@@ -219,6 +224,13 @@ public final class SuperNode implements AutoCloseable {
                 config.auditPollSecs(), TimeUnit.SECONDS);
         opened.push(() -> poll.cancel(false));
         chain.start();
+
+        quic = ShardServer.builder(store)
+                .bindAddress(new InetSocketAddress(config.quicBind(), config.quicPort()))
+                .certificateFiles(storage.resolve(QUIC_CERTIFICATE_FILE), storage.resolve(QUIC_KEY_FILE))
+                .meterRegistry(registry)
+                .start();
+        opened.push(quic);
 
         http = NodeHttpServer.start(this, config);
         opened.push(http);
@@ -343,6 +355,16 @@ public final class SuperNode implements AutoCloseable {
     /** The node's identity; available once started. */
     public NodeIdentity identity() {
         return requireStarted(identity);
+    }
+
+    /** Where the QUIC shard server listens (the real port when configured as 0). */
+    public InetSocketAddress quicAddress() {
+        return requireStarted(quic).localAddress();
+    }
+
+    /** SHA-256 of the shard server's certificate, hex: what relays pin. */
+    public String quicFingerprint() {
+        return requireStarted(quic).certificateFingerprint();
     }
 
     /** Where {@code /metrics} and {@code /health} listen (the real port when configured as 0). */

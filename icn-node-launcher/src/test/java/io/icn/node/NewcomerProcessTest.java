@@ -36,7 +36,8 @@ class NewcomerProcessTest {
         Path storage = tmp.resolve("fresh/icn-data");
         Path config = Files.writeString(tmp.resolve("super-node.toml"), String.join("\n",
                 "storage_path = \"" + storage + "\"",
-                "quic_port = 0", "metrics_port = 0", "admin_port = 0", "metrics_bind = \"127.0.0.1\"",
+                "quic_port = 0", "quic_bind = \"127.0.0.1\"", "metrics_port = 0", "admin_port = 0",
+                "metrics_bind = \"127.0.0.1\"",
                 "region = \"EU-WEST\"", "fsync = \"never\"", "block_time_secs = 1", "cache_mb = 16", ""));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-XX:+IgnoreUnrecognizedVMOptions",

@@ -66,6 +66,7 @@ class NodeConfigFileTest {
                 chain_endpoint = "local"
                 storage_path = "/srv/icn"
                 quic_port = 0
+                quic_bind = "127.0.0.1"
                 metrics_port = 19102
                 metrics_bind = "127.0.0.1"
                 p2p_listen_addr = "/ip4/0.0.0.0/tcp/4001"
@@ -97,6 +98,7 @@ class NodeConfigFileTest {
         NodeConfig c = NodeConfigFile.parse(text, "full.toml", null).build();
         assertThat(c.storagePath()).isEqualTo(Path.of("/srv/icn"));
         assertThat(c.quicPort()).isZero();
+        assertThat(c.quicBind()).isEqualTo("127.0.0.1");
         assertThat(c.metricsPort()).isEqualTo(19102);
         assertThat(c.metricsBind()).isEqualTo("127.0.0.1");
         assertThat(c.p2pListenAddr()).isEqualTo("/ip4/0.0.0.0/tcp/4001");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.icn.storage.Cid;
+import io.icn.transport.quic.ShardClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,7 @@ class SuperNodeTest {
 
     static NodeConfig.Builder testConfig(Path storage) {
         return NodeConfig.builder().storagePath(storage).quicPort(0).metricsPort(0).adminPort(0)
-                .metricsBind("127.0.0.1").adminBind("127.0.0.1").fsync(FsyncPolicy.NEVER).cacheMb(16)
+                .quicBind("127.0.0.1").metricsBind("127.0.0.1").adminBind("127.0.0.1").fsync(FsyncPolicy.NEVER).cacheMb(16)
                 .blockTimeSecs(1).auditPollSecs(1).chunkMb(1);
     }
 
@@ -173,11 +175,18 @@ class SuperNodeTest {
             assertThat(node.chain().pinnersOf(io.icn.chain.DealId.fromHex(deal(put.body()))))
                     .containsExactly(node.identity().account());
 
+            // What was put is served over QUIC to a relay that pins the node's certificate.
+            try (ShardClient relay = ShardClient.builder().pinnedFingerprints(List.of(node.quicFingerprint())).build()) {
+                Cid first = Cid.parse(cids.get(0));
+                byte[] fetched = relay.fetchChunk(List.of(node.quicAddress()), first).get(30, TimeUnit.SECONDS);
+                assertThat(fetched).isEqualTo(java.util.Arrays.copyOf(file, 1 << 20));
+            }
+
             String usage = get(base + "/admin/usage", TOKEN).body();
             assertThat(usage).contains("\"chunks\":3", "\"shards\":42");
             String status = get(base + "/admin/status", TOKEN).body();
             assertThat(status).contains("\"state\":\"RUNNING\"", "\"region\":\"NA-WEST\"", "\"chunks\":3",
-                    "\"kernel\"", "\"current_block\"");
+                    "\"kernel\"", "\"current_block\"", "\"quic_fingerprint\":\"" + node.quicFingerprint() + "\"");
 
             Files.delete(storage.resolve(cids.get(1)).resolve("shard_03.bin"));
             HttpResponse<String> verify = post(base + "/admin/verify", TOKEN, new byte[0]);
