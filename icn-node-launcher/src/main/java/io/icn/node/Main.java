@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "icn-node", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "ICN super-node: stores erasure-coded video chunks, answers the chain's audits.",
-        subcommands = {Main.Run.class, Main.Put.class, Main.Status.class, Main.Usage.class, Main.Verify.class,
+        subcommands = {Main.Run.class, Main.Put.class, GetCommand.class, Main.Status.class, Main.Usage.class, Main.Verify.class,
             Main.Repair.class, Main.Cleanup.class, Main.Index.class, Main.Keys.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = Main.USAGE, exitCodeOnExecutionException = Main.FAILED)
 public final class Main implements Runnable {

@@ -215,6 +215,26 @@ class SuperNodeTest {
             assertThat(cli("cleanup", "--config", configFile.toString(), "--dry-run")).contains("\"dry_run\":true");
             assertThat(cli("index", "rebuild", "--config", configFile.toString())).contains("\"chunks\":4");
             assertThat(Main.execute("repair", "--config", configFile.toString(), "bafkreinotacid")).isEqualTo(3);
+
+            // get: the file back over QUIC, from the configured node, or from --from with --pin.
+            Path back = tmp.resolve("back.bin");
+            String[] all = cids.toArray(String[]::new);
+            List<String> getArgs = new ArrayList<>(List.of("get", "--config", configFile.toString(), "-o", back.toString()));
+            getArgs.addAll(List.of(all));
+            assertThat(Main.execute(getArgs.toArray(String[]::new))).isZero();
+            assertThat(Files.readAllBytes(back)).isEqualTo(file);
+            Path small2 = tmp.resolve("small2.bin");
+            assertThat(Main.execute("get", "--from", SuperNode.hostPort(node.quicAddress()), "--pin",
+                    node.quicFingerprint(), "-o", small2.toString(), Cid.ofRaw(smallBytes).toString())).isZero();
+            assertThat(Files.readAllBytes(small2)).isEqualTo(smallBytes);
+            assertThat(Main.execute("get", "--from", SuperNode.hostPort(node.quicAddress()), "--pin", "00".repeat(32),
+                    "--timeout", "20", "-o", tmp.resolve("never.bin").toString(), Cid.ofRaw(smallBytes).toString()))
+                    .as("an unpinned certificate is refused").isEqualTo(3);
+            assertThat(tmp.resolve("never.bin")).doesNotExist();
+            assertThat(tmp.resolve("never.bin.part")).doesNotExist();
+            assertThat(Main.execute("get", "--from", "127.0.0.1:1", "-o", tmp.resolve("x").toString(),
+                    Cid.ofRaw(smallBytes).toString())).as("--from without --pin").isEqualTo(1);
+            assertThat(Main.execute("get", "-o", tmp.resolve("x").toString(), "not-a-cid")).isEqualTo(1);
             Files.writeString(configFile, "admin_port = " + node.adminAddress().getPort() + "\n");
             assertThat(Main.execute("status", "--config", configFile.toString())).as("no token").isEqualTo(3);
         } finally {
