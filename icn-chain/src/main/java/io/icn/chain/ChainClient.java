@@ -49,6 +49,30 @@ public interface ChainClient extends AutoCloseable {
      */
     List<PinningDeal> dealsForShard(ShardHash shard);
 
+    /**
+     * The content a deal pins, as its creator recorded it with the deal: the chunk's CID as text. Shard
+     * {@code i} of the deal's shard list is shard {@code i} of that chunk. Empty for a deal made without
+     * content (the pallet's original call).
+     *
+     * @throws DealNotFoundException if the deal is unknown
+     */
+    Optional<String> dealContent(DealId id);
+
+    /**
+     * Registers (or replaces) where this node serves its shards over QUIC, signed as {@link #account()}.
+     *
+     * @return the endpoint as recorded
+     * @throws NodeNotRegisteredException if this account is not a registered super-node
+     * @throws IllegalArgumentException if the address is not {@code host:port} or the fingerprint not a SHA-256
+     */
+    NodeEndpoint registerEndpoint(String quicAddress, String certificateFingerprint);
+
+    /** Every super-node's registered QUIC endpoint (this node's included), ordered by account. */
+    List<NodeEndpoint> nodeEndpoints();
+
+    /** The endpoint {@code node} registered, if any. */
+    Optional<NodeEndpoint> endpoint(AccountId node);
+
     /** The shards this node is assigned to pin by active deals, each once. */
     List<ShardHash> shardAssignments();
 

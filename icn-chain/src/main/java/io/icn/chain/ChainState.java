@@ -52,11 +52,13 @@ final class ChainState {
         PinningDeal deal;
         List<AccountId> pinners;
         BigInteger rewardPerSlot;
+        final String content; // the chunk's CID as the creator recorded it; "" if none
 
-        Deal(PinningDeal deal, List<AccountId> pinners, BigInteger rewardPerSlot) {
+        Deal(PinningDeal deal, List<AccountId> pinners, BigInteger rewardPerSlot, String content) {
             this.deal = deal;
             this.pinners = List.copyOf(pinners);
             this.rewardPerSlot = rewardPerSlot;
+            this.content = content;
         }
     }
 
@@ -85,6 +87,7 @@ final class ChainState {
     final LinkedHashMap<DealId, Deal> deals = new LinkedHashMap<>();
     final LinkedHashMap<AuditId, Audit> audits = new LinkedHashMap<>();
     final List<Submission> pool = new ArrayList<>();
+    final TreeMap<AccountId, NodeEndpoint> endpoints = new TreeMap<>();
 
     // Derived indexes.
     private final TreeMap<Long, List<DealId>> activeByExpiry = new TreeMap<>();
@@ -112,6 +115,22 @@ final class ChainState {
             out.add(deals.get(id).deal);
         }
         return out;
+    }
+
+    Optional<String> dealContent(DealId id) {
+        Deal d = deals.get(id);
+        if (d == null) {
+            throw new DealNotFoundException(id);
+        }
+        return d.content.isEmpty() ? Optional.empty() : Optional.of(d.content);
+    }
+
+    List<NodeEndpoint> endpoints() {
+        return List.copyOf(endpoints.values());
+    }
+
+    Optional<NodeEndpoint> endpoint(AccountId node) {
+        return Optional.ofNullable(endpoints.get(node));
     }
 
     List<AccountId> pinnersOf(DealId id) {
@@ -178,8 +197,16 @@ final class ChainState {
         a.reputation = reputation;
     }
 
+    void registerEndpoint(NodeEndpoint endpoint) {
+        Account a = accounts.get(endpoint.account());
+        if (a == null || !a.isSuperNode()) {
+            throw new NodeNotRegisteredException(endpoint.account());
+        }
+        endpoints.put(endpoint.account(), endpoint);
+    }
+
     PinningDeal createDeal(AccountId creator, List<ShardHash> shards, int shardSize, long expiresAt,
-            Balance payment) {
+            Balance payment, String content) {
         if (shards.size() < PinningDeal.MIN_SHARDS) {
             throw new InvalidDealException("a deal needs at least " + PinningDeal.MIN_SHARDS + " shards, got "
                     + shards.size());
@@ -211,7 +238,7 @@ final class ChainState {
         BigInteger slots = BigInteger.valueOf((long) shards.size() * pinners.size());
         BigInteger perSlot = intervals == 0 ? BigInteger.ZERO
                 : payment.units().divide(slots.multiply(BigInteger.valueOf(intervals)));
-        Deal record = new Deal(deal, pinners, perSlot);
+        Deal record = new Deal(deal, pinners, perSlot, content);
         deals.put(id, record);
         index(record);
         return deal;

@@ -66,6 +66,8 @@ public final class LocalChain implements AutoCloseable {
     public static final Balance MIN_SUPER_NODE_STAKE = ChainState.MIN_SUPER_NODE_STAKE;
     /** Stake slashed for a failed or missed audit. */
     public static final Balance AUDIT_SLASH = ChainState.AUDIT_SLASH;
+    /** The longest content (CID) a deal may record, in characters. */
+    public static final int MAX_CONTENT_LENGTH = 256;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Object production = new Object();
@@ -242,7 +244,66 @@ public final class LocalChain implements AutoCloseable {
         Objects.requireNonNull(creator, "creator");
         Objects.requireNonNull(shards, "shards");
         Objects.requireNonNull(payment, "payment");
-        return write(() -> state.createDeal(creator, List.copyOf(shards), shardSize, expiresAt, payment));
+        return write(() -> state.createDeal(creator, List.copyOf(shards), shardSize, expiresAt, payment, ""));
+    }
+
+    /**
+     * As {@link #createDeal(AccountId, List, int, long, Balance)}, recording with the deal the content it
+     * pins: the chunk's CID, in the same transaction. The assigned nodes read it with
+     * {@link ChainClient#dealContent(DealId)} to know what to fetch; shard {@code i} of the deal is shard
+     * {@code i} of that chunk. This is an addition to the pallet (see docs/chain.md).
+     *
+     * @param content the chunk's CID as text, 1 to {@value #MAX_CONTENT_LENGTH} printable ASCII characters
+     * @throws InvalidDealException also if {@code content} is empty, too long or not printable ASCII
+     */
+    public PinningDeal createDeal(AccountId creator, List<ShardHash> shards, int shardSize, long expiresAt,
+            Balance payment, String content) {
+        Objects.requireNonNull(creator, "creator");
+        Objects.requireNonNull(shards, "shards");
+        Objects.requireNonNull(payment, "payment");
+        Objects.requireNonNull(content, "content");
+        if (content.isEmpty() || content.length() > MAX_CONTENT_LENGTH
+                || !content.chars().allMatch(c -> c > ' ' && c <= '~')) {
+            throw new InvalidDealException("deal content '" + content + "' is not a CID of 1 to " + MAX_CONTENT_LENGTH
+                    + " printable ASCII characters");
+        }
+        return write(() -> state.createDeal(creator, List.copyOf(shards), shardSize, expiresAt, payment, content));
+    }
+
+    /**
+     * The content (chunk CID) recorded with a deal, if its creator recorded one.
+     *
+     * @throws DealNotFoundException if the deal is unknown
+     */
+    public Optional<String> dealContent(DealId id) {
+        Objects.requireNonNull(id, "id");
+        return read(() -> state.dealContent(id));
+    }
+
+    /**
+     * Records where a registered super-node serves its shards, replacing what it registered before (a node
+     * that restarts on another port registers again). An addition to the pallets: the node registry that
+     * stands in for the DHT (see docs/chain.md).
+     *
+     * @throws NodeNotRegisteredException if {@code node} is not a registered super-node
+     * @throws IllegalArgumentException if the address is not {@code host:port} or the fingerprint is not a
+     *     SHA-256 in hex
+     */
+    public NodeEndpoint registerEndpoint(AccountId node, String quicAddress, String certificateFingerprint) {
+        NodeEndpoint endpoint = new NodeEndpoint(node, quicAddress, certificateFingerprint);
+        update(() -> state.registerEndpoint(endpoint));
+        return endpoint;
+    }
+
+    /** Every registered node endpoint, ordered by account. */
+    public List<NodeEndpoint> nodeEndpoints() {
+        return read(state::endpoints);
+    }
+
+    /** The endpoint {@code node} registered, if any. */
+    public Optional<NodeEndpoint> endpoint(AccountId node) {
+        Objects.requireNonNull(node, "node");
+        return read(() -> state.endpoint(node));
     }
 
     /**

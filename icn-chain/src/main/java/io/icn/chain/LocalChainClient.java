@@ -66,6 +66,30 @@ final class LocalChainClient implements ChainClient {
     }
 
     @Override
+    public Optional<String> dealContent(DealId id) {
+        checkOpen();
+        return chain.dealContent(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public NodeEndpoint registerEndpoint(String quicAddress, String certificateFingerprint) {
+        checkOpen();
+        return chain.registerEndpoint(account, quicAddress, certificateFingerprint);
+    }
+
+    @Override
+    public List<NodeEndpoint> nodeEndpoints() {
+        checkOpen();
+        return chain.nodeEndpoints();
+    }
+
+    @Override
+    public Optional<NodeEndpoint> endpoint(AccountId node) {
+        checkOpen();
+        return chain.endpoint(Objects.requireNonNull(node, "node"));
+    }
+
+    @Override
     public List<ShardHash> shardAssignments() {
         checkOpen();
         return chain.assignmentsOf(account);

@@ -33,7 +33,9 @@ import java.util.zip.CheckedOutputStream;
  */
 final class StateFile {
     private static final int MAGIC = 0x49434E43; // "ICNC"
-    private static final int VERSION = 1;
+    /** Version 2 added each deal's content CID and the node endpoint registry; version 1 is still read. */
+    private static final int VERSION = 2;
+    private static final int OLDEST_READABLE_VERSION = 1;
 
     private final Path path;
     private final Path temp;
@@ -152,6 +154,7 @@ final class StateFile {
                 out.write(a.bytes());
             }
             writeBalance(out, new Balance(d.rewardPerSlot));
+            out.writeUTF(d.content);
         }
 
         out.writeInt(s.audits.size());
@@ -177,6 +180,13 @@ final class StateFile {
             out.writeInt(sub.proof().length);
             out.write(sub.proof());
         }
+
+        out.writeInt(s.endpoints.size());
+        for (NodeEndpoint e : s.endpoints.values()) {
+            out.write(e.account().bytes());
+            out.writeUTF(e.quicAddress());
+            out.writeUTF(e.certificateFingerprint());
+        }
     }
 
     private ChainState readBody(DataInputStream in, ProofScheme expectedScheme) throws IOException {
@@ -186,9 +196,9 @@ final class StateFile {
                     + Integer.toHexString(magic) + ")");
         }
         int version = in.readInt();
-        if (version != VERSION) {
+        if (version < OLDEST_READABLE_VERSION || version > VERSION) {
             throw new ChainStateException("state file " + path + " has version " + version + ", this build reads "
-                    + VERSION);
+                    + OLDEST_READABLE_VERSION + " to " + VERSION);
         }
         ProofScheme scheme = new ProofScheme(ProofScheme.Mode.values()[checkedIndex(in.readByte(),
                 ProofScheme.Mode.values().length, "proof mode")], in.readInt());
@@ -233,8 +243,9 @@ final class StateFile {
                 pinners.add(new AccountId(read32(in)));
             }
             BigInteger perSlot = readBalance(in).units();
+            String content = version >= 2 ? in.readUTF() : "";
             PinningDeal deal = new PinningDeal(id, creator, shards, shardSize, createdAt, expiresAt, total, status);
-            s.deals.put(id, new ChainState.Deal(deal, pinners, perSlot));
+            s.deals.put(id, new ChainState.Deal(deal, pinners, perSlot, content));
         }
 
         int audits = count(in, "audits");
@@ -270,6 +281,14 @@ final class StateFile {
                 throw new EOFException();
             }
             s.pool.add(new ChainState.Submission(signer, audit, proof));
+        }
+
+        if (version >= 2) {
+            int endpoints = count(in, "endpoints");
+            for (int i = 0; i < endpoints; i++) {
+                NodeEndpoint e = new NodeEndpoint(new AccountId(read32(in)), in.readUTF(), in.readUTF());
+                s.endpoints.put(e.account(), e);
+            }
         }
         return s;
     }

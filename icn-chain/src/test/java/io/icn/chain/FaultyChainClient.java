@@ -90,6 +90,30 @@ final class FaultyChainClient implements ChainClient {
     }
 
     @Override
+    public Optional<String> dealContent(DealId id) {
+        enter("dealContent");
+        return delegate.dealContent(id);
+    }
+
+    @Override
+    public NodeEndpoint registerEndpoint(String quicAddress, String certificateFingerprint) {
+        enter("registerEndpoint");
+        return delegate.registerEndpoint(quicAddress, certificateFingerprint);
+    }
+
+    @Override
+    public List<NodeEndpoint> nodeEndpoints() {
+        enter("nodeEndpoints");
+        return delegate.nodeEndpoints();
+    }
+
+    @Override
+    public Optional<NodeEndpoint> endpoint(AccountId node) {
+        enter("endpoint");
+        return delegate.endpoint(node);
+    }
+
+    @Override
     public List<ShardHash> shardAssignments() {
         enter("shardAssignments");
         return delegate.shardAssignments();

@@ -317,6 +317,56 @@ class LocalChainTest {
     }
 
     @Test
+    void endpointsAndDealContentAreRecordedReadByClientsAndSurviveARestart(@TempDir Path dir) {
+        Path file = dir.resolve("local-chain.state");
+        String fingerprint = "AB:".repeat(31) + "CD";
+        PinningDeal withContent;
+        PinningDeal without;
+        try (LocalChain chain = chainBuilder().stateFile(file).build(); ChainClient client = chain.clientFor(NODE)) {
+            genesis(chain);
+            assertThatThrownBy(() -> chain.registerEndpoint(DIRECTOR, "127.0.0.1:9002", "ab".repeat(32)))
+                    .isInstanceOf(NodeNotRegisteredException.class);
+            assertThatThrownBy(() -> client.registerEndpoint("127.0.0.1", "ab".repeat(32)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'127.0.0.1'");
+            assertThatThrownBy(() -> client.registerEndpoint("127.0.0.1:70000", "ab".repeat(32)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70000");
+            assertThatThrownBy(() -> client.registerEndpoint("127.0.0.1:9002", "xyz"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'xyz'");
+            client.registerEndpoint("127.0.0.1:9002", "ab".repeat(32));
+            NodeEndpoint moved = client.registerEndpoint("[::1]:9003", fingerprint);
+            assertThat(moved.certificateFingerprint()).isEqualTo("ab".repeat(31) + "cd");
+            assertThat(moved.host()).isEqualTo("::1");
+            assertThat(moved.port()).isEqualTo(9003);
+            NodeEndpoint other = chain.registerEndpoint(Fixtures.account(2), "10.0.0.2:9002", "cd".repeat(32));
+            assertThat(client.nodeEndpoints()).containsExactly(moved, other);
+            assertThat(client.endpoint(Fixtures.account(2))).contains(other);
+            assertThat(client.endpoint(Fixtures.account(3))).isEmpty();
+
+            InMemoryShardStore store = new InMemoryShardStore(ProofScheme.merkle());
+            byte[] bytes = new byte[30_000];
+            data.nextBytes(bytes);
+            InMemoryShardStore.Chunk chunk = store.put(bytes, 500);
+            String cid = Fixtures.cidOf(bytes);
+            assertThatThrownBy(() -> chain.createDeal(DIRECTOR, chunk.shardHashes(), chunk.shardSize(), 500,
+                    Balance.ofIcn(1), "not a cid")).isInstanceOf(InvalidDealException.class)
+                    .hasMessageContaining("'not a cid'");
+            withContent = chain.createDeal(DIRECTOR, chunk.shardHashes(), chunk.shardSize(), 500, Balance.ofIcn(1), cid);
+            without = chain.createDeal(DIRECTOR, chunk.shardHashes(), chunk.shardSize(), 500, Balance.ofIcn(1));
+            assertThat(client.dealContent(withContent.id())).contains(cid);
+            assertThat(client.dealContent(without.id())).isEmpty();
+            assertThatThrownBy(() -> client.dealContent(new DealId(new byte[32])))
+                    .isInstanceOf(DealNotFoundException.class);
+        }
+        try (LocalChain chain = chainBuilder().stateFile(file).build()) {
+            assertThat(chain.nodeEndpoints()).extracting(NodeEndpoint::quicAddress)
+                    .containsExactly("[::1]:9003", "10.0.0.2:9002");
+            assertThat(chain.dealContent(withContent.id())).isPresent();
+            assertThat(chain.dealContent(without.id())).isEmpty();
+            assertThat(chain.deal(withContent.id())).contains(withContent);
+        }
+    }
+
+    @Test
     void aLeftoverTempFileIsDiscardedAndACorruptStateIsRefused(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("local-chain.state");
         try (LocalChain chain = chainBuilder().stateFile(file).build()) {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The node's own ingest path (the admin {@code put}): cuts a byte stream into chunks of
  * {@code limits.chunk_mb}, erasure-codes each with Reed-Solomon 10+4, stores the 14 shards atomically
  * under the chunk's CID, and pins them with a deal on the local chain whose shard hashes are the ones the
- * store recorded (so the node's audits are answerable). The node is its own director on the local chain:
+ * store recorded (so the node's audits are answerable) and whose recorded content is the chunk's CID (so the
+ * other assigned nodes can fetch it, see {@link Replicator}). The node is its own director on the local chain:
  * each deal's payment comes from the development faucet ({@link LocalChain#endow}).
  *
  * <p>A chunk is stored before its deal is made; if the deal is refused, a chunk this put added is deleted
@@ -149,7 +150,9 @@ final class ChunkIngest {
                         + " store it together with other data");
             }
             chain.endow(director, PAYMENT_PER_CHUNK);
-            deal = chain.createDeal(director, shardHashes, meta.spec().shardLength(), expiresAt, PAYMENT_PER_CHUNK);
+            // The CID goes on chain with the deal: it is how the other assigned nodes know what to fetch.
+            deal = chain.createDeal(director, shardHashes, meta.spec().shardLength(), expiresAt, PAYMENT_PER_CHUNK,
+                    cid.toString());
         } catch (RuntimeException e) {
             if (!already) {
                 store.delete(cid);

@@ -48,6 +48,10 @@ import java.util.Set;
  * @param dealBlocks {@code deal_blocks}: the default life of a deal made by {@code put}, in blocks
  * @param logFormat {@code log_format}
  * @param logLevel {@code log_level}: {@code trace}, {@code debug}, {@code info}, {@code warn}, {@code error}
+ * @param quicAdvertise {@code quic_advertise}: the QUIC host other nodes reach this one at, registered on the
+ *     chain; empty = {@code quic_bind} unless it is a wildcard, then {@code 127.0.0.1}
+ * @param peers {@code peers}: other nodes' shard servers, {@code host:port#fingerprint}, asked for shards
+ *     besides the chain's node registry
  * @param limits the {@code [limits]} table
  */
 public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, String quicBind, int metricsPort,
@@ -55,7 +59,8 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         String p2pListenAddr, List<String> bootstrapPeers, Region region, long maxStorageGb, long auditPollSecs,
         long cleanupIntervalBlocks, long cacheMb, FsyncPolicy fsync, boolean verifyOnRead, long scrubBytesPerSec,
         long scrubIntervalSecs, String adminToken, String adminBind, int adminPort, long blockTimeSecs,
-        long stakeIcn, long dealBlocks, LogFormat logFormat, String logLevel, Limits limits) {
+        long stakeIcn, long dealBlocks, LogFormat logFormat, String logLevel, String quicAdvertise, List<String> peers,
+        Limits limits) {
 
     /** The {@code chain_endpoint} value that selects the embedded local chain. */
     public static final String LOCAL_CHAIN = "local";
@@ -76,7 +81,9 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(quicAdvertise, "quicAdvertise");
         bootstrapPeers = List.copyOf(bootstrapPeers);
+        peers = List.copyOf(peers);
         storagePath = storagePath.toAbsolutePath().normalize();
         logLevel = logLevel.toLowerCase(Locale.ROOT);
 
@@ -91,6 +98,16 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         checkHost("quic_bind", quicBind);
         checkHost("metrics_bind", metricsBind);
         checkHost("admin_bind", adminBind);
+        if (!quicAdvertise.isEmpty()) {
+            checkHost("quic_advertise", quicAdvertise);
+        }
+        for (String peer : peers) {
+            try {
+                QuicPeer.parse(peer);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("peers: " + e.getMessage(), e);
+            }
+        }
         checkMultiaddr("p2p_listen_addr", p2pListenAddr);
         for (String peer : bootstrapPeers) {
             checkMultiaddr("bootstrap_peers", peer);
@@ -134,6 +151,23 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         return maxStorageGb << 30;
     }
 
+    /**
+     * The host this node registers as its QUIC address: {@code quic_advertise} if set, else {@code quic_bind}
+     * unless that is a wildcard ({@code 0.0.0.0}, {@code ::}), else {@code 127.0.0.1}.
+     */
+    public String advertisedQuicHost() {
+        if (!quicAdvertise.isEmpty()) {
+            return quicAdvertise;
+        }
+        boolean wildcard = quicBind.equals("0.0.0.0") || quicBind.equals("::") || quicBind.equals("0:0:0:0:0:0:0:0");
+        return wildcard ? "127.0.0.1" : quicBind;
+    }
+
+    /** {@code peers}, parsed. */
+    List<QuicPeer> quicPeers() {
+        return peers.stream().map(QuicPeer::parse).toList();
+    }
+
     /** Whether the admin endpoints require a bearer token. */
     public boolean adminTokenRequired() {
         return !adminToken.isEmpty();
@@ -167,6 +201,8 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         m.put("deal_blocks", dealBlocks);
         m.put("log_format", logFormat.configName());
         m.put("log_level", logLevel);
+        m.put("quic_advertise", advertisedQuicHost());
+        m.put("peers", peers);
         m.put("limits.max_put_mb", limits.maxPutMb());
         m.put("limits.chunk_mb", limits.chunkMb());
         m.put("limits.max_json_body_kb", limits.maxJsonBodyKb());
@@ -286,6 +322,8 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         private long dealBlocks = 100_800;
         private LogFormat logFormat = LogFormat.TEXT;
         private String logLevel = "info";
+        private String quicAdvertise = "";
+        private List<String> peers = List.of();
         private long maxPutMb = Limits.DEFAULT.maxPutMb();
         private int chunkMb = Limits.DEFAULT.chunkMb();
         private int maxJsonBodyKb = Limits.DEFAULT.maxJsonBodyKb();
@@ -320,6 +358,8 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
             dealBlocks = c.dealBlocks;
             logFormat = c.logFormat;
             logLevel = c.logLevel;
+            quicAdvertise = c.quicAdvertise;
+            peers = c.peers;
             maxPutMb = c.limits.maxPutMb;
             chunkMb = c.limits.chunkMb;
             maxJsonBodyKb = c.limits.maxJsonBodyKb;
@@ -451,6 +491,16 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
             return this;
         }
 
+        public Builder quicAdvertise(String v) {
+            quicAdvertise = Objects.requireNonNull(v, "quic_advertise");
+            return this;
+        }
+
+        public Builder peers(List<String> v) {
+            peers = new ArrayList<>(Objects.requireNonNull(v, "peers"));
+            return this;
+        }
+
         public Builder maxPutMb(long v) {
             maxPutMb = v;
             return this;
@@ -476,7 +526,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
             return new NodeConfig(chainEndpoint, storagePath, quicPort, quicBind, metricsPort, metricsBind, p2pListenAddr,
                     bootstrapPeers, region, maxStorageGb, auditPollSecs, cleanupIntervalBlocks, cacheMb, fsync,
                     verifyOnRead, scrubBytesPerSec, scrubIntervalSecs, adminToken, adminBind, adminPort,
-                    blockTimeSecs, stakeIcn, dealBlocks, logFormat, logLevel,
+                    blockTimeSecs, stakeIcn, dealBlocks, logFormat, logLevel, quicAdvertise, peers,
                     new Limits(maxPutMb, chunkMb, maxJsonBodyKb, httpThreads));
         }
     }

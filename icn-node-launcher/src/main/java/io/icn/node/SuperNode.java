@@ -55,8 +55,11 @@ import org.slf4j.LoggerFactory;
  * {@code audit_poll_secs}; the {@link StorageCleanup} every {@code cleanup_interval_blocks}; HTTP
  * {@code /metrics} and {@code /health} on {@code metrics_port} and the admin endpoints on
  * {@code admin_bind:admin_port} ({@link NodeHttpServer}); and, on a background thread, the erasure
- * kernel calibration ({@link Kernels#calibrate()}). The QUIC shard server, ingest over QUIC, the DHT and
- * replication plug in here as further components in the same start/close order.
+ * kernel calibration ({@link Kernels#calibrate()}); the QUIC shard server, whose address
+ * ({@code quic_advertise}) and certificate fingerprint the node registers on the chain; and the
+ * {@link Replicator}, which pulls the shards the chain assigns this node from the nodes that hold them. The
+ * DHT will plug in here as a further component in the same start/close order. With
+ * {@link Builder#chain(LocalChain)} the node runs on a chain its embedder owns.
  *
  * <h2>Lifecycle</h2>
  * {@link State#NEW} → {@link #start()} → {@link State#STARTING} → {@link State#RUNNING} →
@@ -66,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * lock on {@code <storage>/node.lock} refuses a second node on the same directory.
  *
  * <h2>Shutdown</h2>
- * {@link #close()} stops in the reverse order of start: HTTP (no new requests), the poll timer, cleanup,
+ * {@link #close()} stops in the reverse order of start: HTTP (no new requests), the replicator, the shard server,
+ * the poll timer, cleanup,
  * audit monitor, the worker threads (drained: a running pass finishes), the chain client, the chain
  * (which writes its state file), the store (which checkpoints its index), the timer threads, the
  * metrics, the lock. Every step runs even if one fails; the first failure is rethrown with the later ones
@@ -93,6 +97,7 @@ public final class SuperNode implements AutoCloseable {
     private final MeterRegistry externalRegistry;
     private final boolean calibrateKernels;
     private final String version;
+    private final LocalChain sharedChain;
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private volatile State state = State.NEW;
@@ -107,6 +112,7 @@ public final class SuperNode implements AutoCloseable {
     private ChunkIngest ingest;
     private NodeHttpServer http;
     private ShardServer quic;
+    private Replicator replicator;
 
     private SuperNode(Builder b) {
         this.config = b.config;
@@ -114,6 +120,7 @@ public final class SuperNode implements AutoCloseable {
         this.random = b.random != null ? b.random : new SplittableRandom(new SecureRandom().nextLong());
         this.externalRegistry = b.registry;
         this.calibrateKernels = b.calibrateKernels;
+        this.sharedChain = b.sharedChain;
         String v = SuperNode.class.getPackage().getImplementationVersion();
         this.version = v != null ? v : "dev";
     }
@@ -192,20 +199,25 @@ public final class SuperNode implements AutoCloseable {
                 .build();
         opened.push(store);
 
-        chain = LocalChain.builder()
-                .random(random)
-                .stateFile(storage.resolve(CHAIN_STATE_FILE))
-                .scheduler(timers)
-                .blockTime(Duration.ofSeconds(config.blockTimeSecs()))
-                .proofScheme(ProofScheme.merkle())
-                .build();
-        opened.push(chain);
+        if (sharedChain != null) {
+            chain = sharedChain; // the embedder's: not started, persisted or closed here
+        } else {
+            chain = LocalChain.builder()
+                    .random(random)
+                    .stateFile(storage.resolve(CHAIN_STATE_FILE))
+                    .scheduler(timers)
+                    .blockTime(Duration.ofSeconds(config.blockTimeSecs()))
+                    .proofScheme(ProofScheme.merkle())
+                    .build();
+            opened.push(chain);
+        }
         registerAtGenesis();
 
         ChainClient client = chain.clientFor(identity.account());
         opened.push(client);
 
-        ExecutorService workers = Executors.newFixedThreadPool(2, daemonThreads("icn-node-worker"));
+        // Audit passes, cleanup passes and one replicating deal each get a thread.
+        ExecutorService workers = Executors.newFixedThreadPool(3, daemonThreads("icn-node-worker"));
         opened.push(() -> shutdown(workers, "worker"));
 
         ProofScheme scheme = chain.proofScheme();
@@ -223,7 +235,9 @@ public final class SuperNode implements AutoCloseable {
         ScheduledFuture<?> poll = timers.scheduleWithFixedDelay(monitor::pollNow, config.auditPollSecs(),
                 config.auditPollSecs(), TimeUnit.SECONDS);
         opened.push(() -> poll.cancel(false));
-        chain.start();
+        if (sharedChain == null) {
+            chain.start();
+        }
 
         quic = ShardServer.builder(store)
                 .bindAddress(new InetSocketAddress(config.quicBind(), config.quicPort()))
@@ -231,6 +245,16 @@ public final class SuperNode implements AutoCloseable {
                 .meterRegistry(registry)
                 .start();
         opened.push(quic);
+        String advertised = hostPort(config.advertisedQuicHost(), quic.localAddress().getPort());
+        client.registerEndpoint(advertised, quic.certificateFingerprint());
+        LOG.info("registered QUIC endpoint on the chain: {} fingerprint={}", advertised, quic.certificateFingerprint());
+
+        replicator = Replicator.builder(client, store, scheme)
+                .meterRegistry(registry).executor(workers).scheduler(timers).nanoTime(System::nanoTime)
+                .staticPeers(config.quicPeers())
+                .build();
+        opened.push(replicator);
+        replicator.start();
 
         http = NodeHttpServer.start(this, config);
         opened.push(http);
@@ -389,7 +413,11 @@ public final class SuperNode implements AutoCloseable {
 
     static String hostPort(InetSocketAddress a) {
         String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return hostPort(host, a.getPort());
+    }
+
+    static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     Instant startedAt() {
@@ -420,6 +448,10 @@ public final class SuperNode implements AutoCloseable {
         return requireStarted(ingest);
     }
 
+    Replicator replicator() {
+        return requireStarted(replicator);
+    }
+
     /** The Prometheus registry the node scrapes, or null when the embedder supplied its own registry. */
     PrometheusMeterRegistry prometheus() {
         return prometheus;
@@ -439,6 +471,7 @@ public final class SuperNode implements AutoCloseable {
         private RandomGenerator random;
         private MeterRegistry registry;
         private boolean calibrateKernels = true;
+        private LocalChain sharedChain;
 
         private Builder(NodeConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -469,6 +502,17 @@ public final class SuperNode implements AutoCloseable {
         /** Whether start-up times the SIMD kernels on a background thread; default true. */
         public Builder calibrateKernels(boolean calibrate) {
             this.calibrateKernels = calibrate;
+            return this;
+        }
+
+        /**
+         * Runs the node on this chain instead of its own embedded one, so several nodes in one JVM (a test
+         * harness) share one chain. The node registers on it and uses it, but does not own it: it neither
+         * starts its block timer (the embedder produces blocks) nor writes or closes it. {@code block_time_secs}
+         * and {@code <storage>/local-chain.state} are then unused.
+         */
+        public Builder chain(LocalChain shared) {
+            this.sharedChain = Objects.requireNonNull(shared, "shared");
             return this;
         }
 

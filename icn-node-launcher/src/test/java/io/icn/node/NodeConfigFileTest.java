@@ -24,6 +24,23 @@ class NodeConfigFileTest {
     Path tmp;
 
     @Test
+    void peersAndQuicAdvertise() {
+        String fp = "ab".repeat(32);
+        NodeConfig c = NodeConfigFile.parse("peers = [\"10.0.0.2:9002#" + fp + "\", \"[::1]:9003#" + fp.toUpperCase()
+                + "\"]\nquic_advertise = \"203.0.113.7\"\n", "p.toml", null).build();
+        assertThat(c.quicPeers()).containsExactly(new QuicPeer("10.0.0.2", 9002, fp), new QuicPeer("::1", 9003, fp));
+        assertThat(c.advertisedQuicHost()).isEqualTo("203.0.113.7");
+        NodeConfig defaults = NodeConfig.builder().build();
+        assertThat(defaults.peers()).isEmpty();
+        assertThat(defaults.advertisedQuicHost()).as("quic_bind 0.0.0.0").isEqualTo("127.0.0.1");
+        assertThat(NodeConfig.builder().quicBind("192.0.2.5").build().advertisedQuicHost()).isEqualTo("192.0.2.5");
+        assertThatThrownBy(() -> NodeConfigFile.parse("peers = [\"10.0.0.2:9002\"]\n", "p.toml", null).build())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("peers").hasMessageContaining("10.0.0.2:9002");
+        assertThatThrownBy(() -> NodeConfigFile.parse("peers = [\"h:1#xyz\"]\n", "p.toml", null).build())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'xyz'");
+    }
+
+    @Test
     void theOriginalNodesSampleConfigLoadsUnchanged() throws Exception {
         String text;
         try (InputStream in = getClass().getResourceAsStream("/original-super-node.toml")) {

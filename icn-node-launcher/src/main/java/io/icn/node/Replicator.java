@@ -1,0 +1,715 @@
+package io.icn.node;
+
+import io.icn.chain.AccountId;
+import io.icn.chain.AuditProofs;
+import io.icn.chain.BlockSubscription;
+import io.icn.chain.ChainClient;
+import io.icn.chain.ChainUnavailableException;
+import io.icn.chain.DealId;
+import io.icn.chain.NodeEndpoint;
+import io.icn.chain.PinningDeal;
+import io.icn.chain.ProofScheme;
+import io.icn.chain.ShardHash;
+import io.icn.erasure.ErasureCodec;
+import io.icn.storage.ChunkMeta;
+import io.icn.storage.ChunkSpec;
+import io.icn.storage.Cid;
+import io.icn.storage.InvalidCidException;
+import io.icn.storage.ShardInfo;
+import io.icn.storage.ShardStore;
+import io.icn.storage.StorageException;
+import io.icn.transport.quic.ShardClient;
+import io.icn.transport.quic.ShardData;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replication by assignment: makes this node hold every shard the chain assigns it, by pulling the shards
+ * it lacks over QUIC from nodes that hold them.
+ *
+ * <h2>A pass</h2>
+ * At {@link #start()} and after every block, a pass runs on the executor: it reads
+ * {@link ChainClient#shardAssignments()}, skips shards already known to be held, and for the others looks up
+ * their active deals ({@link ChainClient#dealsForShard}) that assign every one of their shards here. For each
+ * such deal it reads the content the creator recorded ({@link ChainClient#dealContent}: the chunk's CID, shard
+ * {@code i} of the deal being shard {@code i} of the chunk) and compares the deal with the store's manifest of
+ * that CID. A deal whose shards are all held is settled; one with missing shards is replicated, at most
+ * {@code maxConcurrentDeals} at a time.
+ *
+ * <h2>Replicating a deal</h2>
+ * Holders are the nodes of the chain's registry ({@link ChainClient#nodeEndpoints()}, this node excepted) and
+ * the configured {@code peers}; each is reached by a {@link ShardClient} pinned to that node's fingerprint
+ * alone. The replicator asks every holder for its manifest and keeps the shards whose recorded hash is the
+ * deal's; then it fetches each missing shard from a holder (the next holder on failure) with the manifest's
+ * SHA-256 as the expected hash, at most {@code maxConcurrentFetches} at a time, checks the bytes against the
+ * deal's shard hash, stores them with {@link ShardStore#putShard} and checks the root the store recorded.
+ * When some missing shard has no holder but {@code k} shards can be had (held here or fetched), it rebuilds
+ * the missing ones with Reed-Solomon and checks them the same way. A deal that fails is retried after an
+ * exponential back-off ({@code initialBackoff} doubling to {@code maxBackoff}); the failure is counted by
+ * reason and logged.
+ *
+ * <h2>Metrics</h2>
+ * {@code icn_super_node_replication_shards}, {@code icn_super_node_replication_bytes} and
+ * {@code icn_super_node_replication_deals} counters; {@code icn_super_node_replication_failure{reason}} with
+ * {@code no_content}, {@code no_holders}, {@code fetch_failed}, {@code hash_mismatch}, {@code store_failed},
+ * {@code chain_unavailable}; {@code icn_super_node_replication_in_flight} gauge (deals being replicated).
+ *
+ * <h2>Threads</h2>
+ * Thread-safe. Block notifications only schedule a pass; passes and deal replication run on the executor
+ * (never on the chain's or the transport's threads). A deal being replicated occupies one executor thread
+ * while it waits for its fetches (with a timeout), so the executor needs a thread more than its other
+ * users. Passes never overlap; a block during a pass schedules one more.
+ *
+ * <h2>Ownership</h2>
+ * Does not own the chain client, the store, the executor or the scheduler; owns its shard clients.
+ * {@link #close()} unsubscribes, closes the shard clients (failing fetches in progress) and is idempotent.
+ */
+final class Replicator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+
+    private final ChainClient chain;
+    private final ShardStore store;
+    private final ProofScheme scheme;
+    private final Executor executor;
+    private final ScheduledExecutorService scheduler;
+    private final LongSupplier nanoTime;
+    private final List<QuicPeer> staticPeers;
+    private final int maxConcurrentFetches;
+    private final int maxConcurrentDeals;
+    private final long initialBackoffNanos;
+    private final long maxBackoffNanos;
+    private final Duration fetchTimeout;
+
+    private final Set<ShardHash> settled = ConcurrentHashMap.newKeySet();
+    private final Map<DealId, Boolean> inFlight = new ConcurrentHashMap<>();
+    private final Map<DealId, Backoff> backoffs = new ConcurrentHashMap<>();
+    private final Map<QuicPeer, ShardClient> clients = new ConcurrentHashMap<>();
+    private final AtomicBoolean passQueued = new AtomicBoolean();
+    private final Object passLock = new Object();
+    private final Object lifecycle = new Object();
+    private volatile BlockSubscription subscription;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    private final Counter shards;
+    private final Counter bytes;
+    private final Counter deals;
+    private final MeterRegistry registry;
+    private final Gauge inFlightGauge;
+
+    private record Backoff(int failures, long notBeforeNanos) {
+    }
+
+    private Replicator(Builder b) {
+        this.chain = b.chain;
+        this.store = b.store;
+        this.scheme = b.scheme;
+        this.executor = b.executor;
+        this.scheduler = b.scheduler;
+        this.nanoTime = b.nanoTime;
+        this.staticPeers = List.copyOf(b.staticPeers);
+        this.maxConcurrentFetches = b.maxConcurrentFetches;
+        this.maxConcurrentDeals = b.maxConcurrentDeals;
+        this.initialBackoffNanos = b.initialBackoff.toNanos();
+        this.maxBackoffNanos = b.maxBackoff.toNanos();
+        this.fetchTimeout = b.fetchTimeout;
+        this.registry = b.registry;
+        this.shards = Counter.builder("icn_super_node_replication_shards")
+                .description("shards this node stored by replication").register(registry);
+        this.bytes = Counter.builder("icn_super_node_replication_bytes").baseUnit("bytes")
+                .description("bytes of shards this node stored by replication").register(registry);
+        this.deals = Counter.builder("icn_super_node_replication_deals")
+                .description("deals whose missing shards this node replicated completely").register(registry);
+        this.inFlightGauge = Gauge.builder("icn_super_node_replication_in_flight", inFlight, Map::size)
+                .description("deals being replicated").register(registry);
+    }
+
+    /** A builder; meter registry, executor, scheduler and nano time are required. */
+    static Builder builder(ChainClient chain, ShardStore store, ProofScheme scheme) {
+        return new Builder(chain, store, scheme);
+    }
+
+    /** Subscribes to blocks and runs a first pass. @throws IllegalStateException if started or closed */
+    void start() {
+        synchronized (lifecycle) {
+            if (closed || started) {
+                throw new IllegalStateException("the replicator is " + (closed ? "closed" : "already started"));
+            }
+            started = true;
+            subscription = chain.subscribeBlocks(block -> requestPass());
+        }
+        requestPass();
+    }
+
+    /** Schedules a pass on the executor unless one is already queued; returns at once. */
+    void requestPass() {
+        if (closed || !passQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(this::pass);
+        } catch (RejectedExecutionException e) {
+            passQueued.set(false); // shutting down
+        }
+    }
+
+    /** Whether no deal is being replicated now (for tests and status). */
+    boolean idle() {
+        return inFlight.isEmpty() && !passQueued.get();
+    }
+
+    private void pass() {
+        passQueued.set(false);
+        synchronized (passLock) {
+            if (closed) {
+                return;
+            }
+            try {
+                scan();
+            } catch (ChainUnavailableException e) {
+                failure("chain_unavailable");
+                LOG.warn("replication pass could not read the chain, retrying in {} ms: {}",
+                        TimeUnit.NANOSECONDS.toMillis(initialBackoffNanos), e.getMessage());
+                retryPassIn(initialBackoffNanos);
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.error("replication pass failed", e);
+                }
+            }
+        }
+    }
+
+    private void scan() {
+        List<ShardHash> assigned = chain.shardAssignments();
+        Set<ShardHash> assignedSet = new HashSet<>(assigned);
+        settled.retainAll(assignedSet);
+        backoffs.keySet().removeIf(id -> !inFlight.containsKey(id) && chain.deal(id)
+                .map(d -> !d.isActiveAt(chain.currentBlock())).orElse(true));
+        long block = chain.currentBlock();
+        Set<DealId> seen = new HashSet<>();
+        for (ShardHash shard : assigned) {
+            if (settled.contains(shard)) {
+                continue;
+            }
+            for (PinningDeal deal : chain.dealsForShard(shard)) {
+                if (deal.isActiveAt(block) && seen.add(deal.id()) && assignedSet.containsAll(deal.shards())) {
+                    consider(deal);
+                }
+            }
+        }
+    }
+
+    private void consider(PinningDeal deal) {
+        if (inFlight.containsKey(deal.id())) {
+            return;
+        }
+        Backoff backoff = backoffs.get(deal.id());
+        if (backoff != null && nanoTime.getAsLong() - backoff.notBeforeNanos < 0) {
+            return;
+        }
+        Optional<Cid> cid = contentOf(deal);
+        if (cid.isEmpty()) {
+            settled.addAll(deal.shards()); // nothing names the chunk: no node can be asked for it
+            return;
+        }
+        ChunkMeta local = store.meta(cid.get()).orElse(null);
+        List<Integer> missing = missing(deal, local);
+        if (missing.isEmpty()) {
+            if (local.expiryBlock() < deal.expiresAt()) {
+                store.setExpiry(cid.get(), deal.expiresAt());
+            }
+            settled.addAll(deal.shards());
+            backoffs.remove(deal.id());
+            return;
+        }
+        if (inFlight.size() >= maxConcurrentDeals) {
+            return; // picked up by the pass that follows a finished deal
+        }
+        inFlight.put(deal.id(), Boolean.TRUE);
+        try {
+            executor.execute(() -> replicate(deal, cid.get(), missing));
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(deal.id());
+        }
+    }
+
+    private Optional<Cid> contentOf(PinningDeal deal) {
+        Optional<String> content = chain.dealContent(deal.id());
+        if (content.isEmpty()) {
+            failure("no_content");
+            LOG.warn("deal {} assigns shards to this node but records no content CID; they cannot be fetched",
+                    deal.id());
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Cid.parse(content.get()));
+        } catch (InvalidCidException e) {
+            failure("no_content");
+            LOG.warn("deal {} records content '{}', which is not a CID: {}", deal.id(), content.get(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Indexes of the deal's shards the store holds neither healthy nor awaiting repair. */
+    private List<Integer> missing(PinningDeal deal, ChunkMeta local) {
+        List<Integer> out = new ArrayList<>();
+        Set<Integer> held = new HashSet<>();
+        if (local != null) {
+            local.shards().forEach(s -> held.add(s.index()));
+            local.quarantined().forEach(s -> held.add(s.index()));
+        }
+        for (int i = 0; i < deal.shards().size(); i++) {
+            if (!held.contains(i)) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- one deal
+
+    private void replicate(PinningDeal deal, Cid cid, List<Integer> missing) {
+        long started = nanoTime.getAsLong();
+        try {
+            int stored = fetchAndStore(deal, cid, missing);
+            backoffs.remove(deal.id());
+            deals.increment();
+            settled.addAll(deal.shards());
+            LOG.info("replicated deal={} cid={} shards_stored={} in {} ms", deal.id(), cid, stored,
+                    TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - started));
+        } catch (ReplicationFailure e) {
+            failure(e.reason);
+            int failures = backoffs.getOrDefault(deal.id(), new Backoff(0, 0)).failures + 1;
+            long delay = Math.min(maxBackoffNanos, initialBackoffNanos << Math.min(failures - 1, 30));
+            backoffs.put(deal.id(), new Backoff(failures, nanoTime.getAsLong() + delay));
+            if (!closed) {
+                LOG.warn("replication of deal={} cid={} failed (reason={}, attempt {}), retrying in {} ms: {}",
+                        deal.id(), cid, e.reason, failures, TimeUnit.NANOSECONDS.toMillis(delay), e.getMessage());
+                retryPassIn(delay);
+            }
+        } catch (RuntimeException e) {
+            failure("store_failed");
+            backoffs.put(deal.id(), new Backoff(1, nanoTime.getAsLong() + maxBackoffNanos));
+            if (!closed) {
+                LOG.error("replication of deal={} cid={} failed", deal.id(), cid, e);
+                retryPassIn(maxBackoffNanos);
+            }
+        } finally {
+            inFlight.remove(deal.id());
+            requestPass();
+        }
+    }
+
+    private int fetchAndStore(PinningDeal deal, Cid cid, List<Integer> missing) {
+        List<QuicPeer> peers = holders();
+        if (peers.isEmpty()) {
+            throw new ReplicationFailure("no_holders", "no node is registered on the chain or configured in peers");
+        }
+        Map<QuicPeer, ChunkMeta> manifests = manifests(peers, cid);
+        ChunkMeta local = store.meta(cid).orElse(null);
+        ChunkSpec spec = local != null ? local.spec() : specFrom(manifests.values(), deal);
+        // index -> (holder -> the SHA-256 it recorded), only where the holder's recorded root is the deal's
+        Map<Integer, Map<QuicPeer, byte[]>> holdersOf = new HashMap<>();
+        for (Map.Entry<QuicPeer, ChunkMeta> m : manifests.entrySet()) {
+            if (!sameChunkShape(m.getValue().spec(), spec)) {
+                continue;
+            }
+            for (ShardInfo info : m.getValue().shards()) {
+                if (info.index() < deal.shards().size()
+                        && StoreExpiredContent.chainHash(scheme, info).equals(deal.shards().get(info.index()))) {
+                    holdersOf.computeIfAbsent(info.index(), k -> new LinkedHashMap<>()).put(m.getKey(), info.sha256());
+                }
+            }
+        }
+        boolean allHeld = missing.stream().allMatch(holdersOf::containsKey);
+        if (allHeld) {
+            return storeEach(deal, cid, spec, fetch(deal, cid, missing, holdersOf));
+        }
+        return rebuild(deal, cid, spec, missing, holdersOf);
+    }
+
+    private List<QuicPeer> holders() {
+        AccountId self = chain.account();
+        Set<QuicPeer> out = new LinkedHashSet<>();
+        for (NodeEndpoint e : chain.nodeEndpoints()) {
+            if (!e.account().equals(self)) {
+                out.add(QuicPeer.of(e));
+            }
+        }
+        out.addAll(staticPeers);
+        return new ArrayList<>(out);
+    }
+
+    private Map<QuicPeer, ChunkMeta> manifests(List<QuicPeer> peers, Cid cid) {
+        Map<QuicPeer, CompletableFuture<ChunkMeta>> asked = new LinkedHashMap<>();
+        for (QuicPeer p : peers) {
+            asked.put(p, client(p).manifest(p.address(), cid));
+        }
+        Map<QuicPeer, ChunkMeta> out = new LinkedHashMap<>();
+        for (Map.Entry<QuicPeer, CompletableFuture<ChunkMeta>> e : asked.entrySet()) {
+            try {
+                out.put(e.getKey(), await(e.getValue()));
+            } catch (ReplicationFailure f) {
+                LOG.debug("peer {} has no manifest of {}: {}", e.getKey(), cid, f.getMessage());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new ReplicationFailure("no_holders", "none of " + peers.size() + " node(s) " + peers
+                    + " answered a manifest of " + cid);
+        }
+        return out;
+    }
+
+    private static ChunkSpec specFrom(Iterable<ChunkMeta> manifests, PinningDeal deal) {
+        for (ChunkMeta m : manifests) {
+            ChunkSpec s = m.spec();
+            if (s.totalShards() == deal.shards().size() && s.shardLength() == deal.shardSize()) {
+                return new ChunkSpec(s.originalLength(), s.dataShards(), s.parityShards(), deal.id().toString(),
+                        deal.expiresAt());
+            }
+        }
+        throw new ReplicationFailure("no_holders", "no holder's manifest has " + deal.shards().size()
+                + " shards of " + deal.shardSize() + " bytes, as deal " + deal.id() + " says");
+    }
+
+    private static boolean sameChunkShape(ChunkSpec a, ChunkSpec b) {
+        return a.originalLength() == b.originalLength() && a.dataShards() == b.dataShards()
+                && a.parityShards() == b.parityShards();
+    }
+
+    /** Fetches each wanted index from its holders in turn, at most maxConcurrentFetches at once. */
+    private Map<Integer, byte[]> fetch(PinningDeal deal, Cid cid, List<Integer> wanted,
+            Map<Integer, Map<QuicPeer, byte[]>> holdersOf) {
+        Map<Integer, byte[]> got = new LinkedHashMap<>();
+        List<Integer> queue = new ArrayList<>(wanted);
+        int rotation = 0;
+        String lastError = "";
+        while (!queue.isEmpty()) {
+            List<Integer> batch = new ArrayList<>(queue.subList(0, Math.min(maxConcurrentFetches, queue.size())));
+            queue.removeAll(batch);
+            Map<Integer, CompletableFuture<ShardData>> futures = new LinkedHashMap<>();
+            Map<Integer, QuicPeer> from = new HashMap<>();
+            for (int index : batch) {
+                List<QuicPeer> holders = new ArrayList<>(holdersOf.get(index).keySet());
+                QuicPeer peer = holders.get(rotation++ % holders.size());
+                from.put(index, peer);
+                futures.put(index, client(peer).fetchShard(peer.address(), cid, index, holdersOf.get(index).get(peer)));
+            }
+            for (Map.Entry<Integer, CompletableFuture<ShardData>> f : futures.entrySet()) {
+                int index = f.getKey();
+                QuicPeer peer = from.get(index);
+                try {
+                    byte[] shard = await(f.getValue()).bytes();
+                    ShardHash hash = AuditProofs.shardHash(scheme, shard);
+                    if (!hash.equals(deal.shards().get(index))) {
+                        failure("hash_mismatch");
+                        throw new ReplicationFailure("hash_mismatch", "shard " + index + " from " + peer
+                                + " hashes to " + hash + ", deal " + deal.id() + " says " + deal.shards().get(index));
+                    }
+                    got.put(index, shard);
+                } catch (ReplicationFailure e) {
+                    lastError = e.getMessage();
+                    holdersOf.get(index).remove(peer); // try the next holder of this index
+                    if (holdersOf.get(index).isEmpty()) {
+                        throw new ReplicationFailure("fetch_failed", "no holder delivered shard " + index + " of "
+                                + cid + "; last error: " + lastError);
+                    }
+                    LOG.info("shard {} of {} from {} failed ({}); trying another holder", index, cid, peer,
+                            e.getMessage());
+                    queue.add(index);
+                }
+            }
+        }
+        return got;
+    }
+
+    /** Rebuilds missing shards no node holds from any k shards of the chunk held here or fetched. */
+    private int rebuild(PinningDeal deal, Cid cid, ChunkSpec spec, List<Integer> missing,
+            Map<Integer, Map<QuicPeer, byte[]>> holdersOf) {
+        int total = spec.totalShards();
+        byte[][] all = new byte[total][];
+        boolean[] present = new boolean[total];
+        int have = 0;
+        ChunkMeta local = store.meta(cid).orElse(null);
+        if (local != null) {
+            for (ShardInfo info : local.shards()) {
+                try {
+                    all[info.index()] = store.readShard(cid, info.index());
+                    present[info.index()] = true;
+                    have++;
+                } catch (StorageException e) {
+                    LOG.debug("local shard {} of {} unreadable while rebuilding: {}", info.index(), cid, e.getMessage());
+                }
+            }
+        }
+        List<Integer> fetchable = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            if (!present[i] && holdersOf.containsKey(i)) {
+                fetchable.add(i);
+            }
+        }
+        if (have + fetchable.size() < spec.dataShards()) {
+            throw new ReplicationFailure("no_holders", "only " + (have + fetchable.size()) + " shard(s) of " + cid
+                    + " can be had (held here or by a node), " + spec.dataShards() + " are needed to rebuild shards "
+                    + missing);
+        }
+        Map<Integer, byte[]> fetched = fetch(deal, cid, fetchable, holdersOf);
+        for (Map.Entry<Integer, byte[]> e : fetched.entrySet()) {
+            all[e.getKey()] = e.getValue();
+            present[e.getKey()] = true;
+        }
+        for (int i = 0; i < total; i++) {
+            if (!present[i]) {
+                all[i] = new byte[spec.shardLength()];
+            }
+        }
+        ErasureCodec.reedSolomon(spec.dataShards(), spec.parityShards()).reconstruct(all, present);
+        Map<Integer, byte[]> toStore = new LinkedHashMap<>();
+        for (int i : missing) {
+            ShardHash hash = AuditProofs.shardHash(scheme, all[i]);
+            if (!hash.equals(deal.shards().get(i))) {
+                throw new ReplicationFailure("hash_mismatch", "rebuilt shard " + i + " of " + cid + " hashes to "
+                        + hash + ", deal " + deal.id() + " says " + deal.shards().get(i));
+            }
+            toStore.put(i, all[i]);
+        }
+        LOG.info("rebuilt shards {} of {} from {} shard(s), no node held them", missing, cid, have + fetched.size());
+        return storeEach(deal, cid, spec, toStore);
+    }
+
+    private int storeEach(PinningDeal deal, Cid cid, ChunkSpec spec, Map<Integer, byte[]> shardsByIndex) {
+        int stored = 0;
+        for (Map.Entry<Integer, byte[]> e : shardsByIndex.entrySet()) {
+            int index = e.getKey();
+            if (store.containsShard(cid, index)) {
+                continue; // stored meanwhile (a put of the same chunk)
+            }
+            ChunkMeta after;
+            try {
+                after = store.putShard(cid, index, e.getValue(), spec);
+            } catch (StorageException | IllegalArgumentException ex) {
+                throw new ReplicationFailure("store_failed", "storing shard " + index + " of " + cid + " failed: "
+                        + ex.getMessage());
+            }
+            ShardInfo info = after.shard(index).orElseThrow(() -> new ReplicationFailure("store_failed",
+                    "the store does not list shard " + index + " of " + cid + " after storing it"));
+            ShardHash recorded = StoreExpiredContent.chainHash(scheme, info);
+            if (!recorded.equals(deal.shards().get(index))) {
+                throw new ReplicationFailure("hash_mismatch", "the store recorded " + recorded + " for shard " + index
+                        + " of " + cid + ", deal " + deal.id() + " says " + deal.shards().get(index)
+                        + " (is the store's Merkle leaf size the chain's " + scheme.merkleBlockSize() + "?)");
+            }
+            shards.increment();
+            bytes.increment(e.getValue().length);
+            stored++;
+        }
+        ChunkMeta meta = store.meta(cid).orElseThrow();
+        if (meta.expiryBlock() < deal.expiresAt()) {
+            store.setExpiry(cid, deal.expiresAt());
+        }
+        return stored;
+    }
+
+    private <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(fetchTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new ReplicationFailure("fetch_failed", String.valueOf(e.getCause()));
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new ReplicationFailure("fetch_failed", "no answer within " + fetchTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplicationFailure("fetch_failed", "interrupted");
+        }
+    }
+
+    private ShardClient client(QuicPeer peer) {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new ReplicationFailure("fetch_failed", "the replicator is closed");
+            }
+            return clients.computeIfAbsent(peer,
+                    p -> ShardClient.builder().pinnedFingerprints(List.of(p.fingerprint())).build());
+        }
+    }
+
+    private void retryPassIn(long nanos) {
+        try {
+            scheduler.schedule(this::requestPass, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    private void failure(String reason) {
+        Counter.builder("icn_super_node_replication_failure").tag("reason", reason)
+                .description("replication attempts that failed, by reason").register(registry).increment();
+    }
+
+    /** Unsubscribes and closes the shard clients; fetches in progress fail. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        BlockSubscription s = subscription;
+        if (s != null) {
+            s.close();
+        }
+        RuntimeException first = null;
+        for (ShardClient c : clients.values()) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        clients.clear();
+        registry.remove(inFlightGauge);
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Why a deal could not be replicated now; {@code reason} is the metric's tag. */
+    private static final class ReplicationFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String reason;
+
+        ReplicationFailure(String reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    /** Options of a {@link Replicator}. Not thread-safe; build once. */
+    static final class Builder {
+        private final ChainClient chain;
+        private final ShardStore store;
+        private final ProofScheme scheme;
+        private MeterRegistry registry;
+        private Executor executor;
+        private ScheduledExecutorService scheduler;
+        private LongSupplier nanoTime;
+        private List<QuicPeer> staticPeers = List.of();
+        private int maxConcurrentFetches = 4;
+        private int maxConcurrentDeals = 1;
+        private Duration initialBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofSeconds(60);
+        private Duration fetchTimeout = Duration.ofSeconds(120);
+
+        private Builder(ChainClient chain, ShardStore store, ProofScheme scheme) {
+            this.chain = Objects.requireNonNull(chain, "chain");
+            this.store = Objects.requireNonNull(store, "store");
+            this.scheme = Objects.requireNonNull(scheme, "scheme");
+        }
+
+        Builder meterRegistry(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Runs passes, fetch waits and store writes; not owned. */
+        Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Schedules the retry passes after a back-off; not owned. */
+        Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        Builder nanoTime(LongSupplier nanoTime) {
+            this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+            return this;
+        }
+
+        /** The configured {@code peers}, asked besides the chain's registry; default none. */
+        Builder staticPeers(List<QuicPeer> peers) {
+            this.staticPeers = List.copyOf(peers);
+            return this;
+        }
+
+        /** Shard fetches in flight at once per deal; default 4. */
+        Builder maxConcurrentFetches(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxConcurrentFetches must be positive: " + n);
+            }
+            this.maxConcurrentFetches = n;
+            return this;
+        }
+
+        /** Deals replicated at once (each holds an executor thread); default 1. */
+        Builder maxConcurrentDeals(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxConcurrentDeals must be positive: " + n);
+            }
+            this.maxConcurrentDeals = n;
+            return this;
+        }
+
+        /** First retry delay of a failed deal, doubling to {@code max}; defaults 1 s and 60 s. */
+        Builder backoff(Duration initial, Duration max) {
+            if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("backoff must be positive and initial " + initial
+                        + " at most max " + max);
+            }
+            this.initialBackoff = initial;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        /** The longest wait for one manifest or shard (the client retries within it); default 120 s. */
+        Builder fetchTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("fetchTimeout must be positive: " + timeout);
+            }
+            this.fetchTimeout = timeout;
+            return this;
+        }
+
+        /** @throws IllegalStateException naming the first required option missing */
+        Replicator build() {
+            if (registry == null || executor == null || scheduler == null || nanoTime == null) {
+                throw new IllegalStateException("meterRegistry, executor, scheduler and nanoTime are required; missing: "
+                        + (registry == null ? "meterRegistry" : executor == null ? "executor"
+                        : scheduler == null ? "scheduler" : "nanoTime"));
+            }
+            return new Replicator(this);
+        }
+    }
+}
