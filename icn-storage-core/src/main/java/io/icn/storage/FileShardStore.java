@@ -144,6 +144,12 @@ final class FileShardStore extends IndexedShardStore {
     private final int leafSize;
     private final boolean verifyOnRead;
     private final boolean fsync;
+    /**
+     * Writer-thread confined: everything journaled so far has been applied, and the next group commit
+     * should say so with an {@link IndexJournal#APPLIED} marker. Markers are written only with fsync,
+     * where "applied" also means durable; without fsync recovery re-checks every journaled chunk.
+     */
+    private boolean appliedSinceMarker;
     private final Clock clock;
     private final long scrubRate;
     private final boolean repairAfterScrub;
@@ -277,6 +283,7 @@ final class FileShardStore extends IndexedShardStore {
             IndexJournal.forceDirectory(stagingDir);
         }
         journal.append(fixes);
+        appliedSinceMarker = true;
     }
 
     private void rollForward(Path staged, Cid cid, int[] indexes) throws IOException {
@@ -549,8 +556,15 @@ final class FileShardStore extends IndexedShardStore {
                 abandon(op, e);
             }
         }
+        boolean marked = fsync && appliedSinceMarker;
+        if (marked) {
+            records.add(0, IndexJournal.appliedRecord());
+        }
         try {
             journal.append(records);
+            if (marked) {
+                appliedSinceMarker = false;
+            }
         } catch (IOException e) {
             for (Planned p : planned) {
                 long bytes = p.op instanceof PutOp put ? put.reserved : 0;
@@ -590,6 +604,7 @@ final class FileShardStore extends IndexedShardStore {
         for (Planned p : planned) {
             publish(p);
         }
+        appliedSinceMarker = true;
         for (Path t : trash) {
             deleteQuietly(t);
         }

@@ -35,6 +35,11 @@ final class IndexJournal implements AutoCloseable {
     static final byte PUT = 1;
     static final byte DELETE = 2;
     static final byte SET = 3;
+    /**
+     * A marker written at the head of a group commit: every record before it in this journal has been
+     * applied to the files (and, with fsync, made durable), so recovery need not re-check them.
+     */
+    static final byte APPLIED = 4;
 
     private static final long CHECKPOINT_MAGIC = 0x49434e4944583031L; // "ICNIDX01"
     private static final int TRAILER_MAGIC = 0x454e4421; // "END!"
@@ -213,6 +218,7 @@ final class IndexJournal implements AutoCloseable {
                 }
                 out.touched.add(e.cid);
             }
+            case APPLIED -> out.touched.clear();
             case DELETE -> {
                 byte[] b = new byte[Cid.BYTE_LENGTH];
                 p.get(b);
@@ -232,6 +238,10 @@ final class IndexJournal implements AutoCloseable {
         }
         entry.encode(b);
         return b.array();
+    }
+
+    static byte[] appliedRecord() {
+        return ByteBuffer.allocate(1 + 8).put(APPLIED).putLong(0).array();
     }
 
     static byte[] setRecord(long txid, ChunkEntry entry) {
