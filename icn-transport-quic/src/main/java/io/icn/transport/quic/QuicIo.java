@@ -25,8 +25,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  */
 final class QuicIo {
 
-    /** Socket buffers: large enough that a burst of a full congestion window is not dropped on loopback. */
-    private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
+    /** Client socket buffers: large enough that a burst of a full congestion window is not dropped on loopback. */
+    static final int CLIENT_SOCKET_BUFFER = 4 * 1024 * 1024;
 
     private QuicIo() {
     }
@@ -50,28 +50,57 @@ final class QuicIo {
                 : new MultiThreadIoEventLoopGroup(threads, factory, NioIoHandler.newFactory());
     }
 
+    /** Most QUIC packets one GSO {@code sendmsg} carries. */
+    private static final int MAX_SEGMENTS = 16;
+    /**
+     * Largest UDP payload of one {@code sendmsg}, GSO or not: an IPv4 datagram is at most 65,535 bytes with a
+     * 20-byte IP and an 8-byte UDP header. The kernel refuses a larger GSO batch (EMSGSIZE) and Netty then
+     * drops the whole batch silently, which QUIC sees as loss.
+     */
+    static final int MAX_SENDMSG_PAYLOAD = 65_535 - 20 - 8;
+
     /**
      * The UDP segmentation offload allocator when the socket is epoll and the kernel supports GSO (one
-     * {@code sendmsg} carries up to 16 QUIC packets), otherwise {@link SegmentedDatagramPacketAllocator#NONE}.
+     * {@code sendmsg} carries up to 16 QUIC packets, and never more than {@link #MAX_SENDMSG_PAYLOAD} bytes of
+     * packets of {@code maxPayload} bytes), otherwise {@link SegmentedDatagramPacketAllocator#NONE}. Payloads
+     * above half the limit leave room for one packet per call, so they get no GSO at all.
      */
-    static SegmentedDatagramPacketAllocator segmentation(EventLoopGroup group) {
-        return isEpoll(group) ? EpollQuicUtils.newSegmentedAllocator(16) : SegmentedDatagramPacketAllocator.NONE;
+    static SegmentedDatagramPacketAllocator segmentation(EventLoopGroup group, int maxPayload) {
+        int segments = gsoSegments(maxPayload);
+        return isEpoll(group) && segments > 1 ? EpollQuicUtils.newSegmentedAllocator(segments)
+                : SegmentedDatagramPacketAllocator.NONE;
     }
 
-    /** A bootstrap for a UDP socket on {@code group} that can receive datagrams of {@code maxPayload} bytes. */
-    static Bootstrap datagramBootstrap(EventLoopGroup group, int maxPayload) {
+    /** QUIC packets of {@code maxPayload} bytes that fit one GSO {@code sendmsg} (at most 16). */
+    static int gsoSegments(int maxPayload) {
+        return Math.min(MAX_SEGMENTS, MAX_SENDMSG_PAYLOAD / maxPayload);
+    }
+
+    /**
+     * A bootstrap for a UDP socket on {@code group} that can receive datagrams of {@code maxPayload} bytes, with
+     * the requested socket buffer sizes (the kernel caps them at {@code net.core.rmem_max / wmem_max}).
+     */
+    static Bootstrap datagramBootstrap(EventLoopGroup group, int maxPayload, int receiveBuffer, int sendBuffer) {
         Class<? extends Channel> type = isEpoll(group) ? EpollDatagramChannel.class : NioDatagramChannel.class;
         Bootstrap bootstrap = new Bootstrap().group(group).channel(type);
-        int receiveBuffer = Math.max(2048, maxPayload + 64);
+        int readBuffer = Math.max(2048, maxPayload + 64);
         if (isEpoll(group)) {
             // With GRO the kernel hands over several datagrams of one flow in one read: room for 64 KiB.
             bootstrap.option(EpollChannelOption.UDP_GRO, true);
-            receiveBuffer = 65536 + 64;
+            readBuffer = 65536 + 64;
         }
         return bootstrap
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveBuffer));
+                .option(ChannelOption.SO_RCVBUF, receiveBuffer)
+                .option(ChannelOption.SO_SNDBUF, sendBuffer)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(readBuffer));
+    }
+
+    /**
+     * Whether groups from {@link #newGroup} can bind several sockets to one address ({@code SO_REUSEPORT}: the
+     * epoll transport only).
+     */
+    static boolean canReusePort() {
+        return Epoll.isAvailable();
     }
 
     private static boolean isEpoll(EventLoopGroup group) {

@@ -67,7 +67,9 @@ final class QuicShardClient implements ShardClient {
                 .initialMaxStreamsUnidirectional(0)
                 .build();
         try {
-            this.datagram = QuicIo.datagramBootstrap(group, builder.maxUdpPayloadSize).handler(codec)
+            this.datagram = QuicIo.datagramBootstrap(group, builder.maxUdpPayloadSize, QuicIo.CLIENT_SOCKET_BUFFER,
+                            QuicIo.CLIENT_SOCKET_BUFFER)
+                    .handler(codec)
                     .bind(new InetSocketAddress(0)).sync().channel();
         } catch (Exception e) {
             if (ownsGroup) {
@@ -285,7 +287,8 @@ final class QuicShardClient implements ShardClient {
 
     private void connect(NodeConnection connection) {
         QuicChannel.newBootstrap(datagram)
-                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicIo.segmentation(group))
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicIo.segmentation(group,
+                        config.maxUdpPayloadSize))
                 .handler(connection)
                 .streamHandler(new RejectStreams())
                 .remoteAddress(connection.address)

@@ -1,19 +1,24 @@
 package io.icn.transport.quic;
 
 import io.icn.storage.ShardStore;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -21,8 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@link ShardServer} on Netty's QUIC codec (quiche). One UDP socket on one event loop carries every
- * connection; store calls run on the disk executor.
+ * {@link ShardServer} on Netty's QUIC codec (quiche). Each of {@link ServerConfig#ioThreads()} event loops owns
+ * one UDP socket bound to the same address with {@code SO_REUSEPORT} and the connections that socket accepted;
+ * a {@link SocketDispatcher} routes packets that reach the wrong socket. Without epoll there is one socket on
+ * one loop. Store calls run on the disk executor.
  *
  * <p>Thread-safe; see {@link ShardServer} for the lifecycle.
  */
@@ -36,7 +43,8 @@ final class QuicShardServer implements ShardServer {
     private final ExecutorService ownedDiskExecutor;
     private final ServingContext context;
     private final ChannelGroup connections;
-    private final Channel channel;
+    /** The bound sockets, one per event loop; the first one's address is the server's. */
+    private final List<Channel> sockets;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private QuicShardServer(ShardStore store, ServerConfig config) {
@@ -50,13 +58,19 @@ final class QuicShardServer implements ShardServer {
         this.context = new ServingContext(store, config,
                 ownedDiskExecutor != null ? ownedDiskExecutor : config.diskExecutor(),
                 new Semaphore(config.maxConcurrentRequests()), new PeerLimits(config), metrics);
-        this.group = QuicIo.newGroup(1, "icn-shard-server");
+        boolean shared = config.ioThreads() > 1 && QuicIo.canReusePort();
+        this.group = QuicIo.newGroup(shared ? config.ioThreads() : 1, "icn-shard-server");
         this.connections = new DefaultChannelGroup(group.next());
+        List<Channel> bound = new ArrayList<>();
         try {
-            this.channel = QuicIo.datagramBootstrap(group, config.maxUdpPayloadSize())
-                    .handler(codec())
-                    .bind(config.bindAddress()).sync().channel();
+            if (shared) {
+                bindShared(bound);
+            } else {
+                bound.add(bootstrap().handler(codec().build()).bind(config.bindAddress()).sync().channel());
+            }
+            this.sockets = List.copyOf(bound);
         } catch (Exception e) {
+            bound.forEach(Channel::close);
             shutdownResources();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -69,7 +83,42 @@ final class QuicShardServer implements ShardServer {
         return new QuicShardServer(store, config);
     }
 
-    private ChannelHandler codec() {
+    private Bootstrap bootstrap() {
+        return QuicIo.datagramBootstrap(group, config.maxUdpPayloadSize(), config.socketReceiveBuffer(),
+                config.socketSendBuffer());
+    }
+
+    /**
+     * Binds one {@code SO_REUSEPORT} socket per event loop (the bootstrap registers each bind on the group's next
+     * loop, so they get a loop each), all sharing one {@link SocketDispatcher}.
+     */
+    private void bindShared(List<Channel> bound) throws InterruptedException, IOException {
+        QuicServerCodecBuilder codec = codec();
+        Bootstrap bootstrap = bootstrap()
+                .option(UnixChannelOption.SO_REUSEPORT, true)
+                .handler(new SocketDispatcher((idLength, ids) -> codec.clone()
+                        .localConnectionIdLength(idLength)
+                        .connectionIdAddressGenerator(ids)
+                        .build()));
+        InetSocketAddress address = config.bindAddress().getPort() == 0 ? freePort(config.bindAddress())
+                : config.bindAddress();
+        for (int i = 0; i < config.ioThreads(); i++) {
+            bound.add(bootstrap.bind(address).sync().channel());
+        }
+    }
+
+    /**
+     * A free port on the host of {@code address}. Binding port 0 with {@code SO_REUSEPORT} could be given a
+     * port that another reuse-port socket of this user already holds (the kernel lets them share); a probe
+     * socket without the option gets a port nobody holds, which the sockets then bind at once.
+     */
+    private static InetSocketAddress freePort(InetSocketAddress address) throws IOException {
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(address.getAddress(), 0))) {
+            return new InetSocketAddress(address.getAddress(), probe.getLocalPort());
+        }
+    }
+
+    private QuicServerCodecBuilder codec() {
         QuicSslContext ssl = QuicSslContextBuilder
                 .forServer(config.certificate().privateKey(), null, config.certificate().certificate())
                 .applicationProtocols(Protocol.ALPN)
@@ -89,7 +138,8 @@ final class QuicShardServer implements ShardServer {
                 // Address validation by Retry costs every client a round trip; quiche's 3x anti-amplification
                 // limit already bounds what an unvalidated address can make the node send.
                 .tokenHandler(null)
-                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicIo.segmentation(group))
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicIo.segmentation(group,
+                        config.maxUdpPayloadSize()))
                 .handler(new ConnectionGuard(context, connections))
                 .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
@@ -97,13 +147,17 @@ final class QuicShardServer implements ShardServer {
                     protected void initChannel(QuicStreamChannel stream) {
                         stream.pipeline().addLast(new RequestDecoder(), new ShardStreamHandler(context));
                     }
-                })
-                .build();
+                });
     }
 
     @Override
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) sockets.get(0).localAddress();
+    }
+
+    /** The number of bound UDP sockets (one per event loop). */
+    int socketCount() {
+        return sockets.size();
     }
 
     @Override
@@ -128,7 +182,9 @@ final class QuicShardServer implements ShardServer {
         }
         // Tell every client first (CONNECTION_CLOSE), then give the packets a moment to leave.
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-        channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        for (Channel socket : sockets) {
+            socket.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
         shutdownResources();
     }
 
@@ -150,7 +206,7 @@ final class QuicShardServer implements ShardServer {
 
     @Override
     public String toString() {
-        return "ShardServer[" + (channel != null ? localAddress() : config.bindAddress()) + ", fingerprint "
+        return "ShardServer[" + (sockets != null ? localAddress() : config.bindAddress()) + ", fingerprint "
                 + certificateFingerprint() + "]";
     }
 }

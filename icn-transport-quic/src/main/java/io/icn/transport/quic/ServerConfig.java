@@ -14,6 +14,9 @@ import java.util.function.LongSupplier;
  * @param diskExecutor the executor for store calls, or {@code null} to let the server own {@code diskThreads}
  *     threads
  * @param perClientBitsPerSecond 0 for unlimited
+ * @param ioThreads event loops, each with its own UDP socket on the bind address when the transport allows it
+ * @param socketReceiveBuffer requested {@code SO_RCVBUF} of each socket (the kernel caps it)
+ * @param socketSendBuffer requested {@code SO_SNDBUF} of each socket (the kernel caps it)
  */
 record ServerConfig(
         InetSocketAddress bindAddress,
@@ -32,6 +35,9 @@ record ServerConfig(
         Duration busyRetryAfter,
         int chunkSize,
         int maxUdpPayloadSize,
+        int ioThreads,
+        int socketReceiveBuffer,
+        int socketSendBuffer,
         Executor diskExecutor,
         int diskThreads,
         MeterRegistry meterRegistry,
@@ -39,6 +45,8 @@ record ServerConfig(
 
     static final int MIN_CHUNK = 4 * 1024;
     static final int MAX_CHUNK = 1024 * 1024;
+    /** Socket buffers below this would drop a single burst of 64 KiB GSO/GRO datagrams. */
+    static final int MIN_SOCKET_BUFFER = 64 * 1024;
 
     ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -70,6 +78,11 @@ record ServerConfig(
         }
         if (maxUdpPayloadSize < 1200 || maxUdpPayloadSize > 65527) {
             throw new IllegalArgumentException("maxUdpPayloadSize must be 1200..65527: " + maxUdpPayloadSize);
+        }
+        positive("ioThreads", ioThreads);
+        if (socketReceiveBuffer < MIN_SOCKET_BUFFER || socketSendBuffer < MIN_SOCKET_BUFFER) {
+            throw new IllegalArgumentException("socket buffers must be >= " + MIN_SOCKET_BUFFER + ": receive "
+                    + socketReceiveBuffer + ", send " + socketSendBuffer);
         }
         if (diskExecutor == null) {
             positive("diskThreads", diskThreads);

@@ -20,12 +20,13 @@ import java.net.InetSocketAddress;
  * timeout (slowloris) and request deadline: see {@link ShardServerBuilder}.
  *
  * <h2>Threading</h2>
- * Thread-safe. Network I/O runs on one Netty event loop owned by the server; every store call (disk I/O)
- * runs on the disk executor, never on the event loop.
+ * Thread-safe. Network I/O runs on {@link ShardServerBuilder#ioThreads} Netty event loops owned by the server,
+ * each with its own UDP socket on the bound address ({@code SO_REUSEPORT}); a connection and its streams stay on
+ * one loop. Every store call (disk I/O) runs on the disk executor, never on an event loop.
  *
  * <h2>Lifecycle</h2>
  * {@link ShardServerBuilder#start()} binds and returns a running server. {@link #close()} closes every
- * connection, releases the socket, threads and meters the server created, and is idempotent. The store
+ * connection, releases the sockets, threads and meters the server created, and is idempotent. The store
  * is not closed: the server does not own it.
  */
 public interface ShardServer extends AutoCloseable {

@@ -33,6 +33,8 @@ import java.util.function.LongSupplier;
  * <tr><td>{@link #busyRetryAfter}</td><td>250 ms</td></tr>
  * <tr><td>{@link #chunkSize}</td><td>64 KiB</td></tr>
  * <tr><td>{@link #maxUdpPayloadSize}</td><td>1350 bytes</td></tr>
+ * <tr><td>{@link #ioThreads}</td><td>available processors (one UDP socket each, {@code SO_REUSEPORT})</td></tr>
+ * <tr><td>{@link #socketBuffers}</td><td>8 MiB receive, 8 MiB send (capped by the kernel)</td></tr>
  * <tr><td>{@link #diskExecutor} / {@link #diskThreads}</td><td>4 threads owned by the server</td></tr>
  * <tr><td>{@link #meterRegistry}</td><td>a private {@link SimpleMeterRegistry}</td></tr>
  * </table>
@@ -56,6 +58,9 @@ public final class ShardServerBuilder {
     private Duration busyRetryAfter = Duration.ofMillis(250);
     private int chunkSize = 64 * 1024;
     private int maxUdpPayloadSize = 1350;
+    private int ioThreads = Runtime.getRuntime().availableProcessors();
+    private int socketReceiveBuffer = 8 * 1024 * 1024;
+    private int socketSendBuffer = 8 * 1024 * 1024;
     private Executor diskExecutor;
     private int diskThreads = 4;
     private MeterRegistry meterRegistry;
@@ -178,13 +183,41 @@ public final class ShardServerBuilder {
 
     /**
      * Largest UDP payload sent and accepted, 1200..65527. The default suits the Internet; loopback and
-     * jumbo-frame networks can use more (the client must allow as much).
+     * jumbo-frame networks can use more (the client must allow as much). With epoll, packets leave in GSO
+     * batches of at most 16 packets and 65,507 bytes, so payloads above 32,753 bytes are sent one per call.
      */
     public ShardServerBuilder maxUdpPayloadSize(int bytes) {
         this.maxUdpPayloadSize = (int) atLeast("maxUdpPayloadSize", bytes, 1200);
         if (bytes > 65527) {
             throw new IllegalArgumentException("maxUdpPayloadSize must be <= 65527: " + bytes);
         }
+        return this;
+    }
+
+    /**
+     * Event loops serving the network, each with its own UDP socket bound to {@link #bindAddress} with
+     * {@code SO_REUSEPORT}: the kernel spreads clients over the sockets by their address, and a
+     * connection-id-aware dispatcher hands any packet that arrives on another socket to the loop that owns its
+     * connection. A connection, its streams and its timers stay on one loop. With one thread, or where epoll is
+     * unavailable (not Linux), the server uses one socket on one loop.
+     *
+     * <p>Another process of the same user that binds the same fixed port with {@code SO_REUSEPORT} would
+     * share its traffic: give each node its own port.
+     */
+    public ShardServerBuilder ioThreads(int threads) {
+        this.ioThreads = (int) atLeast("ioThreads", threads, 1);
+        return this;
+    }
+
+    /**
+     * Requested {@code SO_RCVBUF} / {@code SO_SNDBUF} of each UDP socket, at least 64 KiB each. Linux caps the
+     * request at {@code net.core.rmem_max} / {@code net.core.wmem_max} (then doubles it for bookkeeping); raise
+     * those sysctls for the request to take full effect. A receive buffer that overflows drops packets, which
+     * QUIC then has to detect and resend.
+     */
+    public ShardServerBuilder socketBuffers(int receiveBytes, int sendBytes) {
+        this.socketReceiveBuffer = (int) atLeast("receiveBytes", receiveBytes, ServerConfig.MIN_SOCKET_BUFFER);
+        this.socketSendBuffer = (int) atLeast("sendBytes", sendBytes, ServerConfig.MIN_SOCKET_BUFFER);
         return this;
     }
 
@@ -225,8 +258,8 @@ public final class ShardServerBuilder {
         ServerConfig config = new ServerConfig(bindAddress, certificate, maxConnections, maxStreamsPerConnection,
                 maxConcurrentRequests, perClientBitsPerSecond, perClientBurstBytes, perClientRequestsPerSecond,
                 perClientRequestBurst, peerKey, idleTimeout, requestHeaderTimeout, requestDeadline, busyRetryAfter,
-                chunkSize, maxUdpPayloadSize, diskExecutor, diskThreads,
-                meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), nanoTime);
+                chunkSize, maxUdpPayloadSize, ioThreads, socketReceiveBuffer, socketSendBuffer, diskExecutor,
+                diskThreads, meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), nanoTime);
         return QuicShardServer.start(store, config);
     }
 

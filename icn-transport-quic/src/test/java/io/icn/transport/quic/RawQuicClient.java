@@ -36,7 +36,8 @@ final class RawQuicClient implements AutoCloseable {
                 .initialMaxData(16 << 20)
                 .initialMaxStreamDataBidirectionalLocal(1 << 20)
                 .build();
-        datagram = QuicIo.datagramBootstrap(group, 1350).handler(codec).bind(new InetSocketAddress(0)).sync().channel();
+        datagram = QuicIo.datagramBootstrap(group, 1350, QuicIo.CLIENT_SOCKET_BUFFER, QuicIo.CLIENT_SOCKET_BUFFER)
+                .handler(codec).bind(new InetSocketAddress(0)).sync().channel();
         connection = QuicChannel.newBootstrap(datagram).streamHandler(new ChannelInboundHandlerAdapter())
                 .remoteAddress(server).connect().get(10, TimeUnit.SECONDS);
     }
