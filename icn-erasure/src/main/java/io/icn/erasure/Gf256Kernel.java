@@ -32,6 +32,29 @@ public abstract class Gf256Kernel {
      */
     abstract void multiply(Prepared matrix, byte[][] in, int[] inOff, byte[][] out, int[] outOff, int len);
 
+    /**
+     * Checks every access {@link #multiply} will make, once per call: each used input has
+     * {@code inOff[c] + len} bytes, each output {@code outOff[j] + len}. The SIMD kernels call it on
+     * entry so that their per-vector accesses are in bounds by construction; a node may then run the
+     * Vector API without its per-access checks ({@code -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0},
+     * see docs/erasure.md) and lose no safety.
+     *
+     * @throws IndexOutOfBoundsException naming the shard that is too short
+     */
+    static void checkBounds(Prepared matrix, byte[][] in, int[] inOff, byte[][] out, int[] outOff, int len) {
+        if (len < 0 || in.length < matrix.columns || inOff.length < matrix.columns || out.length < matrix.rows
+                || outOff.length < matrix.rows) {
+            throw new IndexOutOfBoundsException("kernel call for a " + matrix.rows + " x " + matrix.columns
+                    + " matrix with " + in.length + " inputs, " + out.length + " outputs, length " + len);
+        }
+        for (int c = 0; c < matrix.columns; c++) {
+            java.util.Objects.checkFromIndexSize(inOff[c], len, in[c].length);
+        }
+        for (int j = 0; j < matrix.rows; j++) {
+            java.util.Objects.checkFromIndexSize(outOff[j], len, out[j].length);
+        }
+    }
+
     @Override
     public String toString() {
         return name();

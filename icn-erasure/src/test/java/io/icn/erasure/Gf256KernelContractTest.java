@@ -1,6 +1,7 @@
 package io.icn.erasure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -81,6 +82,24 @@ class Gf256KernelContractTest {
                 }
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
+    void aShardShorterThanTheCallIsRefusedBeforeAnyVectorAccess(Gf256Kernel kernel) {
+        byte[][] coef = bytes(new SplittableRandom(3), 4, 10);
+        Gf256Kernel.Prepared p = kernel.prepare(coef);
+        byte[][] in = bytes(new SplittableRandom(4), 10, 1000);
+        byte[][] out = new byte[4][1000];
+        int[] inOff = new int[10];
+        int[] outOff = new int[4];
+        in[7] = new byte[999];
+        assertThatThrownBy(() -> kernel.multiply(p, in, inOff, out, outOff, 1000))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        in[7] = new byte[1000];
+        outOff[2] = 1;
+        assertThatThrownBy(() -> kernel.multiply(p, in, inOff, out, outOff, 1000))
+                .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
