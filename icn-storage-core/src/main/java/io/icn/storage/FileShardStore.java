@@ -29,6 +29,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -150,6 +153,9 @@ final class FileShardStore extends IndexedShardStore {
      * where "applied" also means durable; without fsync recovery re-checks every journaled chunk.
      */
     private boolean appliedSinceMarker;
+    /** Forces (with fsync) and hashes the shard files of puts while the putting thread writes the next. */
+    private final ExecutorService stagingPool;
+    private static final int STAGING_THREADS = 4;
     private final Clock clock;
     private final long scrubRate;
     private final boolean repairAfterScrub;
@@ -204,6 +210,7 @@ final class FileShardStore extends IndexedShardStore {
         }
         MeterRegistry registry = b.meterRegistry() != null ? b.meterRegistry() : new SimpleMeterRegistry();
         this.metrics = new StoreMetrics(registry, root.toString(), index, capacityBytes, cache);
+        this.stagingPool = Executors.newFixedThreadPool(STAGING_THREADS, b.threadFactory());
         this.writer = b.threadFactory().newThread(this::writerLoop);
         writer.start();
         if (b.scrubExecutor() != null) {
@@ -340,18 +347,32 @@ final class FileShardStore extends IndexedShardStore {
         byte[][] hashes = new byte[spec.totalShards()][];
         long created = current != null ? current.createdMillis : clock.millis();
         int chunkLeaf = current != null ? current.leafSize : leafSize;
+        List<Future<?>> forcing = new ArrayList<>(2 * toWrite.length);
+        List<Future<byte[]>> hashing = new ArrayList<>(toWrite.length);
         try {
             Files.createDirectory(staging);
             ChunkEntry manifest = ChunkEntry.empty(cid, spec, chunkLeaf, created);
             for (int i : toWrite) {
-                hashes[i] = writeShardFile(staging.resolve(shardFileName(i)), shards[i], manifest.leafSize);
+                // This thread only copies the shards into files; their forces and their hashes run on
+                // the staging pool, so the disk and every core work at once.
+                forcing.add(writeFile(staging.resolve(shardFileName(i)), shards[i], true));
+                byte[] shard = shards[i];
+                Future<byte[]> hash = stagingPool.submit(() -> hashShard(shard, chunkLeaf));
+                hashing.add(hash);
+                forcing.add(hash);
+            }
+            for (int k = 0; k < toWrite.length; k++) {
+                int i = toWrite[k];
+                hashes[i] = awaitHash(hashing.get(k), forcing);
                 manifest = manifest.withHealthy(i, Arrays.copyOf(hashes[i], 32), Arrays.copyOfRange(hashes[i], 32, 64));
             }
-            writeFile(staging.resolve(MANIFEST), manifest.encode());
+            forcing.add(writeFile(staging.resolve(MANIFEST), manifest.encode(), true));
+            awaitForced(forcing);
             if (fsync) {
                 IndexJournal.forceDirectory(staging);
             }
         } catch (IOException | RuntimeException e) {
+            awaitQuietly(forcing); // no forcer may still hold a file of the staging directory
             deleteQuietly(staging);
             reserved.addAndGet(-bytes);
             throw failure(e, bytes, "write shards of " + cid);
@@ -372,21 +393,78 @@ final class FileShardStore extends IndexedShardStore {
         }
     }
 
-    /** Writes, forces and hashes one shard file; returns {@code sha256 || merkleRoot}. */
-    private byte[] writeShardFile(Path file, byte[] shard, int leaf) throws IOException {
-        byte[] sha;
+    /** {@code sha256 || merkleRoot} of one shard. */
+    private static byte[] hashShard(byte[] shard, int leaf) {
         MessageDigest md = Merkle.newSha256();
         md.update(shard);
-        sha = md.digest();
-        byte[] rootHash = MerkleProof.root(shard, leaf);
-        writeFile(file, shard);
-        byte[] out = Arrays.copyOf(sha, 64);
-        System.arraycopy(rootHash, 0, out, 32, 32);
+        byte[] out = Arrays.copyOf(md.digest(), 64);
+        System.arraycopy(MerkleProof.root(shard, leaf), 0, out, 32, 32);
         return out;
     }
 
-    private void writeFile(Path file, byte[] data) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    private static byte[] awaitHash(Future<byte[]> hash, List<Future<?>> all) throws IOException {
+        try {
+            return hash.get();
+        } catch (ExecutionException e) {
+            throw new IOException("hashing a shard failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            awaitQuietly(all);
+            throw new java.io.InterruptedIOException("interrupted while hashing shards");
+        }
+    }
+
+    /** Waits for every force; throws the first failure. */
+    private static void awaitForced(List<Future<?>> forcing) throws IOException {
+        IOException first = null;
+        for (Future<?> f : forcing) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                IOException io = e.getCause() instanceof IOException x ? x : new IOException(e.getCause());
+                if (first == null) {
+                    first = io;
+                } else {
+                    first.addSuppressed(io);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                awaitQuietly(forcing);
+                throw new java.io.InterruptedIOException("interrupted while forcing shard files");
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static void awaitQuietly(List<Future<?>> forcing) {
+        boolean interrupted = false;
+        for (Future<?> f : forcing) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (ExecutionException e) {
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writes {@code data} to a new file and, with fsync, forces it: on a forcer thread when
+     * {@code async} (the returned future completes when the file is forced and closed), else before
+     * returning (the returned future is already complete).
+     */
+    private Future<?> writeFile(Path file, byte[] data, boolean async) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
             ByteBuffer b = ByteBuffer.wrap(data);
             long pos = 0;
             while (b.hasRemaining()) {
@@ -398,16 +476,35 @@ final class FileShardStore extends IndexedShardStore {
                 pos += w;
                 b.position(b.position() + w);
             }
-            if (fsync) {
-                ch.force(false);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        if (!fsync || !async) {
+            try (ch) {
+                if (fsync) {
+                    ch.force(false);
+                }
             }
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            return stagingPool.submit(() -> {
+                try (ch) {
+                    ch.force(false);
+                }
+                return null;
+            });
+        } catch (RuntimeException e) { // rejected: the store is closing
+            ch.close();
+            throw e;
         }
     }
 
     private void writeManifest(Path dir, ChunkEntry entry) throws IOException {
         Path tmp = dir.resolve(MANIFEST + ".tmp");
         Files.deleteIfExists(tmp);
-        writeFile(tmp, entry.encode());
+        writeFile(tmp, entry.encode(), false);
         Files.move(tmp, dir.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
@@ -1177,6 +1274,7 @@ final class FileShardStore extends IndexedShardStore {
         } catch (ExecutionException | CompletionException e) {
             first = e.getCause();
         }
+        stagingPool.shutdown(); // queued work of puts still staging finishes; nothing new is accepted
         try {
             journal.close();
         } catch (IOException e) {
