@@ -53,7 +53,8 @@ final class LogSetup {
         } else {
             PatternLayoutEncoder text = new PatternLayoutEncoder();
             text.setContext(context);
-            text.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{24} - %msg%n");
+            // Timestamps in UTC, ISO-8601 with a Z: one clock for every node of a fleet.
+            text.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %logger{24} - %msg%n");
             text.start();
             encoder = text;
         }
