@@ -396,9 +396,9 @@ final class FileShardStore extends IndexedShardStore {
     /** {@code sha256 || merkleRoot} of one shard. */
     private static byte[] hashShard(byte[] shard, int leaf) {
         MessageDigest md = Merkle.newSha256();
-        md.update(shard);
+        byte[] root = Merkle.root(ByteBuffer.wrap(shard), leaf, md);
         byte[] out = Arrays.copyOf(md.digest(), 64);
-        System.arraycopy(MerkleProof.root(shard, leaf), 0, out, 32, 32);
+        System.arraycopy(root, 0, out, 32, 32);
         return out;
     }
 
@@ -843,19 +843,38 @@ final class FileShardStore extends IndexedShardStore {
         ensureOpen();
         long start = System.nanoTime();
         try {
-            return shardBytes(cid, shardIndex, verifyOnRead).clone();
+            boolean[] shared = new boolean[1];
+            byte[] b = shardBytes(cid, shardIndex, verifyOnRead, shared);
+            return shared[0] ? b.clone() : b;
         } finally {
             metrics.retrieval.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
-    /** The whole shard, from the cache or the disk; the returned array may be the cached one: never modify it. */
-    private byte[] shardBytes(Cid cid, int shardIndex, boolean verify) {
+    @Override
+    public ByteBuffer readShardView(Cid cid, int shardIndex) {
+        ensureOpen();
+        long start = System.nanoTime();
+        try {
+            return ByteBuffer.wrap(shardBytes(cid, shardIndex, verifyOnRead, null)).asReadOnlyBuffer();
+        } finally {
+            metrics.retrieval.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * The whole shard, from the cache or the disk; the returned array may be the cached one: never modify
+     * it. {@code shared[0]}, when given, tells whether it is (so only then does a caller need a copy).
+     */
+    private byte[] shardBytes(Cid cid, int shardIndex, boolean verify, boolean[] shared) {
         ChunkEntry e = ShardChecks.requireShard(index.get(cid), cid, shardIndex);
         Key key = new Key(cid, shardIndex);
         if (cache != null) {
             byte[] hit = cache.getIfPresent(key);
             if (hit != null) {
+                if (shared != null) {
+                    shared[0] = true;
+                }
                 return hit;
             }
         }
@@ -869,6 +888,9 @@ final class FileShardStore extends IndexedShardStore {
         }
         if (cache != null && b.length <= cacheBytes) {
             cache.put(key, b);
+            if (shared != null) {
+                shared[0] = true;
+            }
         }
         return b;
     }
@@ -1245,7 +1267,7 @@ final class FileShardStore extends IndexedShardStore {
     public MerkleProof proveMerkle(Cid cid, int shardIndex, long offset, int length) {
         ensureOpen();
         ChunkEntry e = ShardChecks.requireShard(index.get(cid), cid, shardIndex);
-        return MerkleProof.prove(ByteBuffer.wrap(shardBytes(cid, shardIndex, false)), e.leafSize, offset, length);
+        return MerkleProof.prove(ByteBuffer.wrap(shardBytes(cid, shardIndex, false, null)), e.leafSize, offset, length);
     }
 
     // ---- lifecycle --------------------------------------------------------------------------------------

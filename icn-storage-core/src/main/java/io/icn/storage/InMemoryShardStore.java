@@ -125,6 +125,11 @@ public final class InMemoryShardStore extends IndexedShardStore {
     }
 
     @Override
+    public ByteBuffer readShardView(Cid cid, int shardIndex) {
+        return ByteBuffer.wrap(bytes(cid, shardIndex)).asReadOnlyBuffer();
+    }
+
+    @Override
     public byte[] readRange(Cid cid, int shardIndex, long offset, int length) {
         ByteBuffer b = slice(cid, shardIndex, offset, length);
         byte[] out = new byte[length];

@@ -50,12 +50,43 @@ final class Merkle {
         return leaves;
     }
 
-    static byte[] root(byte[][] leaves) {
-        byte[][] level = leaves;
-        while (level.length > 1) {
-            level = up(level);
+    /**
+     * The Merkle root of the bytes between position and limit of {@code shard} (not modified), and, when
+     * {@code whole} is not null, feeds the same bytes to it on the same pass (the store hashes each shard
+     * both ways; one pass keeps each leaf in L1 for both). One digest for every node, all hashes in one
+     * flat array that each level overwrites in place: a parent is the hash of the 64 bytes of its two
+     * adjacent children, written over the front of the array.
+     */
+    static byte[] root(ByteBuffer shard, int leafSize, MessageDigest whole) {
+        ByteBuffer b = shard.duplicate();
+        int n = (int) leafCount(b.remaining(), leafSize);
+        byte[] level = new byte[n * 32];
+        MessageDigest md = newSha256();
+        int limit = b.limit();
+        try {
+            for (int i = 0; i < n; i++) {
+                int end = Math.min(limit, b.position() + leafSize);
+                if (whole != null) {
+                    b.limit(end);
+                    whole.update(b.duplicate());
+                }
+                b.limit(end);
+                md.update(b);
+                md.digest(level, i * 32, 32);
+            }
+            for (int count = n; count > 1; count = (count + 1) / 2) {
+                for (int j = 0; j < count / 2; j++) {
+                    md.update(level, j * 64, 64);
+                    md.digest(level, j * 32, 32);
+                }
+                if ((count & 1) == 1) { // an odd last node moves up unchanged
+                    System.arraycopy(level, (count - 1) * 32, level, (count / 2) * 32, 32);
+                }
+            }
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-256 refused a 32-byte output buffer", e);
         }
-        return level[0].clone();
+        return java.util.Arrays.copyOf(level, 32);
     }
 
     private static byte[][] up(byte[][] level) {

@@ -157,7 +157,7 @@ public record MerkleProof(long shardLength, int leafSize, long offset, int lengt
 
     /** The Merkle root of {@code shard} (between position and limit; not modified) with blocks of {@code leafSize}. */
     public static byte[] root(ByteBuffer shard, int leafSize) {
-        return Merkle.root(Merkle.leafHashes(shard.duplicate(), leafSize));
+        return Merkle.root(shard, leafSize, null);
     }
 
     /** The Merkle root of {@code shard} with blocks of {@code leafSize}. */

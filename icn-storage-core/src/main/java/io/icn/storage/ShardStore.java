@@ -1,5 +1,6 @@
 package io.icn.storage;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -108,6 +109,16 @@ public interface ShardStore extends AutoCloseable {
      * first, and a mismatch quarantines the shard and throws {@link CorruptShardException}.
      */
     byte[] readShard(Cid cid, int index);
+
+    /**
+     * The whole shard as a read-only buffer (position 0, limit = shard length), without the copy
+     * {@link #readShard} makes: a shard in the hot-shard cache is returned as a view of the cached bytes,
+     * so a cached read costs no allocation of the shard's size. Otherwise as {@link #readShard}, including
+     * verify-on-read. The buffer stays valid after the shard is deleted or evicted (it holds the bytes).
+     */
+    default ByteBuffer readShardView(Cid cid, int index) {
+        return ByteBuffer.wrap(readShard(cid, index)).asReadOnlyBuffer();
+    }
 
     /**
      * {@code length} bytes of a shard from {@code offset}.

@@ -97,6 +97,32 @@ abstract class ShardStoreContract {
     }
 
     @Test
+    void shardViewsAreReadOnlyAndSurviveDelete() {
+        ShardStore s = store();
+        Chunk c = chunk(30_000, 4, 2, 10);
+        s.putChunk(c.cid, c.shards, c.spec);
+        for (int round = 0; round < 2; round++) { // a miss, then (with a cache) a hit
+            java.nio.ByteBuffer v = s.readShardView(c.cid, 1);
+            assertThat(v.isReadOnly()).isTrue();
+            assertThat(v.position()).isZero();
+            assertThat(v.remaining()).isEqualTo(c.shards[1].length);
+            byte[] got = new byte[v.remaining()];
+            v.duplicate().get(got);
+            assertThat(got).isEqualTo(c.shards[1]);
+            assertThatThrownBy(() -> v.put(0, (byte) 1)).isInstanceOf(java.nio.ReadOnlyBufferException.class);
+        }
+        byte[] copy = s.readShard(c.cid, 1);
+        copy[0] ^= 1; // a caller's copy never reaches the store or its cache
+        assertThat(s.readShard(c.cid, 1)).isEqualTo(c.shards[1]);
+        java.nio.ByteBuffer kept = s.readShardView(c.cid, 2);
+        s.delete(c.cid);
+        byte[] got = new byte[kept.remaining()];
+        kept.get(got);
+        assertThat(got).isEqualTo(c.shards[2]);
+        assertThatThrownBy(() -> s.readShardView(c.cid, 2)).isInstanceOf(ShardNotFoundException.class);
+    }
+
+    @Test
     void rangesAndRegions() throws Exception {
         ShardStore s = store();
         Chunk c = chunk(70_000, 4, 2, 10);

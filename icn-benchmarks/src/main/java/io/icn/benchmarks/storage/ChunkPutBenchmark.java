@@ -9,11 +9,7 @@ import io.icn.storage.Cid;
 import io.icn.storage.MerkleProof;
 import io.icn.storage.ShardStore;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.TimeUnit;
@@ -114,22 +110,8 @@ public class ChunkPutBenchmark {
 
     @Benchmark
     public long rawWriteFsync(Shards s, Raw r) throws IOException {
-        Path dir = Files.createDirectory(r.dir);
-        long n = 0;
-        for (int i = 0; i < s.shards.length; i++) {
-            try (FileChannel ch = FileChannel.open(dir.resolve(String.format("shard_%02d.bin", i)),
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer b = ByteBuffer.wrap(s.shards[i]);
-                while (b.hasRemaining()) {
-                    n += ch.write(b);
-                }
-                ch.force(false);
-            }
-        }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
-        return n;
+        ChunkPutLoad.writeFourteen(r.dir, s.shards);
+        return (long) s.shards.length * s.shards[0].length;
     }
 
     @Benchmark

@@ -217,6 +217,13 @@ public class ShardStoreBenchmark {
         return s.store.readShard(s.cids[p.chunk], p.shard);
     }
 
+    /** The no-copy form of {@link #shardStoreCached}: a read-only view of the cached bytes. */
+    @Benchmark
+    public ByteBuffer shardViewStoreCached(Cached s, Pick p) {
+        p.next(s.chunks);
+        return s.store.readShardView(s.cids[p.chunk], p.shard);
+    }
+
     @Benchmark
     @Measurement(iterations = 5, time = 6) // ~1-2 ms a read: >= 10,000 samples
     public byte[] shardHeapCopy(Cached s, Pick p) {
