@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A chunk is stored before its deal is made; if the deal is refused, a chunk this put added is deleted
  * again, so nothing unpinned remains. Chunks of a stream that fails half-way stay stored and pinned; the
- * error lists them.
+ * error lists them. With {@code persistDeals} (the node's own chain), before a put returns, or fails after
+ * pinning some chunks, the chain's state is written ({@link LocalChain#persist()}), so that a deal the caller
+ * was told about survives a crash of the node as the stored shards do; without it the embedded chain would
+ * keep the deal only from its next periodic write.
  *
  * <p>Thread-safe: one put runs at a time (each holds a chunk and its shards in memory, about 2.4 times
  * the chunk size), later ones wait. Does not own the store or the chain.
@@ -46,9 +49,11 @@ final class ChunkIngest {
     private final AccountId director;
     private final ErasureCodec codec;
     private final int chunkBytes;
+    private final boolean persistDeals;
     private final ReentrantLock oneAtATime = new ReentrantLock();
 
-    ChunkIngest(ShardStore store, LocalChain chain, StoreExpiredContent hashes, AccountId director, int chunkBytes) {
+    ChunkIngest(ShardStore store, LocalChain chain, StoreExpiredContent hashes, AccountId director, int chunkBytes,
+            boolean persistDeals) {
         this.store = Objects.requireNonNull(store, "store");
         this.chain = Objects.requireNonNull(chain, "chain");
         this.hashes = Objects.requireNonNull(hashes, "hashes");
@@ -57,6 +62,7 @@ final class ChunkIngest {
             throw new IllegalArgumentException("chunkBytes must be >= 10: " + chunkBytes);
         }
         this.chunkBytes = chunkBytes;
+        this.persistDeals = persistDeals;
         this.codec = ErasureCodec.reedSolomon(10, 4);
     }
 
@@ -97,8 +103,8 @@ final class ChunkIngest {
             throw new IllegalArgumentException("deal length must be positive: " + dealBlocks + " blocks");
         }
         oneAtATime.lock();
+        List<IngestedChunk> done = new ArrayList<>();
         try {
-            List<IngestedChunk> done = new ArrayList<>();
             long offset = 0;
             while (true) {
                 byte[] chunk;
@@ -123,9 +129,27 @@ final class ChunkIngest {
                     break;
                 }
             }
+            if (persistDeals) {
+                chain.persist();
+            }
             return new IngestReport(done, offset);
+        } catch (PartialIngestException e) {
+            persistQuietly(done, e);
+            throw e;
         } finally {
             oneAtATime.unlock();
+        }
+    }
+
+    /** Writes the chain's state for the deals a failed put made before it failed. */
+    private void persistQuietly(List<IngestedChunk> done, PartialIngestException failure) {
+        if (!persistDeals || done.isEmpty()) {
+            return;
+        }
+        try {
+            chain.persist();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

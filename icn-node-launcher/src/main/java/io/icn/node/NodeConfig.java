@@ -3,6 +3,7 @@ package io.icn.node;
 import io.icn.chain.Region;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,8 @@ import java.util.Set;
  *     chain; empty = {@code quic_bind} unless it is a wildcard, then {@code 127.0.0.1}
  * @param peers {@code peers}: other nodes' shard servers, {@code host:port#fingerprint}, asked for shards
  *     besides the chain's node registry
+ * @param shutdownGraceSecs {@code shutdown_grace_secs}: on SIGTERM, how long the node waits for admin requests
+ *     and QUIC transfers in flight before it cuts them off; 0 = not at all
  * @param limits the {@code [limits]} table
  */
 public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, String quicBind, int metricsPort,
@@ -60,7 +63,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         long cleanupIntervalBlocks, long cacheMb, FsyncPolicy fsync, boolean verifyOnRead, long scrubBytesPerSec,
         long scrubIntervalSecs, String adminToken, String adminBind, int adminPort, long blockTimeSecs,
         long stakeIcn, long dealBlocks, LogFormat logFormat, String logLevel, String quicAdvertise, List<String> peers,
-        Limits limits) {
+        long shutdownGraceSecs, Limits limits) {
 
     /** The {@code chain_endpoint} value that selects the embedded local chain. */
     public static final String LOCAL_CHAIN = "local";
@@ -121,6 +124,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         checkPositive("block_time_secs", blockTimeSecs, 3_600);
         checkRange("stake_icn", stakeIcn, 50, 1_000_000_000L);
         checkPositive("deal_blocks", dealBlocks, Long.MAX_VALUE / 2);
+        checkRange("shutdown_grace_secs", shutdownGraceSecs, 0, 3_600);
         if (!adminToken.isEmpty() && (adminToken.length() < 16 || adminToken.chars().anyMatch(c -> c <= ' ' || c > '~'))) {
             throw new ConfigException("admin_token must be at least 16 printable ASCII characters without spaces"
                     + " (got " + adminToken.length() + " characters); generate one with: openssl rand -hex 24");
@@ -168,6 +172,11 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         return peers.stream().map(QuicPeer::parse).toList();
     }
 
+    /** {@code shutdown_grace_secs} as a duration. */
+    public Duration shutdownGrace() {
+        return Duration.ofSeconds(shutdownGraceSecs);
+    }
+
     /** Whether the admin endpoints require a bearer token. */
     public boolean adminTokenRequired() {
         return !adminToken.isEmpty();
@@ -203,6 +212,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         m.put("log_level", logLevel);
         m.put("quic_advertise", advertisedQuicHost());
         m.put("peers", peers);
+        m.put("shutdown_grace_secs", shutdownGraceSecs);
         m.put("limits.max_put_mb", limits.maxPutMb());
         m.put("limits.chunk_mb", limits.chunkMb());
         m.put("limits.max_json_body_kb", limits.maxJsonBodyKb());
@@ -324,6 +334,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         private String logLevel = "info";
         private String quicAdvertise = "";
         private List<String> peers = List.of();
+        private long shutdownGraceSecs = 20;
         private long maxPutMb = Limits.DEFAULT.maxPutMb();
         private int chunkMb = Limits.DEFAULT.chunkMb();
         private int maxJsonBodyKb = Limits.DEFAULT.maxJsonBodyKb();
@@ -360,6 +371,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
             logLevel = c.logLevel;
             quicAdvertise = c.quicAdvertise;
             peers = c.peers;
+            shutdownGraceSecs = c.shutdownGraceSecs;
             maxPutMb = c.limits.maxPutMb;
             chunkMb = c.limits.chunkMb;
             maxJsonBodyKb = c.limits.maxJsonBodyKb;
@@ -501,6 +513,11 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
             return this;
         }
 
+        public Builder shutdownGraceSecs(long v) {
+            shutdownGraceSecs = v;
+            return this;
+        }
+
         public Builder maxPutMb(long v) {
             maxPutMb = v;
             return this;
@@ -526,7 +543,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
             return new NodeConfig(chainEndpoint, storagePath, quicPort, quicBind, metricsPort, metricsBind, p2pListenAddr,
                     bootstrapPeers, region, maxStorageGb, auditPollSecs, cleanupIntervalBlocks, cacheMb, fsync,
                     verifyOnRead, scrubBytesPerSec, scrubIntervalSecs, adminToken, adminBind, adminPort,
-                    blockTimeSecs, stakeIcn, dealBlocks, logFormat, logLevel, quicAdvertise, peers,
+                    blockTimeSecs, stakeIcn, dealBlocks, logFormat, logLevel, quicAdvertise, peers, shutdownGraceSecs,
                     new Limits(maxPutMb, chunkMb, maxJsonBodyKb, httpThreads));
         }
     }

@@ -32,7 +32,8 @@ public final class NodeConfigFile {
             "quic_bind", "metrics_bind", "p2p_listen_addr", "bootstrap_peers", "region", "max_storage_gb", "audit_poll_secs",
             "cleanup_interval_blocks", "cache_mb", "fsync", "verify_on_read", "scrub_bytes_per_sec",
             "scrub_interval_secs", "admin_token", "admin_bind", "admin_port", "block_time_secs", "stake_icn",
-            "deal_blocks", "log_format", "log_level", "quic_advertise", "peers", "limits");
+            "deal_blocks", "log_format", "log_level", "quic_advertise", "peers", "shutdown_grace_secs",
+            "limits");
 
     /** The keys of the {@code [limits]} table. */
     public static final Set<String> LIMIT_KEYS = Set.of("max_put_mb", "chunk_mb", "max_json_body_kb", "http_threads");
@@ -105,6 +106,7 @@ public final class NodeConfigFile {
             r.string("log_level", b::logLevel);
             r.string("quic_advertise", b::quicAdvertise);
             r.stringList("peers", b::peers);
+            r.integer("shutdown_grace_secs", b::shutdownGraceSecs);
             Object limits = toml.get(List.of("limits"));
             if (limits != null) {
                 if (!(limits instanceof TomlTable table)) {

@@ -62,9 +62,12 @@ import org.slf4j.LoggerFactory;
  * message naming the bad value. Bodies are bounded: {@code limits.max_put_mb} for {@code put},
  * {@code limits.max_json_body_kb} for the others; beyond, 413.
  *
- * <p>Thread-safe. Requests run on {@code limits.http_threads} threads owned by this server;
- * {@link #close()} stops both listeners (waiting up to 5 s for requests in flight) and the threads.
- * Idempotent.
+ * <p>Thread-safe. Requests run on {@code limits.http_threads} threads owned by this server.
+ *
+ * <p>Shutdown is in two steps. {@link #stopAdmitting()} makes every later admin request fail with 503 ("the
+ * node is shutting down") while {@code /health} (which then reports the node's STOPPING) and {@code /metrics}
+ * keep answering; {@link #awaitIdle} waits for the requests already running, such as a put, to finish.
+ * {@link #close()} then stops both listeners, cutting off whatever still runs, and the threads. Idempotent.
  */
 final class NodeHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeHttpServer.class);
@@ -78,6 +81,9 @@ final class NodeHttpServer implements AutoCloseable {
     private final ExecutorService threads;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final byte[] expectedAuthorization;
+    private volatile boolean draining;
+    /** Notified when the last request in flight ends while draining. */
+    private final Object idle = new Object();
     private boolean closed;
 
     private NodeHttpServer(SuperNode node, NodeConfig config, HttpServer metrics, HttpServer admin,
@@ -139,15 +145,48 @@ final class NodeHttpServer implements AutoCloseable {
         return admin.getAddress();
     }
 
+    /** Requests being served right now. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** From now on every admin request but {@code /health} is answered 503; the listeners stay open. */
+    void stopAdmitting() {
+        draining = true;
+    }
+
+    /**
+     * Waits until no request is being served, at most {@code timeout}.
+     *
+     * @return whether none is left (false also when interrupted)
+     */
+    boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (idle) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(idle, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return inFlight.get() == 0;
+                }
+            }
+        }
+        return true;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        int delay = inFlight.get() == 0 ? 0 : 5;
-        metrics.stop(delay);
-        admin.stop(delay);
+        metrics.stop(0);
+        admin.stop(0);
         threads.shutdown();
         try {
             if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -203,7 +242,11 @@ final class NodeHttpServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("client went away: {}", e.toString());
         } finally {
-            inFlight.decrementAndGet();
+            if (inFlight.decrementAndGet() == 0 && draining) {
+                synchronized (idle) {
+                    idle.notifyAll();
+                }
+            }
         }
     }
 
@@ -226,6 +269,10 @@ final class NodeHttpServer implements AutoCloseable {
         }
         if (!path.startsWith("/admin/")) {
             throw new ApiError(404, "no endpoint " + path + "; the admin endpoints are under /admin/");
+        }
+        if (draining) {
+            // Read after serve() counted this request, so awaitIdle() cannot miss one admitted before.
+            throw new ApiError(503, "the node is shutting down; nothing new is accepted (retry once it runs again)");
         }
         authorize(ex);
         Map<String, String> query = query(ex);

@@ -69,8 +69,11 @@ import org.slf4j.LoggerFactory;
  * lock on {@code <storage>/node.lock} refuses a second node on the same directory.
  *
  * <h2>Shutdown</h2>
- * {@link #close()} stops in the reverse order of start: HTTP (no new requests), the replicator, the shard server,
- * the poll timer, cleanup,
+ * {@link #close()} first drains, for at most {@code shutdown_grace_secs}: the admin endpoints answer new
+ * requests 503 and the shard server answers new requests BUSY, while admin requests (a put) and QUIC transfers
+ * already under way run to their end; {@code /health} reports STOPPING meanwhile. What still runs when the
+ * grace ends is cut off (and logged). Then it stops in the reverse order of start: HTTP, the replicator, the
+ * shard server, the poll timer, cleanup,
  * audit monitor, the worker threads (drained: a running pass finishes), the chain client, the chain
  * (which writes its state file), the store (which checkpoints its index), the timer threads, the
  * metrics, the lock. Every step runs even if one fails; the first failure is rethrown with the later ones
@@ -228,7 +231,8 @@ public final class SuperNode implements AutoCloseable {
         monitor = AuditMonitor.builder(client, new StoreAuditProver(store, scheme))
                 .meterRegistry(registry).executor(workers).nanoTime(System::nanoTime).build();
         opened.push(monitor);
-        ingest = new ChunkIngest(store, chain, expired, identity.account(), config.limits().chunkBytes());
+        ingest = new ChunkIngest(store, chain, expired, identity.account(), config.limits().chunkBytes(),
+                sharedChain == null);
 
         monitor.start();
         cleanup.start();
@@ -314,6 +318,7 @@ public final class SuperNode implements AutoCloseable {
         }
         state = State.STOPPING;
         LOG.info("node stopping");
+        drain();
         try {
             closeOpened();
             state = State.STOPPED;
@@ -321,6 +326,28 @@ public final class SuperNode implements AutoCloseable {
         } catch (Exception e) {
             state = State.FAILED;
             throw e instanceof NodeException ne ? ne : new NodeException("the node did not stop cleanly: " + e, e);
+        }
+    }
+
+    /** Lets admin requests and QUIC transfers in flight finish, within {@code shutdown_grace_secs}. */
+    private void drain() {
+        if (http == null || quic == null) {
+            return; // not started far enough to serve anything
+        }
+        long start = System.nanoTime();
+        long deadline = start + config.shutdownGrace().toNanos();
+        LOG.info("draining: {} admin request(s) and {} QUIC transfer(s) in flight; new ones are refused; waiting up"
+                + " to {} s (shutdown_grace_secs)", http.inFlight(), quic.activeRequests(), config.shutdownGrace().toSeconds());
+        http.stopAdmitting();
+        boolean transfersDone = quic.drain(config.shutdownGrace());
+        boolean requestsDone = http.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (transfersDone && requestsDone) {
+            LOG.info("drained in {} ms", millis);
+        } else {
+            LOG.warn("drain incomplete after {} ms (shutdown_grace_secs = {}): cutting off {} admin request(s) and {}"
+                    + " QUIC transfer(s)", millis, config.shutdownGrace().toSeconds(), http.inFlight(),
+                    quic.activeRequests());
         }
     }
 

@@ -224,10 +224,12 @@ final class ChunkFetcher {
     }
 
     private void finish() {
-        for (CompletableFuture<ShardData> f : inflight.values()) {
-            f.cancel(false);
-        }
+        // Copied and cleared first: cancelling runs each fetch's onShard at once, on this thread, and that
+        // removes it from the map. Iterating the map while it shrinks would throw inside this callback, where
+        // nobody sees it, and the chunk's result would never complete (a hedged fetch would hang).
+        List<CompletableFuture<ShardData>> hedges = List.copyOf(inflight.values());
         inflight.clear();
+        hedges.forEach(f -> f.cancel(false));
         byte[][] present = shards;
         ChunkMeta m = meta;
         try {

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,6 +44,11 @@ final class QuicShardClient implements ShardClient {
     private final RetryBudget retryBudget;
     private final ConcurrentHashMap<InetSocketAddress, NodeConnection> connections = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Requests not yet decided. {@link #close()} fails them itself: one waiting for its retry timer would
+     * otherwise never hear of it, as the timer dies with the event loops.
+     */
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
     QuicShardClient(ShardClientBuilder builder) {
         QuicIo.ensureQuic();
@@ -141,6 +147,9 @@ final class QuicShardClient implements ShardClient {
             c.failed(new TransportClosedException("client closed"));
         }
         connections.clear();
+        for (CompletableFuture<?> request : pending) {
+            request.completeExceptionally(new TransportClosedException("client closed"));
+        }
         datagram.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -167,7 +176,9 @@ final class QuicShardClient implements ShardClient {
     private <T> CompletableFuture<T> withRetries(InetSocketAddress node, Request request) {
         Objects.requireNonNull(node, "node");
         CompletableFuture<T> result = new CompletableFuture<>();
-        if (closed.get()) {
+        pending.add(result);
+        result.whenComplete((v, e) -> pending.remove(result));
+        if (closed.get()) { // checked after adding: close() either sees the request or the request sees close()
             result.completeExceptionally(new TransportClosedException("client closed"));
             return result;
         }

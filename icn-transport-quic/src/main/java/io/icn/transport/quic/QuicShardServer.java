@@ -17,6 +17,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +38,7 @@ final class QuicShardServer implements ShardServer {
 
     /** Receive window for request bytes per stream: a request frame is at most 132 bytes. */
     private static final int STREAM_RECEIVE_WINDOW = 4 * 1024;
+    private static final long DRAIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final ServerConfig config;
     private final EventLoopGroup group;
@@ -57,7 +59,7 @@ final class QuicShardServer implements ShardServer {
         ServerMetrics metrics = new ServerMetrics(config.meterRegistry());
         this.context = new ServingContext(store, config,
                 ownedDiskExecutor != null ? ownedDiskExecutor : config.diskExecutor(),
-                new Semaphore(config.maxConcurrentRequests()), new PeerLimits(config), metrics);
+                new Semaphore(config.maxConcurrentRequests()), new PeerLimits(config), metrics, new AtomicBoolean());
         boolean shared = config.ioThreads() > 1 && QuicIo.canReusePort();
         this.group = QuicIo.newGroup(shared ? config.ioThreads() : 1, "icn-shard-server");
         this.connections = new DefaultChannelGroup(group.next());
@@ -173,6 +175,26 @@ final class QuicShardServer implements ShardServer {
     @Override
     public int activeRequests() {
         return context.metrics().activeStreams.get();
+    }
+
+    @Override
+    public boolean drain(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        context.draining().set(true);
+        // Polled: a drain happens once per process life, and a 5 ms step is nothing beside a transfer.
+        while (activeRequests() > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.min(left, DRAIN_POLL_NANOS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return activeRequests() == 0;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -22,7 +22,7 @@ final class ServerMetrics implements AutoCloseable {
     /** Why a request did not get a full OK response. */
     enum Refusal {
         CONCURRENCY, STREAMS_PER_CONNECTION, CLIENT_RATE, CONNECTIONS, BAD_REQUEST, UNSUPPORTED_VERSION,
-        NOT_FOUND, RANGE, HASH_MISMATCH, CORRUPT, HEADER_TIMEOUT, DEADLINE, INTERNAL;
+        NOT_FOUND, RANGE, HASH_MISMATCH, CORRUPT, HEADER_TIMEOUT, DEADLINE, INTERNAL, DRAINING;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);

@@ -2,6 +2,7 @@ package io.icn.transport.quic;
 
 import io.icn.storage.ShardStore;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * Serves the shards of a {@link ShardStore} over QUIC with the {@code icn-shard/1} protocol
@@ -25,9 +26,10 @@ import java.net.InetSocketAddress;
  * one loop. Every store call (disk I/O) runs on the disk executor, never on an event loop.
  *
  * <h2>Lifecycle</h2>
- * {@link ShardServerBuilder#start()} binds and returns a running server. {@link #close()} closes every
- * connection, releases the sockets, threads and meters the server created, and is idempotent. The store
- * is not closed: the server does not own it.
+ * {@link ShardServerBuilder#start()} binds and returns a running server. A graceful stop calls
+ * {@link #drain(Duration)} first, so that transfers already under way finish, then {@link #close()}.
+ * {@link #close()} closes every connection, releases the sockets, threads and meters the server created, and
+ * is idempotent; a transfer still running then is cut off. The store is not closed: the server does not own it.
  */
 public interface ShardServer extends AutoCloseable {
 
@@ -48,7 +50,18 @@ public interface ShardServer extends AutoCloseable {
     /** Requests currently admitted and not finished. */
     int activeRequests();
 
-    /** Closes every connection and releases what the server created. Idempotent. */
+    /**
+     * Stops admitting requests and waits until those already admitted have finished, at most {@code timeout}.
+     * From the call on, every new request is answered {@link Status#BUSY} ("the node is shutting down"; counted
+     * as refusal reason {@code draining}); admitted ones stream to their end. Connections stay open until
+     * {@link #close()}. Blocks the calling thread (never call it on an event loop); calling it again only waits
+     * again.
+     *
+     * @return whether every admitted request finished within {@code timeout} (false also when interrupted)
+     */
+    boolean drain(Duration timeout);
+
+    /** Closes every connection (cutting off transfers still running) and releases what the server created. Idempotent. */
     @Override
     void close();
 }

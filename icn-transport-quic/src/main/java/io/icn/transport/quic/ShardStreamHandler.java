@@ -136,6 +136,12 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
         admitted = true;
         connection.activeStreams++;
         metrics.activeStreams.incrementAndGet();
+        // Checked after counting: a drain that then sees no active request cannot miss this one.
+        if (context.draining().get()) {
+            release();
+            busy(ServerMetrics.Refusal.DRAINING, Duration.ZERO, "the node is shutting down; ask another node");
+            return;
+        }
         admittedAt = System.nanoTime();
         deadlineTimer = ctx.executor().schedule(this::onDeadline, context.config().requestDeadline().toNanos(),
                 TimeUnit.NANOSECONDS);
@@ -403,14 +409,19 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
             throttled = false;
             metrics.throttledStreams.decrementAndGet();
         }
+        release();
+        if (!diskBusy) {
+            closeSource();
+        }
+    }
+
+    /** Gives back what admission took. Idempotent. */
+    private void release() {
         if (admitted) {
             admitted = false;
             connection.activeStreams--;
             metrics.activeStreams.decrementAndGet();
             context.concurrency().release();
-        }
-        if (!diskBusy) {
-            closeSource();
         }
     }
 

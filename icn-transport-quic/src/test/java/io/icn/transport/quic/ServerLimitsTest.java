@@ -3,6 +3,7 @@ package io.icn.transport.quic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.icn.erasure.ErasureCodec;
 import io.icn.storage.Cid;
 import io.icn.storage.InMemoryShardStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,101 @@ class ServerLimitsTest {
             store.close();
         }
         assertThat(registry.find("icn.transport.ttfb").timer()).as("meters removed on close").isNull();
+    }
+
+    /** A drain lets an admitted transfer stream to its end, answers new requests BUSY, and is bounded. */
+    @Test
+    void drainFinishesAdmittedTransfersAndRefusesNewOnes() throws Exception {
+        InMemoryShardStore store = Fixtures.store();
+        Cid cid = Fixtures.cid(14);
+        byte[] chunk = Fixtures.storeChunk(store, cid, 14, 4_000_000);
+        byte[][] shards = ErasureCodec.reedSolomon(10, 4).encode(chunk);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ShardServer server = null;
+        ShardClient client = null;
+        try {
+            // 2 MB/s per client: a 400 KB shard takes about 200 ms, long enough to be caught in flight.
+            server = Fixtures.server(store).perClientBandwidth(16_000_000, 64 * 1024).meterRegistry(registry).start();
+            client = Fixtures.client(server).maxAttempts(1).build();
+            InetSocketAddress node = server.localAddress();
+            CompletableFuture<ShardData> inFlight = client.fetchShard(node, cid, 3);
+            awaitAdmitted(server);
+            assertThat(inFlight).as("the transfer is still under way").isNotDone();
+
+            ShardServer draining = server;
+            CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> draining.drain(Duration.ofSeconds(20)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (registry.get("icn.transport.requests.refused").tag("reason", "draining").counter().count() == 0
+                    && System.nanoTime() < deadline) {
+                try {
+                    client.fetchShard(node, cid, 5).get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(ServerBusyException.class)
+                            .hasMessageContaining("shutting down");
+                }
+            }
+            assertThat(drained.get(20, TimeUnit.SECONDS)).as("drained within the bound").isTrue();
+            assertThat(inFlight.get(1, TimeUnit.SECONDS).bytes()).as("the admitted transfer finished whole")
+                    .isEqualTo(shards[3]);
+            assertThat(server.activeRequests()).isZero();
+
+            CompletableFuture<ShardData> late = client.fetchShard(node, cid, 4);
+            assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ServerBusyException.class);
+        } finally {
+            ShardTransferTest.close(client, server);
+            store.close();
+        }
+    }
+
+    /** A request waiting to retry after BUSY (here: from a draining node) fails at once when its client closes. */
+    @Test
+    void closingTheClientFailsARequestWaitingToRetry() throws Exception {
+        InMemoryShardStore store = Fixtures.store();
+        Cid cid = Fixtures.cid(16);
+        Fixtures.storeChunk(store, cid, 16, 100_000);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ShardServer server = null;
+        ShardClient client = null;
+        try {
+            server = Fixtures.server(store).busyRetryAfter(Duration.ofSeconds(30)).meterRegistry(registry).start();
+            assertThat(server.drain(Duration.ofSeconds(1))).isTrue();
+            client = Fixtures.client(server).maxAttempts(3).build();
+            CompletableFuture<ShardData> waiting = client.fetchShard(server.localAddress(), cid, 0);
+            CompletableFuture<byte[]> chunk = client.fetchChunk(List.of(server.localAddress()), cid);
+            // Both answered BUSY (the chunk's manifest request too): each now waits 30 s to retry.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (registry.get("icn.transport.requests.refused").tag("reason", "draining").counter().count() < 2
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            client.close();
+            assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TransportClosedException.class);
+            assertThatThrownBy(() -> chunk.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ChunkUnavailableException.class);
+        } finally {
+            ShardTransferTest.close(client, server);
+            store.close();
+        }
+    }
+
+    @Test
+    void drainGivesUpAtItsTimeout() throws Exception {
+        InMemoryShardStore store = Fixtures.store();
+        Cid cid = Fixtures.cid(15);
+        Fixtures.storeChunk(store, cid, 15, 4_000_000);
+        ShardServer server = null;
+        ShardClient client = null;
+        try {
+            // 400 kbit/s: the 400 KB shard needs about 8 s, the drain allows 100 ms.
+            server = Fixtures.server(store).perClientBandwidth(400_000, 64 * 1024).start();
+            client = Fixtures.client(server).maxAttempts(1).build();
+            CompletableFuture<ShardData> slow = client.fetchShard(server.localAddress(), cid, 0);
+            awaitAdmitted(server);
+            assertThat(server.drain(Duration.ofMillis(100))).isFalse();
+            assertThat(slow).as("the drain returned while the transfer still ran").isNotDone();
+        } finally {
+            ShardTransferTest.close(client, server);
+            store.close();
+        }
     }
 
     /** 300 concurrent 64 KiB ranges from 30 connections against 64 permits: each completes or gets BUSY. */
@@ -250,6 +347,15 @@ class ServerLimitsTest {
             default -> c = valid.clone();
         }
         return c;
+    }
+
+    /** Waits (10 s at most) until the server has admitted a request. */
+    private static void awaitAdmitted(ShardServer server) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.activeRequests() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(server.activeRequests()).as("requests admitted").isPositive();
     }
 
     static void waitUntilIdle(ShardServer server) throws InterruptedException {

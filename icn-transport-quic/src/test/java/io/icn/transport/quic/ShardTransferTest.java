@@ -9,6 +9,7 @@ import io.icn.storage.InMemoryShardStore;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +123,31 @@ class ShardTransferTest {
             full.close();
             a.close();
             b.close();
+        }
+    }
+
+    /**
+     * Every shard slower than the hedge delay: hedges for parity shards run beside the data shards, and the chunk
+     * completes while several of them are still in flight (they are cancelled, not left to hang the fetch).
+     */
+    @Test
+    void aHedgedFetchCompletesWithHedgesStillInFlight() throws Exception {
+        Cid cid = Fixtures.cid(4);
+        InMemoryShardStore store = Fixtures.store();
+        byte[] chunk = Fixtures.storeChunk(store, cid, 4, 1_000_000);
+        ShardServer server = null;
+        ShardClient client = null;
+        try {
+            // 16 Mbit/s for one client: 14 shards of 100 KB take about 0.7 s, far beyond the 1 ms hedge delay.
+            server = Fixtures.server(store).perClientBandwidth(16_000_000, 64 * 1024).start();
+            client = Fixtures.client(server).hedgeAfter(Duration.ofMillis(1)).build();
+            for (int i = 0; i < 2; i++) {
+                assertThat(client.fetchChunk(List.of(server.localAddress()), cid).get(30, TimeUnit.SECONDS))
+                        .as("fetch %d", i).isEqualTo(chunk);
+            }
+        } finally {
+            close(client, server);
+            store.close();
         }
     }
 
