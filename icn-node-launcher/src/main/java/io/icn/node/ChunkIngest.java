@@ -3,6 +3,7 @@ package io.icn.node;
 import io.icn.chain.AccountId;
 import io.icn.chain.Balance;
 import io.icn.chain.LocalChain;
+import io.icn.chain.ManifestPublisher;
 import io.icn.chain.PinningDeal;
 import io.icn.chain.ShardHash;
 import io.icn.erasure.ErasureCodec;
@@ -21,19 +22,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's own ingest path (the admin {@code put}): cuts a byte stream into chunks of
- * {@code limits.chunk_mb}, erasure-codes each with Reed-Solomon 10+4, stores the 14 shards atomically
- * under the chunk's CID, and pins them with a deal on the local chain whose shard hashes are the ones the
- * store recorded (so the node's audits are answerable) and whose recorded content is the chunk's CID (so the
- * other assigned nodes can fetch it, see {@link Replicator}). The node is its own director on the local chain:
- * each deal's payment comes from the development faucet ({@link LocalChain#endow}).
+ * The node's ingest pipeline, one component for every way content arrives: the admin {@code put} (a byte
+ * stream, cut here into chunks of {@code limits.chunk_mb}) and the QUIC {@code PUT} of a director (one chunk
+ * whose CID the transport already checked, see {@link ChunkIngestSink}); the gossip path will be a third. Each
+ * chunk is erasure-coded with Reed-Solomon 10+4, its 14 shards are stored atomically under the chunk's CID, it
+ * is pinned with a deal on the local chain whose shard hashes are the ones the store recorded (so the node's
+ * audits are answerable) and whose recorded content is the chunk's CID (so the other assigned nodes can fetch
+ * it, see {@link Replicator}), and it is announced through the {@link ManifestPublisher}. The node is its own
+ * director on the local chain: each deal's payment comes from the development faucet ({@link LocalChain#endow}).
  *
- * <p>A chunk is stored before its deal is made; if the deal is refused, a chunk this put added is deleted
+ * <p>A chunk is stored before its deal is made; if the deal is refused, a chunk this ingest added is deleted
  * again, so nothing unpinned remains. Chunks of a stream that fails half-way stay stored and pinned; the
- * error lists them.
+ * error lists them. A failed announcement is logged and changes nothing (the chunk is stored and pinned).
  *
- * <p>Thread-safe: one put runs at a time (each holds a chunk and its shards in memory, about 2.4 times
- * the chunk size), later ones wait. Does not own the store or the chain.
+ * <p>Thread-safe: chunks are encoded, stored and pinned one at a time (each holds its 14 shards in memory,
+ * 1.4 times the chunk, besides the chunk itself), so two ingests of the same chunk cannot race; a stream put
+ * holds its current chunk while it waits. Does not own the store, the chain or the publisher.
  */
 final class ChunkIngest {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkIngest.class);
@@ -44,15 +48,18 @@ final class ChunkIngest {
     private final LocalChain chain;
     private final StoreExpiredContent hashes;
     private final AccountId director;
+    private final ManifestPublisher manifests;
     private final ErasureCodec codec;
     private final int chunkBytes;
     private final ReentrantLock oneAtATime = new ReentrantLock();
 
-    ChunkIngest(ShardStore store, LocalChain chain, StoreExpiredContent hashes, AccountId director, int chunkBytes) {
+    ChunkIngest(ShardStore store, LocalChain chain, StoreExpiredContent hashes, AccountId director,
+            ManifestPublisher manifests, int chunkBytes) {
         this.store = Objects.requireNonNull(store, "store");
         this.chain = Objects.requireNonNull(chain, "chain");
         this.hashes = Objects.requireNonNull(hashes, "hashes");
         this.director = Objects.requireNonNull(director, "director");
+        this.manifests = Objects.requireNonNull(manifests, "manifests");
         if (chunkBytes < 10) {
             throw new IllegalArgumentException("chunkBytes must be >= 10: " + chunkBytes);
         }
@@ -60,8 +67,14 @@ final class ChunkIngest {
         this.codec = ErasureCodec.reedSolomon(10, 4);
     }
 
-    /** One stored and pinned chunk. */
-    record IngestedChunk(String cid, long offset, int length, String dealId, long expiresAt, boolean alreadyStored) {
+    /**
+     * One stored and pinned chunk.
+     *
+     * @param offset where the chunk starts in its put's stream (0 for a single chunk)
+     * @param shards how many of its shards the node holds now
+     */
+    record IngestedChunk(String cid, long offset, int length, String dealId, long expiresAt, boolean alreadyStored,
+            int shards) {
     }
 
     /** The chunks of one put, in stream order. */
@@ -93,47 +106,78 @@ final class ChunkIngest {
      * @throws PartialIngestException if reading, storing or pinning fails; names the chunks already done
      */
     IngestReport ingest(InputStream in, long dealBlocks) {
+        checkDealBlocks(dealBlocks);
+        List<IngestedChunk> done = new ArrayList<>();
+        long offset = 0;
+        while (true) {
+            byte[] chunk;
+            try {
+                chunk = in.readNBytes(chunkBytes);
+            } catch (IOException e) {
+                throw new PartialIngestException("reading the upload failed after " + offset + " bytes: " + e.getMessage(),
+                        done, new UncheckedIOException(e));
+            }
+            if (chunk.length == 0 && !(offset == 0 && done.isEmpty())) {
+                break;
+            }
+            try {
+                done.add(ingestOne(Cid.ofRaw(chunk), chunk, offset, dealBlocks));
+            } catch (RuntimeException e) {
+                throw new PartialIngestException("chunk at offset " + offset + " failed: " + e.getMessage()
+                        + (done.isEmpty() ? "" : "; the " + done.size() + " chunk(s) before it are stored and pinned"),
+                        done, e);
+            }
+            offset += chunk.length;
+            if (chunk.length < chunkBytes) {
+                break;
+            }
+        }
+        return new IngestReport(done, offset);
+    }
+
+    /**
+     * Ingests one chunk whose CID the caller has computed or checked (the QUIC PUT verifies it while the bytes
+     * arrive): encode, store, pin, announce.
+     *
+     * @param cid must be {@code Cid.ofRaw(chunk)}
+     * @param dealBlocks the life of the chunk's deal, in blocks from now
+     * @throws IllegalArgumentException if the chunk is empty, or cannot be pinned as it is (see {@link #ingest})
+     * @throws io.icn.storage.StorageFullException if the store has no room for its shards
+     */
+    IngestedChunk ingestChunk(Cid cid, byte[] chunk, long dealBlocks) {
+        checkDealBlocks(dealBlocks);
+        return ingestOne(Objects.requireNonNull(cid, "cid"), chunk, 0, dealBlocks);
+    }
+
+    private static void checkDealBlocks(long dealBlocks) {
         if (dealBlocks <= 0) {
             throw new IllegalArgumentException("deal length must be positive: " + dealBlocks + " blocks");
         }
+    }
+
+    private IngestedChunk ingestOne(Cid cid, byte[] chunk, long offset, long dealBlocks) {
+        if (chunk.length == 0) {
+            throw new IllegalArgumentException("the upload is empty; there is nothing to store");
+        }
         oneAtATime.lock();
         try {
-            List<IngestedChunk> done = new ArrayList<>();
-            long offset = 0;
-            while (true) {
-                byte[] chunk;
-                try {
-                    chunk = in.readNBytes(chunkBytes);
-                } catch (IOException e) {
-                    throw new PartialIngestException("reading the upload failed after " + offset + " bytes: " + e.getMessage(),
-                            done, new UncheckedIOException(e));
-                }
-                if (chunk.length == 0 && !(offset == 0 && done.isEmpty())) {
-                    break;
-                }
-                try {
-                    done.add(ingestChunk(chunk, offset, dealBlocks));
-                } catch (RuntimeException e) {
-                    throw new PartialIngestException("chunk at offset " + offset + " failed: " + e.getMessage()
-                            + (done.isEmpty() ? "" : "; the " + done.size() + " chunk(s) before it are stored and pinned"),
-                            done, e);
-                }
-                offset += chunk.length;
-                if (chunk.length < chunkBytes) {
-                    break;
-                }
-            }
-            return new IngestReport(done, offset);
+            IngestedChunk stored = storeAndPin(cid, chunk, offset, dealBlocks);
+            announce(stored.cid());
+            return stored;
         } finally {
             oneAtATime.unlock();
         }
     }
 
-    private IngestedChunk ingestChunk(byte[] chunk, long offset, long dealBlocks) {
-        if (chunk.length == 0) {
-            throw new IllegalArgumentException("the upload is empty; there is nothing to store");
+    private void announce(String cid) {
+        try {
+            manifests.publish(cid);
+        } catch (RuntimeException e) {
+            LOG.warn("announcing cid={} failed; it stays stored and pinned: {}", cid, e.toString());
         }
-        Cid cid = Cid.ofRaw(chunk);
+    }
+
+    private IngestedChunk storeAndPin(Cid cid, byte[] chunk, long offset, long dealBlocks) {
         boolean already = store.contains(cid);
         long expiresAt = chain.currentBlock() + dealBlocks;
         // Content addressing: a chunk already held keeps its shards and spec; only its expiry may move.
@@ -163,6 +207,7 @@ final class ChunkIngest {
             store.setExpiry(cid, deal.expiresAt());
         }
         LOG.info("ingested cid={} bytes={} deal={} expires_at={}", cid, chunk.length, deal.id(), deal.expiresAt());
-        return new IngestedChunk(cid.toString(), offset, chunk.length, deal.id().toString(), deal.expiresAt(), already);
+        return new IngestedChunk(cid.toString(), offset, chunk.length, deal.id().toString(), deal.expiresAt(), already,
+                meta.shards().size());
     }
 }

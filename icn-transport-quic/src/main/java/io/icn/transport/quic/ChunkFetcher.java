@@ -204,8 +204,8 @@ final class ChunkFetcher {
             inflight.remove(index);
             hedged.remove(index);
         }
-        if (result.isDone()) {
-            return;
+        if (result.isDone() || have >= meta.dataShards()) {
+            return; // done, or decoding: a late or cancelled fetch changes nothing
         }
         if (error != null) {
             failures.add(error);
@@ -224,10 +224,14 @@ final class ChunkFetcher {
     }
 
     private void finish() {
-        for (CompletableFuture<ShardData> f : inflight.values()) {
+        // Cancelling completes each future at once, and its callback (onShard) re-enters on this thread: take the
+        // futures out of the map before cancelling them.
+        List<CompletableFuture<ShardData>> running = new ArrayList<>(inflight.values());
+        inflight.clear();
+        hedged.clear();
+        for (CompletableFuture<ShardData> f : running) {
             f.cancel(false);
         }
-        inflight.clear();
         byte[][] present = shards;
         ChunkMeta m = meta;
         try {

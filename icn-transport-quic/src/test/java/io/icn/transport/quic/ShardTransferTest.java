@@ -125,6 +125,29 @@ class ShardTransferTest {
         }
     }
 
+    /**
+     * Shards slower than the hedge delay get parity fetches beside them; when {@code k} shards are in, the fetches
+     * still running are cancelled and the chunk decodes (it once hung: the cancellations re-entered the fetcher).
+     */
+    @Test
+    void fetchChunkCompletesWhileHedgedFetchesAreStillRunning() throws Exception {
+        InMemoryShardStore store = Fixtures.store();
+        Cid cid = Fixtures.cid(4);
+        byte[] chunk = Fixtures.storeChunk(store, cid, 4, 2_000_000);
+        ShardServer server = null;
+        ShardClient client = null;
+        try {
+            // 16 Mbit/s for the client: its 14 shards of 200 KB take about 1.4 s, far beyond the 10 ms hedge delay.
+            server = Fixtures.server(store).perClientBandwidth(16_000_000, 64 * 1024).start();
+            client = Fixtures.client(server).hedgeAfter(java.time.Duration.ofMillis(10)).build();
+            assertThat(client.fetchChunk(List.of(server.localAddress()), cid).get(30, TimeUnit.SECONDS))
+                    .isEqualTo(chunk);
+        } finally {
+            close(client, server);
+            store.close();
+        }
+    }
+
     @Test
     void rejectsUnpinnedCertificate() throws Exception {
         InMemoryShardStore store = Fixtures.store();
