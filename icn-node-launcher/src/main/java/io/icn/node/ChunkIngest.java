@@ -3,6 +3,7 @@ package io.icn.node;
 import io.icn.chain.AccountId;
 import io.icn.chain.Balance;
 import io.icn.chain.LocalChain;
+import io.icn.chain.ManifestPublisher;
 import io.icn.chain.PinningDeal;
 import io.icn.chain.ShardHash;
 import io.icn.erasure.ErasureCodec;
@@ -21,22 +22,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's own ingest path (the admin {@code put}): cuts a byte stream into chunks of
- * {@code limits.chunk_mb}, erasure-codes each with Reed-Solomon 10+4, stores the 14 shards atomically
- * under the chunk's CID, and pins them with a deal on the local chain whose shard hashes are the ones the
- * store recorded (so the node's audits are answerable) and whose recorded content is the chunk's CID (so the
- * other assigned nodes can fetch it, see {@link Replicator}). The node is its own director on the local chain:
- * each deal's payment comes from the development faucet ({@link LocalChain#endow}).
+ * The node's ingest pipeline, one component for every way content arrives: the admin {@code put} (a byte
+ * stream, cut here into chunks of {@code limits.chunk_mb}) and the QUIC {@code PUT} of a director (one chunk
+ * whose CID the transport already checked, see {@link ChunkIngestSink}); the gossip path will be a third. Each
+ * chunk is erasure-coded with Reed-Solomon 10+4, its 14 shards are stored atomically under the chunk's CID, it
+ * is pinned with a deal on the local chain whose shard hashes are the ones the store recorded (so the node's
+ * audits are answerable) and whose recorded content is the chunk's CID (so the other assigned nodes can fetch
+ * it, see {@link Replicator}), and it is announced through the {@link ManifestPublisher}. The node is its own
+ * director on the local chain: each deal's payment comes from the development faucet ({@link LocalChain#endow}).
  *
- * <p>A chunk is stored before its deal is made; if the deal is refused, a chunk this put added is deleted
+ * <p>A chunk is stored before its deal is made; if the deal is refused, a chunk this ingest added is deleted
  * again, so nothing unpinned remains. Chunks of a stream that fails half-way stay stored and pinned; the
- * error lists them. With {@code persistDeals} (the node's own chain), before a put returns, or fails after
- * pinning some chunks, the chain's state is written ({@link LocalChain#persist()}), so that a deal the caller
- * was told about survives a crash of the node as the stored shards do; without it the embedded chain would
- * keep the deal only from its next periodic write.
+ * error lists them. A failed announcement is logged and changes nothing (the chunk is stored and pinned).
+ * With {@code persistDeals} (the node's own chain), before an ingest returns, or fails after pinning some
+ * chunks, the chain's state is written ({@link LocalChain#persist()}), so that a deal the caller was told about
+ * survives a crash of the node as the stored shards do; without it the embedded chain would keep the deal only
+ * from its next periodic write. That write is the whole state file, so its cost grows with the number of deals
+ * on the local chain (see docs/chain.md).
  *
- * <p>Thread-safe: one put runs at a time (each holds a chunk and its shards in memory, about 2.4 times
- * the chunk size), later ones wait. Does not own the store or the chain.
+ * <p>Thread-safe: chunks are encoded, stored and pinned one at a time (each holds its 14 shards in memory,
+ * 1.4 times the chunk, besides the chunk itself), so two ingests of the same chunk cannot race; a stream put
+ * holds its current chunk while it waits. Does not own the store, the chain or the publisher.
  */
 final class ChunkIngest {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkIngest.class);
@@ -47,17 +53,19 @@ final class ChunkIngest {
     private final LocalChain chain;
     private final StoreExpiredContent hashes;
     private final AccountId director;
+    private final ManifestPublisher manifests;
     private final ErasureCodec codec;
     private final int chunkBytes;
     private final boolean persistDeals;
     private final ReentrantLock oneAtATime = new ReentrantLock();
 
-    ChunkIngest(ShardStore store, LocalChain chain, StoreExpiredContent hashes, AccountId director, int chunkBytes,
-            boolean persistDeals) {
+    ChunkIngest(ShardStore store, LocalChain chain, StoreExpiredContent hashes, AccountId director,
+            ManifestPublisher manifests, int chunkBytes, boolean persistDeals) {
         this.store = Objects.requireNonNull(store, "store");
         this.chain = Objects.requireNonNull(chain, "chain");
         this.hashes = Objects.requireNonNull(hashes, "hashes");
         this.director = Objects.requireNonNull(director, "director");
+        this.manifests = Objects.requireNonNull(manifests, "manifests");
         if (chunkBytes < 10) {
             throw new IllegalArgumentException("chunkBytes must be >= 10: " + chunkBytes);
         }
@@ -66,8 +74,14 @@ final class ChunkIngest {
         this.codec = ErasureCodec.reedSolomon(10, 4);
     }
 
-    /** One stored and pinned chunk. */
-    record IngestedChunk(String cid, long offset, int length, String dealId, long expiresAt, boolean alreadyStored) {
+    /**
+     * One stored and pinned chunk.
+     *
+     * @param offset where the chunk starts in its put's stream (0 for a single chunk)
+     * @param shards how many of its shards the node holds now
+     */
+    record IngestedChunk(String cid, long offset, int length, String dealId, long expiresAt, boolean alreadyStored,
+            int shards) {
     }
 
     /** The chunks of one put, in stream order. */
@@ -99,10 +113,7 @@ final class ChunkIngest {
      * @throws PartialIngestException if reading, storing or pinning fails; names the chunks already done
      */
     IngestReport ingest(InputStream in, long dealBlocks) {
-        if (dealBlocks <= 0) {
-            throw new IllegalArgumentException("deal length must be positive: " + dealBlocks + " blocks");
-        }
-        oneAtATime.lock();
+        checkDealBlocks(dealBlocks);
         List<IngestedChunk> done = new ArrayList<>();
         try {
             long offset = 0;
@@ -118,7 +129,7 @@ final class ChunkIngest {
                     break;
                 }
                 try {
-                    done.add(ingestChunk(chunk, offset, dealBlocks));
+                    done.add(ingestOne(Cid.ofRaw(chunk), chunk, offset, dealBlocks));
                 } catch (RuntimeException e) {
                     throw new PartialIngestException("chunk at offset " + offset + " failed: " + e.getMessage()
                             + (done.isEmpty() ? "" : "; the " + done.size() + " chunk(s) before it are stored and pinned"),
@@ -129,35 +140,72 @@ final class ChunkIngest {
                     break;
                 }
             }
-            if (persistDeals) {
-                chain.persist();
-            }
+            persistDeals();
             return new IngestReport(done, offset);
         } catch (PartialIngestException e) {
-            persistQuietly(done, e);
+            if (!done.isEmpty()) {
+                try {
+                    persistDeals();
+                } catch (RuntimeException p) {
+                    e.addSuppressed(p);
+                }
+            }
             throw e;
+        }
+    }
+
+    /**
+     * Ingests one chunk whose CID the caller has computed or checked (the QUIC PUT verifies it while the bytes
+     * arrive): encode, store, pin, announce.
+     *
+     * @param cid must be {@code Cid.ofRaw(chunk)}
+     * @param dealBlocks the life of the chunk's deal, in blocks from now
+     * @throws IllegalArgumentException if the chunk is empty, or cannot be pinned as it is (see {@link #ingest})
+     * @throws io.icn.storage.StorageFullException if the store has no room for its shards
+     */
+    IngestedChunk ingestChunk(Cid cid, byte[] chunk, long dealBlocks) {
+        checkDealBlocks(dealBlocks);
+        IngestedChunk stored = ingestOne(Objects.requireNonNull(cid, "cid"), chunk, 0, dealBlocks);
+        persistDeals();
+        return stored;
+    }
+
+    /** With {@code persistDeals}, writes the chain's state, deals included, before an ingest is acknowledged. */
+    private void persistDeals() {
+        if (persistDeals) {
+            chain.persist();
+        }
+    }
+
+    private static void checkDealBlocks(long dealBlocks) {
+        if (dealBlocks <= 0) {
+            throw new IllegalArgumentException("deal length must be positive: " + dealBlocks + " blocks");
+        }
+    }
+
+    private IngestedChunk ingestOne(Cid cid, byte[] chunk, long offset, long dealBlocks) {
+        if (chunk.length == 0) {
+            throw new IllegalArgumentException("the upload is empty; there is nothing to store");
+        }
+        oneAtATime.lock();
+        try {
+            IngestedChunk stored = storeAndPin(cid, chunk, offset, dealBlocks);
+            announce(stored.cid());
+            return stored;
         } finally {
             oneAtATime.unlock();
         }
     }
 
-    /** Writes the chain's state for the deals a failed put made before it failed. */
-    private void persistQuietly(List<IngestedChunk> done, PartialIngestException failure) {
-        if (!persistDeals || done.isEmpty()) {
-            return;
-        }
+    private void announce(String cid) {
         try {
-            chain.persist();
+            manifests.publish(cid);
         } catch (RuntimeException e) {
-            failure.addSuppressed(e);
+            LOG.warn("announcing cid={} failed; it stays stored and pinned: {}", cid, e.toString());
         }
     }
 
-    private IngestedChunk ingestChunk(byte[] chunk, long offset, long dealBlocks) {
-        if (chunk.length == 0) {
-            throw new IllegalArgumentException("the upload is empty; there is nothing to store");
-        }
-        Cid cid = Cid.ofRaw(chunk);
+    private IngestedChunk storeAndPin(Cid cid, byte[] chunk, long offset, long dealBlocks) {
         boolean already = store.contains(cid);
         long expiresAt = chain.currentBlock() + dealBlocks;
         // Content addressing: a chunk already held keeps its shards and spec; only its expiry may move.
@@ -187,6 +235,7 @@ final class ChunkIngest {
             store.setExpiry(cid, deal.expiresAt());
         }
         LOG.info("ingested cid={} bytes={} deal={} expires_at={}", cid, chunk.length, deal.id(), deal.expiresAt());
-        return new IngestedChunk(cid.toString(), offset, chunk.length, deal.id().toString(), deal.expiresAt(), already);
+        return new IngestedChunk(cid.toString(), offset, chunk.length, deal.id().toString(), deal.expiresAt(), already,
+                meta.shards().size());
     }
 }

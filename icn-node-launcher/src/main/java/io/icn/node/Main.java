@@ -1,6 +1,8 @@
 package io.icn.node;
 
 import io.icn.chain.Region;
+import io.icn.transport.quic.NodeCertificate;
+import io.icn.transport.quic.TransportException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +10,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "icn-node", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "ICN super-node: stores erasure-coded video chunks, answers the chain's audits.",
         subcommands = {Main.Run.class, Main.Put.class, GetCommand.class, Main.Status.class, Main.Usage.class, Main.Verify.class,
-            Main.Repair.class, Main.Cleanup.class, Main.Index.class, Main.Keys.class, CommandLine.HelpCommand.class},
+            Main.Repair.class, Main.Cleanup.class, Main.Index.class, Main.Keys.class, Main.DirectorCert.class,
+            CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = Main.USAGE, exitCodeOnExecutionException = Main.FAILED)
 public final class Main implements Runnable {
     static final int OK = 0;
@@ -190,6 +194,7 @@ public final class Main implements Runnable {
             out.println("  health      " + health);
             out.println("  admin       " + node.adminUrl() + (c.adminTokenRequired() ? " (bearer token required)" : ""));
             out.println("  quic        " + SuperNode.hostPort(node.quicAddress()) + " (icn-shard/1, certificate sha-256 " + node.quicFingerprint() + ")");
+            out.println("  quic put    " + node.quicPutSummary());
             out.println("  key         " + node.identity().privateKeyFile());
             out.println("  stop with   Ctrl-C or kill -TERM " + ProcessHandle.current().pid());
             out.flush();
@@ -385,6 +390,39 @@ public final class Main implements Runnable {
         @Override
         AdminClient.Response exchange(AdminClient client) {
             return client.get("/admin/keys");
+        }
+    }
+
+    // ---------------------------------------------------------------- offline commands
+
+    @Command(name = "director-cert", mixinStandardHelpOptions = true,
+            description = "A director's client certificate for QUIC PUT: loads DIR/" + DirectorCert.CERTIFICATE_FILE
+                    + " and " + DirectorCert.KEY_FILE + ", or creates them (self-signed ECDSA P-256, key mode 0600),"
+                    + " and prints the SHA-256 fingerprint a node lists in ingest_clients. Needs no running node.")
+    static final class DirectorCert implements Callable<Integer> {
+        static final String CERTIFICATE_FILE = "director-cert.pem";
+        static final String KEY_FILE = "director-key.pem";
+
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".",
+                description = "where the certificate and key are kept (default: the working directory)")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            Path cert = dir.resolve(CERTIFICATE_FILE);
+            Path key = dir.resolve(KEY_FILE);
+            boolean existed = Files.exists(cert) && Files.exists(key);
+            NodeCertificate certificate;
+            try {
+                certificate = NodeCertificate.loadOrGenerate(cert, key, "icn-director", new SecureRandom());
+            } catch (TransportException e) {
+                System.err.println("icn-node: " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause()));
+                return FAILED;
+            }
+            System.out.println((existed ? "loaded " : "created ") + cert.toAbsolutePath() + " and " + key.toAbsolutePath());
+            System.out.println("fingerprint " + certificate.sha256Fingerprint());
+            System.out.println("on the node: ingest_clients = [\"" + certificate.sha256Fingerprint() + "\"]");
+            return OK;
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.icn.node;
 
 import io.icn.chain.Region;
+import io.icn.transport.quic.NodeCertificate;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,8 @@ import java.util.Set;
  *     besides the chain's node registry
  * @param shutdownGraceSecs {@code shutdown_grace_secs}: on SIGTERM, how long the node waits for admin requests
  *     and QUIC transfers in flight before it cuts them off; 0 = not at all
+ * @param ingestClients {@code ingest_clients}: SHA-256 fingerprints of the directors' client certificates allowed
+ *     to PUT chunks over QUIC, normalised to 64 lower-case hex digits; empty = PUT refused to everybody
  * @param limits the {@code [limits]} table
  */
 public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, String quicBind, int metricsPort,
@@ -63,7 +66,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         long cleanupIntervalBlocks, long cacheMb, FsyncPolicy fsync, boolean verifyOnRead, long scrubBytesPerSec,
         long scrubIntervalSecs, String adminToken, String adminBind, int adminPort, long blockTimeSecs,
         long stakeIcn, long dealBlocks, LogFormat logFormat, String logLevel, String quicAdvertise, List<String> peers,
-        long shutdownGraceSecs, Limits limits) {
+        long shutdownGraceSecs, List<String> ingestClients, Limits limits) {
 
     /** The {@code chain_endpoint} value that selects the embedded local chain. */
     public static final String LOCAL_CHAIN = "local";
@@ -87,6 +90,7 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         Objects.requireNonNull(quicAdvertise, "quicAdvertise");
         bootstrapPeers = List.copyOf(bootstrapPeers);
         peers = List.copyOf(peers);
+        ingestClients = ingestClients.stream().map(NodeConfig::fingerprint).distinct().toList();
         storagePath = storagePath.toAbsolutePath().normalize();
         logLevel = logLevel.toLowerCase(Locale.ROOT);
 
@@ -177,6 +181,15 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         return Duration.ofSeconds(shutdownGraceSecs);
     }
 
+    private static String fingerprint(String value) {
+        try {
+            return NodeCertificate.normaliseFingerprint(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("ingest_clients: \"" + value + "\" is not a certificate fingerprint; write the 64"
+                    + " hex digits of a director's certificate (colons allowed), as 'icn-node director-cert' prints them");
+        }
+    }
+
     /** Whether the admin endpoints require a bearer token. */
     public boolean adminTokenRequired() {
         return !adminToken.isEmpty();
@@ -213,10 +226,13 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         m.put("quic_advertise", advertisedQuicHost());
         m.put("peers", peers);
         m.put("shutdown_grace_secs", shutdownGraceSecs);
+        m.put("ingest_clients", ingestClients);
         m.put("limits.max_put_mb", limits.maxPutMb());
         m.put("limits.chunk_mb", limits.chunkMb());
         m.put("limits.max_json_body_kb", limits.maxJsonBodyKb());
         m.put("limits.http_threads", limits.httpThreads());
+        m.put("limits.max_quic_put_mb", limits.maxQuicPutMb());
+        m.put("limits.quic_put_budget_mb", limits.quicPutBudgetMb());
         return m;
     }
 
@@ -273,17 +289,38 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
      * @param chunkMb {@code chunk_mb}: a put is cut into chunks of this size, each its own CID, MiB
      * @param maxJsonBodyKb {@code max_json_body_kb}: the largest body of the other admin requests, KiB
      * @param httpThreads {@code http_threads}: threads serving HTTP requests
+     * @param maxQuicPutMb {@code max_quic_put_mb}: the longest chunk a QUIC PUT may carry, MiB
+     * @param quicPutBudgetMb {@code quic_put_budget_mb}: memory for QUIC PUT chunks held at once (receiving or being
+     *     stored), MiB; a PUT beyond it is answered BUSY
      */
-    public record Limits(long maxPutMb, int chunkMb, int maxJsonBodyKb, int httpThreads) {
+    public record Limits(long maxPutMb, int chunkMb, int maxJsonBodyKb, int httpThreads, int maxQuicPutMb,
+            int quicPutBudgetMb) {
 
-        /** The defaults: 10 GiB puts, 50 MiB chunks, 64 KiB JSON bodies, 4 threads. */
-        public static final Limits DEFAULT = new Limits(10_240, 50, 64, 4);
+        /** The defaults: 10 GiB puts, 50 MiB chunks, 64 KiB JSON bodies, 4 threads, 64 MiB QUIC chunks, 256 MiB for them. */
+        public static final Limits DEFAULT = new Limits(10_240, 50, 64, 4, 64, 256);
 
         public Limits {
             checkPositive("limits.max_put_mb", maxPutMb, 1L << 30);
             checkPositive("limits.chunk_mb", chunkMb, 1_024);
             checkPositive("limits.max_json_body_kb", maxJsonBodyKb, 1 << 20);
             checkPositive("limits.http_threads", httpThreads, 256);
+            checkPositive("limits.max_quic_put_mb", maxQuicPutMb, 2_047);
+            checkPositive("limits.quic_put_budget_mb", quicPutBudgetMb, 1 << 20);
+            if (quicPutBudgetMb < maxQuicPutMb) {
+                throw new ConfigException("limits.quic_put_budget_mb = " + quicPutBudgetMb + " is below"
+                        + " limits.max_quic_put_mb = " + maxQuicPutMb + ", so the largest PUT could never be admitted;"
+                        + " raise limits.quic_put_budget_mb to at least " + maxQuicPutMb);
+            }
+        }
+
+        /** {@code max_quic_put_mb} in bytes. */
+        public long maxQuicPutBytes() {
+            return (long) maxQuicPutMb << 20;
+        }
+
+        /** {@code quic_put_budget_mb} in bytes. */
+        public long quicPutBudgetBytes() {
+            return (long) quicPutBudgetMb << 20;
         }
 
         /** {@code chunk_mb} in bytes. */
@@ -339,6 +376,9 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         private int chunkMb = Limits.DEFAULT.chunkMb();
         private int maxJsonBodyKb = Limits.DEFAULT.maxJsonBodyKb();
         private int httpThreads = Limits.DEFAULT.httpThreads();
+        private int maxQuicPutMb = Limits.DEFAULT.maxQuicPutMb();
+        private int quicPutBudgetMb = Limits.DEFAULT.quicPutBudgetMb();
+        private List<String> ingestClients = List.of();
 
         private Builder() {
         }
@@ -376,6 +416,9 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
             chunkMb = c.limits.chunkMb;
             maxJsonBodyKb = c.limits.maxJsonBodyKb;
             httpThreads = c.limits.httpThreads;
+            maxQuicPutMb = c.limits.maxQuicPutMb;
+            quicPutBudgetMb = c.limits.quicPutBudgetMb;
+            ingestClients = c.ingestClients;
         }
 
         public Builder chainEndpoint(String v) {
@@ -538,13 +581,29 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
             return this;
         }
 
+        public Builder maxQuicPutMb(int v) {
+            maxQuicPutMb = v;
+            return this;
+        }
+
+        public Builder quicPutBudgetMb(int v) {
+            quicPutBudgetMb = v;
+            return this;
+        }
+
+        /** @throws ConfigException naming an entry that is not a fingerprint */
+        public Builder ingestClients(List<String> v) {
+            ingestClients = Objects.requireNonNull(v, "ingest_clients").stream().map(NodeConfig::fingerprint).toList();
+            return this;
+        }
+
         /** @throws ConfigException naming the first bad key */
         public NodeConfig build() {
             return new NodeConfig(chainEndpoint, storagePath, quicPort, quicBind, metricsPort, metricsBind, p2pListenAddr,
                     bootstrapPeers, region, maxStorageGb, auditPollSecs, cleanupIntervalBlocks, cacheMb, fsync,
                     verifyOnRead, scrubBytesPerSec, scrubIntervalSecs, adminToken, adminBind, adminPort,
                     blockTimeSecs, stakeIcn, dealBlocks, logFormat, logLevel, quicAdvertise, peers, shutdownGraceSecs,
-                    new Limits(maxPutMb, chunkMb, maxJsonBodyKb, httpThreads));
+                    ingestClients, new Limits(maxPutMb, chunkMb, maxJsonBodyKb, httpThreads, maxQuicPutMb, quicPutBudgetMb));
         }
     }
 }

@@ -33,10 +33,11 @@ public final class NodeConfigFile {
             "cleanup_interval_blocks", "cache_mb", "fsync", "verify_on_read", "scrub_bytes_per_sec",
             "scrub_interval_secs", "admin_token", "admin_bind", "admin_port", "block_time_secs", "stake_icn",
             "deal_blocks", "log_format", "log_level", "quic_advertise", "peers", "shutdown_grace_secs",
-            "limits");
+            "ingest_clients", "limits");
 
     /** The keys of the {@code [limits]} table. */
-    public static final Set<String> LIMIT_KEYS = Set.of("max_put_mb", "chunk_mb", "max_json_body_kb", "http_threads");
+    public static final Set<String> LIMIT_KEYS = Set.of("max_put_mb", "chunk_mb", "max_json_body_kb", "http_threads",
+            "max_quic_put_mb", "quic_put_budget_mb");
 
     private NodeConfigFile() {
     }
@@ -107,6 +108,7 @@ public final class NodeConfigFile {
             r.string("quic_advertise", b::quicAdvertise);
             r.stringList("peers", b::peers);
             r.integer("shutdown_grace_secs", b::shutdownGraceSecs);
+            r.stringList("ingest_clients", b::ingestClients);
             Object limits = toml.get(List.of("limits"));
             if (limits != null) {
                 if (!(limits instanceof TomlTable table)) {
@@ -118,6 +120,8 @@ public final class NodeConfigFile {
                 l.intValue("chunk_mb", b::chunkMb);
                 l.intValue("max_json_body_kb", b::maxJsonBodyKb);
                 l.intValue("http_threads", b::httpThreads);
+                l.intValue("max_quic_put_mb", b::maxQuicPutMb);
+                l.intValue("quic_put_budget_mb", b::quicPutBudgetMb);
             }
         } catch (ConfigException e) {
             if (e.getMessage().startsWith(source)) {

@@ -4,6 +4,7 @@ import io.icn.chain.AuditMonitor;
 import io.icn.chain.Balance;
 import io.icn.chain.ChainClient;
 import io.icn.chain.LocalChain;
+import io.icn.chain.ManifestPublisher;
 import io.icn.chain.NodeNotRegisteredException;
 import io.icn.chain.NodeStanding;
 import io.icn.chain.ProofScheme;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +60,8 @@ import org.slf4j.LoggerFactory;
  * kernel calibration ({@link Kernels#calibrate()}); the QUIC shard server, whose address
  * ({@code quic_advertise}) and certificate fingerprint the node registers on the chain; and the
  * {@link Replicator}, which pulls the shards the chain assigns this node from the nodes that hold them. The
+ * shard server also takes the chunks directors PUT ({@code ingest_clients}), through a {@link ChunkIngestSink}
+ * into the same {@link ChunkIngest} as the admin {@code put}, on a thread of its own. The
  * DHT will plug in here as a further component in the same start/close order. With
  * {@link Builder#chain(LocalChain)} the node runs on a chain its embedder owns.
  *
@@ -71,9 +75,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Shutdown</h2>
  * {@link #close()} first drains, for at most {@code shutdown_grace_secs}: the admin endpoints answer new
  * requests 503 and the shard server answers new requests BUSY, while admin requests (a put) and QUIC transfers
- * already under way run to their end; {@code /health} reports STOPPING meanwhile. What still runs when the
- * grace ends is cut off (and logged). Then it stops in the reverse order of start: HTTP, the replicator, the
- * shard server, the poll timer, cleanup,
+ * and PUTs already under way run to their end; {@code /health} reports STOPPING meanwhile. What still runs when
+ * the grace ends is cut off (and logged). Then it stops in the reverse order of start: HTTP, the replicator, the
+ * shard server, the poll timer, the ingest thread (a PUT being stored finishes), cleanup,
  * audit monitor, the worker threads (drained: a running pass finishes), the chain client, the chain
  * (which writes its state file), the store (which checkpoints its index), the timer threads, the
  * metrics, the lock. Every step runs even if one fails; the first failure is rethrown with the later ones
@@ -151,9 +155,9 @@ public final class SuperNode implements AutoCloseable {
             startComponents();
             startedAt = clock.instant();
             state = State.RUNNING;
-            LOG.info("node running: account={} region={} storage={} metrics={} admin={} chain={} block={}",
+            LOG.info("node running: account={} region={} storage={} metrics={} admin={} chain={} block={} quic_put={}",
                     identity.accountHex(), config.region().wireName(), config.storagePath(), metricsUrl(), adminUrl(),
-                    config.chainEndpoint(), chain.currentBlock());
+                    config.chainEndpoint(), chain.currentBlock(), quicPutSummary());
         } catch (RuntimeException | Error e) {
             state = State.FAILED;
             try {
@@ -225,14 +229,18 @@ public final class SuperNode implements AutoCloseable {
 
         ProofScheme scheme = chain.proofScheme();
         StoreExpiredContent expired = new StoreExpiredContent(store, scheme);
-        cleanup = StorageCleanup.builder(client, expired, new LoggingManifestPublisher())
+        ManifestPublisher manifests = new LoggingManifestPublisher();
+        cleanup = StorageCleanup.builder(client, expired, manifests)
                 .meterRegistry(registry).executor(workers).intervalBlocks(config.cleanupIntervalBlocks()).build();
         opened.push(cleanup);
         monitor = AuditMonitor.builder(client, new StoreAuditProver(store, scheme))
                 .meterRegistry(registry).executor(workers).nanoTime(System::nanoTime).build();
         opened.push(monitor);
-        ingest = new ChunkIngest(store, chain, expired, identity.account(), config.limits().chunkBytes(),
+        ingest = new ChunkIngest(store, chain, expired, identity.account(), manifests, config.limits().chunkBytes(),
                 sharedChain == null);
+        // QUIC PUTs are ingested here one after the other (ChunkIngest stores one chunk at a time anyway).
+        ExecutorService ingestThread = Executors.newSingleThreadExecutor(daemonThreads("icn-node-ingest"));
+        opened.push(() -> shutdown(ingestThread, "ingest"));
 
         monitor.start();
         cleanup.start();
@@ -246,9 +254,19 @@ public final class SuperNode implements AutoCloseable {
         quic = ShardServer.builder(store)
                 .bindAddress(new InetSocketAddress(config.quicBind(), config.quicPort()))
                 .certificateFiles(storage.resolve(QUIC_CERTIFICATE_FILE), storage.resolve(QUIC_KEY_FILE))
+                .chunkSink(new ChunkIngestSink(ingest, ingestThread, config.dealBlocks()))
+                .ingestClients(Set.copyOf(config.ingestClients()))
+                .maxPutBytes(config.limits().maxQuicPutBytes())
+                .maxConcurrentPutBytes(config.limits().quicPutBudgetBytes())
                 .meterRegistry(registry)
                 .start();
         opened.push(quic);
+        if (config.ingestClients().isEmpty()) {
+            LOG.info("QUIC PUT disabled: ingest_clients is empty, so every PUT is refused (UNAUTHORIZED)");
+        } else {
+            LOG.info("QUIC PUT enabled for {} director certificate(s): chunks up to {} MiB, {} MiB of them at once",
+                    config.ingestClients().size(), config.limits().maxQuicPutMb(), config.limits().quicPutBudgetMb());
+        }
         String advertised = hostPort(config.advertisedQuicHost(), quic.localAddress().getPort());
         client.registerEndpoint(advertised, quic.certificateFingerprint());
         LOG.info("registered QUIC endpoint on the chain: {} fingerprint={}", advertised, quic.certificateFingerprint());
@@ -416,6 +434,13 @@ public final class SuperNode implements AutoCloseable {
     /** SHA-256 of the shard server's certificate, hex: what relays pin. */
     public String quicFingerprint() {
         return requireStarted(quic).certificateFingerprint();
+    }
+
+    /** Whether directors can PUT chunks over QUIC, and how many: for the start log and banner. */
+    public String quicPutSummary() {
+        int clients = config.ingestClients().size();
+        return clients == 0 ? "disabled (no ingest_clients)" : "enabled for " + clients + " director certificate(s),"
+                + " chunks up to " + config.limits().maxQuicPutMb() + " MiB";
     }
 
     /** Where {@code /metrics} and {@code /health} listen (the real port when configured as 0). */

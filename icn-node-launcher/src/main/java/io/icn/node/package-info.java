@@ -7,10 +7,11 @@
  *   <li>{@link io.icn.node.SuperNode}: lifecycle NEW → STARTING → RUNNING → STOPPING → STOPPED (or FAILED);
  *       wires the file shard store, the embedded local chain, the audit monitor
  *       ({@link io.icn.node.StoreAuditProver}), the storage cleanup ({@link io.icn.node.StoreExpiredContent}),
- *       the HTTP {@code /metrics}, {@code /health} and {@code /admin/*} endpoints and the node's
+ *       the HTTP {@code /metrics}, {@code /health} and {@code /admin/*} endpoints, the QUIC shard server (whose
+ *       PUTs from {@code ingest_clients} and the admin {@code put} share one ingest pipeline) and the node's
  *       {@link io.icn.node.NodeIdentity};</li>
- *   <li>{@link io.icn.node.Main}: the {@code icn-node} CLI ({@code run} and the client commands that reach a
- *       running node over its admin endpoints).</li>
+ *   <li>{@link io.icn.node.Main}: the {@code icn-node} CLI ({@code run}, the client commands that reach a
+ *       running node over its admin endpoints, and {@code director-cert}).</li>
  * </ul>
  *
  * Errors are {@link io.icn.node.NodeException}s ({@link io.icn.node.ConfigException},

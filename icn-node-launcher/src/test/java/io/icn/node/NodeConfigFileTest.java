@@ -75,6 +75,9 @@ class NodeConfigFileTest {
         assertThat(c.fsync()).isEqualTo(FsyncPolicy.ALWAYS);
         assertThat(c.logFormat()).isEqualTo(LogFormat.TEXT);
         assertThat(c.limits()).isEqualTo(NodeConfig.Limits.DEFAULT);
+        assertThat(c.ingestClients()).as("QUIC PUT is closed by default").isEmpty();
+        assertThat(c.limits().maxQuicPutMb()).isEqualTo(64);
+        assertThat(c.limits().quicPutBudgetMb()).isEqualTo(256);
     }
 
     @Test
@@ -105,13 +108,16 @@ class NodeConfigFileTest {
                 deal_blocks = 1000
                 log_format = "json"
                 log_level = "DEBUG"
+                ingest_clients = ["AB:CD:%s", "%s"]
 
                 [limits]
                 max_put_mb = 100
                 chunk_mb = 8
                 max_json_body_kb = 4
                 http_threads = 2
-                """;
+                max_quic_put_mb = 16
+                quic_put_budget_mb = 48
+                """.formatted("ef".repeat(30), "01".repeat(32));
         NodeConfig c = NodeConfigFile.parse(text, "full.toml", null).build();
         assertThat(c.storagePath()).isEqualTo(Path.of("/srv/icn"));
         assertThat(c.quicPort()).isZero();
@@ -137,7 +143,9 @@ class NodeConfigFileTest {
         assertThat(c.dealBlocks()).isEqualTo(1000);
         assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
         assertThat(c.logLevel()).isEqualTo("debug");
-        assertThat(c.limits()).isEqualTo(new NodeConfig.Limits(100, 8, 4, 2));
+        assertThat(c.limits()).isEqualTo(new NodeConfig.Limits(100, 8, 4, 2, 16, 48));
+        assertThat(c.limits().maxQuicPutBytes()).isEqualTo(16L << 20);
+        assertThat(c.ingestClients()).containsExactly("abcd" + "ef".repeat(30), "01".repeat(32));
         assertThat(c.describe()).containsEntry("admin_token", "(set)").doesNotContainValue("0123456789abcdef0123");
     }
 
@@ -184,6 +192,15 @@ class NodeConfigFileTest {
                 .hasMessageContaining("admin_token").hasMessageContaining("16");
         assertThatThrownBy(() -> NodeConfigFile.parse("stake_icn = 10\n", "e.toml", null).build())
                 .hasMessageContaining("stake_icn = 10");
+        assertThatThrownBy(() -> NodeConfigFile.parse("\ningest_clients = [\"abc\"]\n", "e.toml", null))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("e.toml:2")
+                .hasMessageContaining("ingest_clients").hasMessageContaining("\"abc\"")
+                .hasMessageContaining("icn-node director-cert");
+        assertThatThrownBy(() -> NodeConfigFile.parse("[limits]\nmax_quic_put_mb = 100\nquic_put_budget_mb = 50\n",
+                "e.toml", null).build())
+                .hasMessageContaining("limits.quic_put_budget_mb = 50").hasMessageContaining("limits.max_quic_put_mb = 100");
+        assertThatThrownBy(() -> NodeConfigFile.parse("[limits]\nmax_quic_put_mb = 4096\n", "e.toml", null).build())
+                .hasMessageContaining("limits.max_quic_put_mb = 4096").hasMessageContaining("1..2047");
     }
 
     @Test

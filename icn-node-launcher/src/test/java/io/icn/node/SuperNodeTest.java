@@ -245,7 +245,8 @@ class SuperNodeTest {
 
     // ---------------------------------------------------------------- helpers
 
-    private static String cli(String... args) {
+    /** Runs the CLI in this JVM; asserts exit code 0 and returns what it printed. */
+    static String cli(String... args) {
         PrintStream saved = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));

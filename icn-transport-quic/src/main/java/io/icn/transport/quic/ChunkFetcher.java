@@ -204,8 +204,8 @@ final class ChunkFetcher {
             inflight.remove(index);
             hedged.remove(index);
         }
-        if (result.isDone()) {
-            return;
+        if (result.isDone() || have >= meta.dataShards()) {
+            return; // done, or decoding: a late or cancelled fetch changes nothing
         }
         if (error != null) {
             failures.add(error);
@@ -227,9 +227,10 @@ final class ChunkFetcher {
         // Copied and cleared first: cancelling runs each fetch's onShard at once, on this thread, and that
         // removes it from the map. Iterating the map while it shrinks would throw inside this callback, where
         // nobody sees it, and the chunk's result would never complete (a hedged fetch would hang).
-        List<CompletableFuture<ShardData>> hedges = List.copyOf(inflight.values());
+        List<CompletableFuture<ShardData>> running = List.copyOf(inflight.values());
         inflight.clear();
-        hedges.forEach(f -> f.cancel(false));
+        hedged.clear();
+        running.forEach(f -> f.cancel(false));
         byte[][] present = shards;
         ChunkMeta m = meta;
         try {

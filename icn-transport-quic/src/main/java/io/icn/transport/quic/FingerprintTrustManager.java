@@ -8,23 +8,40 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Trusts a server whose leaf certificate's SHA-256 fingerprint is pinned, or (when the pin set is
- * {@code null}) any server: the explicit, test-only choice {@link ShardClientBuilder#trustAnyCertificate()}.
- * Client certificates are never accepted. Immutable and thread-safe.
+ * The trust decisions of {@code icn-shard/1}, which has no CA. A client's instance trusts a node whose leaf
+ * certificate's SHA-256 fingerprint is pinned, or (when the pin set is {@code null}) any node: the explicit,
+ * test-only choice {@link ShardClientBuilder#trustAnyCertificate()}; it refuses client certificates. A
+ * node's instance ({@link #anyClient()}) accepts any client certificate: the TLS handshake proves the client
+ * holds its key, and whether that key may PUT is decided per request from the fingerprint (a client without a
+ * certificate may still GET). Immutable and thread-safe.
  */
 final class FingerprintTrustManager extends X509ExtendedTrustManager {
 
     private final Set<String> pins;
+    private final boolean clientsAccepted;
 
     /** @param pins normalised fingerprints, or {@code null} to trust any certificate */
     FingerprintTrustManager(Set<String> pins) {
-        this.pins = pins == null ? null : Set.copyOf(pins);
+        this(pins == null ? null : Set.copyOf(pins), false);
+    }
+
+    private FingerprintTrustManager(Set<String> pins, boolean clientsAccepted) {
+        this.pins = pins;
+        this.clientsAccepted = clientsAccepted;
+    }
+
+    /** The node's side: any client certificate is accepted; node certificates are not expected. */
+    static FingerprintTrustManager anyClient() {
+        return new FingerprintTrustManager(Set.of(), true);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("the node presented no certificate");
+        }
+        if (clientsAccepted) {
+            throw new CertificateException("a node does not check node certificates");
         }
         if (pins == null) {
             return;
@@ -48,7 +65,12 @@ final class FingerprintTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("client certificates are not used by icn-shard/1");
+        if (!clientsAccepted) {
+            throw new CertificateException("a client does not accept client certificates");
+        }
+        if (chain == null || chain.length == 0) {
+            throw new CertificateException("the client presented an empty certificate chain");
+        }
     }
 
     @Override

@@ -36,9 +36,7 @@ final class Frames {
         ByteBuf out = alloc.buffer(Protocol.MAX_REQUEST_FRAME);
         try {
             out.writeByte(Protocol.VERSION);
-            int type = request instanceof Request.Get ? Request.TYPE_GET
-                    : request instanceof Request.Has ? Request.TYPE_HAS : Request.TYPE_MANIFEST;
-            out.writeByte(type);
+            out.writeByte(typeOf(request));
             int lengthAt = out.writerIndex();
             out.writeShort(0);
             writeCid(out, request.cid());
@@ -54,6 +52,8 @@ final class Frames {
                 if (expected != null) {
                     out.writeBytes(expected);
                 }
+            } else if (request instanceof Request.Put put) {
+                out.writeLong(put.length()).writeLong(put.dealBlocks());
             }
             out.setShort(lengthAt, out.writerIndex() - Protocol.HEADER_LENGTH);
             return out;
@@ -61,6 +61,17 @@ final class Frames {
             out.release();
             throw e;
         }
+    }
+
+    private static int typeOf(Request request) {
+        if (request instanceof Request.Get) {
+            return Request.TYPE_GET;
+        } else if (request instanceof Request.Has) {
+            return Request.TYPE_HAS;
+        } else if (request instanceof Request.Manifest) {
+            return Request.TYPE_MANIFEST;
+        }
+        return Request.TYPE_PUT;
     }
 
     /**
@@ -100,12 +111,32 @@ final class Frames {
             }
             case Request.TYPE_HAS -> request = new Request.Has(cid);
             case Request.TYPE_MANIFEST -> request = new Request.Manifest(cid);
+            case Request.TYPE_PUT -> request = parsePut(cid, body);
             default -> throw new MalformedFrameException("unknown request type: 0x" + Integer.toHexString(type));
         }
         if (body.isReadable()) {
             throw new MalformedFrameException(body.readableBytes() + " trailing bytes after " + request);
         }
         return request;
+    }
+
+    private static Request.Put parsePut(Cid cid, ByteBuf body) {
+        need(body, 16, "chunk length and deal blocks");
+        long length = body.readLong();
+        long dealBlocks = body.readLong();
+        if (length < 1) {
+            throw new MalformedFrameException("PUT chunk length must be 1.." + Long.MAX_VALUE + ": "
+                    + Long.toUnsignedString(length));
+        }
+        if (dealBlocks < 0) {
+            throw new MalformedFrameException("PUT deal blocks must be 0.." + Long.MAX_VALUE + ": "
+                    + Long.toUnsignedString(dealBlocks));
+        }
+        if (cid.codec() != Cid.RAW) {
+            throw new MalformedFrameException("PUT names " + cid + " of codec 0x" + Integer.toHexString(cid.codec())
+                    + "; a chunk is addressed by its raw-codec (0x55) CID");
+        }
+        return new Request.Put(cid, length, dealBlocks);
     }
 
     // ---- responses: encoding (server) -------------------------------------------------------------------
@@ -147,6 +178,20 @@ final class Frames {
         for (ShardInfo s : shards) {
             out.writeByte(s.index()).writeBytes(s.sha256()).writeBytes(s.merkleRoot());
         }
+        return out;
+    }
+
+    /** Flag of a PUT answer: the node held the chunk before. */
+    private static final int PUT_ALREADY_STORED = 0x01;
+
+    /** OK answer to PUT: the chunk is stored and pinned. The caller owns the returned buffer. */
+    static ByteBuf okPut(ByteBufAllocator alloc, PutResult result) {
+        byte[] deal = result.dealId().getBytes(StandardCharsets.UTF_8);
+        ByteBuf out = header(alloc, Status.OK, 1 + 2 + deal.length + 8 + 2);
+        out.writeByte(result.alreadyStored() ? PUT_ALREADY_STORED : 0);
+        out.writeShort(deal.length).writeBytes(deal);
+        out.writeLong(result.expiryBlock());
+        out.writeShort(result.shardsStored());
         return out;
     }
 
@@ -264,6 +309,27 @@ final class Frames {
         }
     }
 
+    static PutResult parsePutResult(Cid cid, ByteBuf body) {
+        need(body, 1 + 2, "PUT answer");
+        int flags = body.readUnsignedByte();
+        if ((flags & ~PUT_ALREADY_STORED) != 0) {
+            throw new MalformedFrameException("unknown PUT answer flags: 0x" + Integer.toHexString(flags));
+        }
+        int dealLength = body.readUnsignedShort();
+        if (dealLength > PutResult.MAX_DEAL_ID_BYTES) {
+            throw new FrameTooLargeException("deal id of " + dealLength + " bytes exceeds " + PutResult.MAX_DEAL_ID_BYTES);
+        }
+        need(body, dealLength + 8 + 2, "deal id, expiry and shard count");
+        String deal = body.readCharSequence(dealLength, StandardCharsets.UTF_8).toString();
+        long expiry = body.readLong();
+        int shards = body.readUnsignedShort();
+        end(body);
+        if (expiry < 0) {
+            throw new MalformedFrameException("PUT answer expiry block out of range: " + Long.toUnsignedString(expiry));
+        }
+        return new PutResult(cid, (flags & PUT_ALREADY_STORED) != 0, deal, expiry, shards);
+    }
+
     /** The exception a non-OK status stands for. */
     static TransportException failure(Status status, ByteBuf body, String what) {
         long retryAfterMillis = 0;
@@ -284,6 +350,11 @@ final class Frames {
             case RANGE_NOT_SATISFIABLE -> new RangeNotSatisfiableException(message);
             case BUSY -> new ServerBusyException(Duration.ofMillis(retryAfterMillis), message);
             case CORRUPT, HASH_MISMATCH -> new ShardIntegrityException(status + ": " + message);
+            case UNAUTHORIZED -> new UnauthorizedException(message);
+            case CONTENT_MISMATCH -> new ContentMismatchException(message);
+            case PAYLOAD_TOO_LARGE -> new PayloadTooLargeException(message);
+            case STORAGE_FULL -> new NodeStorageFullException(message);
+            case UNSUPPORTED_REQUEST -> new UnsupportedRequestException(message);
             case OK -> throw new IllegalArgumentException("OK is not a failure");
             default -> new RequestRejectedException(status, message);
         };

@@ -40,7 +40,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * The node's TLS identity: an X.509 certificate and its private key, self-signed by default. Clients
  * authenticate a node by pinning the {@linkplain #sha256Fingerprint() SHA-256 fingerprint} of this
- * certificate rather than through a CA.
+ * certificate rather than through a CA. A director's client certificate, which a node authorises for PUT by
+ * its fingerprint ({@link ShardServerBuilder#ingestClients}), is the same kind of object.
  *
  * <p>{@link #loadOrGenerate(Path, Path, SecureRandom)} is what a node does at start: it loads the PEM
  * files if both exist, otherwise it generates an ECDSA P-256 key and a ten-year self-signed certificate
@@ -116,11 +117,24 @@ public final class NodeCertificate {
     }
 
     /**
-     * Loads the pair if both files exist; generates and persists a self-signed one if neither does.
+     * Loads the pair if both files exist; generates and persists a self-signed one (CN {@code icn-super-node}) if
+     * neither does.
      *
      * @throws TransportException if only one of the files exists, or on an I/O failure
      */
     public static NodeCertificate loadOrGenerate(Path certificatePem, Path privateKeyPem, SecureRandom random) {
+        return loadOrGenerate(certificatePem, privateKeyPem, "icn-super-node", random);
+    }
+
+    /**
+     * As {@link #loadOrGenerate(Path, Path, SecureRandom)}, naming a generated certificate {@code commonName}, e.g.
+     * a director's client certificate ({@link ShardClientBuilder#clientCertificate}).
+     *
+     * @throws TransportException if only one of the files exists, or on an I/O failure
+     */
+    public static NodeCertificate loadOrGenerate(Path certificatePem, Path privateKeyPem, String commonName,
+            SecureRandom random) {
+        Objects.requireNonNull(commonName, "commonName");
         boolean haveCert = Files.exists(certificatePem);
         boolean haveKey = Files.exists(privateKeyPem);
         if (haveCert && haveKey) {
@@ -130,7 +144,7 @@ public final class NodeCertificate {
             throw new TransportException("found only one of " + certificatePem + " and " + privateKeyPem
                     + "; refusing to overwrite it with a new identity");
         }
-        NodeCertificate generated = selfSigned("icn-super-node", random);
+        NodeCertificate generated = selfSigned(commonName, random);
         try {
             writeAtomically(privateKeyPem, pem("PRIVATE KEY", generated.privateKey.getEncoded()), true);
             writeAtomically(certificatePem, pem("CERTIFICATE", generated.certificate.getEncoded()), false);
@@ -164,11 +178,12 @@ public final class NodeCertificate {
     }
 
     /**
-     * Normalises a fingerprint written with or without colons, in either case.
+     * Normalises a fingerprint written with or without colons, in either case, to the form
+     * {@link #sha256Fingerprint()} uses.
      *
      * @throws IllegalArgumentException if it is not 32 bytes of hex
      */
-    static String normaliseFingerprint(String fingerprint) {
+    public static String normaliseFingerprint(String fingerprint) {
         String hex = fingerprint.replace(":", "").trim().toLowerCase(Locale.ROOT);
         if (hex.length() != 64 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             throw new IllegalArgumentException("not a SHA-256 fingerprint (64 hex digits): " + fingerprint);

@@ -1,5 +1,8 @@
 package io.icn.transport.quic;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
 /**
  * Constants of {@code icn-shard/1}; docs/protocol.md is the normative description.
  */
@@ -44,5 +47,14 @@ final class Protocol {
     static final int ERR_NONE = 0x0;
 
     private Protocol() {
+    }
+
+    /** A new SHA-256 digest: shards are verified and chunks addressed with it. */
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
     }
 }

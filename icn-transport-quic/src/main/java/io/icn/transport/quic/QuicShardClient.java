@@ -57,10 +57,14 @@ final class QuicShardClient implements ShardClient {
         this.group = ownsGroup ? QuicIo.newGroup(builder.ioThreads, "icn-shard-client") : builder.eventLoopGroup;
         this.decodeExecutor = builder.decodeExecutor != null ? builder.decodeExecutor : ForkJoinPool.commonPool();
         this.retryBudget = new RetryBudget(builder.retryRatio, builder.retryCap);
-        QuicSslContext ssl = QuicSslContextBuilder.forClient()
+        QuicSslContextBuilder tls = QuicSslContextBuilder.forClient()
                 .trustManager(new FingerprintTrustManager(builder.trustAny ? null : builder.pins))
-                .applicationProtocols(Protocol.ALPN)
-                .build();
+                .applicationProtocols(Protocol.ALPN);
+        if (builder.clientCertificate != null) {
+            // Presented to nodes that ask (those that accept PUT); a node decides per PUT whether it may.
+            tls.keyManager(builder.clientCertificate.privateKey(), null, builder.clientCertificate.certificate());
+        }
+        QuicSslContext ssl = tls.build();
         var codec = new QuicClientCodecBuilder()
                 .sslContext(ssl)
                 .maxIdleTimeout(builder.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -120,6 +124,30 @@ final class QuicShardClient implements ShardClient {
     }
 
     @Override
+    public CompletableFuture<PutResult> putChunk(InetSocketAddress node, byte[] chunk, long dealBlocks) {
+        Objects.requireNonNull(node, "node");
+        checkPut(chunk, dealBlocks);
+        return CompletableFuture.supplyAsync(() -> Cid.ofRaw(chunk), decodeExecutor)
+                .thenCompose(cid -> putChunk(node, cid, chunk, dealBlocks));
+    }
+
+    /** A PUT of {@code chunk} under a CID the caller vouches for (tests send a wrong one on purpose). */
+    CompletableFuture<PutResult> putChunk(InetSocketAddress node, Cid cid, byte[] chunk, long dealBlocks) {
+        checkPut(chunk, dealBlocks);
+        return withRetries(node, new Request.Put(cid, chunk.length, dealBlocks), chunk);
+    }
+
+    private static void checkPut(byte[] chunk, long dealBlocks) {
+        Objects.requireNonNull(chunk, "chunk");
+        if (chunk.length == 0) {
+            throw new IllegalArgumentException("an empty chunk cannot be stored");
+        }
+        if (dealBlocks < 0) {
+            throw new IllegalArgumentException("dealBlocks must be >= 0 (0 = the node's default): " + dealBlocks);
+        }
+    }
+
+    @Override
     public CompletableFuture<byte[]> fetchChunk(List<InetSocketAddress> nodes, Cid cid) {
         List<InetSocketAddress> targets = List.copyOf(nodes);
         if (targets.isEmpty()) {
@@ -172,8 +200,13 @@ final class QuicShardClient implements ShardClient {
 
     // ---- requests ---------------------------------------------------------------------------------------
 
-    @SuppressWarnings("unchecked")
     private <T> CompletableFuture<T> withRetries(InetSocketAddress node, Request request) {
+        return withRetries(node, request, null);
+    }
+
+    /** @param body the bytes that follow the request frame (a PUT's chunk), or {@code null} */
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> withRetries(InetSocketAddress node, Request request, byte[] body) {
         Objects.requireNonNull(node, "node");
         CompletableFuture<T> result = new CompletableFuture<>();
         pending.add(result);
@@ -183,15 +216,16 @@ final class QuicShardClient implements ShardClient {
             return result;
         }
         retryBudget.onAttempt();
-        attempt(node, request, 1, (CompletableFuture<Object>) result);
+        attempt(node, request, body, 1, (CompletableFuture<Object>) result);
         return result;
     }
 
-    private void attempt(InetSocketAddress node, Request request, int attempt, CompletableFuture<Object> result) {
+    private void attempt(InetSocketAddress node, Request request, byte[] body, int attempt,
+            CompletableFuture<Object> result) {
         if (result.isDone()) {
             return;
         }
-        send(node, request).whenComplete((value, error) -> {
+        send(node, request, body).whenComplete((value, error) -> {
             if (error == null) {
                 result.complete(value);
                 return;
@@ -204,7 +238,8 @@ final class QuicShardClient implements ShardClient {
                 return;
             }
             try {
-                group.schedule(() -> attempt(node, request, attempt + 1, result), delay.toNanos(), TimeUnit.NANOSECONDS);
+                group.schedule(() -> attempt(node, request, body, attempt + 1, result), delay.toNanos(),
+                        TimeUnit.NANOSECONDS);
             } catch (RuntimeException e) {
                 result.completeExceptionally(cause);
             }
@@ -225,8 +260,8 @@ final class QuicShardClient implements ShardClient {
         return null;
     }
 
-    /** One attempt: a stream on the node's connection carrying {@code request}. */
-    CompletableFuture<Object> send(InetSocketAddress node, Request request) {
+    /** One attempt: a stream on the node's connection carrying {@code request}, then {@code body} if not null. */
+    CompletableFuture<Object> send(InetSocketAddress node, Request request, byte[] body) {
         CompletableFuture<Object> result = new CompletableFuture<>();
         if (closed.get()) {
             result.completeExceptionally(new TransportClosedException("client closed"));
@@ -245,12 +280,13 @@ final class QuicShardClient implements ShardClient {
                         : new ConnectionFailedException("cannot connect to " + node, error));
                 return;
             }
-            channel.eventLoop().execute(() -> connection.acquire(() -> openStream(channel, connection, request, result)));
+            channel.eventLoop().execute(() -> connection.acquire(() -> openStream(channel, connection, request, body,
+                    result)));
         });
         return result;
     }
 
-    private void openStream(QuicChannel channel, NodeConnection connection, Request request,
+    private void openStream(QuicChannel channel, NodeConnection connection, Request request, byte[] body,
             CompletableFuture<Object> result) {
         if (result.isDone() || !channel.isActive()) {
             connection.release();
@@ -277,8 +313,12 @@ final class QuicShardClient implements ShardClient {
                             });
                         }
                     });
-                    stream.writeAndFlush(Frames.encodeRequest(stream.alloc(), request))
-                            .addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+                    if (body != null) {
+                        stream.pipeline().addLast(new ChunkUploader((Request.Put) request, body, result));
+                    } else {
+                        stream.writeAndFlush(Frames.encodeRequest(stream.alloc(), request))
+                                .addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+                    }
                 });
     }
 

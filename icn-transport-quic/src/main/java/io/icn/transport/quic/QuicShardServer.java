@@ -14,6 +14,7 @@ import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.ssl.ClientAuth;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -36,7 +37,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class QuicShardServer implements ShardServer {
 
-    /** Receive window for request bytes per stream: a request frame is at most 132 bytes. */
+    /**
+     * Initial receive window for request bytes per stream: a request frame is at most 132 bytes. A PUT's chunk
+     * needs more, and gets it: quiche widens the window of a stream (and of the connection) whose data the node
+     * reads as fast as it arrives, up to its own maximum (megabytes), so no other stream is offered more.
+     */
     private static final int STREAM_RECEIVE_WINDOW = 4 * 1024;
     private static final long DRAIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -59,7 +64,8 @@ final class QuicShardServer implements ShardServer {
         ServerMetrics metrics = new ServerMetrics(config.meterRegistry());
         this.context = new ServingContext(store, config,
                 ownedDiskExecutor != null ? ownedDiskExecutor : config.diskExecutor(),
-                new Semaphore(config.maxConcurrentRequests()), new PeerLimits(config), metrics, new AtomicBoolean());
+                new Semaphore(config.maxConcurrentRequests()), new IngestBudget(config.maxConcurrentPutBytes()),
+                new PeerLimits(config), metrics, new AtomicBoolean());
         boolean shared = config.ioThreads() > 1 && QuicIo.canReusePort();
         this.group = QuicIo.newGroup(shared ? config.ioThreads() : 1, "icn-shard-server");
         this.connections = new DefaultChannelGroup(group.next());
@@ -121,10 +127,15 @@ final class QuicShardServer implements ShardServer {
     }
 
     private QuicServerCodecBuilder codec() {
-        QuicSslContext ssl = QuicSslContextBuilder
+        QuicSslContextBuilder tls = QuicSslContextBuilder
                 .forServer(config.certificate().privateKey(), null, config.certificate().certificate())
-                .applicationProtocols(Protocol.ALPN)
-                .build();
+                .applicationProtocols(Protocol.ALPN);
+        if (config.acceptsPut()) {
+            // Mutual TLS for PUT: ask every client for a certificate, require none (GET, HAS and MANIFEST need
+            // none), accept any that proves its key; a PUT then checks the fingerprint against ingestClients.
+            tls.clientAuth(ClientAuth.OPTIONAL).trustManager(FingerprintTrustManager.anyClient());
+        }
+        QuicSslContext ssl = tls.build();
         int streams = config.maxStreamsPerConnection();
         return new QuicServerCodecBuilder()
                 .sslContext(ssl)
@@ -175,6 +186,11 @@ final class QuicShardServer implements ShardServer {
     @Override
     public int activeRequests() {
         return context.metrics().activeStreams.get();
+    }
+
+    /** Bytes of the PUT memory budget reserved right now. */
+    long putBytesReserved() {
+        return context.ingestBudget().used();
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /** A decoded request frame. Immutable. */
-sealed interface Request permits Request.Get, Request.Has, Request.Manifest {
+sealed interface Request permits Request.Get, Request.Has, Request.Manifest, Request.Put {
 
     /** Wire type of {@link Get}. */
     int TYPE_GET = 0x01;
@@ -13,6 +13,8 @@ sealed interface Request permits Request.Get, Request.Has, Request.Manifest {
     int TYPE_HAS = 0x02;
     /** Wire type of {@link Manifest}. */
     int TYPE_MANIFEST = 0x03;
+    /** Wire type of {@link Put}. */
+    int TYPE_PUT = 0x04;
 
     Cid cid();
 
@@ -75,6 +77,35 @@ sealed interface Request permits Request.Get, Request.Has, Request.Manifest {
     record Manifest(Cid cid) implements Request {
         public Manifest {
             Objects.requireNonNull(cid, "cid");
+        }
+    }
+
+    /**
+     * PUT: the client sends a chunk of {@code length} bytes after the frame, on the same stream, then FIN;
+     * the node stores it if the bytes hash to {@code cid}.
+     *
+     * @param cid the raw-codec CID of the chunk ({@code Cid.ofRaw(bytes)})
+     * @param length the chunk's length in bytes, {@code >= 1}
+     * @param dealBlocks the life of the deal pinning the chunk, in blocks; 0 = the node's default
+     */
+    record Put(Cid cid, long length, long dealBlocks) implements Request {
+        public Put {
+            Objects.requireNonNull(cid, "cid");
+            if (cid.codec() != Cid.RAW) {
+                throw new IllegalArgumentException("a chunk is addressed by its raw-codec CID (0x55), not codec 0x"
+                        + Integer.toHexString(cid.codec()) + ": " + cid);
+            }
+            if (length < 1) {
+                throw new IllegalArgumentException("chunk length must be >= 1: " + length);
+            }
+            if (dealBlocks < 0) {
+                throw new IllegalArgumentException("dealBlocks must be >= 0 (0 = the node's default): " + dealBlocks);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "PUT " + cid + " (" + length + " bytes)";
         }
     }
 }

@@ -8,12 +8,16 @@ import java.util.Objects;
 
 /**
  * Decodes the one request frame a stream carries into a {@link Request}, or into a {@link Failure} that
- * names the status to answer with. Exactly one message is produced per stream; every byte after the
- * frame is discarded. The decoder never buffers more than {@link Protocol#MAX_REQUEST_FRAME} bytes plus
- * what one read delivered, because the length is checked as soon as the 4-byte header is in.
+ * names the status to answer with. Exactly one such message is produced per stream. After a GET, HAS or
+ * MANIFEST frame every further byte is discarded; after a {@link Request.Put PUT} frame the decoder removes
+ * itself from the pipeline, so the chunk bytes that follow (those of the same read first) reach the next
+ * handler as they are, as {@code ByteBuf}s. The decoder never buffers more than
+ * {@link Protocol#MAX_REQUEST_FRAME} bytes plus what one read delivered, because the length is checked as soon
+ * as the 4-byte header is in.
  *
  * <p>Buffer ownership: inbound {@code ByteBuf}s are consumed and released by {@link ByteToMessageDecoder};
- * the messages passed on hold no buffers.
+ * the decoded messages hold no buffers; the body {@code ByteBuf}s passed on after a PUT are the next
+ * handler's to release.
  *
  * <p>Threading: event-loop confined, one instance per stream.
  */
@@ -61,6 +65,14 @@ final class RequestDecoder extends ByteToMessageDecoder {
             message = Frames.parseRequestBody(type, body);
         } catch (MalformedFrameException e) {
             message = new Failure(Status.BAD_REQUEST, e.getMessage());
+        }
+        if (message instanceof Request.Put) {
+            // The chunk follows: hand over the rest of this read and every later one untouched.
+            done = true;
+            in.skipBytes(Protocol.HEADER_LENGTH + bodyLength);
+            out.add(message);
+            ctx.pipeline().remove(this);
+            return;
         }
         emit(in, out, message);
     }

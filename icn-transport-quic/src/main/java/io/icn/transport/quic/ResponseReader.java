@@ -9,7 +9,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.QuicStreamResetException;
 import io.netty.util.ReferenceCountUtil;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.SortedSet;
@@ -18,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Client side of one request stream: parses the response header, copies a GET body into a heap array
  * as it arrives (hashing it on the way when it is the whole shard), and completes the request's future
- * with a {@link ShardData}, a {@code SortedSet<Integer>} (HAS) or a {@link ChunkMeta} (MANIFEST) once the
- * node's FIN arrives, or exceptionally.
+ * with a {@link ShardData}, a {@code SortedSet<Integer>} (HAS), a {@link ChunkMeta} (MANIFEST) or a
+ * {@link PutResult} (PUT) once the node's FIN arrives, or exceptionally.
  *
  * <p>Buffer ownership: every inbound {@code ByteBuf} is copied and released here; nothing is retained.
  *
@@ -145,11 +144,13 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
             }
             body = new byte[(int) shard.length()];
             if (shard.offset() == 0 && shard.length() == shard.shardLength()) {
-                digest = sha256();
+                digest = Protocol.sha256();
             }
         } else if (request instanceof Request.Has) {
             SortedSet<Integer> held = Frames.parseHas(fields);
             parsed = held;
+        } else if (request instanceof Request.Put) {
+            parsed = Frames.parsePutResult(request.cid(), fields);
         } else {
             ChunkMeta meta = Frames.parseManifest(request.cid(), fields);
             parsed = meta;
@@ -196,11 +197,4 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    }
 }

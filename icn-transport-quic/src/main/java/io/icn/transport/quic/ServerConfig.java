@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
@@ -17,6 +18,10 @@ import java.util.function.LongSupplier;
  * @param ioThreads event loops, each with its own UDP socket on the bind address when the transport allows it
  * @param socketReceiveBuffer requested {@code SO_RCVBUF} of each socket (the kernel caps it)
  * @param socketSendBuffer requested {@code SO_SNDBUF} of each socket (the kernel caps it)
+ * @param chunkSink where PUT chunks go, or {@code null} when the server takes no PUT
+ * @param ingestClients normalised certificate fingerprints of the clients allowed to PUT; empty = nobody
+ * @param maxPutBytes the longest chunk one PUT may announce
+ * @param maxConcurrentPutBytes the server-wide budget of PUT bodies held at once
  */
 record ServerConfig(
         InetSocketAddress bindAddress,
@@ -40,6 +45,10 @@ record ServerConfig(
         int socketSendBuffer,
         Executor diskExecutor,
         int diskThreads,
+        ChunkSink chunkSink,
+        Set<String> ingestClients,
+        long maxPutBytes,
+        long maxConcurrentPutBytes,
         MeterRegistry meterRegistry,
         LongSupplier nanoTime) {
 
@@ -47,6 +56,8 @@ record ServerConfig(
     static final int MAX_CHUNK = 1024 * 1024;
     /** Socket buffers below this would drop a single burst of 64 KiB GSO/GRO datagrams. */
     static final int MIN_SOCKET_BUFFER = 64 * 1024;
+    /** The longest chunk a PUT can carry: one heap array. */
+    static final long MAX_PUT_BYTES = Integer.MAX_VALUE - 8;
 
     ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -87,6 +98,19 @@ record ServerConfig(
         if (diskExecutor == null) {
             positive("diskThreads", diskThreads);
         }
+        ingestClients = Set.copyOf(Objects.requireNonNull(ingestClients, "ingestClients"));
+        if (maxPutBytes < 1 || maxPutBytes > MAX_PUT_BYTES) {
+            throw new IllegalArgumentException("maxPutBytes must be 1.." + MAX_PUT_BYTES + ": " + maxPutBytes);
+        }
+        if (maxConcurrentPutBytes < maxPutBytes) {
+            throw new IllegalArgumentException("maxConcurrentPutBytes (" + maxConcurrentPutBytes
+                    + ") must be >= maxPutBytes (" + maxPutBytes + "), or the largest PUT could never be admitted");
+        }
+    }
+
+    /** Whether a PUT can succeed at all: a sink is configured and at least one client may use it. */
+    boolean acceptsPut() {
+        return chunkSink != null && !ingestClients.isEmpty();
     }
 
     private static void positive(String name, long value) {

@@ -22,7 +22,8 @@ final class ServerMetrics implements AutoCloseable {
     /** Why a request did not get a full OK response. */
     enum Refusal {
         CONCURRENCY, STREAMS_PER_CONNECTION, CLIENT_RATE, CONNECTIONS, BAD_REQUEST, UNSUPPORTED_VERSION,
-        NOT_FOUND, RANGE, HASH_MISMATCH, CORRUPT, HEADER_TIMEOUT, DEADLINE, INTERNAL, DRAINING;
+        NOT_FOUND, RANGE, HASH_MISMATCH, CORRUPT, HEADER_TIMEOUT, DEADLINE, INTERNAL, DRAINING, UNSUPPORTED_REQUEST,
+        UNAUTHORIZED, PAYLOAD_TOO_LARGE, CONTENT_MISMATCH, STORAGE_FULL, INGEST_BUDGET;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -34,6 +35,8 @@ final class ServerMetrics implements AutoCloseable {
     final Timer timeToFirstByte;
     final Timer transfer;
     final Counter bytesServed;
+    final Timer put;
+    final Counter putBytes;
     final Counter throttleWaits;
     final Timer throttleDelay;
     final AtomicInteger activeStreams = new AtomicInteger();
@@ -51,6 +54,11 @@ final class ServerMetrics implements AutoCloseable {
                 .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry));
         bytesServed = add(Counter.builder("icn.transport.bytes.served").baseUnit("bytes")
                 .description("Shard bytes sent").register(registry));
+        put = add(Timer.builder("icn.transport.put")
+                .description("PUT admitted to the node's answer that the chunk is stored")
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry));
+        putBytes = add(Counter.builder("icn.transport.put.bytes").baseUnit("bytes")
+                .description("Chunk bytes received by PUTs that were stored").register(registry));
         throttleWaits = add(Counter.builder("icn.transport.throttle.waits")
                 .description("Times a stream paused for its client's bandwidth budget").register(registry));
         throttleDelay = add(Timer.builder("icn.transport.throttle.delay")

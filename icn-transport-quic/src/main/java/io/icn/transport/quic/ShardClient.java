@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Fetches shards from super-nodes over QUIC ({@code icn-shard/1}), for relays, viewers and test
- * harnesses.
+ * harnesses; and, for directors, stores chunks on them ({@link #putChunk}).
  *
  * <h2>Connections</h2>
  * One QUIC connection per node address, opened on first use and reused by every later request; a
@@ -75,6 +75,24 @@ public interface ShardClient extends AutoCloseable {
 
     /** As {@link #fetchChunk(List, Cid)} with a manifest the caller already has (e.g. from the DHT). */
     CompletableFuture<byte[]> fetchChunk(List<InetSocketAddress> nodes, ChunkMeta manifest);
+
+    /**
+     * Stores {@code chunk} on the node (a {@code PUT}): the client hashes it to its raw-codec CID (off the calling
+     * thread), sends it, and the future completes once the node has stored and pinned it. Needs a client
+     * certificate ({@link ShardClientBuilder#clientCertificate}) whose fingerprint the node lists as an ingest
+     * client. Retried like other requests on {@link ServerBusyException} (the node's PUT memory is taken),
+     * connection failures and timeouts: storing the same chunk twice is harmless, chunks being content-addressed.
+     * Leave {@code chunk} unmodified until the future completes; it is read while being sent.
+     *
+     * @param dealBlocks the life of the deal that pins the chunk, in blocks; 0 = the node's default
+     * @throws IllegalArgumentException if {@code chunk} is empty or {@code dealBlocks} negative
+     * @see UnauthorizedException
+     * @see PayloadTooLargeException
+     * @see ContentMismatchException
+     * @see NodeStorageFullException
+     * @see UnsupportedRequestException
+     */
+    CompletableFuture<PutResult> putChunk(InetSocketAddress node, byte[] chunk, long dealBlocks);
 
     /** Closes connections and releases resources. Idempotent. */
     @Override

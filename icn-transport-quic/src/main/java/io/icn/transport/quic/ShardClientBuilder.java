@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
  * <caption>Options and defaults</caption>
  * <tr><th>option</th><th>default</th></tr>
  * <tr><td>{@link #pinnedFingerprints} / {@link #trustAnyCertificate}</td><td>required</td></tr>
+ * <tr><td>{@link #clientCertificate}</td><td>none (no PUT)</td></tr>
  * <tr><td>{@link #connectTimeout}</td><td>5 s</td></tr>
  * <tr><td>{@link #requestTimeout}</td><td>30 s per attempt</td></tr>
  * <tr><td>{@link #maxAttempts}</td><td>3</td></tr>
@@ -34,6 +35,7 @@ public final class ShardClientBuilder {
 
     Set<String> pins;
     boolean trustAny;
+    NodeCertificate clientCertificate;
     Duration connectTimeout = Duration.ofSeconds(5);
     Duration requestTimeout = Duration.ofSeconds(30);
     int maxAttempts = 3;
@@ -74,6 +76,17 @@ public final class ShardClientBuilder {
     public ShardClientBuilder trustAnyCertificate() {
         this.trustAny = true;
         this.pins = null;
+        return this;
+    }
+
+    /**
+     * The certificate this client presents to nodes in the TLS handshake (mutual TLS): a director's identity,
+     * needed for {@link ShardClient#putChunk}. A node that accepts PUT lists its SHA-256 fingerprint
+     * ({@link NodeCertificate#sha256Fingerprint()}) among its ingest clients. Self-signed, like a node's
+     * ({@link NodeCertificate#loadOrGenerate}).
+     */
+    public ShardClientBuilder clientCertificate(NodeCertificate certificate) {
+        this.clientCertificate = Objects.requireNonNull(certificate, "certificate");
         return this;
     }
 

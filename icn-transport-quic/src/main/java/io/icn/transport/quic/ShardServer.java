@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * Serves the shards of a {@link ShardStore} over QUIC with the {@code icn-shard/1} protocol
- * (docs/protocol.md): one bidirectional stream per GET, HAS or MANIFEST request.
+ * (docs/protocol.md): one bidirectional stream per GET, HAS or MANIFEST request; and, with a
+ * {@link ChunkSink}, takes the chunks its ingest clients PUT.
  *
  * <h2>What a request costs</h2>
  * A GET is streamed from {@link ShardStore#openRegion} in chunks of {@link ShardServerBuilder#chunkSize}
@@ -19,6 +20,13 @@ import java.time.Duration;
  * Maximum connections, streams per connection, concurrent requests (excess gets {@link Status#BUSY}),
  * per-client bandwidth (token bucket, default 100 Mbit/s) and request rate, idle timeout, request-header
  * timeout (slowloris) and request deadline: see {@link ShardServerBuilder}.
+ *
+ * <h2>PUT</h2>
+ * A PUT is refused unless a sink is configured ({@link ShardServerBuilder#chunkSink}) and the connection's client
+ * certificate (mutual TLS, asked for but never required) has one of the {@link ShardServerBuilder#ingestClients}
+ * fingerprints. Its chunk is held in one heap array sized from the request, within
+ * {@link ShardServerBuilder#maxPutBytes} per PUT and {@link ShardServerBuilder#maxConcurrentPutBytes} in all (a PUT
+ * that does not fit gets {@link Status#BUSY}); it reaches the sink only whole and matching its CID.
  *
  * <h2>Threading</h2>
  * Thread-safe. Network I/O runs on {@link ShardServerBuilder#ioThreads} Netty event loops owned by the server,

@@ -7,7 +7,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
@@ -36,6 +38,10 @@ import java.util.function.LongSupplier;
  * <tr><td>{@link #ioThreads}</td><td>available processors (one UDP socket each, {@code SO_REUSEPORT})</td></tr>
  * <tr><td>{@link #socketBuffers}</td><td>8 MiB receive, 8 MiB send (capped by the kernel)</td></tr>
  * <tr><td>{@link #diskExecutor} / {@link #diskThreads}</td><td>4 threads owned by the server</td></tr>
+ * <tr><td>{@link #chunkSink}</td><td>none: PUT is answered {@link Status#UNSUPPORTED_REQUEST}</td></tr>
+ * <tr><td>{@link #ingestClients}</td><td>none: PUT is answered {@link Status#UNAUTHORIZED}</td></tr>
+ * <tr><td>{@link #maxPutBytes}</td><td>64 MiB</td></tr>
+ * <tr><td>{@link #maxConcurrentPutBytes}</td><td>256 MiB</td></tr>
  * <tr><td>{@link #meterRegistry}</td><td>a private {@link SimpleMeterRegistry}</td></tr>
  * </table>
  */
@@ -63,6 +69,10 @@ public final class ShardServerBuilder {
     private int socketSendBuffer = 8 * 1024 * 1024;
     private Executor diskExecutor;
     private int diskThreads = 4;
+    private ChunkSink chunkSink;
+    private Set<String> ingestClients = Set.of();
+    private long maxPutBytes = 64L * 1024 * 1024;
+    private long maxConcurrentPutBytes = 256L * 1024 * 1024;
     private MeterRegistry meterRegistry;
     private LongSupplier nanoTime = System::nanoTime;
 
@@ -233,6 +243,53 @@ public final class ShardServerBuilder {
         return this;
     }
 
+    /**
+     * Accepts PUT requests and hands their chunks to {@code sink} (the node's ingest pipeline). Without a sink
+     * every PUT is answered {@link Status#UNSUPPORTED_REQUEST}.
+     */
+    public ShardServerBuilder chunkSink(ChunkSink sink) {
+        this.chunkSink = Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    /**
+     * The clients allowed to PUT: SHA-256 fingerprints of their certificates (64 hex digits, colons and case
+     * ignored), as {@link NodeCertificate#sha256Fingerprint()} prints them. A client proves its certificate in the
+     * TLS handshake (mutual TLS; the server asks for a certificate but does not require one, so GET, HAS and
+     * MANIFEST need none). An empty set, the default, refuses PUT to everybody with {@link Status#UNAUTHORIZED}.
+     *
+     * @throws IllegalArgumentException naming a value that is not a fingerprint
+     */
+    public ShardServerBuilder ingestClients(Set<String> fingerprints) {
+        Set<String> normalised = new LinkedHashSet<>();
+        for (String f : Objects.requireNonNull(fingerprints, "fingerprints")) {
+            normalised.add(NodeCertificate.normaliseFingerprint(Objects.requireNonNull(f, "fingerprint")));
+        }
+        this.ingestClients = normalised;
+        return this;
+    }
+
+    /**
+     * The longest chunk one PUT may announce; a longer one is answered {@link Status#PAYLOAD_TOO_LARGE} from its
+     * request frame, before any of its body is kept. At most 2 GiB - 8.
+     */
+    public ShardServerBuilder maxPutBytes(long bytes) {
+        this.maxPutBytes = atLeast("maxPutBytes", bytes, 1);
+        if (bytes > ServerConfig.MAX_PUT_BYTES) {
+            throw new IllegalArgumentException("maxPutBytes must be <= " + ServerConfig.MAX_PUT_BYTES + ": " + bytes);
+        }
+        return this;
+    }
+
+    /**
+     * Memory for PUT bodies across all connections: each admitted PUT reserves its announced length until its
+     * chunk is stored (or refused); a PUT that does not fit gets {@link Status#BUSY}. At least {@link #maxPutBytes}.
+     */
+    public ShardServerBuilder maxConcurrentPutBytes(long bytes) {
+        this.maxConcurrentPutBytes = atLeast("maxConcurrentPutBytes", bytes, 1);
+        return this;
+    }
+
     /** Where the server registers its meters (removed again on close). */
     public ShardServerBuilder meterRegistry(MeterRegistry registry) {
         this.meterRegistry = Objects.requireNonNull(registry, "registry");
@@ -249,6 +306,7 @@ public final class ShardServerBuilder {
      * Binds the socket and starts serving.
      *
      * @throws IllegalStateException if no certificate was configured
+     * @throws IllegalArgumentException if {@link #maxConcurrentPutBytes} is below {@link #maxPutBytes}
      * @throws TransportException if QUIC is unavailable on this platform or the address cannot be bound
      */
     public ShardServer start() {
@@ -259,7 +317,8 @@ public final class ShardServerBuilder {
                 maxConcurrentRequests, perClientBitsPerSecond, perClientBurstBytes, perClientRequestsPerSecond,
                 perClientRequestBurst, peerKey, idleTimeout, requestHeaderTimeout, requestDeadline, busyRetryAfter,
                 chunkSize, maxUdpPayloadSize, ioThreads, socketReceiveBuffer, socketSendBuffer, diskExecutor,
-                diskThreads, meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), nanoTime);
+                diskThreads, chunkSink, ingestClients, maxPutBytes, maxConcurrentPutBytes,
+                meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), nanoTime);
         return QuicShardServer.start(store, config);
     }
 

@@ -5,17 +5,25 @@ import io.icn.storage.CorruptShardException;
 import io.icn.storage.ShardInfo;
 import io.icn.storage.ShardNotFoundException;
 import io.icn.storage.StorageException;
+import io.icn.storage.StorageFullException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
+import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +31,13 @@ import java.util.concurrent.TimeUnit;
  * Serves the one request of a QUIC stream: admission (per-client rate, per-connection streams, global
  * concurrency), the store look-up on the disk executor, the response header, and for a GET the body,
  * streamed chunk by chunk with backpressure and the client's bandwidth budget.
+ *
+ * <h2>PUT</h2>
+ * Before admission a PUT must find a {@link ChunkSink}, come from a connection whose client certificate is an
+ * ingest client, and announce no more than {@link ServerConfig#maxPutBytes()}; after admission its length is
+ * reserved in the {@link IngestBudget} (or it gets {@code BUSY}). Its body then collects in an
+ * {@link IncomingChunk}; at the client's FIN the bytes must be exactly the announced length and hash to the
+ * requested CID, and only then are they handed to the sink on the disk executor. The answer waits for the sink.
  *
  * <h2>Streaming</h2>
  * At most one chunk is being read or waiting for its bandwidth tokens at a time. A read starts only when
@@ -32,7 +47,9 @@ import java.util.concurrent.TimeUnit;
  * <h2>Buffer ownership</h2>
  * Each chunk buffer is allocated on the disk executor, handed to the event loop, and written to the
  * stream, which releases it; if the stream finished meanwhile the event loop releases it instead. Header
- * buffers come from {@link Frames} and are released by the write. Inbound messages hold no buffers.
+ * buffers come from {@link Frames} and are released by the write. Decoded requests hold no buffers; the PUT
+ * body buffers that follow a PUT frame go to the {@link IncomingChunk}, which releases them, or are released
+ * here at once when no PUT is being received.
  *
  * <h2>Threading</h2>
  * Event-loop confined; disk work is submitted to the context's disk executor and its results are
@@ -59,6 +76,10 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
     private long end;
     private long admittedAt;
     private boolean firstByteSent;
+    /** The body of an admitted PUT until it is handed to the sink or dropped. */
+    private IncomingChunk incoming;
+    /** The fingerprint of the client certificate of an authorised PUT. */
+    private String putClient;
 
     ShardStreamHandler(ServingContext context) {
         this.context = context;
@@ -75,6 +96,11 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf body) {
+            // Only a PUT's chunk arrives as bytes: the decoder steps aside after a PUT frame.
+            receive(body);
+            return;
+        }
         ReferenceCountUtil.release(msg);
         if (finished || requestSeen) {
             return;
@@ -91,6 +117,9 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            bodyEnded();
+        }
         ReferenceCountUtil.release(evt);
     }
 
@@ -120,6 +149,10 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
             refuse(ServerMetrics.Refusal.CONNECTIONS, Status.BUSY, "connection not admitted");
             return;
         }
+        Request.Put put = request instanceof Request.Put p ? p : null;
+        if (put != null && !mayPut(put)) {
+            return;
+        }
         long waitNanos = connection.peer.requests.tryTake(1);
         if (waitNanos > 0) {
             busy(ServerMetrics.Refusal.CLIENT_RATE, Duration.ofNanos(waitNanos), "per-client request rate exceeded");
@@ -133,19 +166,59 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
             busy(ServerMetrics.Refusal.CONCURRENCY, Duration.ZERO, "server at its concurrent request limit");
             return;
         }
+        if (put != null && !context.ingestBudget().tryReserve(put.length())) {
+            context.concurrency().release();
+            busy(ServerMetrics.Refusal.INGEST_BUDGET, Duration.ZERO, "the node's memory for PUT bodies ("
+                    + context.config().maxConcurrentPutBytes() + " bytes) is taken by other PUTs");
+            return;
+        }
         admitted = true;
         connection.activeStreams++;
         metrics.activeStreams.incrementAndGet();
         // Checked after counting: a drain that then sees no active request cannot miss this one.
         if (context.draining().get()) {
             release();
+            if (put != null) {
+                context.ingestBudget().release(put.length()); // reserved above; no IncomingChunk owns it yet
+            }
             busy(ServerMetrics.Refusal.DRAINING, Duration.ZERO, "the node is shutting down; ask another node");
             return;
         }
         admittedAt = System.nanoTime();
         deadlineTimer = ctx.executor().schedule(this::onDeadline, context.config().requestDeadline().toNanos(),
                 TimeUnit.NANOSECONDS);
-        onDisk(() -> prepare(request));
+        if (put != null) {
+            startReceiving(put);
+        } else {
+            onDisk(() -> prepare(request));
+        }
+    }
+
+    /**
+     * The checks a PUT passes before it costs anything: a sink, an authorised client certificate, a length within
+     * the limit. Refuses the request and returns false otherwise.
+     */
+    private boolean mayPut(Request.Put put) {
+        ServerConfig config = context.config();
+        if (config.chunkSink() == null) {
+            refuse(ServerMetrics.Refusal.UNSUPPORTED_REQUEST, Status.UNSUPPORTED_REQUEST, "this node accepts no PUT");
+            return false;
+        }
+        String client = connection.clientFingerprint((QuicChannel) ctx.channel().parent());
+        if (!config.ingestClients().contains(client)) {
+            refuse(ServerMetrics.Refusal.UNAUTHORIZED, Status.UNAUTHORIZED, config.ingestClients().isEmpty()
+                    ? "this node accepts PUT from no client (its list of ingest clients is empty)"
+                    : client.isEmpty() ? "PUT needs a client certificate; this connection presented none"
+                    : "client certificate " + client + " is not an ingest client of this node");
+            return false;
+        }
+        if (put.length() > config.maxPutBytes()) {
+            refuse(ServerMetrics.Refusal.PAYLOAD_TOO_LARGE, Status.PAYLOAD_TOO_LARGE, "a chunk of " + put.length()
+                    + " bytes exceeds this node's PUT limit of " + config.maxPutBytes() + " bytes");
+            return false;
+        }
+        putClient = client;
+        return true;
     }
 
     /** Runs on the disk executor: looks the request up in the store; hands the outcome to the event loop. */
@@ -204,6 +277,131 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
         }
         opening = new ShardSource(context.store().openRegion(get.cid(), get.shardIndex(), offset, length));
         return () -> startBody(shardLength, offset, length, sha256);
+    }
+
+    // ---- PUT body -----------------------------------------------------------------------------------------
+
+    /** Collects the chunk; its array is allocated on the disk executor, bytes that come first wait for it. */
+    private void startReceiving(Request.Put put) {
+        incoming = new IncomingChunk(put, context.ingestBudget());
+        int length = (int) put.length();
+        onDisk(() -> {
+            byte[] array;
+            try {
+                array = new byte[length];
+            } catch (OutOfMemoryError e) {
+                onLoop(() -> refusePut(ServerMetrics.Refusal.INTERNAL, Status.INTERNAL_ERROR, "no memory for a chunk of "
+                        + length + " bytes"), () -> { });
+                return;
+            }
+            onLoop(() -> {
+                if (incoming != null && !finished) {
+                    incoming.arrayReady(array);
+                    storeIfComplete();
+                }
+            }, () -> { });
+        });
+    }
+
+    private void receive(ByteBuf body) {
+        if (incoming == null || finished) {
+            body.release(); // a refused or finished PUT: its bytes are discarded
+            return;
+        }
+        if (!incoming.add(body)) {
+            refusePut(ServerMetrics.Refusal.BAD_REQUEST, Status.BAD_REQUEST, "more than the announced "
+                    + incoming.put().length() + " chunk bytes arrived; nothing stored");
+        }
+    }
+
+    /** The client's FIN. */
+    private void bodyEnded() {
+        if (incoming == null || finished) {
+            return;
+        }
+        incoming.end();
+        if (incoming.truncated()) {
+            refusePut(ServerMetrics.Refusal.BAD_REQUEST, Status.BAD_REQUEST, "stream ended after " + incoming.received()
+                    + " of the announced " + incoming.put().length() + " chunk bytes; nothing stored");
+            return;
+        }
+        storeIfComplete();
+    }
+
+    /** Once the whole chunk is in and hashes to its CID: hands it to the sink; the answer waits for the sink. */
+    private void storeIfComplete() {
+        if (!incoming.complete()) {
+            return;
+        }
+        Request.Put put = incoming.put();
+        if (!incoming.matchesCid()) {
+            refusePut(ServerMetrics.Refusal.CONTENT_MISMATCH, Status.CONTENT_MISMATCH, "the " + put.length()
+                    + " bytes received do not hash to " + put.cid() + "; nothing stored");
+            return;
+        }
+        // The client has delivered: from here on the time is the node's, so no deadline cuts the answer off.
+        deadlineTimer.cancel(false);
+        ByteBuffer chunk = incoming.handOver();
+        incoming = null;
+        String client = putClient;
+        try {
+            context.diskExecutor().execute(() -> handToSink(put, chunk, client));
+        } catch (RejectedExecutionException e) {
+            context.ingestBudget().release(put.length());
+            metrics.refused(ServerMetrics.Refusal.INTERNAL);
+            abort(Protocol.ERR_SHUTDOWN);
+        }
+    }
+
+    /** Runs on the disk executor; the budget reservation of the chunk ends when the sink's stage does. */
+    private void handToSink(Request.Put put, ByteBuffer chunk, String client) {
+        CompletionStage<PutResult> stage;
+        try {
+            stage = Objects.requireNonNull(context.config().chunkSink().accept(put.cid(), chunk, put.dealBlocks(),
+                    client), "the chunk sink returned no stage");
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((result, error) -> {
+            context.ingestBudget().release(put.length());
+            onLoop(() -> stored(put, result, error), () -> { });
+        });
+    }
+
+    private void stored(Request.Put put, PutResult result, Throwable error) {
+        if (error == null && result == null) {
+            error = new IllegalStateException("the chunk sink completed without a result");
+        }
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof StorageFullException) {
+                refuse(ServerMetrics.Refusal.STORAGE_FULL, Status.STORAGE_FULL, cause.getMessage());
+            } else if (cause instanceof IllegalArgumentException) {
+                refuse(ServerMetrics.Refusal.BAD_REQUEST, Status.BAD_REQUEST, "chunk refused: " + cause.getMessage());
+            } else {
+                refuse(ServerMetrics.Refusal.INTERNAL, Status.INTERNAL_ERROR, "storing the chunk failed: " + cause);
+            }
+            return;
+        }
+        if (finished) {
+            return; // the client went away; the chunk is stored all the same
+        }
+        metrics.putBytes.increment(put.length());
+        metrics.put.record(System.nanoTime() - admittedAt, TimeUnit.NANOSECONDS);
+        respond(Frames.okPut(ctx.alloc(), result));
+    }
+
+    /** Refuses the PUT being received and gives its memory back at once. */
+    private void refusePut(ServerMetrics.Refusal reason, Status status, String message) {
+        dropIncoming();
+        refuse(reason, status, message);
+    }
+
+    private void dropIncoming() {
+        if (incoming != null) {
+            incoming.release();
+            incoming = null;
+        }
     }
 
     // ---- body -------------------------------------------------------------------------------------------
@@ -372,7 +570,11 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
         if (finished) {
             return;
         }
-        if (!headerSent) {
+        if (incoming != null) {
+            refusePut(ServerMetrics.Refusal.DEADLINE, Status.TIMEOUT, "only " + incoming.received() + " of the announced "
+                    + incoming.put().length() + " chunk bytes arrived within the request deadline of "
+                    + context.config().requestDeadline().toMillis() + " ms; nothing stored");
+        } else if (!headerSent) {
             refuse(ServerMetrics.Refusal.DEADLINE, Status.TIMEOUT, "request deadline of "
                     + context.config().requestDeadline().toMillis() + " ms passed");
         } else {
@@ -409,6 +611,7 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
             throttled = false;
             metrics.throttledStreams.decrementAndGet();
         }
+        dropIncoming();
         release();
         if (!diskBusy) {
             closeSource();

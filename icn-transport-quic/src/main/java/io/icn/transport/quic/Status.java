@@ -23,7 +23,17 @@ public enum Status {
     /** The request did not arrive, or could not start, within the node's time limits. */
     TIMEOUT(0x08),
     /** The node failed while serving the request. */
-    INTERNAL_ERROR(0x09);
+    INTERNAL_ERROR(0x09),
+    /** PUT only: the client presented no certificate, or one whose fingerprint the node does not accept. */
+    UNAUTHORIZED(0x0A),
+    /** PUT only: the bytes received do not hash to the CID the request named; nothing was stored. */
+    CONTENT_MISMATCH(0x0B),
+    /** PUT only: the announced chunk length exceeds the node's limit; no byte of the body was kept. */
+    PAYLOAD_TOO_LARGE(0x0C),
+    /** PUT only: the node's store has no room for the chunk; nothing was stored. */
+    STORAGE_FULL(0x0D),
+    /** The node does not serve this kind of request, e.g. a PUT to a node that takes no ingest. */
+    UNSUPPORTED_REQUEST(0x0E);
 
     private static final Status[] BY_CODE = new Status[256];
 

@@ -29,9 +29,18 @@ final class RawQuicClient implements AutoCloseable {
     private final QuicChannel connection;
 
     RawQuicClient(InetSocketAddress server) throws Exception {
+        this(server, null);
+    }
+
+    /** @param clientCertificate presented to the node (a director's), or {@code null} */
+    RawQuicClient(InetSocketAddress server, NodeCertificate clientCertificate) throws Exception {
+        QuicSslContextBuilder tls = QuicSslContextBuilder.forClient().trustManager(new FingerprintTrustManager(null))
+                .applicationProtocols(Protocol.ALPN);
+        if (clientCertificate != null) {
+            tls.keyManager(clientCertificate.privateKey(), null, clientCertificate.certificate());
+        }
         var codec = new QuicClientCodecBuilder()
-                .sslContext(QuicSslContextBuilder.forClient().trustManager(new FingerprintTrustManager(null))
-                        .applicationProtocols(Protocol.ALPN).build())
+                .sslContext(tls.build())
                 .maxIdleTimeout(30, TimeUnit.SECONDS)
                 .initialMaxData(16 << 20)
                 .initialMaxStreamDataBidirectionalLocal(1 << 20)

@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,9 @@ class RequestDecoderTest {
                 new Request.Get(CID, 13, false, 0, 0, null),
                 new Request.Get(CID, 0, true, 5, 65_536, new byte[32]),
                 new Request.Has(CID),
-                new Request.Manifest(CID));
+                new Request.Manifest(CID),
+                new Request.Put(CID, 50L << 20, 0),
+                new Request.Put(CID, 1, Long.MAX_VALUE));
         for (Request request : requests) {
             EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder());
             ByteBuf frame = Frames.encodeRequest(ByteBufAllocator.DEFAULT, request);
@@ -59,6 +62,46 @@ class RequestDecoderTest {
     }
 
     @Test
+    void passesTheChunkAfterAPutFrameOnUntouched() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder());
+        Request.Put put = new Request.Put(CID, 3000, 7);
+        ByteBuf frame = Frames.encodeRequest(ByteBufAllocator.DEFAULT, put);
+        byte[] chunk = Fixtures.randomBytes(9, 3000);
+        ch.writeInbound(Unpooled.wrappedBuffer(frame, Unpooled.wrappedBuffer(chunk, 0, 1000)));
+        assertThat((Object) ch.readInbound()).isEqualTo(put);
+        assertThat(ch.pipeline().get(RequestDecoder.class)).as("the decoder stepped aside").isNull();
+        ch.writeInbound(Unpooled.wrappedBuffer(chunk, 1000, 2000));
+        ByteBuf first = ch.readInbound();
+        ByteBuf second = ch.readInbound();
+        byte[] received = new byte[3000];
+        first.readBytes(received, 0, 1000);
+        second.readBytes(received, 1000, 2000);
+        first.release();
+        second.release();
+        assertThat(received).isEqualTo(chunk);
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void refusesMalformedPutFrames() {
+        ByteBuf dagPb = Frames.encodeRequest(ByteBufAllocator.DEFAULT, new Request.Has(Cid.of(Cid.DAG_PB, new byte[32])));
+        dagPb.setByte(1, Request.TYPE_PUT);
+        byte[] frame = new byte[dagPb.readableBytes() + 16];
+        dagPb.getBytes(0, frame, 0, dagPb.readableBytes());
+        frame[3] += 16;
+        frame[frame.length - 9] = 1; // length 1
+        dagPb.release();
+        assertFailure(frame, Status.BAD_REQUEST);                       // not a raw-codec CID
+        byte[] zero = PutOverQuicTest.putFrame(CID, 1);
+        zero[zero.length - 9] = 0;
+        assertFailure(zero, Status.BAD_REQUEST);                        // length 0
+        byte[] huge = PutOverQuicTest.putFrame(CID, 1);
+        huge[huge.length - 16] = (byte) 0x80;
+        assertFailure(huge, Status.BAD_REQUEST);                        // length >= 2^63
+        assertFailure(Arrays.copyOf(zero, zero.length - 8), Status.BAD_REQUEST); // body cut short
+    }
+
+    @Test
     void ignoresBytesAfterTheFrame() {
         EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder());
         ByteBuf frame = Frames.encodeRequest(ByteBufAllocator.DEFAULT, new Request.Has(CID));
@@ -80,7 +123,8 @@ class RequestDecoderTest {
         Random random = new Random(seed);
         List<byte[]> valid = new ArrayList<>();
         for (Request r : List.of(new Request.Get(CID, 3, true, 10, 20, new byte[32]), new Request.Get(CID, 1, false, 0, 0,
-                null), new Request.Has(CID), new Request.Manifest(CID))) {
+                null), new Request.Has(CID), new Request.Manifest(CID), new Request.Put(CID, 100, 0),
+                new Request.Put(CID, 1L << 40, 12))) {
             ByteBuf b = Frames.encodeRequest(ByteBufAllocator.DEFAULT, r);
             byte[] a = new byte[b.readableBytes()];
             b.readBytes(a);
@@ -89,6 +133,7 @@ class RequestDecoderTest {
         }
         int decoded = 0;
         int failures = 0;
+        int puts = 0;
         for (int i = 0; i < 120_000; i++) {
             byte[] input = mutate(random, valid.get(random.nextInt(valid.size())), i);
             EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder());
@@ -101,6 +146,16 @@ class RequestDecoderTest {
             ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
             Object out = ch.readInbound();
             assertThat(out).as("seed %d case %d", seed, i).isNotNull();
+            if (out instanceof Request.Put) {
+                // Everything after a PUT frame is the chunk: passed on byte for byte.
+                puts++;
+                int passed = 0;
+                for (Object body = ch.readInbound(); body != null; body = ch.readInbound()) {
+                    passed += ((ByteBuf) body).readableBytes();
+                    ((ByteBuf) body).release();
+                }
+                assertThat(passed).as("seed %d case %d", seed, i).isEqualTo(input.length - frameLength(input));
+            }
             assertThat((Object) ch.readInbound()).isNull();
             if (out instanceof Request) {
                 decoded++;
@@ -112,6 +167,11 @@ class RequestDecoderTest {
         }
         assertThat(decoded).isPositive();
         assertThat(failures).isPositive();
+        assertThat(puts).isPositive();
+    }
+
+    private static int frameLength(byte[] frame) {
+        return Protocol.HEADER_LENGTH + (((frame[2] & 0xff) << 8) | (frame[3] & 0xff));
     }
 
     private static byte[] mutate(Random random, byte[] base, int i) {

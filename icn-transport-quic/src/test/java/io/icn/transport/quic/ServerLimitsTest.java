@@ -283,8 +283,9 @@ class ServerLimitsTest {
     }
 
     /**
-     * 2,000 random and mutated frames on real QUIC streams over 4 connections: every stream ends (with a
-     * status or a closed stream), the server keeps serving, and no request stays admitted.
+     * 2,000 random and mutated frames on real QUIC streams over 4 connections (two of them with an ingest
+     * client's certificate; PUT frames followed by random bodies): every stream ends (with a status or a closed
+     * stream), the server keeps serving, and no request stays admitted.
      */
     @Test
     void survivesFuzzedStreams() throws Exception {
@@ -298,19 +299,24 @@ class ServerLimitsTest {
         List<RawQuicClient> raws = new ArrayList<>();
         ShardClient client = null;
         try {
+            NodeCertificate director = NodeCertificate.selfSigned("director", new java.security.SecureRandom());
             server = Fixtures.server(store).perClientRequestRate(100_000, 100_000)
-                    .requestHeaderTimeout(Duration.ofMillis(500)).start();
+                    .requestHeaderTimeout(Duration.ofMillis(500)).requestDeadline(Duration.ofSeconds(2))
+                    .chunkSink(new StoreSink(store)).ingestClients(java.util.Set.of(director.sha256Fingerprint()))
+                    .start();
             for (int i = 0; i < 4; i++) {
-                raws.add(new RawQuicClient(server.localAddress()));
+                raws.add(new RawQuicClient(server.localAddress(), i % 2 == 0 ? director : null));
             }
             ByteBuf frame = Frames.encodeRequest(ByteBufAllocator.DEFAULT, new Request.Get(cid, 2, true, 7, 1000, null));
-            byte[] valid = new byte[frame.readableBytes()];
-            frame.readBytes(valid);
+            byte[] get = new byte[frame.readableBytes()];
+            frame.readBytes(get);
             frame.release();
+            byte[] putBody = Fixtures.randomBytes(12, 3000);
+            byte[] put = PutOverQuicTest.putFrame(io.icn.storage.Cid.ofRaw(putBody), putBody.length);
             for (int batch = 0; batch < 20; batch++) {
                 List<CompletableFuture<byte[]>> responses = new ArrayList<>();
                 for (int i = 0; i < 100; i++) {
-                    byte[] input = mutate(random, valid);
+                    byte[] input = random.nextBoolean() ? mutate(random, get) : withBody(random, mutate(random, put), putBody);
                     // A stream that never carries a byte or a FIN does not exist for the server: always send one.
                     boolean finish = input.length == 0 || random.nextInt(10) != 0;
                     responses.add(raws.get(i % raws.size()).exchange(input, finish));
@@ -330,6 +336,19 @@ class ServerLimitsTest {
             ShardTransferTest.close(client, server);
             store.close();
         }
+    }
+
+    /** A PUT frame followed by all, part or more of its body, or by random bytes. */
+    private static byte[] withBody(Random random, byte[] frame, byte[] body) {
+        byte[] tail = switch (random.nextInt(4)) {
+            case 0 -> body;
+            case 1 -> java.util.Arrays.copyOf(body, random.nextInt(body.length));
+            case 2 -> java.util.Arrays.copyOf(body, body.length + 1 + random.nextInt(100));
+            default -> Fixtures.randomBytes(random.nextLong(), random.nextInt(4000));
+        };
+        byte[] out = java.util.Arrays.copyOf(frame, frame.length + tail.length);
+        System.arraycopy(tail, 0, out, frame.length, tail.length);
+        return out;
     }
 
     private static byte[] mutate(Random random, byte[] valid) {
