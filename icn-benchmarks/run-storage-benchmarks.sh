@@ -100,9 +100,8 @@ log "holding /tmp/jmh.lock"
 
 # ---------------------------------------------------------------- 1. build
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-    log "build: ./mvnw -q -o -pl icn-storage-core install -DskipTests; ./mvnw -q -o -pl icn-benchmarks package -DskipTests"
-    (cd "$ROOT" && JAVA_HOME="$JDK" ./mvnw -q -o -pl icn-storage-core install -DskipTests)
-    (cd "$ROOT" && JAVA_HOME="$JDK" ./mvnw -q -o -pl icn-benchmarks package -DskipTests)
+    log "build: ./mvnw -q -pl icn-benchmarks -am package -DskipTests"
+    (cd "$ROOT" && JAVA_HOME="$JDK" ./mvnw -q -pl icn-benchmarks -am package -DskipTests)
 fi
 [[ -f "$JAR" ]] || { echo "missing $JAR (run without SKIP_BUILD=1)" >&2; exit 1; }
 
@@ -114,8 +113,7 @@ fi
     echo "file system of $LOAD_DIR and java.io.tmpdir: $(df -T "$LOAD_DIR" | awk 'NR==2 {print $2 " on " $1 ", " $5 " free"}')"
     echo "java: $("$JAVA" -version 2>&1 | sed -n 2p)"
     echo "benchmarks.jar built: $(date -u -r "$JAR" '+%Y-%m-%d %H:%M:%S UTC')"
-    store_jar=$(ls "$HOME"/.m2/repository/io/icn/icn-storage-core/*/icn-storage-core-*.jar 2>/dev/null | head -n 1 || true)
-    [[ -z "$store_jar" ]] || echo "icn-storage-core jar in ~/.m2: $(date -u -r "$store_jar" '+%Y-%m-%d %H:%M:%S UTC'), sha256 $(sha256sum "$store_jar" | cut -c1-16)"
+    echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$ROOT" && git diff --quiet 2>/dev/null || echo ' (with local changes)')"
     echo "mode: $([[ "$QUICK" == 1 ]] && echo QUICK || echo full)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"

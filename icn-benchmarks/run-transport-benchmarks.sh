@@ -24,8 +24,7 @@ HTTPS_PORT=18443
 mkdir -p "$WORK"
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    ./mvnw -q -o -pl icn-transport-quic install -DskipTests
-    ./mvnw -q -o -pl icn-benchmarks package -DskipTests
+    ./mvnw -q -pl icn-benchmarks -am package -DskipTests
 fi
 CP="icn-benchmarks/target/benchmarks.jar"
 JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector"

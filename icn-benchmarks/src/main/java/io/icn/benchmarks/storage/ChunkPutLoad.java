@@ -150,7 +150,8 @@ public final class ChunkPutLoad {
         }
     }
 
-    private static void writeOne(Path file, byte[][] shards) throws IOException {
+    /** The raw baseline: {@code shards} written one after the other to one new file, forced once. */
+    public static void writeOne(Path file, byte[][] shards) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             for (byte[] s : shards) {
                 writeAll(ch, s);
