@@ -10,7 +10,9 @@ import io.icn.chain.ProofScheme;
 import io.icn.chain.StorageCleanup;
 import io.icn.erasure.Gf256Kernel;
 import io.icn.erasure.Kernels;
+import io.icn.storage.CorruptShardException;
 import io.icn.storage.ShardStore;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -72,9 +74,9 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} stops in the reverse order of start: HTTP (no new requests), the replicator, the shard server,
  * the poll timer, cleanup,
  * audit monitor, the worker threads (drained: a running pass finishes), the chain client, the chain
- * (which writes its state file), the store (which checkpoints its index), the timer threads, the
- * metrics, the lock. Every step runs even if one fails; the first failure is rethrown with the later ones
- * suppressed. Idempotent.
+ * (which writes its state file), the store (which checkpoints its index and stops a running scrub pass),
+ * the scrub thread, the timer threads, the metrics, the lock. Every step runs even if one fails; the first
+ * failure is rethrown with the later ones suppressed. Idempotent.
  *
  * <h2>Thread safety</h2>
  * Thread-safe: {@link #start()} and {@link #close()} are serialised, {@link #state()} may be read from any
@@ -112,7 +114,7 @@ public final class SuperNode implements AutoCloseable {
     private ChunkIngest ingest;
     private NodeHttpServer http;
     private ShardServer quic;
-    private Replicator replicator;
+    private volatile Replicator replicator; // read by the scrub thread's callback
 
     private SuperNode(Builder b) {
         this.config = b.config;
@@ -185,6 +187,9 @@ public final class SuperNode implements AutoCloseable {
 
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemonThreads("icn-node-timer"));
         opened.push(() -> shutdown(timers, "timer"));
+        // A scrub pass lasts hours; on a thread of its own it never delays blocks, audit polls or retries.
+        ScheduledExecutorService scrubber = Executors.newSingleThreadScheduledExecutor(daemonThreads("icn-node-scrub"));
+        opened.push(() -> shutdown(scrubber, "scrub"));
 
         store = ShardStore.builder(storage)
                 .capacityBytes(config.capacityBytes())
@@ -192,8 +197,7 @@ public final class SuperNode implements AutoCloseable {
                 .durability(config.fsync().durability())
                 .verifyOnRead(config.verifyOnRead())
                 .scrubBytesPerSecond(config.scrubBytesPerSec())
-                .backgroundScrub(timers, Duration.ofSeconds(config.scrubIntervalSecs()),
-                        corrupt -> LOG.warn("scrub found a corrupt shard: {}", corrupt.getMessage()))
+                .backgroundScrub(scrubber, Duration.ofSeconds(config.scrubIntervalSecs()), this::scrubFoundCorrupt)
                 .clock(clock)
                 .meterRegistry(registry)
                 .build();
@@ -212,6 +216,10 @@ public final class SuperNode implements AutoCloseable {
             opened.push(chain);
         }
         registerAtGenesis();
+        LocalChain blocks = chain;
+        Gauge chainBlock = Gauge.builder("icn_super_node_chain_block", () -> blocks.currentBlock())
+                .description("the local chain's current block").register(registry);
+        opened.push(() -> registry.remove(chainBlock));
 
         ChainClient client = chain.clientFor(identity.account());
         opened.push(client);
@@ -265,6 +273,15 @@ public final class SuperNode implements AutoCloseable {
         }
     }
 
+    /** The store's scrub callback: logs, and has the replicator restore what the store could not repair. */
+    private void scrubFoundCorrupt(CorruptShardException corrupt) {
+        LOG.warn("scrub found a corrupt shard: {}", corrupt.getMessage());
+        Replicator r = replicator;
+        if (r != null) {
+            r.shardLost(corrupt.cid());
+        }
+    }
+
     private void registerAtGenesis() {
         try {
             NodeStanding standing = chain.standing(identity.account());
@@ -290,6 +307,7 @@ public final class SuperNode implements AutoCloseable {
         new ProcessorMetrics().bindTo(r);
         new UptimeMetrics().bindTo(r);
         new FileDescriptorMetrics().bindTo(r);
+        ProcessMemoryMetrics.linux().bindTo(r);
     }
 
     private static void calibrate() {

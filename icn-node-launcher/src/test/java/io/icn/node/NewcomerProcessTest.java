@@ -74,7 +74,11 @@ class NewcomerProcessTest {
             assertThat(health.body()).contains("RUNNING");
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertThat(metrics.body()).contains("icn_super_node_shard_count", "jvm_memory_used_bytes");
+            assertThat(metrics.body()).contains("icn_super_node_shard_count", "jvm_memory_used_bytes",
+                    "icn_super_node_chain_block ");
+            if (Files.isReadable(Path.of("/proc/self/status"))) {
+                assertThat(metrics.body()).contains("process_resident_memory_bytes ");
+            }
 
             // SIGTERM through the handle: Process.destroy() would also close our end of the child's output
             // and lose its shutdown log.
