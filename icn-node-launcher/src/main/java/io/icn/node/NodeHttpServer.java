@@ -11,6 +11,7 @@ import io.icn.storage.CacheCounters;
 import io.icn.storage.Cid;
 import io.icn.storage.CorruptShardException;
 import io.icn.storage.InvalidCidException;
+import io.icn.storage.RebuildInProgressException;
 import io.icn.storage.RebuildReport;
 import io.icn.storage.RepairReport;
 import io.icn.storage.ScrubReport;
@@ -478,6 +479,15 @@ final class NodeHttpServer implements AutoCloseable {
         m.put("bytes", r.bytes());
         m.put("quarantined", r.quarantined());
         m.put("unreadable", r.unreadable());
+        List<Map<String, Object>> skipped = new ArrayList<>();
+        for (RebuildReport.Skipped k : r.skipped()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", k.name());
+            entry.put("reason", k.reason());
+            skipped.add(entry);
+            LOG.warn("index rebuild left {} in place: {}", k.name(), k.reason());
+        }
+        m.put("skipped", skipped);
         return m;
     }
 
@@ -714,7 +724,7 @@ final class NodeHttpServer implements AutoCloseable {
         } else if (e instanceof StorageFullException) {
             return 507;
         } else if (e instanceof ChainUnavailableException || e instanceof StoreClosedException
-                || e instanceof IllegalStateException) {
+                || e instanceof RebuildInProgressException || e instanceof IllegalStateException) {
             return 503;
         }
         return 500;

@@ -47,14 +47,22 @@ public final class NodeIdentity {
     }
 
     /**
-     * Loads the key pair of {@code dir}, generating and persisting one if there is none.
+     * Loads the key pair of {@code dir}, generating and persisting one if neither file exists. With only
+     * one of the two files it refuses to start rather than give the node a new chain account by accident.
      *
-     * @throws NodeException if the files cannot be read or written, or are not an Ed25519 key pair
+     * @throws NodeException if only one of the files exists (naming both and the fix), if the files cannot
+     *     be read or written, or if they are not an Ed25519 key pair
      */
     public static NodeIdentity loadOrCreate(Path dir) {
         Path priv = dir.resolve(PRIVATE_FILE);
         Path pub = dir.resolve(PUBLIC_FILE);
         try {
+            if (!Files.exists(priv) && Files.exists(pub)) {
+                throw new NodeException("the node key " + priv + " is missing but its public half " + pub
+                        + " exists: this node had an identity (a chain account) and starting now would replace it."
+                        + " Restore " + priv.getFileName() + " from the backup; or, to give the node a new identity"
+                        + " on purpose (orphaning the old account's deals, stake and audits), delete " + pub);
+            }
             if (!Files.exists(priv)) {
                 KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
                 writeAtomically(pub, pair.getPublic().getEncoded(), false);

@@ -72,11 +72,21 @@ import org.slf4j.LoggerFactory;
  * exponential back-off ({@code initialBackoff} doubling to {@code maxBackoff}); the failure is counted by
  * reason and logged.
  *
+ * <h2>Restoring lost shards</h2>
+ * A shard counts as held only while the store holds it healthy: a quarantined shard (found corrupt or
+ * missing by the scrubber, a verified read or an audit) is missing. Every pass re-checks the deals it had
+ * settled against the store ({@link ShardStore#bytesStored}, no disk I/O) and takes up again any whose
+ * chunk lost a shard; {@link #shardLost} (the store's scrub callback) asks for such a pass at once. A
+ * deal with quarantined shards is first repaired locally ({@link ShardStore#repair}) when {@code k}
+ * healthy shards remain; what is still missing then is fetched from the holders as above.
+ *
  * <h2>Metrics</h2>
  * {@code icn_super_node_replication_shards}, {@code icn_super_node_replication_bytes} and
  * {@code icn_super_node_replication_deals} counters; {@code icn_super_node_replication_failure{reason}} with
  * {@code no_content}, {@code no_holders}, {@code fetch_failed}, {@code hash_mismatch}, {@code store_failed},
- * {@code chain_unavailable}; {@code icn_super_node_replication_in_flight} gauge (deals being replicated).
+ * {@code chain_unavailable}; {@code icn_super_node_replication_restored{source}} counting quarantined shards
+ * made healthy again, {@code local} (repaired from this node's shards) or {@code peer} (fetched from, or
+ * rebuilt with, other nodes); {@code icn_super_node_replication_in_flight} gauge (deals being replicated).
  *
  * <h2>Threads</h2>
  * Thread-safe. Block notifications only schedule a pass; passes and deal replication run on the executor
@@ -105,6 +115,8 @@ final class Replicator implements AutoCloseable {
     private final Duration fetchTimeout;
 
     private final Set<ShardHash> settled = ConcurrentHashMap.newKeySet();
+    /** The settled deals whose chunk is known, re-checked against the store at every pass. */
+    private final Map<DealId, Held> held = new ConcurrentHashMap<>();
     private final Map<DealId, Boolean> inFlight = new ConcurrentHashMap<>();
     private final Map<DealId, Backoff> backoffs = new ConcurrentHashMap<>();
     private final Map<QuicPeer, ShardClient> clients = new ConcurrentHashMap<>();
@@ -118,10 +130,16 @@ final class Replicator implements AutoCloseable {
     private final Counter shards;
     private final Counter bytes;
     private final Counter deals;
+    private final Counter restoredLocal;
+    private final Counter restoredPeer;
     private final MeterRegistry registry;
     private final Gauge inFlightGauge;
 
     private record Backoff(int failures, long notBeforeNanos) {
+    }
+
+    /** A settled deal's chunk and the bytes of healthy shards the store holds of it when none is lost. */
+    private record Held(Cid cid, List<ShardHash> shards, long bytes) {
     }
 
     private Replicator(Builder b) {
@@ -144,8 +162,16 @@ final class Replicator implements AutoCloseable {
                 .description("bytes of shards this node stored by replication").register(registry);
         this.deals = Counter.builder("icn_super_node_replication_deals")
                 .description("deals whose missing shards this node replicated completely").register(registry);
+        this.restoredLocal = restored(registry, "local");
+        this.restoredPeer = restored(registry, "peer");
         this.inFlightGauge = Gauge.builder("icn_super_node_replication_in_flight", inFlight, Map::size)
                 .description("deals being replicated").register(registry);
+    }
+
+    private static Counter restored(MeterRegistry registry, String source) {
+        return Counter.builder("icn_super_node_replication_restored").tag("source", source)
+                .description("quarantined shards made healthy again: repaired locally or fetched from other nodes")
+                .register(registry);
     }
 
     /** A builder; meter registry, executor, scheduler and nano time are required. */
@@ -175,6 +201,16 @@ final class Replicator implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             passQueued.set(false); // shutting down
         }
+    }
+
+    /**
+     * The store found a shard of {@code cid} corrupt or missing (its scrub callback, called once the
+     * store's own repair attempt has ended): re-checks the settled deals now rather than at the next block.
+     * Returns at once.
+     */
+    void shardLost(Cid cid) {
+        LOG.debug("shard of {} reported lost; re-checking the settled deals", cid);
+        requestPass();
     }
 
     /** Whether no deal is being replicated now (for tests and status). */
@@ -207,6 +243,7 @@ final class Replicator implements AutoCloseable {
         List<ShardHash> assigned = chain.shardAssignments();
         Set<ShardHash> assignedSet = new HashSet<>(assigned);
         settled.retainAll(assignedSet);
+        recheckHeld(assignedSet);
         backoffs.keySet().removeIf(id -> !inFlight.containsKey(id) && chain.deal(id)
                 .map(d -> !d.isActiveAt(chain.currentBlock())).orElse(true));
         long block = chain.currentBlock();
@@ -221,6 +258,26 @@ final class Replicator implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Un-settles every settled deal whose chunk the store no longer holds whole. */
+    private void recheckHeld(Set<ShardHash> assigned) {
+        for (Map.Entry<DealId, Held> e : held.entrySet()) {
+            Held h = e.getValue();
+            if (!assigned.containsAll(h.shards())) {
+                held.remove(e.getKey(), h);
+            } else if (store.bytesStored(h.cid()) < h.bytes()) {
+                held.remove(e.getKey(), h);
+                settled.removeAll(h.shards());
+                LOG.info("deal={} cid={} lost shards since it was settled; restoring them", e.getKey(), h.cid());
+            }
+        }
+    }
+
+    private void settle(PinningDeal deal, Cid cid) {
+        store.meta(cid).ifPresent(m -> held.put(deal.id(),
+                new Held(cid, deal.shards(), (long) deal.shards().size() * m.spec().shardLength())));
+        settled.addAll(deal.shards());
     }
 
     private void consider(PinningDeal deal) {
@@ -242,7 +299,7 @@ final class Replicator implements AutoCloseable {
             if (local.expiryBlock() < deal.expiresAt()) {
                 store.setExpiry(cid.get(), deal.expiresAt());
             }
-            settled.addAll(deal.shards());
+            settle(deal, cid.get());
             backoffs.remove(deal.id());
             return;
         }
@@ -274,18 +331,25 @@ final class Replicator implements AutoCloseable {
         }
     }
 
-    /** Indexes of the deal's shards the store holds neither healthy nor awaiting repair. */
-    private List<Integer> missing(PinningDeal deal, ChunkMeta local) {
+    /** Indexes of the deal's shards the store does not hold healthy (absent, or quarantined as lost). */
+    private static List<Integer> missing(PinningDeal deal, ChunkMeta local) {
         List<Integer> out = new ArrayList<>();
-        Set<Integer> held = new HashSet<>();
+        Set<Integer> healthy = new HashSet<>();
         if (local != null) {
-            local.shards().forEach(s -> held.add(s.index()));
-            local.quarantined().forEach(s -> held.add(s.index()));
+            local.shards().forEach(s -> healthy.add(s.index()));
         }
         for (int i = 0; i < deal.shards().size(); i++) {
-            if (!held.contains(i)) {
+            if (!healthy.contains(i)) {
                 out.add(i);
             }
+        }
+        return out;
+    }
+
+    private static Set<Integer> quarantined(ChunkMeta local) {
+        Set<Integer> out = new HashSet<>();
+        if (local != null) {
+            local.quarantined().forEach(s -> out.add(s.index()));
         }
         return out;
     }
@@ -295,12 +359,19 @@ final class Replicator implements AutoCloseable {
     private void replicate(PinningDeal deal, Cid cid, List<Integer> missing) {
         long started = nanoTime.getAsLong();
         try {
-            int stored = fetchAndStore(deal, cid, missing);
+            Set<Integer> lost = quarantined(store.meta(cid).orElse(null));
+            List<Integer> left = lost.isEmpty() ? missing : repairLocally(deal, cid);
+            if (!left.isEmpty()) {
+                int stored = fetchAndStore(deal, cid, left);
+                long restored = left.stream().filter(lost::contains).filter(i -> store.containsShard(cid, i)).count();
+                restoredPeer.increment(restored);
+                deals.increment();
+                LOG.info("replicated deal={} cid={} shards_stored={} in {} ms{}", deal.id(), cid, stored,
+                        TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - started),
+                        restored == 0 ? "" : ", restoring " + restored + " lost shard(s)");
+            }
             backoffs.remove(deal.id());
-            deals.increment();
-            settled.addAll(deal.shards());
-            LOG.info("replicated deal={} cid={} shards_stored={} in {} ms", deal.id(), cid, stored,
-                    TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - started));
+            settle(deal, cid);
         } catch (ReplicationFailure e) {
             failure(e.reason);
             int failures = backoffs.getOrDefault(deal.id(), new Backoff(0, 0)).failures + 1;
@@ -322,6 +393,26 @@ final class Replicator implements AutoCloseable {
             inFlight.remove(deal.id());
             requestPass();
         }
+    }
+
+    /**
+     * Regenerates the chunk's quarantined shards from its healthy local ones when {@code k} remain
+     * ({@link ShardStore#repair}); returns the deal's shards still missing afterwards, for the holders.
+     */
+    private List<Integer> repairLocally(PinningDeal deal, Cid cid) {
+        ChunkMeta local = store.meta(cid).orElse(null);
+        if (local != null && local.shards().size() >= local.dataShards()) {
+            try {
+                List<Integer> regenerated = store.repair(cid).regenerated();
+                restoredLocal.increment(regenerated.size());
+                LOG.info("restored lost shards {} of deal={} cid={} from this node's own shards", regenerated,
+                        deal.id(), cid);
+            } catch (StorageException e) {
+                LOG.info("local repair of cid={} failed ({}); fetching its lost shards from other nodes", cid,
+                        e.getMessage());
+            }
+        }
+        return missing(deal, store.meta(cid).orElse(null));
     }
 
     private int fetchAndStore(PinningDeal deal, Cid cid, List<Integer> missing) {

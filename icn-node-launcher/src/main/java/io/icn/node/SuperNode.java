@@ -11,7 +11,9 @@ import io.icn.chain.ProofScheme;
 import io.icn.chain.StorageCleanup;
 import io.icn.erasure.Gf256Kernel;
 import io.icn.erasure.Kernels;
+import io.icn.storage.CorruptShardException;
 import io.icn.storage.ShardStore;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -79,9 +81,9 @@ import org.slf4j.LoggerFactory;
  * the grace ends is cut off (and logged). Then it stops in the reverse order of start: HTTP, the replicator, the
  * shard server, the poll timer, the ingest thread (a PUT being stored finishes), cleanup,
  * audit monitor, the worker threads (drained: a running pass finishes), the chain client, the chain
- * (which writes its state file), the store (which checkpoints its index), the timer threads, the
- * metrics, the lock. Every step runs even if one fails; the first failure is rethrown with the later ones
- * suppressed. Idempotent.
+ * (which writes its state file), the store (which checkpoints its index and stops a running scrub pass),
+ * the scrub thread, the timer threads, the metrics, the lock. Every step runs even if one fails; the first
+ * failure is rethrown with the later ones suppressed. Idempotent.
  *
  * <h2>Thread safety</h2>
  * Thread-safe: {@link #start()} and {@link #close()} are serialised, {@link #state()} may be read from any
@@ -119,7 +121,7 @@ public final class SuperNode implements AutoCloseable {
     private ChunkIngest ingest;
     private NodeHttpServer http;
     private ShardServer quic;
-    private Replicator replicator;
+    private volatile Replicator replicator; // read by the scrub thread's callback
 
     private SuperNode(Builder b) {
         this.config = b.config;
@@ -192,6 +194,9 @@ public final class SuperNode implements AutoCloseable {
 
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemonThreads("icn-node-timer"));
         opened.push(() -> shutdown(timers, "timer"));
+        // A scrub pass lasts hours; on a thread of its own it never delays blocks, audit polls or retries.
+        ScheduledExecutorService scrubber = Executors.newSingleThreadScheduledExecutor(daemonThreads("icn-node-scrub"));
+        opened.push(() -> shutdown(scrubber, "scrub"));
 
         store = ShardStore.builder(storage)
                 .capacityBytes(config.capacityBytes())
@@ -199,8 +204,7 @@ public final class SuperNode implements AutoCloseable {
                 .durability(config.fsync().durability())
                 .verifyOnRead(config.verifyOnRead())
                 .scrubBytesPerSecond(config.scrubBytesPerSec())
-                .backgroundScrub(timers, Duration.ofSeconds(config.scrubIntervalSecs()),
-                        corrupt -> LOG.warn("scrub found a corrupt shard: {}", corrupt.getMessage()))
+                .backgroundScrub(scrubber, Duration.ofSeconds(config.scrubIntervalSecs()), this::scrubFoundCorrupt)
                 .clock(clock)
                 .meterRegistry(registry)
                 .build();
@@ -219,6 +223,10 @@ public final class SuperNode implements AutoCloseable {
             opened.push(chain);
         }
         registerAtGenesis();
+        LocalChain blocks = chain;
+        Gauge chainBlock = Gauge.builder("icn_super_node_chain_block", () -> blocks.currentBlock())
+                .description("the local chain's current block").register(registry);
+        opened.push(() -> registry.remove(chainBlock));
 
         ChainClient client = chain.clientFor(identity.account());
         opened.push(client);
@@ -287,6 +295,15 @@ public final class SuperNode implements AutoCloseable {
         }
     }
 
+    /** The store's scrub callback: logs, and has the replicator restore what the store could not repair. */
+    private void scrubFoundCorrupt(CorruptShardException corrupt) {
+        LOG.warn("scrub found a corrupt shard: {}", corrupt.getMessage());
+        Replicator r = replicator;
+        if (r != null) {
+            r.shardLost(corrupt.cid());
+        }
+    }
+
     private void registerAtGenesis() {
         try {
             NodeStanding standing = chain.standing(identity.account());
@@ -312,6 +329,7 @@ public final class SuperNode implements AutoCloseable {
         new ProcessorMetrics().bindTo(r);
         new UptimeMetrics().bindTo(r);
         new FileDescriptorMetrics().bindTo(r);
+        ProcessMemoryMetrics.linux().bindTo(r);
     }
 
     private static void calibrate() {

@@ -43,7 +43,8 @@ class NewcomerIT {
             "icn_super_node_replication_in_flight", "icn_transport_bytes_served_bytes_total",
             "icn_transport_streams_active", "jvm_memory_used_bytes", "jvm_gc_pause_seconds_count",
             "jvm_threads_live_threads", "process_cpu_usage", "process_uptime_seconds", "process_files_open_files",
-            "system_cpu_usage");
+            "system_cpu_usage", "icn_super_node_chain_block", "icn_super_node_replication_restored_total",
+            "process_resident_memory_bytes"); // RSS from /proc/self/status: the node (and this test) runs on Linux
 
     /** A client command: a cold JVM, after the script has looked at every installed JDK. */
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(90);

@@ -2,7 +2,9 @@ package io.icn.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.icn.chain.ChainClient;
 import io.icn.storage.Cid;
 import io.icn.transport.quic.ShardClient;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -120,12 +125,73 @@ class SuperNodeTest {
             assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
             assertThat(metrics.body()).contains("icn_super_node_shard_count", "icn_super_node_bytes_stored",
                     "icn_super_node_audit_success_total", "jvm_memory_used_bytes", "jvm_threads_live_threads",
-                    "process_uptime_seconds", "system_cpu_count", "process_files_open_files");
+                    "process_uptime_seconds", "system_cpu_count", "process_files_open_files",
+                    "icn_super_node_replication_restored_total{source=\"local\"} 0.0",
+                    "icn_super_node_replication_restored_total{source=\"peer\"} 0.0");
+            Matcher block = Pattern.compile("(?m)^icn_super_node_chain_block (\\S+)$").matcher(metrics.body());
+            assertThat(block.find()).as("icn_super_node_chain_block in%n%s", metrics.body()).isTrue();
+            assertThat(Double.parseDouble(block.group(1))).isEqualTo(node.chain().currentBlock(), within(1.0));
+            if (Files.isReadable(Path.of("/proc/self/status"))) {
+                Matcher rss = Pattern.compile("(?m)^process_resident_memory_bytes (\\S+)$").matcher(metrics.body());
+                assertThat(rss.find()).as("process_resident_memory_bytes in%n%s", metrics.body()).isTrue();
+                assertThat(Double.parseDouble(rss.group(1))).as("RSS above the used heap")
+                        .isGreaterThan(Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+            }
             assertThat(get(node.metricsUrl().replace("/metrics", "/admin/status"), null).statusCode())
                     .as("admin endpoints are not on the metrics listener").isEqualTo(404);
         } finally {
             node.close();
         }
+    }
+
+    @Test
+    void blocksKeepComingWhileASlowScrubPassRunsOnItsOwnThread() throws Exception {
+        // 1 KiB/s: the pass over one chunk's 14 shards of 6.5 KiB takes about 90 s.
+        SuperNode node = node(testConfig(tmp.resolve("scrub")).scrubIntervalSecs(1).scrubBytesPerSec(1024).build());
+        Set<String> producers = ConcurrentHashMap.newKeySet();
+        try {
+            node.start();
+            try (ChainClient observer = node.chain().clientFor(node.identity().account())) {
+                observer.subscribeBlocks(b -> producers.add(Thread.currentThread().getName()));
+                byte[] file = new byte[65_536];
+                new SplittableRandom(9).nextBytes(file);
+                HttpResponse<String> put = post("http://" + SuperNode.hostPort(node.adminAddress()) + "/admin/put",
+                        null, file);
+                assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+
+                Thread scrub = null;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while ((scrub = threadIn("io.icn.storage.FileShardStore", "scrub")) == null) {
+                    assertThat(System.nanoTime()).as("no scrub pass started in 20 s").isLessThan(deadline);
+                    Thread.sleep(50);
+                }
+                long from = node.chain().currentBlock();
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (node.chain().currentBlock() < from + 3) {
+                    assertThat(System.nanoTime()).as("blocks stalled at %d during the scrub", node.chain().currentBlock())
+                            .isLessThan(deadline);
+                    Thread.sleep(100);
+                }
+                assertThat(threadIn("io.icn.storage.FileShardStore", "scrub")).as("the slow pass still runs")
+                        .isSameAs(scrub);
+                assertThat(scrub.getName()).startsWith("icn-node-scrub");
+                assertThat(producers).as("threads that produced blocks").isNotEmpty().doesNotContain(scrub.getName());
+            }
+        } finally {
+            node.close(); // ends the slow pass: the store's close stops its pacing
+        }
+    }
+
+    /** The live thread with a frame in {@code className.method}, or null. */
+    private static Thread threadIn(String className, String method) {
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            for (StackTraceElement f : e.getValue()) {
+                if (f.getClassName().equals(className) && f.getMethodName().equals(method)) {
+                    return e.getKey();
+                }
+            }
+        }
+        return null;
     }
 
     @Test
@@ -196,7 +262,11 @@ class SuperNodeTest {
                     .contains("\"regenerated\":[]");
             HttpResponse<String> dry = post(base + "/admin/cleanup?dry_run=true", TOKEN, new byte[0]);
             assertThat(dry.body()).contains("\"dry_run\":true", "\"deleted\":[]");
-            assertThat(post(base + "/admin/index/rebuild", TOKEN, new byte[0]).body()).contains("\"chunks\":3");
+            Files.createDirectories(storage.resolve("lost+found")); // storage_path as a mount point
+            HttpResponse<String> rebuilt = post(base + "/admin/index/rebuild", TOKEN, new byte[0]);
+            assertThat(rebuilt.statusCode()).as(rebuilt.body()).isEqualTo(200);
+            assertThat(rebuilt.body()).contains("\"chunks\":3", "\"skipped\":[{\"name\":\"lost+found\"");
+            assertThat(storage.resolve("lost+found")).isDirectory();
 
             // The CLI's client commands, with the same configuration file as the node.
             Files.writeString(configFile, "admin_bind = \"127.0.0.1\"\nadmin_port = " + node.adminAddress().getPort()

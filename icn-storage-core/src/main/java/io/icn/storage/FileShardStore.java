@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -173,6 +174,9 @@ final class FileShardStore extends IndexedShardStore {
     private final AtomicLong nextTxid = new AtomicLong();
     private final ScheduledFuture<?> scrubTask;
     private final Object closeLock = new Object();
+    /** The rebuild running now, if any: writes are refused meanwhile (they would wait for all of it). */
+    private final java.util.concurrent.atomic.AtomicReference<RebuildProgress> rebuilding =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean closed;
     private volatile Throwable failure;
 
@@ -546,7 +550,7 @@ final class FileShardStore extends IndexedShardStore {
             if (c instanceof RuntimeException r) {
                 throw r;
             }
-            throw new StorageException("write failed at " + root, c);
+            throw new StorageException("write failed at " + root + ": " + c, c);
         }
     }
 
@@ -1005,7 +1009,7 @@ final class FileShardStore extends IndexedShardStore {
                 break;
             }
             chunks++;
-            boolean bad = false;
+            List<CorruptShardException> found = new ArrayList<>();
             for (int i = 0; i < e.slots(); i++) {
                 if (!e.healthy(i)) {
                     continue;
@@ -1029,29 +1033,37 @@ final class FileShardStore extends IndexedShardStore {
                     CorruptShardException c = actual == null
                             ? new CorruptShardException(e.cid, i, "shard file missing or unreadable")
                             : new CorruptShardException(e.cid, i, e.sha256(i), actual);
-                    corrupt.add(c);
+                    found.add(c);
                     metrics.scrubCorrupt.increment();
-                    onCorrupt.accept(c);
                     quarantine(e.cid, i);
-                    bad = true;
                 }
             }
-            if (bad && repairAfterScrub) {
+            if (!found.isEmpty() && repairAfterScrub) {
                 try {
                     repaired += repair(e.cid).regenerated().size();
                 } catch (UnrepairableChunkException u) {
                     unrepairable.add(e.cid);
                 } catch (ShardNotFoundException deleted) {
                     // deleted meanwhile: nothing to repair
+                } catch (RebuildInProgressException later) {
+                    // the rebuild re-hashes every shard; the quarantined ones wait for a later repair
                 } catch (StorageException failed) {
                     metrics.repairFailures.increment();
                 }
             }
+            corrupt.addAll(found);
+            found.forEach(onCorrupt); // after the repair: a listener sees what is still lost
         }
         return new ScrubReport(chunks, shards, bytes, corrupt, repaired, unrepairable);
     }
 
-    /** Keeps the scrubber's reads under {@code scrubRate} bytes per second of the store's clock. */
+    /** The longest a paced scrub sleeps before it looks whether the store was closed. */
+    private static final long MAX_PACING_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
+     * Keeps the scrubber's reads under {@code scrubRate} bytes per second of the store's clock; a slow pass
+     * (a small budget) ends within {@link #MAX_PACING_SLEEP_NANOS} of the store's close.
+     */
     private final class Pacer {
         private final long startNanos = nanos();
         private long bytes;
@@ -1064,10 +1076,12 @@ final class FileShardStore extends IndexedShardStore {
         void account(long n) {
             bytes += n;
             long due = (long) (bytes * 1e9 / scrubRate);
-            long elapsed = nanos() - startNanos;
-            if (due > elapsed) {
+            for (long ahead = due - (nanos() - startNanos); ahead > 0; ahead -= MAX_PACING_SLEEP_NANOS) {
+                if (closed) {
+                    throw new StoreClosedException("shard store at " + root + " closed during a scrub");
+                }
                 try {
-                    sleeper.sleep(Duration.ofNanos(due - elapsed));
+                    sleeper.sleep(Duration.ofNanos(Math.min(ahead, MAX_PACING_SLEEP_NANOS)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new StorageException("scrub interrupted", e);
@@ -1165,83 +1179,65 @@ final class FileShardStore extends IndexedShardStore {
     public RebuildReport rebuildIndex(RebuildListener listener) {
         ensureWritable();
         Objects.requireNonNull(listener, "listener");
-        ExclusiveOp op = new ExclusiveOp(() -> rebuild(listener));
-        return (RebuildReport) submit(op);
+        RebuildProgress progress = new RebuildProgress();
+        if (!rebuilding.compareAndSet(null, progress)) {
+            throw new RebuildInProgressException("an index rebuild of the shard store at " + root
+                    + " is already running; wait for its answer");
+        }
+        try {
+            return (RebuildReport) submit(new ExclusiveOp(() -> rebuild(listener, progress)));
+        } finally {
+            rebuilding.compareAndSet(progress, null);
+        }
     }
 
-    private RebuildReport rebuild(RebuildListener listener) throws IOException {
+    /** How far the running rebuild has come, for the message of the writes it refuses. */
+    private static final class RebuildProgress {
+        volatile long done;
+        volatile long total = -1;
+    }
+
+    private RebuildReport rebuild(RebuildListener listener, RebuildProgress progress) throws IOException {
+        UserPrincipal storeUser = storeUser();
         List<Path> dirs = new ArrayList<>();
+        List<RebuildReport.Skipped> skipped = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                if (!name.startsWith(".") && Files.isDirectory(p)) {
+                if (name.startsWith(".") || !Files.isDirectory(p)) {
+                    continue;
+                }
+                String foreign = whyForeign(p, name, storeUser);
+                if (foreign != null) {
+                    skipped.add(new RebuildReport.Skipped(name, foreign));
+                } else {
                     dirs.add(p);
                 }
             }
         }
+        progress.total = dirs.size();
         List<ChunkEntry> entries = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
-        long shards = 0;
-        long bytes = 0;
-        long quarantined = 0;
+        long[] counts = new long[3]; // shards, bytes, quarantined
         ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
         long done = 0;
         long txid = nextTxid.getAndIncrement();
         for (Path dir : dirs) {
             String name = dir.getFileName().toString();
-            ChunkEntry e = null;
-            if (Cid.isValid(name)) {
-                try {
-                    e = ChunkEntry.decode(ByteBuffer.wrap(Files.readAllBytes(dir.resolve(MANIFEST))));
-                    if (!e.cid.toString().equals(name)) {
-                        e = null;
-                    }
-                } catch (IOException | RuntimeException bad) {
-                    e = null;
+            try {
+                ChunkEntry e = rebuildChunk(dir, name, txid, buf, counts);
+                if (e == null) {
+                    unreadable.add(name);
+                } else {
+                    entries.add(e);
                 }
+            } catch (IOException | RuntimeException failed) {
+                skipped.add(new RebuildReport.Skipped(name, "could not be examined or moved (" + failed
+                        + "); left in place and not indexed: fix its permissions or move it out of " + root
+                        + ", then rebuild again"));
             }
-            if (e == null) {
-                unreadable.add(name);
-                Files.move(dir, quarantineDir.resolve(name + "." + txid + ".dir"), StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                Set<String> known = new java.util.HashSet<>();
-                known.add(MANIFEST);
-                for (int i = 0; i < e.slots(); i++) {
-                    if (e.state(i) == ChunkEntry.ABSENT) {
-                        continue;
-                    }
-                    Path f = dir.resolve(shardFileName(i));
-                    known.add(shardFileName(i));
-                    byte[] actual = null;
-                    if (Files.exists(f) && Files.size(f) == e.spec.shardLength()) {
-                        actual = hashFile(f, buf, null);
-                    }
-                    if (actual != null && e.sha256Equals(i, actual)) {
-                        e = e.withState(i, ChunkEntry.HEALTHY);
-                        shards++;
-                        bytes += e.spec.shardLength();
-                    } else {
-                        e = e.withState(i, ChunkEntry.QUARANTINED);
-                        if (Files.exists(f)) {
-                            Files.move(f, quarantineDir.resolve(name + "." + i + "." + txid + ".bin"),
-                                    StandardCopyOption.ATOMIC_MOVE);
-                            quarantined++;
-                        }
-                    }
-                }
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                    for (Path f : files) {
-                        if (!known.contains(f.getFileName().toString())) {
-                            Files.move(f, quarantineDir.resolve(name + "." + f.getFileName() + "." + txid),
-                                    StandardCopyOption.ATOMIC_MOVE);
-                            quarantined++;
-                        }
-                    }
-                }
-                writeManifest(dir, e);
-                entries.add(e);
-            }
-            listener.progress(++done, dirs.size());
+            progress.done = ++done;
+            listener.progress(done, dirs.size());
         }
         if (fsync) {
             IndexJournal.forceDirectory(root);
@@ -1252,7 +1248,110 @@ final class FileShardStore extends IndexedShardStore {
             cache.invalidateAll();
         }
         journal.checkpoint(index.entries(), nextTxid.get() - 1);
-        return new RebuildReport(entries.size(), shards, bytes, quarantined, unreadable);
+        return new RebuildReport(entries.size(), counts[0], counts[1], counts[2], unreadable, skipped);
+    }
+
+    /**
+     * Indexes one directory of the root: a chunk's entry with its shards re-hashed (bad ones quarantined),
+     * or null after moving a directory that is no readable chunk into quarantine.
+     */
+    private ChunkEntry rebuildChunk(Path dir, String name, long txid, ByteBuffer buf, long[] counts)
+            throws IOException {
+        ChunkEntry e = null;
+        if (Cid.isValid(name)) {
+            try {
+                e = ChunkEntry.decode(ByteBuffer.wrap(Files.readAllBytes(dir.resolve(MANIFEST))));
+                if (!e.cid.toString().equals(name)) {
+                    e = null;
+                }
+            } catch (IOException | RuntimeException bad) {
+                e = null;
+            }
+        }
+        if (e == null) {
+            Files.move(dir, quarantineDir.resolve(name + "." + txid + ".dir"), StandardCopyOption.ATOMIC_MOVE);
+            return null;
+        }
+        Set<String> known = new java.util.HashSet<>();
+        known.add(MANIFEST);
+        for (int i = 0; i < e.slots(); i++) {
+            if (e.state(i) == ChunkEntry.ABSENT) {
+                continue;
+            }
+            Path f = dir.resolve(shardFileName(i));
+            known.add(shardFileName(i));
+            byte[] actual = null;
+            if (Files.exists(f) && Files.size(f) == e.spec.shardLength()) {
+                actual = hashFile(f, buf, null);
+            }
+            if (actual != null && e.sha256Equals(i, actual)) {
+                e = e.withState(i, ChunkEntry.HEALTHY);
+                counts[0]++;
+                counts[1] += e.spec.shardLength();
+            } else {
+                e = e.withState(i, ChunkEntry.QUARANTINED);
+                if (Files.exists(f)) {
+                    Files.move(f, quarantineDir.resolve(name + "." + i + "." + txid + ".bin"),
+                            StandardCopyOption.ATOMIC_MOVE);
+                    counts[2]++;
+                }
+            }
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (!known.contains(f.getFileName().toString())) {
+                    Files.move(f, quarantineDir.resolve(name + "." + f.getFileName() + "." + txid),
+                            StandardCopyOption.ATOMIC_MOVE);
+                    counts[2]++;
+                }
+            }
+        }
+        writeManifest(dir, e);
+        return e;
+    }
+
+    /** The user this process writes files as (the owner of a file it creates), or null where owners are unknown. */
+    private UserPrincipal storeUser() {
+        Path probe = null;
+        try {
+            probe = Files.createTempFile(stagingDir, "owner", ".probe");
+            return Files.getOwner(probe);
+        } catch (IOException | UnsupportedOperationException unknown) {
+            return null;
+        } finally {
+            if (probe != null) {
+                deleteQuietly(probe);
+            }
+        }
+    }
+
+    /**
+     * Why a directory of the root must be left alone by a rebuild, or null if the rebuild may index or move
+     * it: a file system's {@code lost+found}; or a directory that is no chunk (the rebuild would move it
+     * into quarantine) and that the store's user does not own or may not write. A chunk directory is
+     * indexed whoever owns it, if the store may write it; a failure there skips it too.
+     */
+    private String whyForeign(Path dir, String name, UserPrincipal storeUser) {
+        if (name.equals("lost+found")) {
+            return "the file system's own directory (fsck recovers files into it); never moved. Keep the store's"
+                    + " root a directory below the mount point to keep it out";
+        }
+        if (Cid.isValid(name)) {
+            return null;
+        }
+        try {
+            UserPrincipal owner = storeUser != null ? Files.getOwner(dir) : null;
+            if (owner != null && !owner.equals(storeUser)) {
+                return "owned by " + owner.getName() + ", not by the store's user " + storeUser.getName()
+                        + ", and no chunk; left in place: move it out of " + root;
+            }
+        } catch (IOException | UnsupportedOperationException unknown) {
+            // owner unknown: the write check below decides
+        }
+        if (!Files.isWritable(dir)) {
+            return "not writable by the store's user, and no chunk; left in place: move it out of " + root;
+        }
+        return null;
     }
 
     // ---- proofs -----------------------------------------------------------------------------------------
@@ -1326,6 +1425,12 @@ final class FileShardStore extends IndexedShardStore {
         if (f != null) {
             throw new StoreClosedException("shard store at " + root + " stopped accepting writes after an I/O fault: "
                     + f.getMessage(), f);
+        }
+        RebuildProgress r = rebuilding.get();
+        if (r != null) {
+            throw new RebuildInProgressException("the index of the shard store at " + root + " is being rebuilt ("
+                    + (r.total < 0 ? "listing directories" : r.done + " of " + r.total + " directories examined")
+                    + "); it takes no writes until the rebuild ends: retry then");
         }
     }
 

@@ -177,7 +177,7 @@ public final class InMemoryShardStore extends IndexedShardStore {
         List<Cid> unrepairable = new ArrayList<>();
         for (ChunkEntry e : new ArrayList<>(index.entries())) {
             chunks++;
-            boolean bad = false;
+            List<CorruptShardException> found = new ArrayList<>();
             for (int i = 0; i < e.slots(); i++) {
                 if (!e.healthy(i)) {
                     continue;
@@ -191,13 +191,11 @@ public final class InMemoryShardStore extends IndexedShardStore {
                 byte[] actual = ShardChecks.sha256(b);
                 if (!e.sha256Equals(i, actual)) {
                     CorruptShardException c = new CorruptShardException(e.cid, i, e.sha256(i), actual);
-                    corrupt.add(c);
-                    onCorrupt.accept(c);
+                    found.add(c);
                     quarantine(e.cid, i);
-                    bad = true;
                 }
             }
-            if (bad) {
+            if (!found.isEmpty()) {
                 try {
                     repaired += repair(e.cid).regenerated().size();
                 } catch (UnrepairableChunkException u) {
@@ -206,6 +204,8 @@ public final class InMemoryShardStore extends IndexedShardStore {
                     // deleted concurrently: nothing left to repair
                 }
             }
+            corrupt.addAll(found);
+            found.forEach(onCorrupt); // after the repair, as the file store does
         }
         return new ScrubReport(chunks, shards, bytes, corrupt, repaired, unrepairable);
     }
@@ -272,7 +272,7 @@ public final class InMemoryShardStore extends IndexedShardStore {
         long total = index.chunkCount();
         listener.progress(total, total);
         StorageUsage u = index.usage(capacityBytes);
-        return new RebuildReport(u.chunkCount(), u.shardCount(), u.bytesStored(), 0, List.of());
+        return new RebuildReport(u.chunkCount(), u.shardCount(), u.bytesStored(), 0, List.of(), List.of());
     }
 
     @Override

@@ -162,8 +162,10 @@ public interface ShardStore extends AutoCloseable {
 
     /**
      * Re-hashes every healthy shard once, within the configured bandwidth budget. Each corrupt or missing
-     * shard is reported to {@code onCorrupt}, moved to quarantine, and then the chunk is repaired when
-     * at least {@code k} healthy shards remain.
+     * shard is moved to quarantine; once all of a chunk's shards are checked, the chunk is repaired when
+     * at least {@code k} healthy shards remain, and then each of its corrupt shards is reported to
+     * {@code onCorrupt} (on the scrubbing thread), so a listener finds the store as the repair left it: a
+     * shard still quarantined then needs another source.
      */
     ScrubReport scrub(Consumer<CorruptShardException> onCorrupt);
 
@@ -179,7 +181,18 @@ public interface ShardStore extends AutoCloseable {
 
     /**
      * Disaster recovery: discards the index, reads every chunk directory under the root (manifest and
-     * shard files, re-hashing each shard), and writes a fresh index. Blocks writers while it runs.
+     * shard files, re-hashing each shard), and writes a fresh index. A directory that is no readable chunk
+     * is moved to quarantine ({@link RebuildReport#unreadable()}); a file system's {@code lost+found}, such
+     * a directory that the store's user does not own or may not write, and any directory whose examination
+     * or move fails are left in place and listed in {@link RebuildReport#skipped()} with the reason: one
+     * foreign entry never fails the whole rebuild.
+     *
+     * <p>Reads continue from the old index while it runs. Writes ({@link #putChunk}, {@link #putShard},
+     * {@link #delete}, {@link #setExpiry}, {@link #repair}) and a second rebuild are refused at once with
+     * {@link RebuildInProgressException} rather than wait for the whole rebuild; a write that had already
+     * started when the rebuild began completes after it.
+     *
+     * @throws RebuildInProgressException if a rebuild is already running
      */
     RebuildReport rebuildIndex(RebuildListener listener);
 

@@ -6,7 +6,7 @@ package io.icn.storage;
  *
  * <p>Callers that can act on a specific fault catch one of the leaves: {@link InvalidCidException},
  * {@link ShardNotFoundException}, {@link CorruptShardException}, {@link StorageFullException},
- * {@link UnrepairableChunkException}, {@link StoreClosedException}.
+ * {@link UnrepairableChunkException}, {@link StoreClosedException}, {@link RebuildInProgressException}.
  */
 public class StorageException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -91,18 +91,24 @@ class FileShardStoreTest {
         assertThat(Files.exists(root.resolve(stray.cid.toString()))).isTrue();
     }
 
-    @Test
-    void rebuildIndexRecoversFromLostIndexAndQuarantinesBadFiles() throws IOException {
-        Path root = tmp.resolve("s");
+    /** {@code n} chunks of 4+2 shards stored at {@code root}, the store closed and its index deleted. */
+    private List<Chunk> storeChunksThenLoseTheIndex(Path root, int n) throws IOException {
         List<Chunk> chunks = new ArrayList<>();
         try (ShardStore s = builder(root).build()) {
-            for (int i = 0; i < 12; i++) {
+            for (int i = 0; i < n; i++) {
                 Chunk c = chunk(2000, 4, 2);
                 chunks.add(c);
                 s.putChunk(c.cid, c.shards, c.spec);
             }
         }
         FileShardStore.deleteRecursively(root.resolve(FileShardStore.INDEX));
+        return chunks;
+    }
+
+    @Test
+    void rebuildIndexRecoversFromLostIndexAndQuarantinesBadFiles() throws IOException {
+        Path root = tmp.resolve("s");
+        List<Chunk> chunks = storeChunksThenLoseTheIndex(root, 12);
         FileShardStoreContractTest.flipBit(root.resolve(chunks.get(3).cid.toString()).resolve("shard_02.bin"), 5);
         Files.createDirectories(root.resolve("not-a-cid"));
         List<long[]> progress = new ArrayList<>();
@@ -122,6 +128,99 @@ class FileShardStoreTest {
         }
         try (ShardStore s = builder(root).build()) {
             assertThat(s.usage().shardCount()).isEqualTo(72);
+        }
+    }
+
+    @Test
+    void rebuildLeavesLostAndFoundAndForeignEntriesAloneAndSaysWhy() throws Exception {
+        Path root = tmp.resolve("s");
+        List<Chunk> chunks = storeChunksThenLoseTheIndex(root, 3);
+        Path lostFound = Files.createDirectories(root.resolve("lost+found"));
+        Files.writeString(lostFound.resolve("#1234"), "recovered by fsck");
+        Files.createDirectories(root.resolve("not-a-cid"));
+        // A move into .quarantine that fails for any user, root included: the target name is too long.
+        String longName = "x".repeat(250);
+        Files.createDirectories(root.resolve(longName));
+        boolean chowned = chownToAnotherUser(Files.createDirectories(root.resolve("someone-elses")));
+
+        try (ShardStore s = builder(root).build()) {
+            RebuildReport r = s.rebuildIndex(RebuildListener.NONE);
+
+            assertThat(r.chunks()).isEqualTo(3);
+            assertThat(r.shards()).isEqualTo(18);
+            assertThat(r.unreadable()).containsExactly("not-a-cid");
+            assertThat(r.skipped()).extracting(RebuildReport.Skipped::name).contains("lost+found", longName);
+            assertThat(r.skipped()).filteredOn(k -> k.name().equals("lost+found")).singleElement()
+                    .extracting(RebuildReport.Skipped::reason).asString().contains("never moved", "mount point");
+            assertThat(r.skipped()).filteredOn(k -> k.name().equals(longName)).singleElement()
+                    .extracting(RebuildReport.Skipped::reason).asString()
+                    .contains("left in place", "move it out of " + root.toAbsolutePath());
+            assertThat(lostFound.resolve("#1234")).as("lost+found untouched").exists();
+            assertThat(root.resolve(longName)).exists();
+            if (chowned) {
+                assertThat(r.skipped()).filteredOn(k -> k.name().equals("someone-elses")).singleElement()
+                        .extracting(RebuildReport.Skipped::reason).asString().contains("owned by", "not by the store's user");
+                assertThat(root.resolve("someone-elses")).exists();
+            }
+            for (Chunk c : chunks) {
+                assertThat(s.readShard(c.cid, 3)).isEqualTo(c.shards[3]);
+            }
+        }
+    }
+
+    /** Gives {@code dir} to another uid where this process may (as root); false where it may not. */
+    private static boolean chownToAnotherUser(Path dir) {
+        try {
+            Files.setAttribute(dir, "unix:uid", 4242);
+            return true;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException notPermitted) {
+            return false;
+        }
+    }
+
+    @Test
+    void writesDuringARebuildAreRefusedAtOnceAndNamedSoAndWorkAfterIt() throws Exception {
+        Path root = tmp.resolve("s");
+        Chunk stored = chunk(2000, 4, 2);
+        try (ShardStore s = builder(root).build()) {
+            s.putChunk(stored.cid, stored.shards, stored.spec);
+            Chunk other = chunk(2000, 4, 2);
+            s.putChunk(other.cid, other.shards, other.spec);
+
+            java.util.concurrent.CountDownLatch firstDirectory = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CompletableFuture<RebuildReport> rebuild = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> s.rebuildIndex((done, total) -> {
+                        if (done == 1) {
+                            firstDirectory.countDown();
+                            try {
+                                release.await(30, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    }));
+            try {
+                assertThat(firstDirectory.await(30, TimeUnit.SECONDS)).isTrue();
+                Chunk fresh = chunk(2000, 4, 2);
+                assertThatThrownBy(() -> s.putChunk(fresh.cid, fresh.shards, fresh.spec))
+                        .isInstanceOf(RebuildInProgressException.class)
+                        .hasMessageContaining("being rebuilt").hasMessageContaining("1 of 2 directories")
+                        .hasMessageContaining("retry");
+                assertThatThrownBy(() -> s.putShard(fresh.cid, 0, fresh.shards[0], fresh.spec))
+                        .isInstanceOf(RebuildInProgressException.class);
+                assertThatThrownBy(() -> s.delete(stored.cid)).isInstanceOf(RebuildInProgressException.class);
+                assertThatThrownBy(() -> s.setExpiry(stored.cid, 5)).isInstanceOf(RebuildInProgressException.class);
+                assertThatThrownBy(() -> s.rebuildIndex(RebuildListener.NONE))
+                        .isInstanceOf(RebuildInProgressException.class);
+                assertThat(s.readShard(stored.cid, 1)).as("reads continue").isEqualTo(stored.shards[1]);
+            } finally {
+                release.countDown();
+            }
+            assertThat(rebuild.get(30, TimeUnit.SECONDS).chunks()).isEqualTo(2);
+            Chunk after = chunk(2000, 4, 2);
+            s.putChunk(after.cid, after.shards, after.spec);
+            assertThat(s.usage().chunkCount()).isEqualTo(3);
         }
     }
 

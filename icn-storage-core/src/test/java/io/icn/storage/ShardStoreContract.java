@@ -325,6 +325,24 @@ abstract class ShardStoreContract {
     }
 
     @Test
+    void corruptShardsAreReportedOnceTheRepairAttemptHasEnded() {
+        ShardStore s = store();
+        Chunk repairable = chunk(40_000, 4, 2, 10);
+        Chunk lost = chunk(40_000, 4, 2, 10);
+        s.putChunk(repairable.cid, repairable.shards, repairable.spec);
+        s.putChunk(lost.cid, lost.shards, lost.spec);
+        corrupt(s, repairable.cid, 2, 5);
+        for (int i = 0; i < 3; i++) {
+            corrupt(s, lost.cid, i, 5);
+        }
+        List<String> seen = new ArrayList<>();
+        s.scrub(c -> seen.add(c.cid().equals(repairable.cid) + ":" + c.shardIndex() + ":"
+                + s.containsShard(c.cid(), c.shardIndex())));
+        // The listener sees the repaired shard healthy again and the unrepairable ones still quarantined.
+        assertThat(seen).containsExactlyInAnyOrder("true:2:true", "false:0:false", "false:1:false", "false:2:false");
+    }
+
+    @Test
     void tooFewSurvivorsIsUnrepairable() {
         ShardStore s = store();
         Chunk c = chunk(40_000, 4, 2, 10);
