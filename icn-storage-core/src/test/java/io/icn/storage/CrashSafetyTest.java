@@ -33,7 +33,9 @@ class CrashSafetyTest {
     Path tmp;
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    // A bound for a hang, not a speed check: 200 child JVMs take ~130 s on a quiet 2-core machine and
+    // reached 186 s with other builds running beside.
+    @Timeout(value = 420, unit = TimeUnit.SECONDS)
     void sigkillAtRandomMomentsNeverTearsAShard() throws Exception {
         int iterations = Integer.getInteger("icn.crash.iterations", 200);
         long seed = System.nanoTime();
