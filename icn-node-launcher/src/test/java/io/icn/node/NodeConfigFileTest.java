@@ -101,6 +101,8 @@ class NodeConfigFileTest {
                 admin_bind = "::1"
                 admin_port = 19103
                 block_time_secs = 2
+                audit_interval_blocks = 10
+                chain_retention_blocks = 300
                 stake_icn = 200
                 deal_blocks = 1000
                 log_format = "json"
@@ -133,6 +135,8 @@ class NodeConfigFileTest {
         assertThat(c.adminBind()).isEqualTo("::1");
         assertThat(c.adminPort()).isEqualTo(19103);
         assertThat(c.blockTimeSecs()).isEqualTo(2);
+        assertThat(c.auditIntervalBlocks()).isEqualTo(10);
+        assertThat(c.chainRetentionBlocks()).isEqualTo(300);
         assertThat(c.stakeIcn()).isEqualTo(200);
         assertThat(c.dealBlocks()).isEqualTo(1000);
         assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
@@ -184,6 +188,10 @@ class NodeConfigFileTest {
                 .hasMessageContaining("admin_token").hasMessageContaining("16");
         assertThatThrownBy(() -> NodeConfigFile.parse("stake_icn = 10\n", "e.toml", null).build())
                 .hasMessageContaining("stake_icn = 10");
+        assertThatThrownBy(() -> NodeConfigFile.parse("audit_interval_blocks = 0\n", "e.toml", null).build())
+                .hasMessageContaining("audit_interval_blocks = 0");
+        assertThatThrownBy(() -> NodeConfigFile.parse("chain_retention_blocks = 99\n", "e.toml", null).build())
+                .hasMessageContaining("chain_retention_blocks = 99").hasMessageContaining("100..");
     }
 
     @Test

@@ -44,6 +44,7 @@ final class ChunkFetcher {
     private int have;
     private int discoveryPending;
     private boolean hedgeTimePassed;
+    private boolean decoding; // k shards are in: nothing more is started, late results are ignored
 
     private ChunkFetcher(QuicShardClient client, List<InetSocketAddress> nodes, Cid cid) {
         this.client = client;
@@ -135,7 +136,7 @@ final class ChunkFetcher {
 
     /** Starts fetches until enough are running, or gives up when nothing is left to try. */
     private void schedule() {
-        if (result.isDone()) {
+        if (result.isDone() || decoding) {
             return;
         }
         if (meta == null) {
@@ -204,7 +205,7 @@ final class ChunkFetcher {
             inflight.remove(index);
             hedged.remove(index);
         }
-        if (result.isDone()) {
+        if (result.isDone() || decoding) {
             return;
         }
         if (error != null) {
@@ -224,10 +225,15 @@ final class ChunkFetcher {
     }
 
     private void finish() {
-        for (CompletableFuture<ShardData> f : inflight.values()) {
+        decoding = true;
+        // Cancelling completes each future here, and its callback (onShard, on this thread) looks the map up:
+        // take the futures out of the map first, or the iteration would fail and no decode would ever start.
+        List<CompletableFuture<ShardData>> running = new ArrayList<>(inflight.values());
+        inflight.clear();
+        hedged.clear();
+        for (CompletableFuture<ShardData> f : running) {
             f.cancel(false);
         }
-        inflight.clear();
         byte[][] present = shards;
         ChunkMeta m = meta;
         try {
