@@ -91,7 +91,12 @@ final class ChainState {
 
     // Derived indexes.
     private final TreeMap<Long, List<DealId>> activeByExpiry = new TreeMap<>();
-    private final Map<ShardHash, List<DealId>> dealsByShard = new HashMap<>();
+    private final TreeMap<Long, List<DealId>> endedByExpiry = new TreeMap<>(); // expired deals, until pruned
+    // Shard -> the first deal that named it; the deals that named it after (the same content pinned again) are in
+    // laterDealsByShard. Nearly every shard has one deal, so nearly every shard costs one map entry and no list:
+    // 1.96 M shards at 140,000 deals.
+    private HashMap<ShardHash, DealId> firstDealByShard = new HashMap<>();
+    private final Map<ShardHash, List<DealId>> laterDealsByShard = new HashMap<>();
     private final Map<AccountId, IndexedBag<ShardHash>> assignments = new HashMap<>();
     private final TreeMap<Long, List<AuditId>> pendingByDeadline = new TreeMap<>();
     private final Map<AccountId, LinkedHashSet<AuditId>> pendingByPinner = new HashMap<>();
@@ -109,12 +114,28 @@ final class ChainState {
     }
 
     List<PinningDeal> dealsForShard(ShardHash shard) {
-        List<DealId> ids = dealsByShard.getOrDefault(shard, List.of());
+        List<DealId> ids = dealIdsOf(shard);
         List<PinningDeal> out = new ArrayList<>(ids.size());
         for (DealId id : ids) {
             out.add(deals.get(id).deal);
         }
         return out;
+    }
+
+    /** Every deal that named {@code shard}, in creation order. */
+    private List<DealId> dealIdsOf(ShardHash shard) {
+        DealId first = firstDealByShard.get(shard);
+        if (first == null) {
+            return List.of();
+        }
+        List<DealId> later = laterDealsByShard.get(shard);
+        if (later == null) {
+            return List.of(first);
+        }
+        List<DealId> all = new ArrayList<>(later.size() + 1);
+        all.add(first);
+        all.addAll(later);
+        return all;
     }
 
     Optional<String> dealContent(DealId id) {
@@ -286,8 +307,8 @@ final class ChainState {
 
     // ---------------------------------------------------------------- block transition
 
-    BlockEffects advance(RandomGenerator random, boolean automaticAudits, int challengeLength,
-            ShardOracle oracle, long auditRetentionBlocks) {
+    BlockEffects advance(RandomGenerator random, boolean automaticAudits, long auditIntervalBlocks, int challengeLength,
+            ShardOracle oracle, long auditRetentionBlocks, long dealRetentionBlocks) {
         block++;
         int timedOut = timeOutAudits();
         int[] included = includeSubmissions(oracle);
@@ -296,10 +317,11 @@ final class ChainState {
             payRewards();
         }
         int issued = 0;
-        if (automaticAudits && block % BLOCKS_PER_HOUR == 0) {
+        if (automaticAudits && block % auditIntervalBlocks == 0) {
             issued = hourlyAudits(random, challengeLength, oracle);
         }
         pruneClosedAudits(auditRetentionBlocks);
+        pruneEndedDeals(dealRetentionBlocks);
         return new BlockEffects(included[0], included[1], timedOut, expired, issued);
     }
 
@@ -388,6 +410,7 @@ final class ChainState {
                 d.deal = d.deal.withStatus(DealStatus.EXPIRED);
                 unassign(d);
                 refund(d);
+                endedByExpiry.computeIfAbsent(d.deal.expiresAt(), k -> new ArrayList<>()).add(id);
                 count++;
             }
         }
@@ -433,6 +456,24 @@ final class ChainState {
             issued++;
         }
         return issued;
+    }
+
+    /**
+     * Forgets deals that ended more than {@code retention} blocks ago: their record and their place in the shard
+     * index. Nothing needs them any more (cleanup, replication and audits look at active deals only), and a node
+     * that kept every deal it ever made would grow without bound.
+     */
+    private void pruneEndedDeals(long retention) {
+        var old = endedByExpiry.headMap(block - retention, false);
+        for (List<DealId> ids : old.values()) {
+            for (DealId id : ids) {
+                Deal d = deals.remove(id);
+                if (d != null) {
+                    unindexShards(d);
+                }
+            }
+        }
+        old.clear();
     }
 
     private void pruneClosedAudits(long retention) {
@@ -508,7 +549,7 @@ final class ChainState {
     }
 
     private int activeShardSize(ShardHash shard) {
-        for (DealId id : dealsByShard.getOrDefault(shard, List.of())) {
+        for (DealId id : dealIdsOf(shard)) {
             Deal d = deals.get(id);
             if (d.deal.status() == DealStatus.ACTIVE) {
                 return d.deal.shardSize();
@@ -529,8 +570,23 @@ final class ChainState {
     /** Rebuilds every derived index from the records; used after loading a state file. */
     void rebuildIndexes() {
         activeByExpiry.clear();
-        dealsByShard.clear();
+        endedByExpiry.clear();
+        laterDealsByShard.clear();
         assignments.clear();
+        // Sized up front: at 140,000 deals the two big maps would otherwise rehash their way to millions of entries.
+        long shards = 0;
+        Map<AccountId, Integer> assigned = new HashMap<>();
+        for (Deal d : deals.values()) {
+            int n = d.deal.shards().size();
+            shards += n;
+            if (d.deal.status() == DealStatus.ACTIVE) {
+                for (AccountId pinner : d.pinners) {
+                    assigned.merge(pinner, n, Integer::sum);
+                }
+            }
+        }
+        firstDealByShard = new HashMap<>(IndexedBag.capacityFor(shards));
+        assigned.forEach((pinner, n) -> assignments.put(pinner, new IndexedBag<>(n)));
         pendingByDeadline.clear();
         pendingByPinner.clear();
         closedByBlock.clear();
@@ -551,9 +607,12 @@ final class ChainState {
 
     private void index(Deal d) {
         for (ShardHash shard : d.deal.shards()) {
-            dealsByShard.computeIfAbsent(shard, k -> new ArrayList<>(1)).add(d.deal.id());
+            if (firstDealByShard.putIfAbsent(shard, d.deal.id()) != null) {
+                laterDealsByShard.computeIfAbsent(shard, k -> new ArrayList<>(1)).add(d.deal.id());
+            }
         }
         if (d.deal.status() != DealStatus.ACTIVE) {
+            endedByExpiry.computeIfAbsent(d.deal.expiresAt(), k -> new ArrayList<>()).add(d.deal.id());
             return;
         }
         activeByExpiry.computeIfAbsent(d.deal.expiresAt(), k -> new ArrayList<>()).add(d.deal.id());
@@ -565,6 +624,25 @@ final class ChainState {
             }
             Account a = accounts.computeIfAbsent(pinner, k -> new Account());
             a.rewardPerInterval = a.rewardPerInterval.add(perNode);
+        }
+    }
+
+    private void unindexShards(Deal d) {
+        DealId id = d.deal.id();
+        for (ShardHash shard : d.deal.shards()) {
+            List<DealId> later = laterDealsByShard.get(shard);
+            if (id.equals(firstDealByShard.get(shard))) {
+                if (later == null) {
+                    firstDealByShard.remove(shard);
+                } else {
+                    firstDealByShard.put(shard, later.remove(0));
+                }
+            } else if (later != null) {
+                later.remove(id);
+            }
+            if (later != null && later.isEmpty()) {
+                laterDealsByShard.remove(shard);
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package io.icn.chain;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -11,8 +10,23 @@ import java.util.random.RandomGenerator;
  * assignments, where one shard may be held for several deals. Not thread-safe.
  */
 final class IndexedBag<T> {
-    private final List<T> elements = new ArrayList<>();
-    private final Map<T, int[]> slots = new HashMap<>(); // element -> {index in elements, reference count}
+    private final ArrayList<T> elements;
+    private final HashMap<T, int[]> slots; // element -> {index in elements, reference count}
+
+    IndexedBag() {
+        this(0);
+    }
+
+    /** A bag with room for {@code expected} distinct elements before it grows. */
+    IndexedBag(int expected) {
+        elements = new ArrayList<>(expected);
+        slots = new HashMap<>(capacityFor(expected));
+    }
+
+    /** The initial capacity of a {@link HashMap} that holds {@code entries} without rehashing. */
+    static int capacityFor(long entries) {
+        return (int) Math.min((long) Math.ceil(entries / 0.75), 1 << 30);
+    }
 
     void add(T element) {
         int[] slot = slots.get(element);

@@ -24,7 +24,8 @@ import java.util.random.RandomGenerator;
  *   <li>{@link #createDeal}: at least 10 shards, a non-zero payment taken from the creator's free
  *       balance, an expiry after the current block. Each shard is assigned to up to 5 registered
  *       super-nodes in distinct regions, highest reputation first.</li>
- *   <li>Audits: every hour (600 blocks) each super-node holding shards is audited with a probability
+ *   <li>Audits: every hour (600 blocks; {@linkplain Builder#auditIntervalBlocks(long) configurable}) each
+ *       super-node holding shards is audited with a probability
  *       set by its stake (2 % at 50 ICN, 0.5 % at 200 ICN, 0.25 % from 500 ICN; linear between), on a
  *       random assigned shard; {@link #initiateAudit} does it by hand. The challenge is
  *       {@linkplain Builder#challengeLength(int) 64 bytes} at a random offset anywhere in the shard with a
@@ -35,7 +36,8 @@ import java.util.random.RandomGenerator;
  *       reputation −50 (floor 0) and 10 ICN slashed from the stake.</li>
  *   <li>Rewards every 100 blocks: a deal's payment is spread evenly over the reward blocks of its life
  *       and its pinner slots; the rounding remainder returns to the creator at expiry.</li>
- *   <li>Deals expire at {@code expires_at}: status Expired, assignments withdrawn.</li>
+ *   <li>Deals expire at {@code expires_at}: status Expired, assignments withdrawn; the record is kept
+ *       {@linkplain Builder#dealRetentionBlocks(long) a day} more, then forgotten.</li>
  * </ul>
  *
  * <h2>Persistence</h2>
@@ -80,7 +82,9 @@ public final class LocalChain implements AutoCloseable {
     private final int persistEveryBlocks;
     private final int challengeLength;
     private final boolean automaticAudits;
+    private final long auditIntervalBlocks;
     private final long auditRetentionBlocks;
+    private final long dealRetentionBlocks;
     private final CopyOnWriteArrayList<BlockListener> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<LocalChainClient> clients = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> timer;
@@ -94,7 +98,9 @@ public final class LocalChain implements AutoCloseable {
         this.persistEveryBlocks = b.persistEveryBlocks;
         this.challengeLength = b.challengeLength;
         this.automaticAudits = b.automaticAudits;
+        this.auditIntervalBlocks = b.auditIntervalBlocks;
         this.auditRetentionBlocks = b.auditRetentionBlocks;
+        this.dealRetentionBlocks = b.dealRetentionBlocks;
         this.stateFile = b.stateFile == null ? null : new StateFile(b.stateFile);
         ChainState loaded = stateFile == null ? null : stateFile.readIfPresent(b.scheme);
         this.state = loaded != null ? loaded : new ChainState(b.scheme);
@@ -145,7 +151,8 @@ public final class LocalChain implements AutoCloseable {
             lock.lock();
             try {
                 checkOpen();
-                effects = state.advance(random, automaticAudits, challengeLength, oracle, auditRetentionBlocks);
+                effects = state.advance(random, automaticAudits, auditIntervalBlocks, challengeLength, oracle,
+                        auditRetentionBlocks, dealRetentionBlocks);
                 number = state.block;
                 if (stateFile != null && number % persistEveryBlocks == 0) {
                     stateFile.write(state);
@@ -460,7 +467,9 @@ public final class LocalChain implements AutoCloseable {
         private int persistEveryBlocks = 10;
         private int challengeLength = 64;
         private boolean automaticAudits = true;
+        private long auditIntervalBlocks = ChainState.BLOCKS_PER_HOUR;
         private long auditRetentionBlocks = 14_400;
+        private long dealRetentionBlocks = 14_400;
 
         private Builder() {
         }
@@ -529,6 +538,19 @@ public final class LocalChain implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Blocks between the automatic audit draws; default 600, an hour of 6 s blocks, as in the pallet. A
+         * test or soak chain lowers it to see audits often: each draw still audits a node with its
+         * stake-weighted probability (2 % at 50 ICN).
+         */
+        public Builder auditIntervalBlocks(long blocks) {
+            if (blocks <= 0) {
+                throw new IllegalArgumentException("auditIntervalBlocks must be positive: " + blocks);
+            }
+            this.auditIntervalBlocks = blocks;
+            return this;
+        }
+
         /** How long decided audits stay queryable; default 14,400 blocks (a day). */
         public Builder auditRetentionBlocks(long blocks) {
             if (blocks < AUDIT_DEADLINE_BLOCKS) {
@@ -536,6 +558,19 @@ public final class LocalChain implements AutoCloseable {
                         + ": " + blocks);
             }
             this.auditRetentionBlocks = blocks;
+            return this;
+        }
+
+        /**
+         * How long a deal stays queryable after it expired; default 14,400 blocks (a day). Then the chain forgets
+         * it ({@link LocalChain#deal} is empty, {@link ChainClient#dealsForShard} no longer lists it), so that a
+         * node's chain holds the deals of about a day besides the active ones, not every deal it ever made.
+         */
+        public Builder dealRetentionBlocks(long blocks) {
+            if (blocks < 0) {
+                throw new IllegalArgumentException("dealRetentionBlocks must not be negative: " + blocks);
+            }
+            this.dealRetentionBlocks = blocks;
             return this;
         }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -16,8 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -210,9 +212,11 @@ final class StateFile {
         s.block = in.readLong();
         s.idCounter = in.readLong();
 
+        byte[] scratch = new byte[32]; // each 32-byte value is read here and copied once by its record
+        Accounts seen = new Accounts();
         int accounts = count(in, "accounts");
         for (int i = 0; i < accounts; i++) {
-            AccountId id = new AccountId(read32(in));
+            AccountId id = seen.read(in, scratch);
             ChainState.Account a = new ChainState.Account();
             a.free = readBalance(in);
             a.stake = readBalance(in);
@@ -224,12 +228,12 @@ final class StateFile {
 
         int deals = count(in, "deals");
         for (int i = 0; i < deals; i++) {
-            DealId id = new DealId(read32(in));
-            AccountId creator = new AccountId(read32(in));
+            DealId id = new DealId(read32(in, scratch));
+            AccountId creator = seen.read(in, scratch);
             int shardCount = count(in, "shards");
-            List<ShardHash> shards = new ArrayList<>(shardCount);
+            ShardHash[] shards = new ShardHash[shardCount];
             for (int j = 0; j < shardCount; j++) {
-                shards.add(new ShardHash(read32(in)));
+                shards[j] = new ShardHash(read32(in, scratch));
             }
             int shardSize = in.readInt();
             long createdAt = in.readLong();
@@ -238,14 +242,15 @@ final class StateFile {
             DealStatus status = DealStatus.values()[checkedIndex(in.readByte(), DealStatus.values().length,
                     "deal status")];
             int pinnerCount = count(in, "pinners");
-            List<AccountId> pinners = new ArrayList<>(pinnerCount);
+            AccountId[] pinners = new AccountId[pinnerCount];
             for (int j = 0; j < pinnerCount; j++) {
-                pinners.add(new AccountId(read32(in)));
+                pinners[j] = seen.read(in, scratch);
             }
             BigInteger perSlot = readBalance(in).units();
             String content = version >= 2 ? in.readUTF() : "";
-            PinningDeal deal = new PinningDeal(id, creator, shards, shardSize, createdAt, expiresAt, total, status);
-            s.deals.put(id, new ChainState.Deal(deal, pinners, perSlot, content));
+            PinningDeal deal = new PinningDeal(id, creator, List.of(shards), shardSize, createdAt, expiresAt, total,
+                    status);
+            s.deals.put(id, new ChainState.Deal(deal, List.of(pinners), perSlot, content));
         }
 
         int audits = count(in, "audits");
@@ -312,11 +317,31 @@ final class StateFile {
     }
 
     private static byte[] read32(DataInputStream in) throws IOException {
-        byte[] b = in.readNBytes(32);
-        if (b.length != 32) {
-            throw new EOFException();
+        return read32(in, new byte[32]);
+    }
+
+    /** Fills {@code into} with the next 32 bytes. @throws EOFException if fewer remain */
+    private static byte[] read32(DataInputStream in, byte[] into) throws IOException {
+        in.readFully(into);
+        return into;
+    }
+
+    /**
+     * The accounts of a state, each read once: a deal names its creator and its pinners, and a node's deals name
+     * the same few accounts over and over, so the file's 140,000 deals need not become 280,000 account objects.
+     */
+    private static final class Accounts {
+        private final Map<ByteBuffer, AccountId> known = new HashMap<>();
+
+        AccountId read(DataInputStream in, byte[] scratch) throws IOException {
+            read32(in, scratch);
+            AccountId a = known.get(ByteBuffer.wrap(scratch));
+            if (a == null) {
+                a = new AccountId(scratch);
+                known.put(ByteBuffer.wrap(a.bytes()), a);
+            }
+            return a;
         }
-        return b;
     }
 
     private static int count(DataInputStream in, String what) throws IOException {

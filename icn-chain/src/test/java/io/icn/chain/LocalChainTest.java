@@ -139,6 +139,28 @@ class LocalChainTest {
         }
     }
 
+    @Test
+    void aShorterAuditIntervalDrawsOnlyOnItsBlocks() {
+        try (LocalChain chain = LocalChain.builder().random(new SplittableRandom(seed)).auditIntervalBlocks(10).build()) {
+            chain.registerNode(NODE, Region.NA_WEST, Balance.ofIcn(50));
+            chain.endow(DIRECTOR, Balance.ofIcn(100));
+            deal(chain, ProofScheme.merkle(), 10_000_000, Balance.ofIcn(10));
+            List<Long> issued = new ArrayList<>();
+            try (ChainClient node = chain.clientFor(NODE)) {
+                node.subscribeBlocks(b -> {
+                    if (newAudits(node, b) > 0) {
+                        issued.add(b);
+                    }
+                });
+                chain.produceBlocks(10L * 2000); // 2,000 draws at 2 %, as in 2,000 hours of the default interval
+            }
+            // Expected 40; the bounds are many standard deviations wide.
+            assertThat(issued).hasSizeBetween(15, 75).allMatch(b -> b % 10 == 0);
+        }
+        assertThatThrownBy(() -> LocalChain.builder().auditIntervalBlocks(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auditIntervalBlocks");
+    }
+
     private static int newAudits(ChainClient client, long block) {
         return (int) client.pendingAudits().stream().filter(a -> a.issuedAt() == block).count();
     }
@@ -313,6 +335,60 @@ class LocalChainTest {
                     open.challenge()));
             chain.produceBlock();
             assertThat(client.audit(open.id()).orElseThrow().status()).isEqualTo(AuditStatus.PASSED);
+        }
+    }
+
+    @Test
+    void aShardPinnedByTwoDealsListsBothAndStaysAssignedUntilTheLastEnds(@TempDir Path dir) {
+        Path file = dir.resolve("local-chain.state");
+        StoredDeal first;
+        PinningDeal second;
+        try (LocalChain chain = chainBuilder().stateFile(file).build()) {
+            genesis(chain);
+            first = deal(chain, ProofScheme.merkle(), 100, Balance.ofIcn(10));
+            second = chain.createDeal(DIRECTOR, first.chunk().shardHashes(), first.chunk().shardSize(), 300,
+                    Balance.ofIcn(10)); // the same content pinned again, for longer
+        }
+        ShardHash shard = first.chunk().shardHashes().get(3);
+        try (LocalChain chain = chainBuilder().stateFile(file).build(); ChainClient client = chain.clientFor(NODE)) {
+            assertThat(client.dealsForShard(shard)).extracting(PinningDeal::id)
+                    .containsExactly(first.deal().id(), second.id());
+            chain.produceBlocks(150);
+            assertThat(client.dealsForShard(shard)).extracting(PinningDeal::status)
+                    .containsExactly(DealStatus.EXPIRED, DealStatus.ACTIVE);
+            assertThat(client.shardAssignments()).containsExactlyInAnyOrderElementsOf(first.chunk().shardHashes());
+            chain.produceBlocks(150);
+            assertThat(client.shardAssignments()).isEmpty();
+            assertThat(client.dealsForShard(shard)).hasSize(2);
+        }
+    }
+
+    @Test
+    void anExpiredDealIsForgottenAfterTheRetentionAlsoAcrossARestart(@TempDir Path dir) {
+        Path file = dir.resolve("local-chain.state");
+        StoredDeal first;
+        PinningDeal second;
+        try (LocalChain chain = chainBuilder().stateFile(file).dealRetentionBlocks(50).build()) {
+            genesis(chain);
+            first = deal(chain, ProofScheme.merkle(), 100, Balance.ofIcn(10));
+            second = chain.createDeal(DIRECTOR, first.chunk().shardHashes(), first.chunk().shardSize(), 300,
+                    Balance.ofIcn(10));
+            chain.produceBlocks(120); // the first expired at 100, still within its retention
+            assertThat(chain.deal(first.deal().id())).map(PinningDeal::status).contains(DealStatus.EXPIRED);
+        }
+        ShardHash shard = first.chunk().shardHashes().get(0);
+        try (LocalChain chain = chainBuilder().stateFile(file).dealRetentionBlocks(50).build();
+                ChainClient client = chain.clientFor(NODE)) {
+            assertThat(client.dealsForShard(shard)).extracting(PinningDeal::id)
+                    .containsExactly(first.deal().id(), second.id());
+            chain.produceBlocks(40); // block 160: more than 50 blocks after the first's expiry
+            assertThat(chain.deal(first.deal().id())).isEmpty();
+            assertThat(client.dealsForShard(shard)).extracting(PinningDeal::id).containsExactly(second.id());
+            assertThat(client.shardAssignments()).containsExactlyInAnyOrderElementsOf(first.chunk().shardHashes());
+            chain.produceBlocks(200); // the second expired at 300 and is forgotten at 351
+            assertThat(chain.deal(second.id())).isEmpty();
+            assertThat(client.dealsForShard(shard)).isEmpty();
+            assertThat(client.shardAssignments()).isEmpty();
         }
     }
 

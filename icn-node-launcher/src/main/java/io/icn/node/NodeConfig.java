@@ -46,6 +46,10 @@ import java.util.Set;
  * @param adminBind {@code admin_bind}: the address the admin endpoints listen on
  * @param adminPort {@code admin_port}
  * @param blockTimeSecs {@code block_time_secs}: the local chain's block time
+ * @param auditIntervalBlocks {@code audit_interval_blocks}: blocks between the local chain's stake-weighted audit
+ *     draws (600, an hour of 6 s blocks, as the pallet; lower on test and soak nodes to see audits often)
+ * @param chainRetentionBlocks {@code chain_retention_blocks}: how long the local chain keeps decided audits and
+ *     expired deals before it forgets them
  * @param stakeIcn {@code stake_icn}: the stake this node registers with on the local chain
  * @param dealBlocks {@code deal_blocks}: the default life of a deal made by {@code put}, in blocks
  * @param logFormat {@code log_format}
@@ -65,8 +69,9 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         String p2pListenAddr, List<String> bootstrapPeers, Region region, long maxStorageGb, long auditPollSecs,
         long cleanupIntervalBlocks, long cacheMb, FsyncPolicy fsync, boolean verifyOnRead, long scrubBytesPerSec,
         long scrubIntervalSecs, String adminToken, String adminBind, int adminPort, long blockTimeSecs,
-        long stakeIcn, long dealBlocks, LogFormat logFormat, String logLevel, String quicAdvertise, List<String> peers,
-        long shutdownGraceSecs, List<String> ingestClients, Limits limits) {
+        long auditIntervalBlocks, long chainRetentionBlocks, long stakeIcn, long dealBlocks, LogFormat logFormat,
+        String logLevel, String quicAdvertise, List<String> peers, long shutdownGraceSecs, List<String> ingestClients,
+        Limits limits) {
 
     /** The {@code chain_endpoint} value that selects the embedded local chain. */
     public static final String LOCAL_CHAIN = "local";
@@ -126,6 +131,8 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         checkPositive("scrub_bytes_per_sec", scrubBytesPerSec, Long.MAX_VALUE);
         checkPositive("scrub_interval_secs", scrubIntervalSecs, 365L * 86_400);
         checkPositive("block_time_secs", blockTimeSecs, 3_600);
+        checkPositive("audit_interval_blocks", auditIntervalBlocks, Long.MAX_VALUE);
+        checkRange("chain_retention_blocks", chainRetentionBlocks, 100, Long.MAX_VALUE); // an audit's deadline
         checkRange("stake_icn", stakeIcn, 50, 1_000_000_000L);
         checkPositive("deal_blocks", dealBlocks, Long.MAX_VALUE / 2);
         checkRange("shutdown_grace_secs", shutdownGraceSecs, 0, 3_600);
@@ -219,6 +226,8 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         m.put("admin_bind", adminBind);
         m.put("admin_port", adminPort);
         m.put("block_time_secs", blockTimeSecs);
+        m.put("audit_interval_blocks", auditIntervalBlocks);
+        m.put("chain_retention_blocks", chainRetentionBlocks);
         m.put("stake_icn", stakeIcn);
         m.put("deal_blocks", dealBlocks);
         m.put("log_format", logFormat.configName());
@@ -365,6 +374,8 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
         private String adminBind = "127.0.0.1";
         private int adminPort = 9103;
         private long blockTimeSecs = 6;
+        private long auditIntervalBlocks = 600;
+        private long chainRetentionBlocks = 14_400;
         private long stakeIcn = 50;
         private long dealBlocks = 100_800;
         private LogFormat logFormat = LogFormat.TEXT;
@@ -405,6 +416,8 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
             adminBind = c.adminBind;
             adminPort = c.adminPort;
             blockTimeSecs = c.blockTimeSecs;
+            auditIntervalBlocks = c.auditIntervalBlocks;
+            chainRetentionBlocks = c.chainRetentionBlocks;
             stakeIcn = c.stakeIcn;
             dealBlocks = c.dealBlocks;
             logFormat = c.logFormat;
@@ -526,6 +539,16 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
             return this;
         }
 
+        public Builder auditIntervalBlocks(long v) {
+            auditIntervalBlocks = v;
+            return this;
+        }
+
+        public Builder chainRetentionBlocks(long v) {
+            chainRetentionBlocks = v;
+            return this;
+        }
+
         public Builder stakeIcn(long v) {
             stakeIcn = v;
             return this;
@@ -602,8 +625,9 @@ public record NodeConfig(String chainEndpoint, Path storagePath, int quicPort, S
             return new NodeConfig(chainEndpoint, storagePath, quicPort, quicBind, metricsPort, metricsBind, p2pListenAddr,
                     bootstrapPeers, region, maxStorageGb, auditPollSecs, cleanupIntervalBlocks, cacheMb, fsync,
                     verifyOnRead, scrubBytesPerSec, scrubIntervalSecs, adminToken, adminBind, adminPort,
-                    blockTimeSecs, stakeIcn, dealBlocks, logFormat, logLevel, quicAdvertise, peers, shutdownGraceSecs,
-                    ingestClients, new Limits(maxPutMb, chunkMb, maxJsonBodyKb, httpThreads, maxQuicPutMb, quicPutBudgetMb));
+                    blockTimeSecs, auditIntervalBlocks, chainRetentionBlocks, stakeIcn, dealBlocks, logFormat, logLevel,
+                    quicAdvertise, peers, shutdownGraceSecs, ingestClients,
+                    new Limits(maxPutMb, chunkMb, maxJsonBodyKb, httpThreads, maxQuicPutMb, quicPutBudgetMb));
         }
     }
 }

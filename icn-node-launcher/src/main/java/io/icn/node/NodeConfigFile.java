@@ -31,9 +31,9 @@ public final class NodeConfigFile {
     public static final Set<String> KEYS = Set.of("chain_endpoint", "storage_path", "quic_port", "metrics_port",
             "quic_bind", "metrics_bind", "p2p_listen_addr", "bootstrap_peers", "region", "max_storage_gb", "audit_poll_secs",
             "cleanup_interval_blocks", "cache_mb", "fsync", "verify_on_read", "scrub_bytes_per_sec",
-            "scrub_interval_secs", "admin_token", "admin_bind", "admin_port", "block_time_secs", "stake_icn",
-            "deal_blocks", "log_format", "log_level", "quic_advertise", "peers", "shutdown_grace_secs",
-            "ingest_clients", "limits");
+            "scrub_interval_secs", "admin_token", "admin_bind", "admin_port", "block_time_secs", "audit_interval_blocks",
+            "chain_retention_blocks", "stake_icn", "deal_blocks", "log_format", "log_level", "quic_advertise", "peers",
+            "shutdown_grace_secs", "ingest_clients", "limits");
 
     /** The keys of the {@code [limits]} table. */
     public static final Set<String> LIMIT_KEYS = Set.of("max_put_mb", "chunk_mb", "max_json_body_kb", "http_threads",
@@ -101,6 +101,8 @@ public final class NodeConfigFile {
             r.string("admin_bind", b::adminBind);
             r.port("admin_port", b::adminPort);
             r.integer("block_time_secs", b::blockTimeSecs);
+            r.integer("audit_interval_blocks", b::auditIntervalBlocks);
+            r.integer("chain_retention_blocks", b::chainRetentionBlocks);
             r.integer("stake_icn", b::stakeIcn);
             r.integer("deal_blocks", b::dealBlocks);
             r.string("log_format", v -> b.logFormat(LogFormat.fromConfig(v)));

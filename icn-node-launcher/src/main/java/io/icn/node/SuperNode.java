@@ -34,9 +34,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * <h2>What runs</h2>
  * The file shard store under {@code storage_path} (capacity {@code max_storage_gb}, hot-shard cache,
  * background scrub); the embedded {@link LocalChain} ({@code <storage>/local-chain.state}, one block per
- * {@code block_time_secs}) on which this node is registered with its region and stake at genesis; the
+ * {@code block_time_secs}, an audit draw every {@code audit_interval_blocks}) on which this node is registered with its region and stake at genesis; the
  * {@link AuditMonitor} (proofs from the store via {@link StoreAuditProver}) with a poll timer every
  * {@code audit_poll_secs}; the {@link StorageCleanup} every {@code cleanup_interval_blocks}; HTTP
  * {@code /metrics} and {@code /health} on {@code metrics_port} and the admin endpoints on
@@ -72,7 +76,9 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} → {@link State#STOPPING} → {@link State#STOPPED}. A start that fails closes what it
  * had opened and leaves the node {@link State#FAILED}; a node starts at most once. Before anything is
  * touched, {@link Preflight} checks the chain endpoint, the storage directory and the ports; then an OS
- * lock on {@code <storage>/node.lock} refuses a second node on the same directory.
+ * lock on {@code <storage>/node.lock} refuses a second node on the same directory. The two big loads of a
+ * start, the store's index and the chain's state, run at once on two threads; the log line {@code started
+ * in N ms: ...} gives each step's time.
  *
  * <h2>Shutdown</h2>
  * {@link #close()} first drains, for at most {@code shutdown_grace_secs}: the admin endpoints answer new
@@ -109,6 +115,7 @@ public final class SuperNode implements AutoCloseable {
     private final LocalChain sharedChain;
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final StartTimes startTimes = new StartTimes();
     private volatile State state = State.NEW;
     private volatile Instant startedAt;
     private PrometheusMeterRegistry prometheus;
@@ -152,14 +159,18 @@ public final class SuperNode implements AutoCloseable {
             throw new IllegalStateException("a node starts once; this one is " + state);
         }
         state = State.STARTING;
+        long startNanos = System.nanoTime();
+        startTimes.begin(startNanos);
         try {
             Preflight.check(config);
+            startTimes.lap("preflight");
             startComponents();
             startedAt = clock.instant();
             state = State.RUNNING;
             LOG.info("node running: account={} region={} storage={} metrics={} admin={} chain={} block={} quic_put={}",
                     identity.accountHex(), config.region().wireName(), config.storagePath(), metricsUrl(), adminUrl(),
                     config.chainEndpoint(), chain.currentBlock(), quicPutSummary());
+            LOG.info("started in {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), startTimes);
         } catch (RuntimeException | Error e) {
             state = State.FAILED;
             try {
@@ -181,6 +192,7 @@ public final class SuperNode implements AutoCloseable {
         }
         opened.push(StorageLock.acquire(storage));
         identity = NodeIdentity.loadOrCreate(storage);
+        startTimes.lap("lock_and_key");
 
         if (externalRegistry == null) {
             prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -194,34 +206,44 @@ public final class SuperNode implements AutoCloseable {
 
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemonThreads("icn-node-timer"));
         opened.push(() -> shutdown(timers, "timer"));
+        startTimes.lap("metrics");
+
         // A scrub pass lasts hours; on a thread of its own it never delays blocks, audit polls or retries.
         ScheduledExecutorService scrubber = Executors.newSingleThreadScheduledExecutor(daemonThreads("icn-node-scrub"));
         opened.push(() -> shutdown(scrubber, "scrub"));
 
-        store = ShardStore.builder(storage)
-                .capacityBytes(config.capacityBytes())
-                .cacheBytes(config.cacheMb() << 20)
-                .durability(config.fsync().durability())
-                .verifyOnRead(config.verifyOnRead())
-                .scrubBytesPerSecond(config.scrubBytesPerSec())
-                .backgroundScrub(scrubber, Duration.ofSeconds(config.scrubIntervalSecs()), this::scrubFoundCorrupt)
-                .clock(clock)
-                .meterRegistry(registry)
-                .build();
-        opened.push(store);
-
-        if (sharedChain != null) {
-            chain = sharedChain; // the embedder's: not started, persisted or closed here
-        } else {
-            chain = LocalChain.builder()
-                    .random(random)
-                    .stateFile(storage.resolve(CHAIN_STATE_FILE))
-                    .scheduler(timers)
-                    .blockTime(Duration.ofSeconds(config.blockTimeSecs()))
-                    .proofScheme(ProofScheme.merkle())
+        // The store's index and the chain's state are the two big loads of a start, and independent: the chain
+        // loads on a thread of its own while the store opens on this one.
+        CompletableFuture<LocalChain> chainLoad = sharedChain != null
+                ? CompletableFuture.completedFuture(sharedChain) // the embedder's: not started, persisted or closed here
+                : CompletableFuture.supplyAsync(() -> loadChain(storage, timers),
+                        r -> daemonThreads("icn-node-chain-load").newThread(r).start());
+        try {
+            store = ShardStore.builder(storage)
+                    .capacityBytes(config.capacityBytes())
+                    .cacheBytes(config.cacheMb() << 20)
+                    .durability(config.fsync().durability())
+                    .verifyOnRead(config.verifyOnRead())
+                    .scrubBytesPerSecond(config.scrubBytesPerSec())
+                    .backgroundScrub(scrubber, Duration.ofSeconds(config.scrubIntervalSecs()), this::scrubFoundCorrupt)
+                    .clock(clock)
+                    .meterRegistry(registry)
                     .build();
+        } catch (RuntimeException | Error e) {
+            try {
+                closeUnlessShared(awaitChain(chainLoad)); // loaded meanwhile: closed before the start fails
+            } catch (RuntimeException | Error suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        opened.push(store);
+        startTimes.lap("store_open");
+        chain = awaitChain(chainLoad);
+        if (sharedChain == null) {
             opened.push(chain);
         }
+        startTimes.lap("chain_wait");
         registerAtGenesis();
         LocalChain blocks = chain;
         Gauge chainBlock = Gauge.builder("icn_super_node_chain_block", () -> blocks.currentBlock())
@@ -249,6 +271,7 @@ public final class SuperNode implements AutoCloseable {
         // QUIC PUTs are ingested here one after the other (ChunkIngest stores one chunk at a time anyway).
         ExecutorService ingestThread = Executors.newSingleThreadExecutor(daemonThreads("icn-node-ingest"));
         opened.push(() -> shutdown(ingestThread, "ingest"));
+        startTimes.lap("components");
 
         monitor.start();
         cleanup.start();
@@ -278,6 +301,7 @@ public final class SuperNode implements AutoCloseable {
         String advertised = hostPort(config.advertisedQuicHost(), quic.localAddress().getPort());
         client.registerEndpoint(advertised, quic.certificateFingerprint());
         LOG.info("registered QUIC endpoint on the chain: {} fingerprint={}", advertised, quic.certificateFingerprint());
+        startTimes.lap("quic");
 
         replicator = Replicator.builder(client, store, scheme)
                 .meterRegistry(registry).executor(workers).scheduler(timers).nanoTime(System::nanoTime)
@@ -288,6 +312,7 @@ public final class SuperNode implements AutoCloseable {
 
         http = NodeHttpServer.start(this, config);
         opened.push(http);
+        startTimes.lap("replicator_and_http");
 
         if (calibrateKernels) {
             Thread t = daemonThreads("icn-kernel-calibration").newThread(SuperNode::calibrate);
@@ -301,6 +326,42 @@ public final class SuperNode implements AutoCloseable {
         Replicator r = replicator;
         if (r != null) {
             r.shardLost(corrupt.cid());
+        }
+    }
+
+    private LocalChain loadChain(Path storage, ScheduledExecutorService timers) {
+        long t0 = System.nanoTime();
+        LocalChain loaded = LocalChain.builder()
+                .random(random)
+                .stateFile(storage.resolve(CHAIN_STATE_FILE))
+                .scheduler(timers)
+                .blockTime(Duration.ofSeconds(config.blockTimeSecs()))
+                .auditIntervalBlocks(config.auditIntervalBlocks())
+                .auditRetentionBlocks(config.chainRetentionBlocks())
+                .dealRetentionBlocks(config.chainRetentionBlocks())
+                .proofScheme(ProofScheme.merkle())
+                .build();
+        startTimes.record("chain_load", System.nanoTime() - t0);
+        return loaded;
+    }
+
+    private static LocalChain awaitChain(CompletableFuture<LocalChain> load) {
+        try {
+            return load.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private void closeUnlessShared(LocalChain c) {
+        if (c != sharedChain) {
+            c.close();
         }
     }
 
@@ -534,6 +595,38 @@ public final class SuperNode implements AutoCloseable {
         return component;
     }
 
+    /**
+     * How long each step of {@link #start()} took, for the start-up log line: laps of the starting thread, and
+     * steps that ran beside it on other threads. Thread-safe.
+     */
+    private static final class StartTimes {
+        private final Map<String, Long> millis = new LinkedHashMap<>();
+        private long lapStart;
+
+        synchronized void begin(long nanos) {
+            lapStart = nanos;
+        }
+
+        /** The time since the previous lap (or since {@link #begin}), as step {@code name}; starting thread only. */
+        synchronized void lap(String name) {
+            long now = System.nanoTime();
+            millis.put(name, TimeUnit.NANOSECONDS.toMillis(now - lapStart));
+            lapStart = now;
+        }
+
+        /** A step that ran beside the laps. */
+        synchronized void record(String name, long nanos) {
+            millis.put(name, TimeUnit.NANOSECONDS.toMillis(nanos));
+        }
+
+        @Override
+        public synchronized String toString() {
+            StringBuilder b = new StringBuilder();
+            millis.forEach((k, v) -> b.append(b.isEmpty() ? "" : " ").append(k).append("_ms=").append(v));
+            return b.toString();
+        }
+    }
+
     /** Options of a {@link SuperNode}. Not thread-safe; build once. */
     public static final class Builder {
         private final NodeConfig config;
@@ -578,8 +671,8 @@ public final class SuperNode implements AutoCloseable {
         /**
          * Runs the node on this chain instead of its own embedded one, so several nodes in one JVM (a test
          * harness) share one chain. The node registers on it and uses it, but does not own it: it neither
-         * starts its block timer (the embedder produces blocks) nor writes or closes it. {@code block_time_secs}
-         * and {@code <storage>/local-chain.state} are then unused.
+         * starts its block timer (the embedder produces blocks) nor writes or closes it. {@code block_time_secs},
+         * {@code audit_interval_blocks} and {@code <storage>/local-chain.state} are then unused.
          */
         public Builder chain(LocalChain shared) {
             this.sharedChain = Objects.requireNonNull(shared, "shared");

@@ -104,6 +104,8 @@ class NodeConfigFileTest {
                 admin_bind = "::1"
                 admin_port = 19103
                 block_time_secs = 2
+                audit_interval_blocks = 10
+                chain_retention_blocks = 300
                 stake_icn = 200
                 deal_blocks = 1000
                 log_format = "json"
@@ -139,6 +141,8 @@ class NodeConfigFileTest {
         assertThat(c.adminBind()).isEqualTo("::1");
         assertThat(c.adminPort()).isEqualTo(19103);
         assertThat(c.blockTimeSecs()).isEqualTo(2);
+        assertThat(c.auditIntervalBlocks()).isEqualTo(10);
+        assertThat(c.chainRetentionBlocks()).isEqualTo(300);
         assertThat(c.stakeIcn()).isEqualTo(200);
         assertThat(c.dealBlocks()).isEqualTo(1000);
         assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
@@ -201,6 +205,10 @@ class NodeConfigFileTest {
                 .hasMessageContaining("limits.quic_put_budget_mb = 50").hasMessageContaining("limits.max_quic_put_mb = 100");
         assertThatThrownBy(() -> NodeConfigFile.parse("[limits]\nmax_quic_put_mb = 4096\n", "e.toml", null).build())
                 .hasMessageContaining("limits.max_quic_put_mb = 4096").hasMessageContaining("1..2047");
+        assertThatThrownBy(() -> NodeConfigFile.parse("audit_interval_blocks = 0\n", "e.toml", null).build())
+                .hasMessageContaining("audit_interval_blocks = 0");
+        assertThatThrownBy(() -> NodeConfigFile.parse("chain_retention_blocks = 99\n", "e.toml", null).build())
+                .hasMessageContaining("chain_retention_blocks = 99").hasMessageContaining("100..");
     }
 
     @Test

@@ -86,6 +86,20 @@ class ReplicationEndToEndTest {
                             nodes.stream().map(n -> n.identity().account()).toList());
                 }
 
+                // Quiet blocks, whose passes the replicators skip (nothing changed); a later put is still pulled.
+                chain.produceBlocks(5);
+                byte[] more = new byte[1 << 20];
+                new SplittableRandom(51).nextBytes(more);
+                HttpResponse<String> put2 = post(a, "/admin/put?deal_blocks=" + DEAL_BLOCKS, more);
+                assertThat(put2.statusCode()).as(put2.body()).isEqualTo(200);
+                List<Cid> later = cids(put2.body());
+                deadline = System.nanoTime() + 60_000_000_000L;
+                while (!allHeld(nodes, later)) {
+                    assertThat(System.nanoTime()).as("the later put was not replicated in 60 s").isLessThan(deadline);
+                    chain.produceBlock();
+                    Thread.sleep(250);
+                }
+
                 // Audits on each node, on a data and a parity shard, are answered from its own disk.
                 List<ShardHash> hashes = new StoreExpiredContent(a.store(), ProofScheme.merkle())
                         .shardHashes(cids.get(2).toString());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.icn.chain.ChainClient;
+import io.icn.chain.ChainStateException;
 import io.icn.storage.Cid;
 import io.icn.transport.quic.ShardClient;
 import java.io.ByteArrayOutputStream;
@@ -97,6 +98,34 @@ class SuperNodeTest {
         } finally {
             second.close();
             first.close();
+        }
+    }
+
+    @Test
+    void aCorruptChainStateFailsTheStartAndReleasesTheStore() throws Exception {
+        Path storage = tmp.resolve("corrupt-chain");
+        SuperNode first = node(testConfig(storage).build());
+        first.start();
+        first.close();
+        Path state = storage.resolve(SuperNode.CHAIN_STATE_FILE);
+        byte[] bytes = Files.readAllBytes(state);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(state, bytes);
+
+        // The chain loads beside the store's open: its failure must still close the store and the lock.
+        SuperNode broken = node(testConfig(storage).build());
+        assertThatThrownBy(broken::start).isInstanceOf(ChainStateException.class)
+                .hasMessageContaining("CRC32C");
+        assertThat(broken.state()).isEqualTo(SuperNode.State.FAILED);
+        broken.close();
+
+        Files.delete(state);
+        SuperNode again = node(testConfig(storage).build());
+        try {
+            again.start();
+            assertThat(again.state()).isEqualTo(SuperNode.State.RUNNING);
+        } finally {
+            again.close();
         }
     }
 

@@ -44,6 +44,7 @@ final class ChunkFetcher {
     private int have;
     private int discoveryPending;
     private boolean hedgeTimePassed;
+    private boolean decoding; // k shards are in: nothing more is started, late results are ignored
 
     private ChunkFetcher(QuicShardClient client, List<InetSocketAddress> nodes, Cid cid) {
         this.client = client;
@@ -135,7 +136,7 @@ final class ChunkFetcher {
 
     /** Starts fetches until enough are running, or gives up when nothing is left to try. */
     private void schedule() {
-        if (result.isDone()) {
+        if (result.isDone() || decoding) {
             return;
         }
         if (meta == null) {
@@ -204,7 +205,7 @@ final class ChunkFetcher {
             inflight.remove(index);
             hedged.remove(index);
         }
-        if (result.isDone() || have >= meta.dataShards()) {
+        if (result.isDone() || decoding) {
             return; // done, or decoding: a late or cancelled fetch changes nothing
         }
         if (error != null) {
@@ -224,6 +225,7 @@ final class ChunkFetcher {
     }
 
     private void finish() {
+        decoding = true;
         // Copied and cleared first: cancelling runs each fetch's onShard at once, on this thread, and that
         // removes it from the map. Iterating the map while it shrinks would throw inside this callback, where
         // nobody sees it, and the chunk's result would never complete (a hedged fetch would hang).

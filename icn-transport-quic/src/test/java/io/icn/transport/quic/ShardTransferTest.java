@@ -152,6 +152,30 @@ class ShardTransferTest {
     }
 
     @Test
+    void aChunkIsDecodedWhileHedgedFetchesAreStillRunning() throws Exception {
+        // Every shard fetch counts as slow after 1 ms, so parity fetches run beside the data shards and several
+        // are still in flight when the k-th shard arrives. Cancelling them used to throw out of the completion
+        // (the cancelled fetches' callbacks removed themselves from the map being iterated), so the chunk's
+        // future never completed: seen under load, where real fetches pass the 2 s hedge delay.
+        InMemoryShardStore store = Fixtures.store();
+        Cid cid = Fixtures.cid(6);
+        byte[] chunk = Fixtures.storeChunk(store, cid, 6, 2_000_000);
+        ShardServer server = null;
+        ShardClient client = null;
+        try {
+            server = Fixtures.server(store).start();
+            client = Fixtures.client(server).hedgeAfter(java.time.Duration.ofMillis(1)).build();
+            for (int i = 0; i < 10; i++) {
+                assertThat(client.fetchChunk(List.of(server.localAddress()), cid).get(20, TimeUnit.SECONDS))
+                        .isEqualTo(chunk);
+            }
+        } finally {
+            close(client, server);
+            store.close();
+        }
+    }
+
+    @Test
     void rejectsUnpinnedCertificate() throws Exception {
         InMemoryShardStore store = Fixtures.store();
         ShardServer server = null;
