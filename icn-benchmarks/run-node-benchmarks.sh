@@ -4,11 +4,13 @@
 #   1. NodeColdStartLoad  (load tool, child JVMs) fill a node storage directory with 140,000 chunks and their
 #                         deals as the node's put leaves them, then time cold starts to RUNNING (median of 5),
 #                         RSS and heap at RUNNING and settled, store-only starts, in-process SuperNode starts
+#   1b. IngestLoad        (load tool) the node's ingest of a 50 MB chunk (CID, encode, fsync'd store, deal, chain
+#                         state write) paired round by round with a raw write+fsync of the 70 MB it becomes
 #   2. NodeSoak           (load tool, only with SOAK_MINUTES set) a node under mixed load (puts, QUIC and
 #                         admin-path gets, audits, cleanups) for SOAK_MINUTES, heap after GC and RSS sampled
 #                         every SOAK_SAMPLE_SECS, least-squares slopes; any error fails it
 #
-# Results in icn-benchmarks/target/results/node/ (coldstart.txt, coldstart-table.md, soak/: samples.csv,
+# Results in icn-benchmarks/target/results/node/ (ingest.txt, coldstart.txt, coldstart-table.md, soak/: samples.csv,
 # summary.md, node.log, errors.txt; machine.txt). See docs/benchmarks.md, "Node".
 #
 # The whole run holds the JMH lock /tmp/jmh.lock (waiting for it first, polling every minute), so no
@@ -96,6 +98,13 @@ fi
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
+
+# ---------------------------------------------------------------- 1b. ingest beside raw
+log "IngestLoad (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+(cd "$ROOT" && "$JAVA" -Xmx2g --add-modules jdk.incubator.vector -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 \
+    -cp "$JAR" io.icn.node.IngestLoad --rounds 15 --warmup 3 --dir "$LOAD_DIR") > "$OUT/ingest.txt" 2>&1 \
+    || echo "IngestLoad failed (exit $?); see $OUT/ingest.txt" >&2
+grep -E '^\||^Target' "$OUT/ingest.txt" || true
 
 # ---------------------------------------------------------------- 2. cold start
 log "NodeColdStartLoad chunks=$CHUNKS starts=$STARTS in $LOAD_DIR (load average $(cut -d' ' -f1-3 /proc/loadavg))"
