@@ -251,13 +251,14 @@ final class Replicator implements AutoCloseable {
      * A pass that would find nothing to do is skipped: the assignments are those of the previous full pass (same
      * count and order-independent hash) and that pass left every one settled. At 140,000 deals (1.96 M assigned
      * shards) a full pass after every block kept a quarter of a core busy and the heap churning on an idle node;
-     * the check costs a copy and a hash of the list. Every {@value #FULL_PASS_EVERY} passes one runs regardless.
+     * the check costs a copy and a hash of the list, and a look at the settled deals' stored bytes (a lost shard
+     * makes the pass run). Every {@value #FULL_PASS_EVERY} passes one runs regardless.
      */
     private void scan() {
         List<ShardHash> assigned = chain.shardAssignments();
         long fingerprint = fingerprint(assigned);
         if (lastPassSettledAll && assigned.size() == lastAssignedCount && fingerprint == lastAssignedFingerprint
-                && inFlight.isEmpty() && backoffs.isEmpty() && skippedPasses < FULL_PASS_EVERY) {
+                && inFlight.isEmpty() && backoffs.isEmpty() && skippedPasses < FULL_PASS_EVERY && !anyHeldLost()) {
             skippedPasses++;
             return;
         }
@@ -294,6 +295,19 @@ final class Replicator implements AutoCloseable {
             sum += s.hashCode();
         }
         return sum;
+    }
+
+    /**
+     * Whether the store lost a shard of a settled deal (quarantined by a scrub, a verified read or an audit):
+     * one in-memory usage lookup per settled deal, so that a skipped pass never hides a loss.
+     */
+    private boolean anyHeldLost() {
+        for (Held h : held.values()) {
+            if (store.bytesStored(h.cid()) < h.bytes()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Un-settles every settled deal whose chunk the store no longer holds whole. */
