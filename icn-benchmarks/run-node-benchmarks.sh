@@ -91,7 +91,7 @@ fi
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores"
     echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
-    echo "file system of $LOAD_DIR: $(df -T "$LOAD_DIR" | awk 'NR==2 {print $2 " on " $1 ", " $5 " free"}')"
+    echo "file system of $LOAD_DIR: $(df -hT "$LOAD_DIR" | awk 'NR==2 {print $2 " on " $1 ", " $5 " free"}')"
     echo "load tools: $("$JAVA" -version 2>&1 | sed -n 2p)"
     echo "node: $("$ROOT/bin/icn-node" --version 2>&1 | tail -n 1)"
     echo "icn-node.jar built: $(date -u -r "$ROOT/icn-node-launcher/target/icn-node.jar" '+%Y-%m-%d %H:%M:%S UTC')"

@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * <h2>What runs</h2>
  * The file shard store under {@code storage_path} (capacity {@code max_storage_gb}, hot-shard cache,
  * background scrub); the embedded {@link LocalChain} ({@code <storage>/local-chain.state}, one block per
- * {@code block_time_secs}, an audit draw every {@code audit_interval_blocks}) on which this node is registered with its region and stake at genesis; the
+ * {@code block_time_secs}, an audit draw every {@code audit_interval_blocks}, ended deals and audits kept
+ * {@code chain_retention_blocks}) on which this node is registered with its region and stake at genesis; the
  * {@link AuditMonitor} (proofs from the store via {@link StoreAuditProver}) with a poll timer every
  * {@code audit_poll_secs}; the {@link StorageCleanup} every {@code cleanup_interval_blocks}; HTTP
  * {@code /metrics} and {@code /health} on {@code metrics_port} and the admin endpoints on

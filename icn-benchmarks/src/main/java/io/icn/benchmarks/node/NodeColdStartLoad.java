@@ -153,7 +153,8 @@ public final class NodeColdStartLoad {
 
                 Path logs = Files.createDirectories(work.resolve("logs"));
                 log("first start (QUIC certificate, endpoint registration) and checks");
-                report.javaHome = firstStart(script, toml, logs.resolve("node-first.log"), javaOpts, chunks, childTimeout);
+                report.javaHome = firstStart(script, toml, logs.resolve("node-first.log"), javaOpts, chunks,
+                        childTimeout);
 
                 // Alternating, so that the machine's load (shared, 2 cores) weighs on both alike.
                 for (int i = 1; i <= starts; i++) {
@@ -665,7 +666,8 @@ public final class NodeColdStartLoad {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("usage: NodeColdStartLoad [--chunks n] [--dir d] [--starts n]"
-                        + " [--no-aot-starts b] [--store-only-starts n] [--inprocess-jvms n] [--threads n] [--settle-secs s] [--script f]"
+                        + " [--no-aot-starts b] [--store-only-starts n] [--inprocess-jvms n] [--threads n]"
+                        + " [--settle-secs s] [--script f]"
                         + " [--java-opts s] [--reuse dir] [--keep b] [--child-timeout s] [--lock-wait s]"
                         + " [--lock-held-by-caller b] [--out file]");
             }

@@ -162,8 +162,8 @@ final class NodeProcess implements AutoCloseable {
             running.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             process.waitFor(5, TimeUnit.SECONDS);
-            throw new IllegalStateException("the node did not start (exit " + (process.isAlive() ? "-" : process.exitValue())
-                    + "); see its log", e.getCause());
+            throw new IllegalStateException("the node did not start (exit " + (process.isAlive() ? "-"
+                    : process.exitValue()) + "); see its log", e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             close();
             throw new IllegalStateException("the node was not RUNNING within " + bound.toSeconds() + " s; killed");
@@ -299,7 +299,8 @@ final class NodeProcess implements AutoCloseable {
     /** {@code GET} or {@code POST} (with {@code body}, or none when null) of the node's admin or metrics URL. */
     Reply http(String method, String url, byte[] body, Duration timeout) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body));
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), r.body());
     }
@@ -327,7 +328,8 @@ final class NodeProcess implements AutoCloseable {
                 }
                 Matcher m = SAMPLE.matcher(line);
                 if (m.find()) {
-                    out.add(new Sample(m.group(1), m.group(2) == null ? "" : m.group(2), Double.parseDouble(m.group(3))));
+                    out.add(new Sample(m.group(1), m.group(2) == null ? "" : m.group(2),
+                            Double.parseDouble(m.group(3))));
                 }
             }
             return new Scrape(out);
@@ -375,7 +377,8 @@ final class NodeProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
-            throw new IllegalStateException("the node did not stop within " + bound.toSeconds() + " s of SIGTERM; killed");
+            throw new IllegalStateException("the node did not stop within " + bound.toSeconds()
+                    + " s of SIGTERM; killed");
         }
         double ms = (System.nanoTime() - t0) / 1e6;
         reader.join(5_000);

@@ -68,8 +68,9 @@ import java.util.regex.Pattern;
  * {@code /admin/usage} (chunks, bytes stored, hot-shard cache bytes) and the tool's operation counts. One CSV row
  * each ({@code samples.csv}). At the end: the least-squares slope, in MB per minute, of the heap after GC, the
  * RSS and the others over all samples and over those after the warm-up (the first third of the run, at most
- * 10 minutes: stored chunks, the chain's retained deals and the JIT settle), the operation totals, and every error. Any error of the load, an
- * ERROR line in the node's log, a failed audit, or the node's death fails the run (exit 1).
+ * 10 minutes: stored chunks, the chain's retained deals and the JIT settle), the operation totals, and every
+ * error. Any error of the load, an ERROR line in the node's log, a failed audit, or the node's death fails the
+ * run (exit 1).
  *
  * <pre>
  * java -cp icn-benchmarks/target/benchmarks.jar io.icn.benchmarks.node.NodeSoak \
@@ -460,7 +461,8 @@ public final class NodeSoak {
 
         String line() {
             return String.format(Locale.ROOT, "t=%5.1f min block %d: rss %.0f MB, heap %.0f MB, after GC heap %.1f MB"
-                    + " rss %.0f MB; threads %.0f fds %.0f; %d chunks %.0f MB stored, cache %.0f MB; puts %d gets %d+%d+%d"
+                    + " rss %.0f MB; threads %.0f fds %.0f; %d chunks %.0f MB stored, cache %.0f MB;"
+                    + " puts %d gets %d+%d+%d"
                     + " cleanups %d (%d deleted) audits %.0f/%.0f failed; errors %d", minute, block, rssMb, heapMb,
                     heapAfterGcMb, rssAfterGcMb, threads, fds, chunks, storedMb, cacheMb, puts, quicChunks, quicRanges,
                     adminGets, cleanups, deleted, auditsPassed, auditsFailed, errors);
@@ -513,7 +515,8 @@ public final class NodeSoak {
         b.append(String.format(Locale.ROOT, "%d samples over %.1f min (every %d s); slopes by least squares, MB/min"
                 + " (threads and fds: per min); \"steady\" = samples from minute %.1f on (%d samples).%n%n",
                 samples.size(), last == null ? 0 : last.minute, interval.toSeconds(), warmup, steady.size()));
-        b.append("| series | first | last | min | max | slope, all | slope, steady |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        b.append("| series | first | last | min | max | slope, all | slope, steady |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|\n");
         series(b, "heap after full GC, MB", samples, steady, Sample::heapAfterGcMb);
         series(b, "RSS, MB", samples, steady, Sample::rssMb);
         series(b, "RSS after full GC, MB", samples, steady, Sample::rssAfterGcMb);
@@ -528,7 +531,8 @@ public final class NodeSoak {
         series(b, "open fds", samples, steady, Sample::fds);
         b.append('\n');
         double mins = last == null ? 0 : last.minute;
-        b.append(String.format(Locale.ROOT, "Operations (%.1f min): puts %d (%.0f MB, %s), QUIC whole-chunk gets %d (%s),"
+        b.append(String.format(Locale.ROOT, "Operations (%.1f min): puts %d (%.0f MB, %s),"
+                + " QUIC whole-chunk gets %d (%s),"
                 + " QUIC range gets %d (%s), gets via the admin path %d, %.0f MB read; admin cleanups %d (%d chunks"
                 + " deleted, %.0f MB freed), node cleanup passes %.0f; audits passed %.0f, failed %.0f; node CPU %.0f s"
                 + " (%.0f %% of a core); stop after SIGTERM %.0f ms.%n", mins, puts.get(), putBytes.get() / 1e6,
@@ -542,7 +546,8 @@ public final class NodeSoak {
         for (String p : node.problems().subList(0, Math.min(10, node.problems().size()))) {
             b.append("    ").append(p.length() > 300 ? p.substring(0, 300) + "..." : p).append('\n');
         }
-        b.append(String.format(Locale.ROOT, "Errors of the load: %d%s%n", errorCount.get(), errors.isEmpty() ? "" : ":"));
+        b.append(String.format(Locale.ROOT, "Errors of the load: %d%s%n", errorCount.get(),
+                errors.isEmpty() ? "" : ":"));
         errors.stream().limit(20).forEach(e -> b.append("    ").append(e).append('\n'));
         b.append(errorCount.get() == 0 ? "RESULT: pass\n" : "RESULT: FAIL\n");
         return b.toString();
