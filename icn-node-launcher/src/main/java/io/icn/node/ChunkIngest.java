@@ -6,7 +6,6 @@ import io.icn.chain.LocalChain;
 import io.icn.chain.ManifestPublisher;
 import io.icn.chain.PinningDeal;
 import io.icn.chain.ShardHash;
-import io.icn.erasure.ErasureCodec;
 import io.icn.storage.ChunkMeta;
 import io.icn.storage.ChunkSpec;
 import io.icn.storage.Cid;
@@ -54,7 +53,6 @@ final class ChunkIngest {
     private final StoreExpiredContent hashes;
     private final AccountId director;
     private final ManifestPublisher manifests;
-    private final ErasureCodec codec;
     private final int chunkBytes;
     private final boolean persistDeals;
     private final ReentrantLock oneAtATime = new ReentrantLock();
@@ -71,7 +69,6 @@ final class ChunkIngest {
         }
         this.chunkBytes = chunkBytes;
         this.persistDeals = persistDeals;
-        this.codec = ErasureCodec.reedSolomon(10, 4);
     }
 
     /**
@@ -211,7 +208,7 @@ final class ChunkIngest {
         // Content addressing: a chunk already held keeps its shards and spec; only its expiry may move.
         ChunkMeta meta = already ? store.meta(cid).orElse(null) : null;
         if (meta == null) {
-            meta = store.putChunk(cid, codec.encode(chunk), ChunkSpec.rs10x4(chunk.length, "", expiresAt));
+            meta = store.encodeAndPut(cid, chunk, ChunkSpec.rs10x4(chunk.length, "", expiresAt));
         }
         List<ShardHash> shardHashes = hashes.shardHashes(cid.toString());
         PinningDeal deal;

@@ -154,9 +154,18 @@ final class FileShardStore extends IndexedShardStore {
      * where "applied" also means durable; without fsync recovery re-checks every journaled chunk.
      */
     private boolean appliedSinceMarker;
-    /** Forces (with fsync) and hashes the shard files of puts while the putting thread writes the next. */
+    /**
+     * Forces (with fsync) the shard files of puts while the putting thread writes the next: waits on the
+     * disk, so more threads than cores, letting the file system batch the forces of one put.
+     */
     private final ExecutorService stagingPool;
-    private static final int STAGING_THREADS = 4;
+    private static final int STAGING_THREADS = 16;
+    /** Encodes and hashes the shards of puts: CPU work, one thread per core. */
+    private final ExecutorService hashPool;
+    private static final int SPARE_PARITY_SETS = 2;
+    /** Parity arrays of earlier {@link #encodeAndPut}s for the next ones; see {@link #spareParity}. */
+    private final java.util.concurrent.ArrayBlockingQueue<byte[][]> spareParity =
+            new java.util.concurrent.ArrayBlockingQueue<>(SPARE_PARITY_SETS);
     private final Clock clock;
     private final long scrubRate;
     private final boolean repairAfterScrub;
@@ -215,6 +224,8 @@ final class FileShardStore extends IndexedShardStore {
         MeterRegistry registry = b.meterRegistry() != null ? b.meterRegistry() : new SimpleMeterRegistry();
         this.metrics = new StoreMetrics(registry, root.toString(), index, capacityBytes, cache);
         this.stagingPool = Executors.newFixedThreadPool(STAGING_THREADS, b.threadFactory());
+        this.hashPool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()),
+                b.threadFactory());
         this.writer = b.threadFactory().newThread(this::writerLoop);
         writer.start();
         if (b.scrubExecutor() != null) {
@@ -319,11 +330,63 @@ final class FileShardStore extends IndexedShardStore {
     public ChunkMeta putChunk(Cid cid, byte[][] shards, ChunkSpec spec) {
         ensureWritable();
         ShardChecks.checkPutChunk(cid, shards, spec);
-        int[] all = new int[shards.length];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
+        return put(cid, allIndexes(spec), wrap(shards), spec, null);
+    }
+
+    private static ByteBuffer[] wrap(byte[][] shards) {
+        ByteBuffer[] views = new ByteBuffer[shards.length];
+        for (int i = 0; i < views.length; i++) {
+            views[i] = shards[i] == null ? null : ByteBuffer.wrap(shards[i]);
         }
-        return put(cid, all, shards, spec);
+        return views;
+    }
+
+    /**
+     * Overlaps the work of a put of a whole chunk: the data shards are written straight from {@code chunk}
+     * (no copy but the zero-padded tail of the last one) and forced while the hash pool encodes the parity
+     * and hashes every shard; the parity shards are written as soon as they are encoded.
+     */
+    @Override
+    public ChunkMeta encodeAndPut(Cid cid, byte[] chunk, ChunkSpec spec) {
+        ensureWritable();
+        ShardChecks.checkChunk(cid, chunk, spec);
+        ChunkEntry current = index.get(cid);
+        if (current != null) { // adds only the shards not held; rare enough to encode them all first
+            return putChunk(cid, ShardChecks.codec(spec).encode(chunk), spec);
+        }
+        byte[][] parityArrays = spareParity(spec);
+        ByteBuffer[] shards = ShardChecks.split(chunk, spec, parityArrays);
+        Future<?> parity;
+        try {
+            parity = hashPool.submit(() -> ShardChecks.codec(spec).encodeParity(ShardChecks.duplicates(shards)));
+        } catch (RuntimeException e) { // rejected: the store is closing
+            ensureOpen();
+            throw e;
+        }
+        try {
+            return put(cid, allIndexes(spec), shards, spec, parity);
+        } finally {
+            // put waits for every task that reads the arrays, except when it returns or throws before
+            // writing (a concurrent put of the same chunk won, or no room): the encoding may still run then
+            awaitQuietly(List.of(parity));
+            spareParity.offer(parityArrays);
+        }
+    }
+
+    /**
+     * Parity arrays for a put of {@code spec}: a spare set of the right shape, else new ones. Each array of a
+     * 50 MB chunk's shard is 5 MB, a humongous object that a new allocation per put would make the
+     * collector chase; the few sets that concurrent puts need are kept (at most {@link #SPARE_PARITY_SETS}).
+     */
+    private byte[][] spareParity(ChunkSpec spec) {
+        byte[][] set;
+        while ((set = spareParity.poll()) != null) {
+            if (set.length == spec.parityShards() && set[0].length == spec.shardLength()) {
+                return set;
+            }
+        }
+        set = new byte[spec.parityShards()][spec.shardLength()];
+        return set;
     }
 
     @Override
@@ -332,12 +395,27 @@ final class FileShardStore extends IndexedShardStore {
         Objects.requireNonNull(cid, "cid");
         Objects.requireNonNull(spec, "spec");
         ShardChecks.checkShard(shardIndex, shard, spec);
-        byte[][] one = new byte[spec.totalShards()][];
-        one[shardIndex] = shard;
-        return put(cid, new int[] {shardIndex}, one, spec);
+        ByteBuffer[] one = new ByteBuffer[spec.totalShards()];
+        one[shardIndex] = ByteBuffer.wrap(shard);
+        return put(cid, new int[] {shardIndex}, one, spec, null);
     }
 
-    private ChunkMeta put(Cid cid, int[] indexes, byte[][] shards, ChunkSpec spec) {
+    private static int[] allIndexes(ChunkSpec spec) {
+        int[] all = new int[spec.totalShards()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    /**
+     * Writes, hashes and forces {@code shards[i]} for each listed index not yet held, then commits them.
+     *
+     * @param shards read from position 0 to limit, never modified here
+     * @param parity when not null, the encoding of the parity shards (indexes {@code >= k}) into
+     *     {@code shards}: they are written and hashed only after it completes
+     */
+    private ChunkMeta put(Cid cid, int[] indexes, ByteBuffer[] shards, ChunkSpec spec, Future<?> parity) {
         ChunkEntry current = index.get(cid);
         ShardChecks.checkSameSpec(cid, current, spec);
         int[] toWrite = Arrays.stream(indexes).filter(i -> current == null || !current.healthy(i)).toArray();
@@ -351,26 +429,34 @@ final class FileShardStore extends IndexedShardStore {
         byte[][] hashes = new byte[spec.totalShards()][];
         long created = current != null ? current.createdMillis : clock.millis();
         int chunkLeaf = current != null ? current.leafSize : leafSize;
-        List<Future<?>> forcing = new ArrayList<>(2 * toWrite.length);
+        List<Future<?>> forcing = new ArrayList<>(2 * toWrite.length + 2);
+        if (parity != null) {
+            forcing.add(parity);
+        }
         List<Future<byte[]>> hashing = new ArrayList<>(toWrite.length);
         try {
             Files.createDirectory(staging);
             ChunkEntry manifest = ChunkEntry.empty(cid, spec, chunkLeaf, created);
+            Future<?> encoding = parity;
             for (int i : toWrite) {
-                // This thread only copies the shards into files; their forces and their hashes run on
-                // the staging pool, so the disk and every core work at once.
-                forcing.add(writeFile(staging.resolve(shardFileName(i)), shards[i], true));
-                byte[] shard = shards[i];
-                Future<byte[]> hash = stagingPool.submit(() -> hashShard(shard, chunkLeaf));
+                if (encoding != null && i >= spec.dataShards()) {
+                    await(encoding, forcing, "encoding the parity shards");
+                    encoding = null;
+                }
+                // This thread only copies the shards into files; their forces run on the staging pool and
+                // their hashes on the hash pool, so the disk and every core work at once.
+                ByteBuffer shard = shards[i];
+                Future<byte[]> hash = hashPool.submit(() -> hashShard(shard.duplicate(), chunkLeaf));
                 hashing.add(hash);
                 forcing.add(hash);
+                forcing.add(writeFile(staging.resolve(shardFileName(i)), shard.duplicate(), true));
             }
             for (int k = 0; k < toWrite.length; k++) {
                 int i = toWrite[k];
-                hashes[i] = awaitHash(hashing.get(k), forcing);
+                hashes[i] = await(hashing.get(k), forcing, "hashing a shard");
                 manifest = manifest.withHealthy(i, Arrays.copyOf(hashes[i], 32), Arrays.copyOfRange(hashes[i], 32, 64));
             }
-            forcing.add(writeFile(staging.resolve(MANIFEST), manifest.encode(), true));
+            forcing.add(writeFile(staging.resolve(MANIFEST), ByteBuffer.wrap(manifest.encode()), true));
             awaitForced(forcing);
             if (fsync) {
                 IndexJournal.forceDirectory(staging);
@@ -398,23 +484,24 @@ final class FileShardStore extends IndexedShardStore {
     }
 
     /** {@code sha256 || merkleRoot} of one shard. */
-    private static byte[] hashShard(byte[] shard, int leaf) {
+    private static byte[] hashShard(ByteBuffer shard, int leaf) {
         MessageDigest md = Merkle.newSha256();
-        byte[] root = Merkle.root(ByteBuffer.wrap(shard), leaf, md);
+        byte[] root = Merkle.root(shard, leaf, md);
         byte[] out = Arrays.copyOf(md.digest(), 64);
         System.arraycopy(root, 0, out, 32, 32);
         return out;
     }
 
-    private static byte[] awaitHash(Future<byte[]> hash, List<Future<?>> all) throws IOException {
+    /** The result of {@code task}, one step of a put named by {@code what}; waits for {@code all} when interrupted. */
+    private static <T> T await(Future<T> task, List<Future<?>> all, String what) throws IOException {
         try {
-            return hash.get();
+            return task.get();
         } catch (ExecutionException e) {
-            throw new IOException("hashing a shard failed: " + e.getCause(), e.getCause());
+            throw new IOException(what + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             awaitQuietly(all);
-            throw new java.io.InterruptedIOException("interrupted while hashing shards");
+            throw new java.io.InterruptedIOException("interrupted while " + what);
         }
     }
 
@@ -466,10 +553,9 @@ final class FileShardStore extends IndexedShardStore {
      * {@code async} (the returned future completes when the file is forced and closed), else before
      * returning (the returned future is already complete).
      */
-    private Future<?> writeFile(Path file, byte[] data, boolean async) throws IOException {
+    private Future<?> writeFile(Path file, ByteBuffer b, boolean async) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
-            ByteBuffer b = ByteBuffer.wrap(data);
             long pos = 0;
             while (b.hasRemaining()) {
                 int n = Math.min(b.remaining(), 1 << 20);
@@ -508,7 +594,7 @@ final class FileShardStore extends IndexedShardStore {
     private void writeManifest(Path dir, ChunkEntry entry) throws IOException {
         Path tmp = dir.resolve(MANIFEST + ".tmp");
         Files.deleteIfExists(tmp);
-        writeFile(tmp, entry.encode(), false);
+        writeFile(tmp, ByteBuffer.wrap(entry.encode()), false);
         Files.move(tmp, dir.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
@@ -1170,7 +1256,7 @@ final class FileShardStore extends IndexedShardStore {
             }
             idx[j] = i;
         }
-        put(cid, idx, shards, e.spec);
+        put(cid, idx, wrap(shards), e.spec, null);
         metrics.repairedShards.increment(idx.length);
         return new RepairReport(cid, corrupt, regenerate);
     }
@@ -1396,6 +1482,7 @@ final class FileShardStore extends IndexedShardStore {
             first = e.getCause();
         }
         stagingPool.shutdown(); // queued work of puts still staging finishes; nothing new is accepted
+        hashPool.shutdown();
         try {
             journal.close();
         } catch (IOException e) {

@@ -27,6 +27,52 @@ final class ShardChecks {
         }
     }
 
+    static void checkChunk(Cid cid, byte[] chunk, ChunkSpec spec) {
+        Objects.requireNonNull(cid, "cid");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(chunk, "chunk");
+        if (chunk.length != spec.originalLength()) {
+            throw new IllegalArgumentException("the chunk is " + chunk.length + " bytes but " + spec + " states "
+                    + spec.originalLength());
+        }
+    }
+
+    /**
+     * The {@code k+m} shards of {@code chunk} as buffers of {@code spec.shardLength()} bytes: the data shards
+     * are views of {@code chunk} (the last one a zero-padded copy when the chunk does not fill it), the
+     * parity shards views of {@code parity} (m arrays of the shard length) for {@link ErasureCodec#encodeParity}
+     * to overwrite.
+     */
+    static ByteBuffer[] split(byte[] chunk, ChunkSpec spec, byte[][] parity) {
+        int len = spec.shardLength();
+        ByteBuffer[] shards = new ByteBuffer[spec.totalShards()];
+        for (int i = 0; i < spec.dataShards(); i++) {
+            long from = (long) i * len;
+            if (from + len <= chunk.length) {
+                shards[i] = ByteBuffer.wrap(chunk, (int) from, len).slice();
+            } else {
+                byte[] padded = new byte[len];
+                if (from < chunk.length) {
+                    System.arraycopy(chunk, (int) from, padded, 0, chunk.length - (int) from);
+                }
+                shards[i] = ByteBuffer.wrap(padded);
+            }
+        }
+        for (int i = spec.dataShards(); i < shards.length; i++) {
+            shards[i] = ByteBuffer.wrap(parity[i - spec.dataShards()]);
+        }
+        return shards;
+    }
+
+    /** Independent positions and limits over the same bytes. */
+    static ByteBuffer[] duplicates(ByteBuffer[] buffers) {
+        ByteBuffer[] d = new ByteBuffer[buffers.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = buffers[i].duplicate();
+        }
+        return d;
+    }
+
     static void checkShard(int index, byte[] shard, ChunkSpec spec) {
         if (index < 0 || index >= spec.totalShards()) {
             throw new IllegalArgumentException("shard index " + index + " outside 0.." + (spec.totalShards() - 1));

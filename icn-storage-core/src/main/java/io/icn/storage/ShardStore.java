@@ -66,6 +66,24 @@ public interface ShardStore extends AutoCloseable {
     ChunkMeta putChunk(Cid cid, byte[][] shards, ChunkSpec spec);
 
     /**
+     * Erasure-codes {@code chunk} with the spec's {@code k+m} Reed-Solomon code and stores its shards
+     * atomically: the same result as {@code putChunk(cid, ErasureCodec.reedSolomon(k, m).encode(chunk), spec)}.
+     * The file store overlaps the work (the data shards are written straight from {@code chunk} while the parity
+     * is encoded and every shard hashed on other cores), which makes this the fast way to store a chunk that
+     * arrives whole. The store does not check that {@code cid} names {@code chunk}; that is the caller's part.
+     *
+     * @param chunk exactly {@code spec.originalLength()} bytes; not retained or modified
+     * @return the chunk's metadata after the write
+     * @throws StorageFullException if the new bytes would exceed capacity or the disk fills; nothing remains
+     * @throws IllegalArgumentException if the chunk's length is not the spec's, or the CID is already stored
+     *     under a different spec
+     */
+    default ChunkMeta encodeAndPut(Cid cid, byte[] chunk, ChunkSpec spec) {
+        ShardChecks.checkChunk(cid, chunk, spec);
+        return putChunk(cid, ShardChecks.codec(spec).encode(chunk), spec);
+    }
+
+    /**
      * Stores one shard of a chunk, for a node that holds only some of a chunk's shards. The first shard
      * stored fixes the chunk's spec; later ones must state the same spec.
      *

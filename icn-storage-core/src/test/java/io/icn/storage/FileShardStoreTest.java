@@ -456,6 +456,41 @@ class FileShardStoreTest {
         }
     }
 
+    /** A write failing in the middle of an overlapped put (data shard, parity shard, manifest) leaves nothing. */
+    @Test
+    void encodeAndPutFailingMidWriteLeavesNothing() throws IOException {
+        Path root = tmp.resolve("s");
+        java.util.concurrent.atomic.AtomicReference<String> failOn = new java.util.concurrent.atomic.AtomicReference<>("");
+        WriteHook hook = (file, pos, len) -> {
+            if (file.getFileName().toString().equals(failOn.get())) {
+                throw new IOException("No space left on device");
+            }
+        };
+        Random r = new Random(7);
+        try (ShardStore s = builder(root).writeHook(hook).build()) {
+            for (String name : new String[] {"shard_00.bin", "shard_09.bin", "shard_10.bin", "shard_13.bin",
+                FileShardStore.MANIFEST}) {
+                failOn.set(name);
+                byte[] data = new byte[2_000_003];
+                r.nextBytes(data);
+                Cid cid = Cid.ofRaw(data);
+                assertThatThrownBy(() -> s.encodeAndPut(cid, data, ChunkSpec.rs10x4(data.length, "", 9)))
+                        .as(name).isInstanceOf(StorageFullException.class);
+                assertThat(s.contains(cid)).isFalse();
+                assertThat(s.usage().bytesStored()).isZero();
+                assertThat(countFiles(root.resolve(FileShardStore.STAGING))).isZero();
+            }
+            failOn.set("");
+            byte[] data = new byte[2_000_003];
+            r.nextBytes(data);
+            s.encodeAndPut(Cid.ofRaw(data), data, ChunkSpec.rs10x4(data.length, "", 9));
+            byte[][] expected = ErasureCodec.reedSolomon(10, 4).encode(data);
+            for (int i = 0; i < 14; i++) {
+                assertThat(s.readShard(Cid.ofRaw(data), i)).isEqualTo(expected[i]);
+            }
+        }
+    }
+
     @Test
     void concurrentPutsAreGroupCommitted() throws Exception {
         AtomicLong journalWrites = new AtomicLong();

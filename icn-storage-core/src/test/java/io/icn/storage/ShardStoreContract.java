@@ -212,6 +212,128 @@ abstract class ShardStoreContract {
         assertThat(s.usage().bytesStored()).isZero();
     }
 
+    /** {@code encodeAndPut} stores exactly the shards {@code putChunk} of the encoding would, for every length. */
+    @Test
+    void encodeAndPutStoresTheEncodedShards() {
+        ShardStore s = store();
+        for (int length : new int[] {1, 9, 10, 11, 4096, 100_003}) {
+            for (int[] km : new int[][] {{10, 4}, {4, 2}, {3, 1}}) {
+                byte[] data = new byte[length];
+                rnd.nextBytes(data);
+                Cid cid = Cid.ofRaw(data);
+                ChunkSpec spec = new ChunkSpec(length, km[0], km[1], "", 7);
+                byte[][] expected = ErasureCodec.reedSolomon(km[0], km[1]).encode(data);
+                byte[] before = data.clone();
+                ChunkMeta meta = s.encodeAndPut(cid, data, spec);
+                assertThat(data).as("the chunk is not modified").isEqualTo(before);
+                assertThat(meta.shards()).hasSize(km[0] + km[1]);
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat(s.readShard(cid, i)).as("length %d, RS(%d,%d), shard %d", length, km[0], km[1], i)
+                            .isEqualTo(expected[i]);
+                }
+                assertThat(s.scrub(e -> { }).corrupt()).isEmpty();
+            }
+        }
+    }
+
+    /** Consecutive puts of one shape reuse the file store's parity arrays: stale parity must never leak through. */
+    @Test
+    void encodeAndPutOfManyChunksOfOneShapeKeepsEachParity() {
+        ShardStore s = store();
+        List<byte[]> chunks = new ArrayList<>();
+        for (int n = 0; n < 6; n++) {
+            byte[] data = new byte[20_000];
+            rnd.nextBytes(data);
+            chunks.add(data);
+            s.encodeAndPut(Cid.ofRaw(data), data, new ChunkSpec(data.length, 10, 4, "", 7));
+        }
+        ErasureCodec codec = ErasureCodec.reedSolomon(10, 4);
+        for (byte[] data : chunks) {
+            byte[][] expected = codec.encode(data);
+            for (int i = 10; i < 14; i++) {
+                assertThat(s.readShard(Cid.ofRaw(data), i)).isEqualTo(expected[i]);
+            }
+        }
+    }
+
+    @Test
+    void encodeAndPutRejectsAChunkOfAnotherLengthAndAddsOnlyMissingShards() {
+        ShardStore s = store();
+        byte[] data = new byte[5000];
+        rnd.nextBytes(data);
+        Cid cid = Cid.ofRaw(data);
+        ChunkSpec spec = new ChunkSpec(data.length, 4, 2, "", 7);
+        assertThatThrownBy(() -> s.encodeAndPut(cid, java.util.Arrays.copyOf(data, 4999), spec))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4999")
+                .hasMessageContaining("5000");
+        assertThat(s.contains(cid)).isFalse();
+        byte[][] shards = ErasureCodec.reedSolomon(4, 2).encode(data);
+        s.putShard(cid, 3, shards[3], spec);
+        ChunkMeta meta = s.encodeAndPut(cid, data, spec);
+        assertThat(meta.shards()).hasSize(6);
+        for (int i = 0; i < 6; i++) {
+            assertThat(s.readShard(cid, i)).isEqualTo(shards[i]);
+        }
+        assertThat(s.usage()).isEqualTo(new StorageUsage(1, 6, 6L * spec.shardLength(), Long.MAX_VALUE));
+    }
+
+    @Test
+    void encodeAndPutBeyondCapacityLeavesNothingAndTheNextPutIsRight() {
+        byte[] a = new byte[4000];
+        rnd.nextBytes(a);
+        ChunkSpec spec = new ChunkSpec(a.length, 4, 2, "", 7);
+        ShardStore s = store(6L * spec.shardLength() + 10);
+        s.encodeAndPut(Cid.ofRaw(a), a, spec);
+        byte[] b = new byte[4000];
+        rnd.nextBytes(b);
+        assertThatThrownBy(() -> s.encodeAndPut(Cid.ofRaw(b), b, spec)).isInstanceOf(StorageFullException.class);
+        assertThat(s.contains(Cid.ofRaw(b))).isFalse();
+        s.delete(Cid.ofRaw(a));
+        s.encodeAndPut(Cid.ofRaw(b), b, spec);
+        byte[][] expected = ErasureCodec.reedSolomon(4, 2).encode(b);
+        for (int i = 0; i < 6; i++) {
+            assertThat(s.readShard(Cid.ofRaw(b), i)).isEqualTo(expected[i]);
+        }
+    }
+
+    /** Racing puts of one chunk: one writes it, the others find it stored; nobody sees another's parity. */
+    @Test
+    void concurrentEncodeAndPutsOfOneChunkAndOfOthers() throws Exception {
+        ShardStore s = store();
+        byte[] same = new byte[30_000];
+        rnd.nextBytes(same);
+        List<byte[]> others = new ArrayList<>();
+        for (int n = 0; n < 8; n++) {
+            byte[] d = new byte[30_000];
+            rnd.nextBytes(d);
+            others.add(d);
+        }
+        ChunkSpec spec = new ChunkSpec(30_000, 10, 4, "", 7);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<ChunkMeta>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                byte[] mine = others.get(t);
+                results.add(pool.submit(() -> s.encodeAndPut(Cid.ofRaw(same), same, spec)));
+                results.add(pool.submit(() -> s.encodeAndPut(Cid.ofRaw(mine), mine, spec)));
+            }
+            for (Future<ChunkMeta> f : results) {
+                assertThat(f.get().shards()).hasSize(14);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        ErasureCodec codec = ErasureCodec.reedSolomon(10, 4);
+        others.add(same);
+        for (byte[] d : others) {
+            byte[][] expected = codec.encode(d);
+            for (int i = 0; i < 14; i++) {
+                assertThat(s.readShard(Cid.ofRaw(d), i)).isEqualTo(expected[i]);
+            }
+        }
+        assertThat(s.usage().chunkCount()).isEqualTo(9);
+    }
+
     @Test
     void deleteRemovesEverythingAndUsageFollows() {
         ShardStore s = store();
