@@ -13,6 +13,7 @@ import io.icn.storage.ShardStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -116,8 +117,12 @@ final class ChunkIngest {
             long offset = 0;
             while (true) {
                 byte[] chunk;
+                MessageDigest cid;
                 try {
-                    chunk = in.readNBytes(chunkBytes);
+                    cid = MessageDigest.getInstance("SHA-256");
+                    chunk = readChunk(in, cid);
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("SHA-256 is required of every JVM", e);
                 } catch (IOException e) {
                     throw new PartialIngestException("reading the upload failed after " + offset + " bytes: " + e.getMessage(),
                             done, new UncheckedIOException(e));
@@ -126,7 +131,7 @@ final class ChunkIngest {
                     break;
                 }
                 try {
-                    done.add(ingestOne(Cid.ofRaw(chunk), chunk, offset, dealBlocks));
+                    done.add(ingestOne(Cid.of(Cid.RAW, cid.digest()), chunk, offset, dealBlocks));
                 } catch (RuntimeException e) {
                     throw new PartialIngestException("chunk at offset " + offset + " failed: " + e.getMessage()
                             + (done.isEmpty() ? "" : "; the " + done.size() + " chunk(s) before it are stored and pinned"),
@@ -149,6 +154,37 @@ final class ChunkIngest {
             }
             throw e;
         }
+    }
+
+    /** Bytes read from an upload at a time: each piece is hashed for the CID as it arrives, still in cache. */
+    private static final int READ_PIECE = 1 << 20;
+
+    /**
+     * Reads the next chunk of {@code in}: up to {@code chunkBytes}, fewer only at the end of the stream (none
+     * when it has ended), feeding every byte to {@code cid} as it arrives, so that the CID is ready when the last
+     * byte is, however slowly the upload comes.
+     */
+    private byte[] readChunk(InputStream in, MessageDigest cid) throws IOException {
+        List<byte[]> pieces = new ArrayList<>();
+        int total = 0;
+        while (total < chunkBytes) {
+            byte[] piece = new byte[Math.min(READ_PIECE, chunkBytes - total)];
+            int n = in.readNBytes(piece, 0, piece.length);
+            cid.update(piece, 0, n);
+            pieces.add(piece);
+            total += n;
+            if (n < piece.length) {
+                break;
+            }
+        }
+        byte[] chunk = new byte[total];
+        int at = 0;
+        for (byte[] piece : pieces) {
+            int n = Math.min(piece.length, total - at);
+            System.arraycopy(piece, 0, chunk, at, n);
+            at += n;
+        }
+        return chunk;
     }
 
     /**
