@@ -1,7 +1,16 @@
 package io.icn.benchmarks.node;
 
+import static io.icn.benchmarks.LoadProcesses.currentJava;
+import static io.icn.benchmarks.LoadProcesses.dirBytes;
+import static io.icn.benchmarks.LoadProcesses.duBytes;
+import static io.icn.benchmarks.LoadProcesses.log;
+import static io.icn.benchmarks.LoadProcesses.result;
+import static io.icn.benchmarks.LoadProcesses.run;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import io.icn.benchmarks.LoadProcesses;
+import io.icn.benchmarks.LoadProcesses.ChildJvm;
 import io.icn.chain.Balance;
 import io.icn.chain.LocalChain;
 import io.icn.chain.PinningDeal;
@@ -17,19 +26,11 @@ import io.icn.storage.ChunkMeta;
 import io.icn.storage.ChunkSpec;
 import io.icn.storage.Cid;
 import io.icn.storage.ShardStore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +39,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -126,8 +126,7 @@ public final class NodeColdStartLoad {
         }
 
         boolean takeLock = !Boolean.parseBoolean(opt.getOrDefault("lock-held-by-caller", "false"));
-        try (FileChannel lockFile = FileChannel.open(Path.of("/tmp/jmh.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = takeLock ? acquire(lockFile, lockWait) : null) {
+        try (LoadProcesses.JmhLock lock = LoadProcesses.jmhLock(takeLock, lockWait)) {
             Path work = opt.containsKey("reuse") ? Path.of(opt.get("reuse")).toAbsolutePath()
                     : Files.createTempDirectory(dir, "icn-node-coldstart-" + chunks + "-");
             Path toml = work.resolve("node.toml");
@@ -139,8 +138,8 @@ public final class NodeColdStartLoad {
                 if (!opt.containsKey("reuse")) {
                     writeConfig(toml, data);
                     log("fill %s with %d chunks on %d threads (fsync always)", data, chunks, threads);
-                    Map<String, String> fill = child(childTimeout, List.of("-Xmx3g"), "fill", toml.toString(),
-                            Integer.toString(chunks), Integer.toString(threads));
+                    Map<String, String> fill = child(currentJava(), childTimeout, List.of("-Xmx3g"), "fill",
+                            toml.toString(), Integer.toString(chunks), Integer.toString(threads));
                     if (fill == null) {
                         throw new IllegalStateException("the fill outlived " + childTimeout + " s");
                     }
@@ -218,16 +217,8 @@ public final class NodeColdStartLoad {
 
     /** The configuration a fresh operator node would have, with ports chosen by the system and loopback binds. */
     private static void writeConfig(Path toml, Path data) throws IOException {
-        Files.writeString(toml, String.join("\n",
-                "# NodeColdStartLoad: the defaults of docs/configuration.md but for the paths and ports",
-                "storage_path = \"" + data + "\"",
-                "quic_port = 0",
-                "metrics_port = 0",
-                "admin_port = 0",
-                "quic_bind = \"127.0.0.1\"",
-                "metrics_bind = \"127.0.0.1\"",
-                "fsync = \"always\"",
-                ""));
+        Files.writeString(toml, NodeProcess.loopbackConfig(
+                "# NodeColdStartLoad: the defaults of docs/configuration.md but for the paths and ports", data));
     }
 
     /** The JVM flags bin/icn-node passes to {@code run}. */
@@ -539,101 +530,11 @@ public final class NodeColdStartLoad {
 
     // ---- process helpers ---------------------------------------------------------------------------------
 
-    private static Map<String, String> child(long timeoutSeconds, List<String> jvmFlags, String... args)
-            throws Exception {
-        return child(Path.of(ProcessHandle.current().info().command().orElse("java")), timeoutSeconds, jvmFlags, args);
-    }
-
     /** Runs this class in a fresh JVM; returns its RESULT map, or null if it outlived the bound. */
     private static Map<String, String> child(Path java, long timeoutSeconds, List<String> jvmFlags, String... args)
             throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java.toString());
-        cmd.addAll(jvmFlags);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NodeColdStartLoad.class.getName(), "--child"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        Map<String, String> result = new LinkedHashMap<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("RESULT ")) {
-                        for (String kv : line.substring(7).split(" ")) {
-                            int eq = kv.indexOf('=');
-                            synchronized (result) {
-                                result.put(kv.substring(0, eq), kv.substring(eq + 1));
-                            }
-                        }
-                    }
-                    if (!line.contains("WARNING: Using incubator modules")) {
-                        System.out.println("    | " + line);
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        reader.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            reader.join();
-            log("child %s outlived %d s and was killed", Arrays.toString(args), timeoutSeconds);
-            return null;
-        }
-        reader.join();
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException("child " + Arrays.toString(args) + " exited " + p.exitValue());
-        }
-        synchronized (result) {
-            return result;
-        }
-    }
-
-    /** Runs a command with a bound; its stdout, or null if it failed or outlived the bound. */
-    private static String run(long timeoutSeconds, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            return null;
-        }
-        return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
-    }
-
-    private static long duBytes(Path dir, long timeout) throws Exception {
-        String du = run(timeout, "du", "-s", "-B1", dir.toString());
-        return du == null ? -1 : Long.parseLong(du.trim().split("\\s+")[0]);
-    }
-
-    private static long dirBytes(Path dir) throws IOException {
-        long total = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path f : ds) {
-                total += Files.size(f);
-            }
-        }
-        return total;
-    }
-
-    private static FileLock acquire(FileChannel ch, long waitSeconds) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
-        boolean told = false;
-        while (true) {
-            FileLock l = ch.tryLock();
-            if (l != null) {
-                return l;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("/tmp/jmh.lock still held after " + waitSeconds + " s");
-            }
-            if (!told) {
-                log("another benchmark holds /tmp/jmh.lock; waiting (up to %d s)", waitSeconds);
-                told = true;
-            }
-            Thread.sleep(10_000);
-        }
+        return new ChildJvm(java, jvmFlags, NodeColdStartLoad.class, "WARNING: Using incubator modules")
+                .run(timeoutSeconds, args);
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
@@ -646,34 +547,12 @@ public final class NodeColdStartLoad {
         return Long.parseLong(m.group(1));
     }
 
-    private static void result(String s) {
-        System.out.println("RESULT " + s);
-    }
-
-    static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "[%tT] " + format + "%n", prepend(System.currentTimeMillis(), args));
-    }
-
-    private static Object[] prepend(Object first, Object[] rest) {
-        Object[] all = new Object[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
-    }
-
     private static Map<String, String> options(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: NodeColdStartLoad [--chunks n] [--dir d] [--starts n]"
-                        + " [--no-aot-starts b] [--store-only-starts n] [--inprocess-jvms n] [--threads n]"
-                        + " [--settle-secs s] [--script f]"
-                        + " [--java-opts s] [--reuse dir] [--keep b] [--child-timeout s] [--lock-wait s]"
-                        + " [--lock-held-by-caller b] [--out file]");
-            }
-            m.put(args[i].substring(2), args[++i]);
-        }
-        return m;
+        return LoadProcesses.options(args, "usage: NodeColdStartLoad [--chunks n] [--dir d] [--starts n]"
+                + " [--no-aot-starts b] [--store-only-starts n] [--inprocess-jvms n] [--threads n]"
+                + " [--settle-secs s] [--script f]"
+                + " [--java-opts s] [--reuse dir] [--keep b] [--child-timeout s] [--lock-wait s]"
+                + " [--lock-held-by-caller b] [--out file]");
     }
 
     static double median(List<Double> xs) {

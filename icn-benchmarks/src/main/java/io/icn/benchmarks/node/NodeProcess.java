@@ -92,6 +92,25 @@ final class NodeProcess implements AutoCloseable {
         return new NodeProcess(pb.start(), millis, nanos, log);
     }
 
+    /**
+     * The text of a {@code node.toml} for a node on loopback: {@code comment} (a {@code #} line), storage in
+     * {@code data}, every port chosen by the system ({@code 0}), QUIC and metrics bound to 127.0.0.1,
+     * {@code fsync = "always"}, then the {@code extra} lines; the rest the defaults of docs/configuration.md.
+     */
+    static String loopbackConfig(String comment, Path data, String... extra) {
+        List<String> lines = new ArrayList<>(List.of(comment,
+                "storage_path = \"" + data + "\"",
+                "quic_port = 0",
+                "metrics_port = 0",
+                "admin_port = 0",
+                "quic_bind = \"127.0.0.1\"",
+                "metrics_bind = \"127.0.0.1\"",
+                "fsync = \"always\""));
+        lines.addAll(List.of(extra));
+        lines.add("");
+        return String.join("\n", lines);
+    }
+
     private void read(PrintWriter out) {
         try (out; BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {

@@ -1,22 +1,21 @@
 package io.icn.benchmarks.node;
 
+import static io.icn.benchmarks.LoadProcesses.log;
+
+import io.icn.benchmarks.LoadProcesses;
 import io.icn.storage.Cid;
 import io.icn.transport.quic.ShardClient;
 import io.icn.transport.quic.ShardData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -139,8 +138,7 @@ public final class NodeSoak {
         }
         boolean takeLock = !Boolean.parseBoolean(opt.getOrDefault("lock-held-by-caller", "false"));
         int exit;
-        try (FileChannel lockFile = FileChannel.open(Path.of("/tmp/jmh.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = takeLock ? acquire(lockFile, lockWait) : null) {
+        try (LoadProcesses.JmhLock lock = LoadProcesses.jmhLock(takeLock, lockWait)) {
             Path work = Files.createTempDirectory(dir, "icn-node-soak-");
             try {
                 Path toml = writeConfig(work);
@@ -167,21 +165,13 @@ public final class NodeSoak {
 
     private static Path writeConfig(Path work) throws IOException {
         Path toml = work.resolve("node.toml");
-        Files.writeString(toml, String.join("\n",
-                "# NodeSoak: the defaults of docs/configuration.md but for these",
-                "storage_path = \"" + work.resolve("data") + "\"",
-                "quic_port = 0",
-                "metrics_port = 0",
-                "admin_port = 0",
-                "quic_bind = \"127.0.0.1\"",
-                "metrics_bind = \"127.0.0.1\"",
-                "fsync = \"always\"",
+        Files.writeString(toml, NodeProcess.loopbackConfig(
+                "# NodeSoak: the defaults of docs/configuration.md but for these", work.resolve("data"),
                 "block_time_secs = 1",
                 "audit_interval_blocks = 1",
                 "cleanup_interval_blocks = 60",
                 "chain_retention_blocks = 300",
-                "deal_blocks = " + MAX_DEAL_BLOCKS,
-                ""));
+                "deal_blocks = " + MAX_DEAL_BLOCKS));
         return toml;
     }
 
@@ -596,40 +586,10 @@ public final class NodeSoak {
 
     // ---- helpers -------------------------------------------------------------------------------------------
 
-    private static FileLock acquire(FileChannel ch, long waitSeconds) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
-        boolean told = false;
-        while (true) {
-            FileLock l = ch.tryLock();
-            if (l != null) {
-                return l;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("/tmp/jmh.lock still held after " + waitSeconds + " s");
-            }
-            if (!told) {
-                log("another benchmark holds /tmp/jmh.lock; waiting (up to %d s)", waitSeconds);
-                told = true;
-            }
-            Thread.sleep(10_000);
-        }
-    }
-
-    private static void log(String format, Object... args) {
-        NodeColdStartLoad.log(format, args);
-    }
-
     private static Map<String, String> options(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: NodeSoak [--minutes m] [--sample-secs s] [--out dir]"
-                        + " [--dir d] [--script f] [--java-opts s] [--put-interval-ms n] [--min-mib n] [--max-mib n]"
-                        + " [--get-interval-ms n] [--admin-get-secs n] [--cleanup-secs n] [--seed n] [--keep b]"
-                        + " [--lock-wait s] [--lock-held-by-caller b]");
-            }
-            m.put(args[i].substring(2), args[++i]);
-        }
-        return m;
+        return LoadProcesses.options(args, "usage: NodeSoak [--minutes m] [--sample-secs s] [--out dir]"
+                + " [--dir d] [--script f] [--java-opts s] [--put-interval-ms n] [--min-mib n] [--max-mib n]"
+                + " [--get-interval-ms n] [--admin-get-secs n] [--cleanup-secs n] [--seed n] [--keep b]"
+                + " [--lock-wait s] [--lock-held-by-caller b]");
     }
 }

@@ -1,18 +1,23 @@
 package io.icn.benchmarks.storage;
 
+import static io.icn.benchmarks.LoadProcesses.currentJava;
+import static io.icn.benchmarks.LoadProcesses.dirBytes;
+import static io.icn.benchmarks.LoadProcesses.duBytes;
+import static io.icn.benchmarks.LoadProcesses.log;
+import static io.icn.benchmarks.LoadProcesses.result;
+import static io.icn.benchmarks.LoadProcesses.run;
+
+import io.icn.benchmarks.LoadProcesses;
+import io.icn.benchmarks.LoadProcesses.ChildJvm;
 import io.icn.storage.ChunkSpec;
 import io.icn.storage.ShardStore;
 import io.icn.storage.ShardStoreBuilder;
 import io.icn.storage.StorageUsage;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -85,8 +89,7 @@ public final class StoreStartupLoad {
         Path out = opt.containsKey("out") ? Path.of(opt.get("out")) : null;
 
         boolean takeLock = !Boolean.parseBoolean(opt.getOrDefault("lock-held-by-caller", "false"));
-        try (FileChannel lockFile = FileChannel.open(Path.of("/tmp/jmh.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = takeLock ? acquire(lockFile, lockWait) : null) {
+        try (LoadProcesses.JmhLock lock = LoadProcesses.jmhLock(takeLock, lockWait)) {
             List<Map<String, String>> rows = new ArrayList<>();
             for (int n : sizes) {
                 rows.add(measure(dir, n, opens, threads, n <= fsyncReplayMax, childTimeout));
@@ -166,8 +169,7 @@ public final class StoreStartupLoad {
                 row.put("walk_files", walk.get("files"));
                 row.put("walk_vs_open", fmt(walkMs / open, 1));
             }
-            String du = run(timeout, "du", "-s", "-B1", root.toString());
-            long disk = du == null ? -1 : Long.parseLong(du.trim().split("\\s+")[0]);
+            long disk = duBytes(root, timeout);
             row.put("disk_mb", fmt(disk / 1e6, 0));
             row.put("disk_b_per_chunk", fmt((double) disk / n, 0));
         } finally {
@@ -224,77 +226,10 @@ public final class StoreStartupLoad {
                 Runtime.getRuntime().availableProcessors(), load);
     }
 
-    private static FileLock acquire(FileChannel ch, long waitSeconds) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
-        boolean told = false;
-        while (true) {
-            FileLock l = ch.tryLock();
-            if (l != null) {
-                return l;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("/tmp/jmh.lock still held after " + waitSeconds + " s");
-            }
-            if (!told) {
-                log("another benchmark holds /tmp/jmh.lock; waiting (up to %d s)", waitSeconds);
-                told = true;
-            }
-            Thread.sleep(10_000);
-        }
-    }
-
     /** Runs this class in a fresh JVM; returns its RESULT map, or null if it outlived the bound. */
     private static Map<String, String> child(long timeoutSeconds, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"),
-                StoreStartupLoad.class.getName(), "--child"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        Map<String, String> result = new LinkedHashMap<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("RESULT ")) {
-                        for (String kv : line.substring(7).split(" ")) {
-                            int eq = kv.indexOf('=');
-                            synchronized (result) {
-                                result.put(kv.substring(0, eq), kv.substring(eq + 1));
-                            }
-                        }
-                    }
-                    System.out.println("    | " + line);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        reader.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            reader.join();
-            log("child %s outlived %d s and was killed", Arrays.toString(args), timeoutSeconds);
-            return null;
-        }
-        reader.join();
-        if (p.exitValue() != 0 && !args[0].equals("fill")) {
-            throw new IllegalStateException("child " + Arrays.toString(args) + " exited " + p.exitValue());
-        }
-        synchronized (result) {
-            return result;
-        }
-    }
-
-    /** Runs a command with a bound; its stdout, or null if it failed or outlived the bound. */
-    private static String run(long timeoutSeconds, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            return null;
-        }
-        return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
+        return new ChildJvm(currentJava(), List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC"), StoreStartupLoad.class, null)
+                .run(timeoutSeconds, !args[0].equals("fill"), args);
     }
 
     private static void copyDir(Path from, Path to) throws IOException {
@@ -313,16 +248,6 @@ public final class StoreStartupLoad {
             }
         }
         copyDir(saved, index);
-    }
-
-    private static long dirBytes(Path dir) throws IOException {
-        long total = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path f : ds) {
-                total += Files.size(f);
-            }
-        }
-        return total;
     }
 
     // ---- children ------------------------------------------------------------------------------------------
@@ -429,32 +354,10 @@ public final class StoreStartupLoad {
 
     // ---- helpers -------------------------------------------------------------------------------------------
 
-    private static void result(String s) {
-        System.out.println("RESULT " + s);
-    }
-
-    private static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "[%tT] " + format + "%n", prepend(System.currentTimeMillis(), args));
-    }
-
-    private static Object[] prepend(Object first, Object[] rest) {
-        Object[] all = new Object[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
-    }
-
     private static Map<String, String> options(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: StoreStartupLoad [--sizes a,b,c] [--dir d] [--opens n] "
-                        + "[--threads n] [--fsync-replay-max n] [--child-timeout s] [--lock-wait s] [--lock-held-by-caller b] "
-                        + "[--out file]");
-            }
-            m.put(args[i].substring(2), args[++i]);
-        }
-        return m;
+        return LoadProcesses.options(args, "usage: StoreStartupLoad [--sizes a,b,c] [--dir d] [--opens n] "
+                + "[--threads n] [--fsync-replay-max n] [--child-timeout s] [--lock-wait s] [--lock-held-by-caller b] "
+                + "[--out file]");
     }
 
     private static double median(List<Double> xs) {
