@@ -23,6 +23,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench-lib.sh
+source "$HERE/bench-lib.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 OUT=${RESULTS_DIR:-$HERE/target/results}
 JAR="$HERE/target/benchmarks.jar"
@@ -31,13 +33,7 @@ BENCH=${BENCH:-io.icn.benchmarks.erasure.}
 JMH_ARGS=${JMH_ARGS:-}
 LOCK_WAIT=${LOCK_WAIT:-3600}
 
-if [[ -z "${JDK17:-}" ]]; then
-    if [[ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ]]; then
-        JDK17=/usr/lib/jvm/java-17-openjdk-amd64
-    else
-        JDK17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
-    fi
-fi
+JDK17=${JDK17:-$(bench_default_jdk)}
 if [[ -z "${JDK25:-}" ]]; then
     JDK25=$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -n 1 || true)
 fi
@@ -52,15 +48,11 @@ else
     RUN_TIMEOUT=${RUN_TIMEOUT:-900}
 fi
 
-log() { printf '\n=== %s\n' "$*"; }
+log() { printf '\n=== %s\n' "$*"; }   # this script's section lines carry no time
 mkdir -p "$OUT"
 
 # ---------------------------------------------------------------- 1. build
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-    log "build: ./mvnw -q -DskipTests package -pl icn-benchmarks -am"
-    (cd "$ROOT" && JAVA_HOME="$JDK17" ./mvnw -q -DskipTests package -pl icn-benchmarks -am)
-fi
-[[ -f "$JAR" ]] || { echo "missing $JAR (run without SKIP_BUILD=1)" >&2; exit 1; }
+bench_build "$JDK17" -q -DskipTests package -pl icn-benchmarks -am
 
 # ---------------------------------------------------------------- machine
 {
@@ -82,27 +74,8 @@ cat "$OUT/machine.txt"
 # JMH's own lock, /tmp/jmh.lock (a POSIX record lock), held from here to the end, ISA-L included,
 # so that no other benchmark run that honours it measures beside this one (the JMH runs below then
 # pass -Djmh.ignoreLock=true, the lock being ours). Waits up to LOCK_WAIT seconds for a holder.
-coproc LOCKER { python3 -u -c '
-import fcntl, sys, time
-deadline = time.time() + float(sys.argv[1])
-f = open("/tmp/jmh.lock", "a")
-while True:
-    try:
-        fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        break
-    except OSError:
-        if time.time() > deadline:
-            print("timeout", flush=True)
-            sys.exit(1)
-        print("another benchmark run holds /tmp/jmh.lock; waiting", file=sys.stderr, flush=True)
-        time.sleep(30)
-print("locked", flush=True)
-sys.stdin.read()          # held until this script ends and closes the pipe
-' "$LOCK_WAIT"; }
-LOCKER_PID_SAVED=$LOCKER_PID
-trap 'kill "$LOCKER_PID_SAVED" 2>/dev/null || true' EXIT
-read -r lock_status <&"${LOCKER[0]}" || lock_status=failed
-[[ "$lock_status" == locked ]] || { echo "could not take /tmp/jmh.lock within $LOCK_WAIT s" >&2; exit 1; }
+bench_jmh_lock "$LOCK_WAIT" 30 "another benchmark run holds /tmp/jmh.lock; waiting"
+[[ "$BENCH_LOCK_STATE" == locked ]] || { echo "could not take /tmp/jmh.lock within $LOCK_WAIT s" >&2; exit 1; }
 
 # ---------------------------------------------------------------- 2. ISA-L
 if [[ ! -f /usr/include/isa-l/erasure_code.h ]]; then

@@ -32,6 +32,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench-lib.sh
+source "$HERE/bench-lib.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 OUT="$HERE/target/results/storage"
 JAR="$HERE/target/benchmarks.jar"
@@ -41,13 +43,7 @@ JMH_ARGS=${JMH_ARGS:-}
 LOAD_DIR=${LOAD_DIR:-/tmp}
 LOCK_WAIT=${LOCK_WAIT:-3600}
 
-if [[ -z "${JDK:-}" ]]; then
-    if [[ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ]]; then
-        JDK=/usr/lib/jvm/java-17-openjdk-amd64
-    else
-        JDK=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
-    fi
-fi
+JDK=${JDK:-$(bench_default_jdk)}
 JAVA="$JDK/bin/java"
 
 if [[ "$QUICK" == 1 ]]; then
@@ -68,48 +64,20 @@ else
     RUN_TIMEOUT=${RUN_TIMEOUT:-900}
 fi
 
-log() { printf '\n=== [%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 mkdir -p "$OUT"
 
 # ---------------------------------------------------------------- 0. the JMH lock, held throughout
 log "waiting for /tmp/jmh.lock (up to $LOCK_WAIT s, polling every minute)"
-coproc LOCKER {
-    exec python3 -u -c '
-import fcntl, sys, time
-deadline = time.time() + float(sys.argv[1])
-f = open("/tmp/jmh.lock", "a")
-while True:
-    try:
-        fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        break
-    except OSError:
-        if time.time() > deadline:
-            print("timeout", flush=True)
-            sys.exit(1)
-        print("held by another run; waiting", file=sys.stderr, flush=True)
-        time.sleep(60)
-print("locked", flush=True)
-sys.stdin.read()          # hold until the script ends (stdin closes) or kills us
-' "$LOCK_WAIT"
-}
-LOCKER_PID=$LOCKER_PID
-trap 'kill "$LOCKER_PID" 2>/dev/null || true' EXIT
-read -r state <&"${LOCKER[0]}" || state=gone
-[[ "$state" == locked ]] || { echo "could not take /tmp/jmh.lock ($state)" >&2; exit 1; }
+bench_jmh_lock "$LOCK_WAIT" 60 "held by another run; waiting"
+[[ "$BENCH_LOCK_STATE" == locked ]] || { echo "could not take /tmp/jmh.lock ($BENCH_LOCK_STATE)" >&2; exit 1; }
 log "holding /tmp/jmh.lock"
 
 # ---------------------------------------------------------------- 1. build
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-    log "build: ./mvnw -q -pl icn-benchmarks -am package -DskipTests"
-    (cd "$ROOT" && JAVA_HOME="$JDK" ./mvnw -q -pl icn-benchmarks -am package -DskipTests)
-fi
-[[ -f "$JAR" ]] || { echo "missing $JAR (run without SKIP_BUILD=1)" >&2; exit 1; }
+bench_build "$JDK" -q -pl icn-benchmarks -am package -DskipTests
 
 # ---------------------------------------------------------------- machine
 {
-    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores"
-    echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
+    bench_machine_basics
     echo "file system of $LOAD_DIR and java.io.tmpdir: $(df -T "$LOAD_DIR" | awk 'NR==2 {print $2 " on " $1 ", " $5 " free"}')"
     echo "java: $("$JAVA" -version 2>&1 | sed -n 2p)"
     echo "benchmarks.jar built: $(date -u -r "$JAR" '+%Y-%m-%d %H:%M:%S UTC')"
