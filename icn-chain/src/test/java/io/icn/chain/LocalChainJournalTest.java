@@ -124,15 +124,25 @@ class LocalChainJournalTest {
         }
     }
 
+    /** A chain after genesis, persisted; its journal segment and where the next record will start in it. */
+    private record Persisted(LocalChain chain, Path segment, long nextRecordAt) {
+    }
+
+    private Persisted genesisPersisted(Path file) throws IOException {
+        LocalChain chain = chainBuilder(file).build();
+        genesis(chain);
+        chain.persist();
+        Path segment = segments(file.getParent()).get(0);
+        return new Persisted(chain, segment, Files.size(segment));
+    }
+
     @Test
     void aTornLastRecordAtEveryOffsetLeavesTheStateBeforeIt(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("local-chain.state");
-        LocalChain crashed = chainBuilder(file).build();
-        genesis(crashed);
-        crashed.persist();
+        Persisted p = genesisPersisted(dir.resolve("local-chain.state"));
+        LocalChain crashed = p.chain();
         byte[] before = crashed.stateBytes();
-        Path segment = segments(dir).get(0);
-        long lastStart = Files.size(segment);
+        Path segment = p.segment();
+        long lastStart = p.nextRecordAt();
         deal(crashed);
         crashed.persist();
         byte[] after = crashed.stateBytes();
@@ -150,11 +160,10 @@ class LocalChainJournalTest {
     @Test
     void aCorruptRecordInTheMiddleIsRefusedNamingTheSegmentAndOffset(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("local-chain.state");
-        LocalChain crashed = chainBuilder(file).build();
-        genesis(crashed);
-        crashed.persist();
-        Path segment = segments(dir).get(0);
-        long dealStart = Files.size(segment);
+        Persisted p = genesisPersisted(file);
+        LocalChain crashed = p.chain();
+        Path segment = p.segment();
+        long dealStart = p.nextRecordAt();
         deal(crashed);
         deal(crashed);
         crashed.persist();

@@ -39,6 +39,16 @@ class StateJournalTest {
         return StateJournal.open(state, checkpointSeq, into, StateJournal.Force.FSYNC);
     }
 
+    /** A journal holding {@code records}, synced and closed. */
+    private static void written(Path state, String... records) {
+        try (StateJournal j = open(state, 0, new Collected())) {
+            for (String r : records) {
+                j.append(payload(r));
+            }
+            j.sync(records.length);
+        }
+    }
+
     private static Path onlySegment(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
             List<Path> segments = files.filter(p -> p.getFileName().toString().contains(".journal.")).toList();
@@ -90,11 +100,7 @@ class StateJournalTest {
     @Test
     void aTornLastRecordIsCutOffAtEveryByteOffset(@TempDir Path dir) throws IOException {
         Path state = dir.resolve("s");
-        try (StateJournal j = open(state, 0, new Collected())) {
-            j.append(payload("first"));
-            j.append(payload("second"));
-            j.sync(2);
-        }
+        written(state, "first", "second");
         Path segment = onlySegment(dir);
         byte[] whole = Files.readAllBytes(segment);
         int lastStart = StateJournal.SEGMENT_HEADER_BYTES + StateJournal.FRAME_HEADER_BYTES + 5
@@ -117,10 +123,7 @@ class StateJournalTest {
     @Test
     void aTornSegmentHeaderAndAZeroFilledTailAreCutOff(@TempDir Path dir) throws IOException {
         Path state = dir.resolve("s");
-        try (StateJournal j = open(state, 0, new Collected())) {
-            j.append(payload("one"));
-            j.sync(1);
-        }
+        written(state, "one");
         Path segment = onlySegment(dir);
         Files.write(segment, new byte[4096], java.nio.file.StandardOpenOption.APPEND); // size landed, data did not
         Collected replayed = new Collected();
@@ -146,12 +149,7 @@ class StateJournalTest {
     @Test
     void aBadCrcInTheMiddleIsAnErrorNamingTheFileAndOffset(@TempDir Path dir) throws IOException {
         Path state = dir.resolve("s");
-        try (StateJournal j = open(state, 0, new Collected())) {
-            j.append(payload("aaaa"));
-            j.append(payload("bbbb"));
-            j.append(payload("cccc"));
-            j.sync(3);
-        }
+        written(state, "aaaa", "bbbb", "cccc");
         Path segment = onlySegment(dir);
         byte[] good = Files.readAllBytes(segment);
         int frame = StateJournal.FRAME_HEADER_BYTES + 4 + StateJournal.FRAME_TRAILER_BYTES;
