@@ -25,15 +25,18 @@ import java.util.stream.Stream;
  * Load tool (not JMH): the node's ingest of one 50 MB chunk end to end, beside a raw write + fsync of the 70 MB
  * the chunk becomes, paired round by round (issue 6: ingest &le; 1.5 &times; raw).
  *
- * <p>Ingest is exactly what a QUIC {@code PUT} or an admin {@code put} runs once the bytes are in memory:
- * {@link ChunkIngest#ingest} of the chunk (its CID, SHA-256 of the 50 MB; Reed-Solomon 10+4; the fsync'd
- * {@code putChunk} of the 14 shards; the deal on the node's own {@link LocalChain}; the chain's state file
- * written and forced before the answer). It lives in the launcher's package for that package-private
- * component. Raw is the same 70 MB (the 14 encoded shards) written to one new file and forced once. Every
- * round ingests a different chunk, alternating which of the two runs first.
+ * <p>Three things are timed each round, in rotating order, each on a chunk of its own: the <b>received chunk</b>,
+ * what a QUIC {@code PUT} runs once the last byte is in (the transport hashed the CID while the bytes arrived):
+ * {@link ChunkIngest#ingestChunk} (Reed-Solomon 10+4 and the fsync'd store, overlapped by
+ * {@code ShardStore.encodeAndPut}; the deal on the node's own {@link LocalChain}; the chain's journal record of
+ * the deal written and forced before the answer, {@code LocalChain.persist()}); the <b>stream</b>, what an admin
+ * {@code put} runs on an upload already in memory: {@link ChunkIngest#ingest} (reading it and hashing its CID,
+ * then the same); and <b>raw</b>: the same 70 MB (the 14 encoded shards) written to one new file and forced
+ * once. The target is on the received chunk: "encode + durable store + registration". The tool lives in the
+ * launcher's package for the package-private component.
  *
- * <p>{@code --deals N} first fills the local chain with N deals (as many earlier puts would), because the
- * state file written before each answer holds every deal.
+ * <p>{@code --deals N} first fills the local chain with N deals (as many earlier puts would), to show that what
+ * is written before each answer (the chain's journal record of the new deal) does not grow with the chain.
  *
  * <pre>
  * java -cp icn-benchmarks/target/benchmarks.jar io.icn.node.IngestLoad [--rounds 15] [--warmup 3] [--deals 0] [--dir /tmp]
@@ -79,6 +82,7 @@ public final class IngestLoad {
             chain.endow(node, Balance.ofIcn(1_000));
             chain.registerNode(node, Region.EU_WEST, Balance.ofIcn(100));
             fillDeals(chain, node, deals);
+            chain.checkpoint(); // as a node's chain is at most an hour after the deals were made
             ManifestPublisher quiet = cid -> { };
             ChunkIngest pipeline = new ChunkIngest(store, chain, new StoreExpiredContent(store, chain.proofScheme()),
                     node, quiet, CHUNK, true);
@@ -137,7 +141,7 @@ public final class IngestLoad {
         System.out.printf(Locale.ROOT, "| 50 MB chunk, %d rounds, %d earlier deals (state file %.1f MB) | median | p25 | p75 |%n",
                 rounds, deals, stateBytes / 1e6);
         System.out.println("|---|---:|---:|---:|");
-        row("received chunk (QUIC PUT path): encode + fsync'd store + deal + chain persist (ms)", received);
+        row("received chunk (QUIC PUT path): encode + fsync'd store + deal + chain journal append (ms)", received);
         row("stream (admin put path): read + CID + the same (ms)", stream);
         row("raw: one 70 MB file write+force (ms)", raw);
         row("received chunk / raw, per round", ratio);
@@ -147,8 +151,11 @@ public final class IngestLoad {
                 m <= 1.5 ? "met" : "NOT met");
     }
 
-    /** {@code n} deals of distinct made-up shard hashes, as earlier puts would have left on the chain. */
-    private static void fillDeals(LocalChain chain, AccountId node, int n) {
+    /**
+     * {@code n} deals of distinct made-up shard hashes, as earlier puts would have left on the chain; also used by
+     * {@code io.icn.benchmarks.chain.ChainPersistLoad}.
+     */
+    public static void fillDeals(LocalChain chain, AccountId node, int n) {
         if (n == 0) {
             return;
         }
@@ -170,13 +177,15 @@ public final class IngestLoad {
                 quantile(v, 0.75));
     }
 
-    private static double quantile(double[] v, double q) {
+    /** The {@code q} quantile of {@code v} (nearest rank); also used by the chain's load tool. */
+    public static double quantile(double[] v, double q) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[(int) Math.round(q * (s.length - 1))];
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    /** Deletes a directory tree; also used by the chain's load tool. */
+    public static void deleteTree(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);

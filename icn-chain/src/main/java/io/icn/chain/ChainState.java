@@ -80,6 +80,28 @@ final class ChainState {
     record BlockEffects(int passed, int failed, int timedOut, int dealsExpired, int auditsIssued) {
     }
 
+    /**
+     * What one block decided by chance or from shard bytes, so that replaying it from the journal reaches the
+     * state the block reached: the verdict on each proof it included, in pool order; the audits it drew; the
+     * retention it pruned with (a restart may configure another); the id counter after it. Everything else a
+     * block does follows from the state. Filled by {@link #advance}, applied by {@link #replay}.
+     */
+    static final class BlockRecord {
+        long block;
+        long auditRetentionBlocks;
+        long dealRetentionBlocks;
+        final List<Boolean> verdicts = new ArrayList<>();
+        final List<Audit> issued = new ArrayList<>();
+        long idCounter;
+    }
+
+    /** The two decisions of a block that depend on more than the state. */
+    private interface BlockDecisions {
+        boolean verdict(Audit audit, byte[] proof);
+
+        int issueAudits();
+    }
+
     final ProofScheme scheme;
     long block;
     long idCounter;
@@ -253,16 +275,30 @@ final class ChainState {
         } catch (IllegalArgumentException e) {
             throw new InvalidDealException(e.getMessage());
         }
-        Account payer = accounts.get(creator);
-        payer.free = payer.free.minus(payment);
         long intervals = rewardIntervals(block, expiresAt);
         BigInteger slots = BigInteger.valueOf((long) shards.size() * pinners.size());
         BigInteger perSlot = intervals == 0 ? BigInteger.ZERO
                 : payment.units().divide(slots.multiply(BigInteger.valueOf(intervals)));
-        Deal record = new Deal(deal, pinners, perSlot, content);
-        deals.put(id, record);
-        index(record);
+        insertDeal(new Deal(deal, pinners, perSlot, content));
         return deal;
+    }
+
+    /** Replays a deal {@link #createDeal} made: the record as it was made, and the id counter after it. */
+    void applyDeal(Deal record, long idCounterAfter) {
+        Account payer = accounts.get(record.deal.creator());
+        if (payer == null || payer.free.compareTo(record.deal.totalReward()) < 0 || deals.containsKey(record.deal.id())) {
+            throw new IllegalArgumentException("deal " + record.deal.id() + " does not follow from the state: its creator "
+                    + record.deal.creator() + " cannot pay it or the deal exists");
+        }
+        insertDeal(record);
+        idCounter = idCounterAfter;
+    }
+
+    private void insertDeal(Deal record) {
+        Account payer = accounts.get(record.deal.creator());
+        payer.free = payer.free.minus(record.deal.totalReward());
+        deals.put(record.deal.id(), record);
+        index(record);
     }
 
     AuditId initiateAudit(AccountId pinner, ShardHash shard, RandomGenerator random, int challengeLength) {
@@ -280,10 +316,23 @@ final class ChainState {
         AuditId id = new AuditId(nextId("icn-audit", seed.array()));
         PinningAudit audit = new PinningAudit(id, pinner, shard, challenge, block, block + AUDIT_DEADLINE_BLOCKS,
                 AuditStatus.PENDING);
-        Audit record = new Audit(audit, shardSize);
-        audits.put(id, record);
-        indexPending(record);
+        insertAudit(new Audit(audit, shardSize));
         return id;
+    }
+
+    /** Replays an audit {@link #initiateAudit} issued: the record as it was issued, and the id counter after it. */
+    void applyAudit(Audit record, long idCounterAfter) {
+        insertAudit(record);
+        idCounter = idCounterAfter;
+    }
+
+    private void insertAudit(Audit record) {
+        if (record.audit.status() != AuditStatus.PENDING || !accounts.containsKey(record.audit.pinner())
+                || audits.containsKey(record.audit.id())) {
+            throw new IllegalArgumentException("audit " + record.audit.id() + " does not follow from the state");
+        }
+        audits.put(record.audit.id(), record);
+        indexPending(record);
     }
 
     void submit(AccountId signer, List<AuditProofSubmission> proofs) {
@@ -305,21 +354,79 @@ final class ChainState {
         }
     }
 
+    /** Replays proofs {@link #submit} accepted into the pool. */
+    void applySubmissions(List<Submission> submissions) {
+        pool.addAll(submissions);
+    }
+
     // ---------------------------------------------------------------- block transition
 
+    /** Produces the next block, writing into {@code record} what a replay needs to reach the same state. */
     BlockEffects advance(RandomGenerator random, boolean automaticAudits, long auditIntervalBlocks, int challengeLength,
-            ShardOracle oracle, long auditRetentionBlocks, long dealRetentionBlocks) {
+            ShardOracle oracle, long auditRetentionBlocks, long dealRetentionBlocks, BlockRecord record) {
+        record.block = block + 1;
+        record.auditRetentionBlocks = auditRetentionBlocks;
+        record.dealRetentionBlocks = dealRetentionBlocks;
+        BlockEffects effects = advance(auditRetentionBlocks, dealRetentionBlocks, new BlockDecisions() {
+            @Override
+            public boolean verdict(Audit audit, byte[] proof) {
+                boolean valid = verify(audit, proof, oracle);
+                record.verdicts.add(valid);
+                return valid;
+            }
+
+            @Override
+            public int issueAudits() {
+                return automaticAudits && block % auditIntervalBlocks == 0
+                        ? hourlyAudits(random, challengeLength, oracle, record.issued) : 0;
+            }
+        });
+        record.idCounter = idCounter;
+        return effects;
+    }
+
+    /**
+     * Replays a block {@link #advance} produced, with its recorded decisions.
+     *
+     * @throws IllegalArgumentException if the record does not follow from this state
+     */
+    void replay(BlockRecord record) {
+        if (record.block != block + 1) {
+            throw new IllegalArgumentException("block " + record.block + " cannot follow block " + block);
+        }
+        java.util.Iterator<Boolean> verdicts = record.verdicts.iterator();
+        advance(record.auditRetentionBlocks, record.dealRetentionBlocks, new BlockDecisions() {
+            @Override
+            public boolean verdict(Audit audit, byte[] proof) {
+                if (!verdicts.hasNext()) {
+                    throw new IllegalArgumentException("block " + record.block + " included more proofs than recorded ("
+                            + record.verdicts.size() + ")");
+                }
+                return verdicts.next();
+            }
+
+            @Override
+            public int issueAudits() {
+                record.issued.forEach(ChainState.this::insertAudit);
+                return record.issued.size();
+            }
+        });
+        if (verdicts.hasNext()) {
+            throw new IllegalArgumentException("block " + record.block + " included fewer proofs than recorded ("
+                    + record.verdicts.size() + ")");
+        }
+        idCounter = record.idCounter;
+    }
+
+    private BlockEffects advance(long auditRetentionBlocks, long dealRetentionBlocks, BlockDecisions decisions) {
         block++;
         int timedOut = timeOutAudits();
-        int[] included = includeSubmissions(oracle);
+        int[] included = includeSubmissions(decisions);
         int expired = expireDeals();
         if (block % REWARD_INTERVAL_BLOCKS == 0) {
             payRewards();
         }
-        int issued = 0;
-        if (automaticAudits && block % auditIntervalBlocks == 0) {
-            issued = hourlyAudits(random, challengeLength, oracle);
-        }
+        int issued = decisions.issueAudits();
         pruneClosedAudits(auditRetentionBlocks);
         pruneEndedDeals(dealRetentionBlocks);
         return new BlockEffects(included[0], included[1], timedOut, expired, issued);
@@ -341,7 +448,7 @@ final class ChainState {
         return count;
     }
 
-    private int[] includeSubmissions(ShardOracle oracle) {
+    private int[] includeSubmissions(BlockDecisions decisions) {
         int passed = 0;
         int failed = 0;
         for (Submission s : pool) {
@@ -349,7 +456,7 @@ final class ChainState {
             if (a == null || a.audit.status() != AuditStatus.PENDING || block > a.audit.deadline()) {
                 continue; // already decided, pruned or late: the item is void, as in a forced batch
             }
-            boolean valid = verify(a, s.proof(), oracle);
+            boolean valid = decisions.verdict(a, s.proof());
             close(a, valid);
             if (valid) {
                 passed++;
@@ -437,7 +544,7 @@ final class ChainState {
         }
     }
 
-    private int hourlyAudits(RandomGenerator random, int challengeLength, ShardOracle oracle) {
+    private int hourlyAudits(RandomGenerator random, int challengeLength, ShardOracle oracle, List<Audit> issuedOut) {
         int issued = 0;
         for (Map.Entry<AccountId, Account> e : accounts.entrySet()) {
             Account a = e.getValue();
@@ -452,7 +559,7 @@ final class ChainState {
             if (scheme.mode() == ProofScheme.Mode.HASH && oracle.shard(shard).isEmpty()) {
                 continue; // an audit the chain could not verify would slash an honest node
             }
-            initiateAudit(e.getKey(), shard, random, challengeLength);
+            issuedOut.add(audits.get(initiateAudit(e.getKey(), shard, random, challengeLength)));
             issued++;
         }
         return issued;

@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * again, so nothing unpinned remains. Chunks of a stream that fails half-way stay stored and pinned; the
  * error lists them. A failed announcement is logged and changes nothing (the chunk is stored and pinned).
  * With {@code persistDeals} (the node's own chain), before an ingest returns, or fails after pinning some
- * chunks, the chain's state is written ({@link LocalChain#persist()}), so that a deal the caller was told about
- * survives a crash of the node as the stored shards do; without it the embedded chain would keep the deal only
- * from its next periodic write. That write is the whole state file, so its cost grows with the number of deals
- * on the local chain (see docs/chain.md).
+ * chunks, the chain's changes are made durable ({@link LocalChain#persist()}), so that a deal the caller was
+ * told about survives a crash of the node as the stored shards do; without it the embedded chain would keep the
+ * deal only from its next periodic journal force. That is one append and fsync of the chain's journal (shared by
+ * concurrent ingests), whatever the number of deals on the local chain (see docs/chain.md).
  *
  * <p>Thread-safe: chunks are encoded, stored and pinned one at a time (each holds its 14 shards in memory,
  * 1.4 times the chunk, besides the chunk itself), so two ingests of the same chunk cannot race; a stream put
@@ -203,7 +203,7 @@ final class ChunkIngest {
         return stored;
     }
 
-    /** With {@code persistDeals}, writes the chain's state, deals included, before an ingest is acknowledged. */
+    /** With {@code persistDeals}, makes the chain's changes (the deals) durable before an ingest is acknowledged. */
     private void persistDeals() {
         if (persistDeals) {
             chain.persist();
