@@ -156,8 +156,11 @@ final class ChunkIngest {
         }
     }
 
-    /** Bytes read from an upload at a time: each piece is hashed for the CID as it arrives, still in cache. */
-    private static final int READ_PIECE = 1 << 20;
+    /**
+     * Bytes read from an upload at a time: each piece is hashed for the CID as it arrives, still in cache. Below
+     * half of G1's smallest region (1 MiB), so that the pieces are never humongous objects.
+     */
+    private static final int READ_PIECE = 256 << 10;
 
     /**
      * Reads the next chunk of {@code in}: up to {@code chunkBytes}, fewer only at the end of the stream (none
