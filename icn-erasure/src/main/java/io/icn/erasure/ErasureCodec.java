@@ -25,7 +25,11 @@ import java.util.concurrent.Executor;
  *       every shard of one call has the same {@code remaining()}, and every {@code byte[]} shard the
  *       same length, otherwise {@link ShardSizeMismatchException}.</li>
  *   <li>Heap, direct and read-only buffers (read-only only where the call writes nothing to that
- *       shard) may be mixed freely; positions, limits and marks are never changed.</li>
+ *       shard) may be mixed freely; positions, limits and marks are never changed. Array-backed
+ *       buffers are used through their arrays; the SIMD kernels read and write direct buffers where
+ *       they are on JDK 17-19 and 22+ (see docs/erasure.md), other buffers go through per-thread
+ *       staging blocks, a copy. Shards must be distinct memory: a call may write an output byte
+ *       more than once.</li>
  *   <li>A call writes only what it documents (the parity shards, or the missing shards) and never
  *       modifies any other shard or argument.</li>
  *   <li>Buffers are used during the call only; nothing is retained.</li>

@@ -2,6 +2,7 @@ package io.icn.erasure;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -92,9 +93,9 @@ public final class Kernels {
         return Holder.current.kernel;
     }
 
-    /** Why {@link #best()} is what it is; the text of the log line. */
+    /** Why {@link #best()} is what it is, and how it reaches direct buffers; the text of the log line. */
     public static String selectionReason() {
-        return Holder.current.reason;
+        return Holder.current.reason + "; direct buffers: " + Holder.current.kernel.bufferAccess();
     }
 
     /**
@@ -130,7 +131,8 @@ public final class Kernels {
     }
 
     private static void log(Selection s) {
-        LOG.log(s.warning ? Level.WARNING : Level.INFO, "erasure kernel: {0} ({1})", s.kernel.name(), s.reason);
+        LOG.log(s.warning ? Level.WARNING : Level.INFO, "erasure kernel: {0} ({1}; direct buffers: {2})",
+                s.kernel.name(), s.reason, s.kernel.bufferAccess());
     }
 
     private record Selection(Gf256Kernel kernel, String reason, boolean warning, boolean forced) {
@@ -191,10 +193,16 @@ public final class Kernels {
             // One generated class per width and lookup style (see the template); loaded only now.
             Class<?> type = Class.forName("io.icn.erasure.Vector" + LOOKUP_STYLE + bits + "Gf256Kernel");
             Gf256Kernel k = (Gf256Kernel) type.getDeclaredConstructor().newInstance();
-            if (agreesWithScalar(k)) {
-                return Optional.of(k);
+            if (!agreesWithScalar(k)) {
+                LOG.log(Level.WARNING, "erasure kernel {0} failed its self-test; not used", k.name());
+                return Optional.empty();
             }
-            LOG.log(Level.WARNING, "erasure kernel {0} failed its self-test; not used", k.name());
+            if (k.inPlace(ByteBuffer.allocateDirect(0)) && !buffersAgreeWithScalar(k)) {
+                LOG.log(Level.WARNING, "erasure kernel {0}: direct buffers in place failed the self-test; staged",
+                        k.name());
+                k = (Gf256Kernel) type.getDeclaredConstructor(boolean.class).newInstance(false);
+            }
+            return Optional.of(k);
         } catch (ReflectiveOperationException | LinkageError e) {
             LOG.log(Level.WARNING, "the Vector API is present but the " + bits + "-bit SIMD kernel cannot load: " + e);
         }
@@ -215,6 +223,49 @@ public final class Kernels {
             scalar().multiply(scalar().prepare(coef), in, zeros, expected, zeros, shape[2]);
             candidate.multiply(candidate.prepare(coef), in, zeros, actual, zeros, shape[2]);
             if (!Arrays.deepEquals(expected, actual)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The in-place buffer path on direct buffers (one input read-only), at an offset, over a length
+     * with a scalar tail, against the scalar kernel on arrays. A JDK without the API this class was
+     * compiled against fails here with a LinkageError, which counts as disagreement.
+     */
+    private static boolean buffersAgreeWithScalar(Gf256Kernel candidate) {
+        SplittableRandom random = new SplittableRandom(0xD1EC7);
+        int rows = 4;
+        int cols = 10;
+        int len = 325;
+        int offset = 3;
+        byte[][] coef = randomMatrix(random, rows, cols);
+        byte[][] in = randomMatrix(random, cols, len);
+        byte[][] expected = new byte[rows][len];
+        int[] zeros = new int[cols];
+        scalar().multiply(scalar().prepare(coef), in, zeros, expected, zeros, len);
+        ByteBuffer[] inBuffers = new ByteBuffer[cols];
+        ByteBuffer[] outBuffers = new ByteBuffer[rows];
+        int[] offsets = new int[cols];
+        Arrays.fill(offsets, offset);
+        for (int c = 0; c < cols; c++) {
+            inBuffers[c] = ByteBuffer.allocateDirect(offset + len).put(offset, in[c]);
+        }
+        inBuffers[0] = inBuffers[0].asReadOnlyBuffer();
+        for (int j = 0; j < rows; j++) {
+            outBuffers[j] = ByteBuffer.allocateDirect(offset + len);
+        }
+        try {
+            candidate.multiply(candidate.prepare(coef), inBuffers, offsets, outBuffers, offsets, len);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "erasure kernel " + candidate.name() + " on direct buffers: " + e);
+            return false;
+        }
+        for (int j = 0; j < rows; j++) {
+            byte[] actual = new byte[len];
+            outBuffers[j].get(offset, actual);
+            if (!Arrays.equals(expected[j], actual)) {
                 return false;
             }
         }

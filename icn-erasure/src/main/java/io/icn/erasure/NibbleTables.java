@@ -1,5 +1,7 @@
 package io.icn.erasure;
 
+import java.nio.ByteBuffer;
+
 /**
  * Lookup tables of the SIMD kernels, for one coefficient matrix. For output j and input c, at
  * {@code (j * columns + c) * 2 * lanes}: the low-nibble table {@code coef * x} for x in 0..15, then
@@ -36,6 +38,20 @@ final class NibbleTables extends Gf256Kernel.Prepared {
                     acc ^= Gf256.mul(coef[c], in[c][inOff[c] + i]);
                 }
                 out[j][outOff[j] + i] = (byte) acc;
+            }
+        }
+    }
+
+    /** {@link #multiplyScalar(byte[][], int[], byte[][], int[], int, int)} on buffers, absolute indices. */
+    void multiplyScalar(ByteBuffer[] in, int[] inOff, ByteBuffer[] out, int[] outOff, int from, int to) {
+        for (int j = 0; j < rows; j++) {
+            byte[] coef = coefficients[j];
+            for (int i = from; i < to; i++) {
+                int acc = 0;
+                for (int c = 0; c < columns; c++) {
+                    acc ^= Gf256.mul(coef[c], in[c].get(inOff[c] + i));
+                }
+                out[j].put(outOff[j] + i, (byte) acc);
             }
         }
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * allocate nothing once warm.
  */
 final class ReedSolomonCodec implements ErasureCodec {
-    /** Bytes of each shard staged at once when a buffer is direct or read-only. */
+    /** Bytes of each shard staged at once when a buffer without an array is not accessed in place. */
     static final int BLOCK = 32 * 1024;
     /** Slice size for the parallel encode; small enough to balance two to a few dozen threads. */
     static final int PARALLEL_SLICE = 256 * 1024;
@@ -299,20 +299,50 @@ final class ReedSolomonCodec implements ErasureCodec {
     }
 
     /**
-     * Bytes [from, to) of each shard, relative to each buffer's position. Writable heap buffers are
-     * used in place; direct and read-only ones pass through per-thread staging blocks.
+     * Bytes [from, to) of each shard, relative to each buffer's position. Buffers with an accessible
+     * array are used through it; when the kernel accesses all the others in place (direct buffers
+     * with a SIMD kernel, see {@link Gf256Kernel#inPlace}), the whole call goes to its buffer path;
+     * otherwise the shards without an array pass through per-thread staging blocks.
      */
     private void multiplyBuffers(Gf256Kernel.Prepared matrix, ByteBuffer[] src, int[] inputs,
                                  ByteBuffer[] dst, int[] outputs, int from, int to) {
-        Scratch s = SCRATCH.get();
         boolean allHeap = true;
+        boolean allInPlace = true;
         for (int c : inputs) {
             allHeap &= src[c].hasArray();
+            allInPlace &= kernel.inPlace(src[c]);
         }
         for (int j : outputs) {
             allHeap &= dst[j].hasArray();
+            allInPlace &= kernel.inPlace(dst[j]);
         }
-        int block = allHeap ? Math.max(1, to - from) : BLOCK;
+        if (!allHeap && allInPlace) {
+            multiplyInPlace(matrix, src, inputs, dst, outputs, from, to);
+        } else {
+            multiplyStaged(matrix, src, inputs, dst, outputs, from, to, allHeap ? Math.max(1, to - from) : BLOCK);
+        }
+    }
+
+    private void multiplyInPlace(Gf256Kernel.Prepared matrix, ByteBuffer[] src, int[] inputs,
+                                 ByteBuffer[] dst, int[] outputs, int from, int to) {
+        Scratch s = SCRATCH.get();
+        for (int c = 0; c < inputs.length; c++) {
+            ByteBuffer b = src[inputs[c]];
+            s.inBuffers[c] = b;
+            s.inOff[c] = b.position() + from;
+        }
+        for (int j = 0; j < outputs.length; j++) {
+            ByteBuffer b = dst[outputs[j]];
+            s.outBuffers[j] = b;
+            s.outOff[j] = b.position() + from;
+        }
+        kernel.multiply(matrix, s.inBuffers, s.inOff, s.outBuffers, s.outOff, to - from);
+        s.release();
+    }
+
+    private void multiplyStaged(Gf256Kernel.Prepared matrix, ByteBuffer[] src, int[] inputs,
+                                ByteBuffer[] dst, int[] outputs, int from, int to, int block) {
+        Scratch s = SCRATCH.get();
         for (int pos = from; pos < to; pos += block) {
             int len = Math.min(block, to - pos);
             for (int c = 0; c < inputs.length; c++) {
@@ -508,6 +538,8 @@ final class ReedSolomonCodec implements ErasureCodec {
         final int[] inOff = new int[MAX_SHARDS];
         final byte[][] out = new byte[MAX_SHARDS][];
         final int[] outOff = new int[MAX_SHARDS];
+        final ByteBuffer[] inBuffers = new ByteBuffer[MAX_SHARDS];
+        final ByteBuffer[] outBuffers = new ByteBuffer[MAX_SHARDS];
         final byte[][] inStage = new byte[MAX_SHARDS][];
         final byte[][] outStage = new byte[MAX_SHARDS][];
         final long[] key = new long[5];
@@ -554,6 +586,8 @@ final class ReedSolomonCodec implements ErasureCodec {
         void release() {
             Arrays.fill(in, null);
             Arrays.fill(out, null);
+            Arrays.fill(inBuffers, null);
+            Arrays.fill(outBuffers, null);
         }
     }
 }

@@ -114,7 +114,7 @@ class ErasureCodecContractTest {
             }
             codec.encodeParity(arrays);
 
-            for (int kind = 0; kind < 4; kind++) {
+            for (int kind = 0; kind < 6; kind++) {
                 ByteBuffer[] buffers = new ByteBuffer[k + m];
                 for (int i = 0; i < k + m; i++) {
                     buffers[i] = buffer(random, kind, i < k ? arrays[i] : new byte[size], i < k);
@@ -253,10 +253,19 @@ class ErasureCodecContractTest {
         return copy;
     }
 
-    /** kind 0: heap at an offset; 1: direct; 2: read-only heap (inputs only); 3: slice of a larger heap array. */
+    /**
+     * kind 0: heap at an offset; 1: direct; 2: read-only heap (inputs only); 3: slice of a larger
+     * heap array; 4: read-only direct (inputs only); 5: any of these, shard by shard.
+     */
     private static ByteBuffer buffer(SplittableRandom random, int kind, byte[] content, boolean readOnlyAllowed) {
         int pad = random.nextInt(17);
         switch (kind) {
+            case 5:
+                return buffer(random, random.nextInt(5), content, readOnlyAllowed);
+            case 4: {
+                ByteBuffer b = buffer(random, 1, content, readOnlyAllowed);
+                return readOnlyAllowed ? b.asReadOnlyBuffer() : b;
+            }
             case 0: {
                 byte[] backing = new byte[pad + content.length + pad];
                 System.arraycopy(content, 0, backing, pad, content.length);

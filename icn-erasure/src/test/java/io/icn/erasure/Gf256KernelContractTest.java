@@ -3,6 +3,7 @@ package io.icn.erasure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,11 +30,30 @@ class Gf256KernelContractTest {
         assertThat(Kernels.vector(256)).isPresent();
     }
 
+    /** The kernels that take direct buffers in place on this JVM (KernelsTest says which must). */
+    static Stream<Gf256Kernel> inPlaceKernels() {
+        return Kernels.available().stream().filter(k -> k.inPlace(ByteBuffer.allocateDirect(0)));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
     void multipliesLikeTheDefinition(Gf256Kernel kernel) {
+        checkAgainstTheDefinition(kernel, false);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("inPlaceKernels")
+    void multipliesDirectBuffersInPlaceLikeTheDefinition(Gf256Kernel kernel) {
+        checkAgainstTheDefinition(kernel, true);
+    }
+
+    /**
+     * Random shapes, lengths and offsets; on arrays, or on direct buffers (every third input
+     * read-only) through the kernel's in-place buffer path.
+     */
+    private static void checkAgainstTheDefinition(Gf256Kernel kernel, boolean directBuffers) {
         long seed = new SplittableRandom().nextLong();
-        System.out.println("seed " + seed + " for " + kernel.name());
+        System.out.println("seed " + seed + " for " + kernel.name() + (directBuffers ? " on direct buffers" : ""));
         SplittableRandom random = new SplittableRandom(seed);
         for (int round = 0; round < 60; round++) {
             int rows = 1 + random.nextInt(round % 3 == 0 ? 20 : 6);
@@ -63,7 +83,26 @@ class Gf256KernelContractTest {
                 inCopy[c] = in[c].clone();
             }
 
-            kernel.multiply(kernel.prepare(coef), in, inOff, out, outOff, len);
+            if (directBuffers) {
+                ByteBuffer[] inBuffers = new ByteBuffer[cols];
+                ByteBuffer[] outBuffers = new ByteBuffer[rows];
+                for (int c = 0; c < cols; c++) {
+                    inBuffers[c] = direct(in[c]);
+                    inBuffers[c] = c % 3 == 2 ? inBuffers[c].asReadOnlyBuffer() : inBuffers[c];
+                }
+                for (int j = 0; j < rows; j++) {
+                    outBuffers[j] = direct(out[j]);
+                }
+                kernel.multiply(kernel.prepare(coef), inBuffers, inOff, outBuffers, outOff, len);
+                for (int c = 0; c < cols; c++) {
+                    inBuffers[c].get(0, in[c]);
+                }
+                for (int j = 0; j < rows; j++) {
+                    outBuffers[j].get(0, out[j]);
+                }
+            } else {
+                kernel.multiply(kernel.prepare(coef), in, inOff, out, outOff, len);
+            }
 
             assertThat(in).as("inputs untouched").isDeepEqualTo(inCopy);
             for (int j = 0; j < rows; j++) {
@@ -82,6 +121,36 @@ class Gf256KernelContractTest {
                 }
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("inPlaceKernels")
+    void aBufferTheKernelCannotTakeIsRefusedBeforeAnyAccess(Gf256Kernel kernel) {
+        Gf256Kernel.Prepared p = kernel.prepare(bytes(new SplittableRandom(5), 2, 3));
+        ByteBuffer[] in = {ByteBuffer.allocateDirect(100), ByteBuffer.allocateDirect(100), ByteBuffer.allocateDirect(100)};
+        ByteBuffer[] out = {ByteBuffer.allocateDirect(100), ByteBuffer.allocateDirect(100)};
+        int[] inOff = new int[3];
+        int[] outOff = new int[2];
+        in[1].limit(99);
+        assertThatThrownBy(() -> kernel.multiply(p, in, inOff, out, outOff, 100))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        in[1].limit(100);
+        out[1] = out[1].asReadOnlyBuffer();
+        assertThatThrownBy(() -> kernel.multiply(p, in, inOff, out, outOff, 100))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("output 1");
+        out[1] = ByteBuffer.allocateDirect(100);
+        ByteBuffer heap = ByteBuffer.allocate(100);
+        if (!kernel.inPlace(heap)) { // the memory-segment kernels address direct buffers only
+            in[2] = heap;
+            assertThatThrownBy(() -> kernel.multiply(p, in, inOff, out, outOff, 100))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("input 2");
+        }
+        assertThatThrownBy(() -> Kernels.scalar().multiply(p, in, inOff, out, outOff, 100))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    private static ByteBuffer direct(byte[] content) {
+        return ByteBuffer.allocateDirect(content.length).put(0, content);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +23,25 @@ class KernelsTest {
         assertThat(ErasureCodec.reedSolomon(10, 4).kernelName()).isEqualTo(Kernels.best().name());
         assertThatThrownBy(() -> Kernels.vector(64)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("64");
+    }
+
+    /**
+     * Which path direct buffers take, by JDK: in place on JDK 17-19 (ByteBuffer access) and on 22+
+     * (memory segments: the multi-release classes, so this fails when the JDK 22+ run does not use
+     * the jar's META-INF/versions/22), staged on JDK 20-21. Run by surefire on JDK 17 and by failsafe
+     * on the JDK 22+ toolchain, both with native access enabled.
+     */
+    @Test
+    void directBuffersTakeTheInPlacePathOfThisJdk() {
+        int feature = Runtime.version().feature();
+        String expected = feature <= 19 ? "in place by ByteVector.fromByteBuffer"
+                : feature >= 22 ? "in place by ByteVector.fromMemorySegment" : "staged";
+        for (Gf256Kernel k : Kernels.available().subList(1, Kernels.available().size())) {
+            assertThat(k.bufferAccess()).as(k.name()).startsWith(expected);
+            assertThat(k.inPlace(ByteBuffer.allocateDirect(16))).as(k.name()).isEqualTo(!expected.equals("staged"));
+        }
+        assertThat(Kernels.scalar().inPlace(ByteBuffer.allocateDirect(16))).isFalse();
+        assertThat(Kernels.selectionReason()).contains("direct buffers: " + expected);
     }
 
     @Test
