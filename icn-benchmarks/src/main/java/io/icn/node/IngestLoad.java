@@ -1,5 +1,8 @@
 package io.icn.node;
 
+import static io.icn.benchmarks.storage.ChunkPutLoad.quantile;
+import static io.icn.benchmarks.storage.ChunkPutLoad.row;
+
 import io.icn.benchmarks.storage.ChunkPutLoad;
 import io.icn.chain.AccountId;
 import io.icn.chain.Balance;
@@ -15,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -170,18 +172,6 @@ public final class IngestLoad {
             chain.createDeal(node, hashes, 5_000_000, chain.currentBlock() + 1_000_000, Balance.ofIcn(1),
                     Cid.ofRaw(ByteBuffer.allocate(8).putLong(d).array()).toString());
         }
-    }
-
-    private static void row(String what, double[] v) {
-        System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", what, quantile(v, 0.5), quantile(v, 0.25),
-                quantile(v, 0.75));
-    }
-
-    /** The {@code q} quantile of {@code v} (nearest rank); also used by the chain's load tool. */
-    public static double quantile(double[] v, double q) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[(int) Math.round(q * (s.length - 1))];
     }
 
     /** Deletes a directory tree; also used by the chain's load tool. */

@@ -1,5 +1,6 @@
 package io.icn.benchmarks.chain;
 
+import io.icn.benchmarks.storage.ChunkPutLoad;
 import io.icn.chain.AccountId;
 import io.icn.chain.Balance;
 import io.icn.chain.LocalChain;
@@ -115,7 +116,7 @@ public final class ChainPersistLoad {
             ratio[i] = whole[i] / journal[i];
         }
         return List.of(String.format(Locale.ROOT, "| %,d | %s | %s | %.0f × | %.2f MB |", deals, quartiles(journal),
-                quartiles(whole), IngestLoad.quantile(ratio, 0.5), stateBytes / 1e6));
+                quartiles(whole), ChunkPutLoad.quantile(ratio, 0.5), stateBytes / 1e6));
     }
 
     private static void oneDeal(LocalChain chain, AccountId node, byte[] h, int n) {
@@ -129,7 +130,7 @@ public final class ChainPersistLoad {
     }
 
     private static String quartiles(double[] v) {
-        return String.format(Locale.ROOT, "%.2f (p25 %.2f, p75 %.2f)", IngestLoad.quantile(v, 0.5),
-                IngestLoad.quantile(v, 0.25), IngestLoad.quantile(v, 0.75));
+        return String.format(Locale.ROOT, "%.2f (p25 %.2f, p75 %.2f)", ChunkPutLoad.quantile(v, 0.5),
+                ChunkPutLoad.quantile(v, 0.25), ChunkPutLoad.quantile(v, 0.75));
     }
 }

@@ -121,12 +121,14 @@ public final class ChunkPutLoad {
                 m14, m14 <= 1.3 ? "met" : "NOT met", quantile(vs1, 0.5));
     }
 
-    private static void row(String what, double[] v) {
+    /** A Markdown table row: median, p25 and p75 of {@code v}; also used by the other load tools. */
+    public static void row(String what, double[] v) {
         System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", what, quantile(v, 0.5), quantile(v, 0.25),
                 quantile(v, 0.75));
     }
 
-    private static double quantile(double[] v, double q) {
+    /** The {@code q} quantile of {@code v} (nearest rank); also used by the other load tools. */
+    public static double quantile(double[] v, double q) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[(int) Math.round(q * (s.length - 1))];
