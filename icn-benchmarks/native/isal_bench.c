@@ -16,12 +16,15 @@
  * Output: one line per operation, "isal <operation> <GB/s median> <GB/s min> <GB/s max> <runs>",
  * read by run-erasure-benchmarks.sh.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <isa-l/erasure_code.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
+
+#define HUGE_PAGE ((size_t) 2 << 20)
 
 #define K 10
 #define M 4
@@ -41,10 +44,19 @@ static int compare_doubles(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* ISAL_THP=1: shards in transparent huge pages, as the JVM's heap with -XX:+UseTransparentHugePages. */
+static int use_thp;
+
 static unsigned char *alloc_shard(size_t len) {
     void *p = NULL;
-    if (posix_memalign(&p, 64, len) != 0) {
+    size_t align = use_thp ? HUGE_PAGE : 64;
+    size_t size = use_thp ? (len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE : len;
+    if (posix_memalign(&p, align, size) != 0) {
         fprintf(stderr, "isal_bench: cannot allocate %zu bytes\n", len);
+        exit(2);
+    }
+    if (use_thp && madvise(p, size, MADV_HUGEPAGE) != 0) {
+        perror("isal_bench: madvise(MADV_HUGEPAGE)");
         exit(2);
     }
     return p;
@@ -127,6 +139,8 @@ int main(int argc, char **argv) {
     int len = argc > 1 ? atoi(argv[1]) : 5000000;
     int runs = argc > 2 ? atoi(argv[2]) : 21;
     int warmup = argc > 3 ? atoi(argv[3]) : 5;
+    const char *thp = getenv("ISAL_THP");
+    use_thp = thp != NULL && strcmp(thp, "1") == 0;
     if (len <= 0 || runs <= 0 || warmup < 0) {
         fprintf(stderr, "usage: %s [shard_bytes [runs [warmup]]]\n", argv[0]);
         return 1;

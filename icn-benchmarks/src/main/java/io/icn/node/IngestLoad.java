@@ -77,7 +77,7 @@ public final class IngestLoad {
         double[] stream = new double[rounds];
         double[] raw = new double[rounds];
         long stateBytes;
-        try (ShardStore store = ShardStore.builder(root.resolve("store")).cacheBytes(0).build();
+        try (ShardStore store = ShardStore.builder(root.resolve("store")).cacheBytes(0).merkleLeafSize(Integer.getInteger("leaf", 1024)).build();
                 LocalChain chain = LocalChain.builder().random(new java.util.Random(5)).stateFile(root.resolve("local-chain.state"))
                         .proofScheme(ProofScheme.merkle()).build()) {
             AccountId node = NodeIdentity.loadOrCreate(root.resolve("store")).account();
