@@ -39,9 +39,11 @@ import java.util.stream.Stream;
  *
  * <p>{@code --deals N} first fills the local chain with N deals (as many earlier puts would), to show that what
  * is written before each answer (the chain's journal record of the new deal) does not grow with the chain.
+ * {@code --block B} sets the chain's Merkle block size, and with it the store's leaf size (default 4096, as a new
+ * node's; 1024 is that of chains made before 2026-11-25).
  *
  * <pre>
- * java -cp icn-benchmarks/target/benchmarks.jar io.icn.node.IngestLoad [--rounds 15] [--warmup 3] [--deals 0] [--dir /tmp]
+ * java -cp icn-benchmarks/target/benchmarks.jar io.icn.node.IngestLoad [--rounds 15] [--warmup 3] [--deals 0] [--block 4096] [--dir /tmp]
  * </pre>
  */
 public final class IngestLoad {
@@ -55,31 +57,33 @@ public final class IngestLoad {
         int rounds = 15;
         int warmup = 3;
         int deals = 0;
+        int block = ProofScheme.DEFAULT_MERKLE_BLOCK_SIZE;
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         if (args.length % 2 != 0) {
-            throw new IllegalArgumentException("usage: IngestLoad [--rounds N] [--warmup N] [--deals N] [--dir PATH]");
+            throw new IllegalArgumentException("usage: IngestLoad [--rounds N] [--warmup N] [--deals N] [--block B] [--dir PATH]");
         }
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                 case "--deals" -> deals = Integer.parseInt(args[i + 1]);
+                case "--block" -> block = Integer.parseInt(args[i + 1]);
                 case "--dir" -> dir = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --rounds, --warmup, --deals, --dir)");
+                        + " (known: --rounds, --warmup, --deals, --block, --dir)");
             }
         }
-        if (rounds < 1 || warmup < 0 || deals < 0) {
-            throw new IllegalArgumentException("--rounds must be >= 1, --warmup and --deals >= 0");
+        if (rounds < 1 || warmup < 0 || deals < 0 || block < 1) {
+            throw new IllegalArgumentException("--rounds and --block must be >= 1, --warmup and --deals >= 0");
         }
         Path root = Files.createTempDirectory(dir, "icn-ingest-load");
         double[] received = new double[rounds];
         double[] stream = new double[rounds];
         double[] raw = new double[rounds];
         long stateBytes;
-        try (ShardStore store = ShardStore.builder(root.resolve("store")).cacheBytes(0).merkleLeafSize(Integer.getInteger("leaf", 1024)).build();
+        try (ShardStore store = ShardStore.builder(root.resolve("store")).cacheBytes(0).merkleLeafSize(block).build();
                 LocalChain chain = LocalChain.builder().random(new java.util.Random(5)).stateFile(root.resolve("local-chain.state"))
-                        .proofScheme(ProofScheme.merkle()).build()) {
+                        .proofScheme(ProofScheme.merkle(block)).build()) {
             AccountId node = NodeIdentity.loadOrCreate(root.resolve("store")).account();
             chain.endow(node, Balance.ofIcn(1_000));
             chain.registerNode(node, Region.EU_WEST, Balance.ofIcn(100));
@@ -140,8 +144,8 @@ public final class IngestLoad {
             streamRatio[i] = stream[i] / raw[i];
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "| 50 MB chunk, %d rounds, %d earlier deals (state file %.1f MB) | median | p25 | p75 |%n",
-                rounds, deals, stateBytes / 1e6);
+        System.out.printf(Locale.ROOT, "| 50 MB chunk, %d rounds, %d earlier deals (state file %.1f MB), Merkle blocks of %d B"
+                + " | median | p25 | p75 |%n", rounds, deals, stateBytes / 1e6, block);
         System.out.println("|---|---:|---:|---:|");
         row("received chunk (QUIC PUT path): encode + fsync'd store + deal + chain journal append (ms)", received);
         row("stream (admin put path): read + CID + the same (ms)", stream);

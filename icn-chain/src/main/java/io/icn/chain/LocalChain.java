@@ -117,9 +117,34 @@ public final class LocalChain implements AutoCloseable {
         this.dealRetentionBlocks = b.dealRetentionBlocks;
         this.stateFile = b.stateFile == null ? null : new StateFile(b.stateFile);
         StateFile.Snapshot loaded = stateFile == null ? null : stateFile.readIfPresent(b.scheme);
+        boolean fresh = stateFile != null && loaded == null && !StateJournal.exists(stateFile.path());
         this.state = loaded != null ? loaded.state() : new ChainState(b.scheme);
         this.journal = stateFile == null ? null : StateJournal.open(stateFile.path(),
                 loaded == null ? 0 : loaded.journalSeq(), new StateChanges.Replayer(state), b.journalForce);
+        if (fresh) {
+            // A new chain records its proof scheme at once, so that recordedProofScheme() knows it from the start.
+            checkpoint();
+        }
+    }
+
+    /**
+     * The proof scheme a local chain persisted at {@code stateFile} verifies, read without loading it: that of
+     * its state file; for a chain with a journal but no state file yet (made by a build before chains recorded
+     * their scheme at creation, less than a checkpoint old), {@code merkle(1024)}, the default of those builds;
+     * empty when there is no chain there. Build the chain, and size a store's Merkle leaves, with this scheme
+     * when reopening: the shard hashes its deals recorded were made with it.
+     *
+     * @throws ChainStateException if the state file is not readable
+     */
+    public static Optional<ProofScheme> recordedProofScheme(Path stateFile) {
+        StateFile file = new StateFile(Objects.requireNonNull(stateFile, "stateFile"));
+        ProofScheme recorded = file.peekScheme();
+        if (recorded != null) {
+            return Optional.of(recorded);
+        }
+        return StateJournal.exists(file.path())
+                ? Optional.of(ProofScheme.merkle(ProofScheme.FORMER_DEFAULT_MERKLE_BLOCK_SIZE))
+                : Optional.empty();
     }
 
     /** A builder; {@link Builder#random(RandomGenerator)} is required. */
@@ -611,7 +636,11 @@ public final class LocalChain implements AutoCloseable {
             return this;
         }
 
-        /** How proofs are verified; default Merkle over 1 KiB blocks. Hash mode needs a {@link #shardOracle}. */
+        /**
+         * How proofs are verified; default Merkle over 4 KiB blocks. Hash mode needs a {@link #shardOracle}. A state
+         * file of another scheme is refused at {@link #build()}; reopen a chain with
+         * {@link LocalChain#recordedProofScheme(Path)}.
+         */
         public Builder proofScheme(ProofScheme scheme) {
             this.scheme = Objects.requireNonNull(scheme, "scheme");
             return this;

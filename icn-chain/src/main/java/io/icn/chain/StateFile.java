@@ -92,6 +92,33 @@ final class StateFile {
         }
     }
 
+    /**
+     * The proof scheme at the head of the state file, or null if there is none; reads those few bytes only.
+     *
+     * @throws ChainStateException if the file is not a readable state file
+     */
+    ProofScheme peekScheme() {
+        if (!Files.exists(path)) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(path))) {
+            int magic = in.readInt();
+            int version = in.readInt();
+            if (magic != MAGIC || version < OLDEST_READABLE_VERSION || version > VERSION) {
+                throw new ChainStateException("file " + path + " is not a local chain state file this build reads"
+                        + " (magic 0x" + Integer.toHexString(magic) + ", version " + version + ")");
+            }
+            return new ProofScheme(ProofScheme.Mode.values()[checkedIndex(in.readByte(),
+                    ProofScheme.Mode.values().length, "proof mode")], in.readInt());
+        } catch (EOFException e) {
+            throw new ChainStateException("state file " + path + " is truncated", e);
+        } catch (IllegalArgumentException e) {
+            throw new ChainStateException("state file " + path + " holds an invalid proof scheme: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ChainStateException("cannot read state file " + path, e);
+        }
+    }
+
     /** Writes a new snapshot crash-safely: {@link #writeTemp} then {@link #commitTemp}. */
     void write(ChainState state, long journalSeq) {
         writeTemp(state, journalSeq);
@@ -219,9 +246,10 @@ final class StateFile {
         }
         ProofScheme scheme = new ProofScheme(ProofScheme.Mode.values()[checkedIndex(in.readByte(),
                 ProofScheme.Mode.values().length, "proof mode")], in.readInt());
-        if (!scheme.equals(expectedScheme)) {
+        if (!scheme.verifiesLike(expectedScheme)) {
             throw new ChainStateException("state file " + path + " was written for proof scheme " + scheme
-                    + ", the chain is configured for " + expectedScheme);
+                    + ", the chain is configured for " + expectedScheme
+                    + " (LocalChain.recordedProofScheme(stateFile) tells a chain's scheme before it is built)");
         }
         ChainState s = new ChainState(scheme);
         s.block = in.readLong();

@@ -379,6 +379,16 @@ final class StateJournal implements AutoCloseable {
     private record Scanned(long lastSeq, long validEnd, boolean torn) {
     }
 
+    /** Whether the journal of {@code stateFile} has any segment. */
+    static boolean exists(Path stateFile) {
+        StateJournal journal = new StateJournal(stateFile, Force.FSYNC); // only lists
+        try {
+            return Files.isDirectory(journal.dir) && !journal.listSegments().isEmpty();
+        } catch (IOException e) {
+            throw new ChainStateException("cannot list the journal " + journal.dir.resolve(journal.prefix + "*"), e);
+        }
+    }
+
     private List<Segment> listSegments() throws IOException {
         List<Segment> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, prefix + "*")) {

@@ -92,7 +92,7 @@ class AuditProofsTest {
         byte[] shard = new byte[8192];
         random.nextBytes(shard);
         AuditChallenge c = challenge(3000, 64, random);
-        ProofScheme scheme = ProofScheme.merkle();
+        ProofScheme scheme = ProofScheme.merkle(1024); // 1 KiB blocks: an 8 KiB shard has a tree of several levels
         ShardHash root = AuditProofs.shardHash(scheme, shard);
         int rightLength = AuditProofs.prove(scheme, shard, c).length;
         byte[] garbage = new byte[rightLength];
@@ -117,7 +117,7 @@ class AuditProofsTest {
         forged[1500] ^= 1;
         AuditChallenge c = challenge(1400, 200, random);
         ShardHash root = AuditProofs.merkleRoot(shard, 1024);
-        byte[] proof = AuditProofs.prove(ProofScheme.merkle(), forged, c);
+        byte[] proof = AuditProofs.prove(ProofScheme.merkle(1024), forged, c);
 
         assertThatThrownBy(() -> AuditProofs.verifyMerkle(root, 4096, 1024, c, proof))
                 .isInstanceOf(InvalidProofException.class).hasMessageContaining("not to the shard root");

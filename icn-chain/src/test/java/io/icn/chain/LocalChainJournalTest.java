@@ -83,6 +83,7 @@ class LocalChainJournalTest {
     void everyPersistedChangeSurvivesACrashAndNothingIsAppliedTwice(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("local-chain.state");
         LocalChain crashed = chainBuilder(file).build();
+        byte[] atCreation = Files.readAllBytes(file); // a new chain records its (empty) state and scheme at once
         genesis(crashed);
         PinningDeal d = deal(crashed);
         PinningAudit audit = crashed.initiateAudit(Fixtures.account(1), d.shards().get(2));
@@ -91,7 +92,7 @@ class LocalChainJournalTest {
         crashed.produceBlocks(3);
         crashed.persist();
         byte[] persisted = crashed.stateBytes();
-        assertThat(Files.exists(file)).isFalse(); // no checkpoint yet: all of it is in the journal
+        assertThat(Files.readAllBytes(file)).isEqualTo(atCreation); // no checkpoint since: all of it is in the journal
         // abandoned: no close()
 
         try (LocalChain chain = chainBuilder(file).build()) {
@@ -188,7 +189,7 @@ class LocalChainJournalTest {
             chain.registerNode(Fixtures.account(4), Region.LATAM, Balance.ofIcn(100));
         }
         Path segment = segments(dir).get(0);
-        Files.copy(other, file);
+        Files.copy(other, file, StandardCopyOption.REPLACE_EXISTING);
         assertThatThrownBy(() -> chainBuilder(file).build()).isInstanceOf(ChainStateException.class)
                 .hasMessageContaining(segment.toString()).hasMessageContaining("record 3 cannot be applied")
                 .hasMessageContaining("already registered");
@@ -254,15 +255,16 @@ class LocalChainJournalTest {
     void theJournalSizeTriggersACheckpointAtTheNextBlock(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("local-chain.state");
         try (LocalChain chain = chainBuilder(file).checkpointJournalBytes(4_000).build()) {
+            byte[] atCreation = Files.readAllBytes(file);
             genesis(chain);
             for (int i = 0; i < 5; i++) {
                 deal(chain);
             }
             chain.persist();
-            assertThat(Files.exists(file)).isFalse();
+            assertThat(Files.readAllBytes(file)).isEqualTo(atCreation);
             Path before = segments(dir).get(0);
             chain.produceBlock();
-            assertThat(Files.exists(file)).isTrue();
+            assertThat(Files.readAllBytes(file)).isNotEqualTo(atCreation);
             assertThat(segments(dir)).hasSize(1).doesNotContain(before);
         }
     }
@@ -319,7 +321,10 @@ class LocalChainJournalTest {
             Files.copy(in, file);
         }
         ShardHash shard3 = new ShardHash(Fixtures.sha256(new byte[] {3}));
-        LocalChain crashed = chainBuilder(file).build();
+        // written when 1 KiB was the default block size: reopened with the scheme it recorded
+        ProofScheme recorded = LocalChain.recordedProofScheme(file).orElseThrow();
+        assertThat(recorded).isEqualTo(ProofScheme.merkle(1024));
+        LocalChain crashed = chainBuilder(file).proofScheme(recorded).build();
         assertThat(crashed.currentBlock()).isEqualTo(12);
         PinningDeal old = crashed.clientFor(Fixtures.account(1)).dealsForShard(shard3).get(0);
         assertThat(old.createdAt()).isEqualTo(5);
@@ -335,7 +340,7 @@ class LocalChainJournalTest {
         PinningDeal added = crashed.createDeal(DIRECTOR, shards(10), 4096, 800, Balance.ofIcn(1));
         crashed.persist();
         byte[] live = crashed.stateBytes();
-        try (LocalChain chain = chainBuilder(file).build()) { // the v2 file plus the journal after it
+        try (LocalChain chain = chainBuilder(file).proofScheme(recorded).build()) { // the v2 file plus the journal after it
             assertThat(chain.stateBytes()).isEqualTo(live);
             assertThat(chain.deal(added.id())).isPresent();
         }
@@ -343,7 +348,8 @@ class LocalChainJournalTest {
             in.readInt();
             assertThat(in.readInt()).as("version after a close").isEqualTo(3);
         }
-        try (LocalChain chain = chainBuilder(file).build()) {
+        assertThat(LocalChain.recordedProofScheme(file)).contains(recorded); // the upgraded file keeps it
+        try (LocalChain chain = chainBuilder(file).proofScheme(recorded).build()) {
             assertThat(chain.stateBytes()).isEqualTo(live);
         }
     }

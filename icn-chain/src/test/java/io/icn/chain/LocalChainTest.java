@@ -474,9 +474,46 @@ class LocalChainTest {
     @Test
     void aStateFileOfAnotherProofSchemeIsRefused(@TempDir Path dir) {
         Path file = dir.resolve("s");
+        assertThat(LocalChain.recordedProofScheme(file)).isEmpty();
         chainBuilder().stateFile(file).build().close();
-        assertThatThrownBy(() -> chainBuilder().stateFile(file).proofScheme(ProofScheme.merkle(4096)).build())
-                .isInstanceOf(ChainStateException.class).hasMessageContaining("4096");
+        assertThat(LocalChain.recordedProofScheme(file)).contains(ProofScheme.merkle());
+        assertThatThrownBy(() -> chainBuilder().stateFile(file).proofScheme(ProofScheme.merkle(2048)).build())
+                .isInstanceOf(ChainStateException.class).hasMessageContaining("2048")
+                .hasMessageContaining("recordedProofScheme");
+        chainBuilder().stateFile(file).proofScheme(LocalChain.recordedProofScheme(file).orElseThrow()).build().close();
+    }
+
+    @Test
+    void aNewChainRecordsItsSchemeAtOnceAndAnOlderOneKeepsItsOwn(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("s");
+        LocalChain fresh = chainBuilder().stateFile(file).proofScheme(ProofScheme.merkle(2048)).build();
+        // abandoned, never persisted nor closed: the state file written at creation still tells the scheme
+        assertThat(Files.exists(file)).isTrue();
+        assertThat(LocalChain.recordedProofScheme(file)).contains(ProofScheme.merkle(2048));
+        fresh.close();
+
+        // a chain of a build before schemes were recorded at creation: a journal and no state file yet
+        Path older = dir.resolve("older");
+        LocalChain chain = chainBuilder().stateFile(older).proofScheme(ProofScheme.merkle(1024)).build();
+        chain.endow(Fixtures.account(1), Balance.ofIcn(5));
+        chain.persist();
+        byte[] persisted = chain.stateBytes();
+        Files.delete(older); // as that build left it before its first checkpoint
+        assertThat(LocalChain.recordedProofScheme(older)).contains(ProofScheme.merkle(1024));
+        try (LocalChain reopened = chainBuilder().stateFile(older)
+                .proofScheme(LocalChain.recordedProofScheme(older).orElseThrow()).build()) {
+            assertThat(reopened.proofScheme()).isEqualTo(ProofScheme.merkle(1024));
+            assertThat(reopened.stateBytes()).isEqualTo(persisted);
+        }
+
+        // hash mode has no blocks: a hash-mode state file loads whatever block size the builder names
+        Path hash = dir.resolve("hash");
+        chainBuilder().stateFile(hash).proofScheme(new ProofScheme(ProofScheme.Mode.HASH, 1024)).shardOracle(s -> java.util.Optional.empty()).build().close();
+        chainBuilder().stateFile(hash).proofScheme(ProofScheme.hash()).shardOracle(s -> java.util.Optional.empty()).build().close();
+
+        Files.write(dir.resolve("junk"), new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> LocalChain.recordedProofScheme(dir.resolve("junk")))
+                .isInstanceOf(ChainStateException.class).hasMessageContaining("junk");
     }
 
     @Test

@@ -215,12 +215,17 @@ public final class SuperNode implements AutoCloseable {
 
         // The store's index and the chain's state are the two big loads of a start, and independent: the chain
         // loads on a thread of its own while the store opens on this one.
+        // The store's Merkle leaves must be the chain's blocks, so the scheme is known first: a chain that exists
+        // keeps the one it recorded (older chains 1 KiB), a new one gets the default.
+        ProofScheme scheme = sharedChain != null ? sharedChain.proofScheme()
+                : LocalChain.recordedProofScheme(storage.resolve(CHAIN_STATE_FILE)).orElse(ProofScheme.merkle());
         CompletableFuture<LocalChain> chainLoad = sharedChain != null
                 ? CompletableFuture.completedFuture(sharedChain) // the embedder's: not started, persisted or closed here
-                : CompletableFuture.supplyAsync(() -> loadChain(storage, timers),
+                : CompletableFuture.supplyAsync(() -> loadChain(storage, timers, scheme),
                         r -> daemonThreads("icn-node-chain-load").newThread(r).start());
         try {
             store = ShardStore.builder(storage)
+                    .merkleLeafSize(scheme.merkleBlockSize())
                     .capacityBytes(config.capacityBytes())
                     .cacheBytes(config.cacheMb() << 20)
                     .durability(config.fsync().durability())
@@ -258,7 +263,6 @@ public final class SuperNode implements AutoCloseable {
         ExecutorService workers = Executors.newFixedThreadPool(3, daemonThreads("icn-node-worker"));
         opened.push(() -> shutdown(workers, "worker"));
 
-        ProofScheme scheme = chain.proofScheme();
         StoreExpiredContent expired = new StoreExpiredContent(store, scheme);
         ManifestPublisher manifests = new LoggingManifestPublisher();
         cleanup = StorageCleanup.builder(client, expired, manifests)
@@ -330,7 +334,7 @@ public final class SuperNode implements AutoCloseable {
         }
     }
 
-    private LocalChain loadChain(Path storage, ScheduledExecutorService timers) {
+    private LocalChain loadChain(Path storage, ScheduledExecutorService timers, ProofScheme scheme) {
         long t0 = System.nanoTime();
         LocalChain loaded = LocalChain.builder()
                 .random(random)
@@ -340,7 +344,7 @@ public final class SuperNode implements AutoCloseable {
                 .auditIntervalBlocks(config.auditIntervalBlocks())
                 .auditRetentionBlocks(config.chainRetentionBlocks())
                 .dealRetentionBlocks(config.chainRetentionBlocks())
-                .proofScheme(ProofScheme.merkle())
+                .proofScheme(scheme)
                 .build();
         startTimes.record("chain_load", System.nanoTime() - t0);
         return loaded;

@@ -253,6 +253,41 @@ class SuperNodeTest {
     }
 
     @Test
+    void aNodeOnAChainOfTheFormerBlockSizeKeepsUsingIt() throws Exception {
+        // A chain made when 1 KiB was the default Merkle block size: the node reopens it with that scheme and
+        // gives new shards 1 KiB leaves, so that their recorded roots are the shard hashes the chain checks.
+        Path storage = tmp.resolve("older-chain");
+        Files.createDirectories(storage);
+        io.icn.chain.LocalChain.builder().random(new SplittableRandom(1))
+                .stateFile(storage.resolve(SuperNode.CHAIN_STATE_FILE))
+                .proofScheme(io.icn.chain.ProofScheme.merkle(1024)).build().close();
+        SuperNode older = node(testConfig(storage).adminToken(TOKEN).build());
+        try {
+            older.start();
+            assertThat(older.chain().proofScheme()).isEqualTo(io.icn.chain.ProofScheme.merkle(1024));
+            byte[] file = new byte[300_000];
+            new SplittableRandom(3).nextBytes(file);
+            HttpResponse<String> put = post("http://" + SuperNode.hostPort(older.adminAddress()) + "/admin/put", TOKEN,
+                    file);
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            Cid cid = Cid.parse(cids(put.body()).get(0));
+            assertThat(older.store().meta(cid).orElseThrow().merkleLeafSize()).isEqualTo(1024);
+        } finally {
+            older.close();
+        }
+
+        Path fresh = tmp.resolve("new-chain");
+        SuperNode node = node(testConfig(fresh).build());
+        try {
+            node.start();
+            assertThat(node.chain().proofScheme()).isEqualTo(io.icn.chain.ProofScheme.merkle());
+            assertThat(node.chain().proofScheme().merkleBlockSize()).isEqualTo(io.icn.storage.MerkleProof.DEFAULT_LEAF_SIZE);
+        } finally {
+            node.close();
+        }
+    }
+
+    @Test
     void putThenStatusUsageVerifyRepairCleanupAndTheCli() throws Exception {
         Path storage = tmp.resolve("p");
         Path configFile = tmp.resolve("node.toml");

@@ -29,7 +29,7 @@ public final class InMemoryShardStore extends IndexedShardStore {
     private final Clock clock;
     private volatile boolean closed;
 
-    /** Unlimited capacity, 1 KiB Merkle leaves, the system UTC clock. */
+    /** Unlimited capacity, 4 KiB Merkle leaves ({@link MerkleProof#DEFAULT_LEAF_SIZE}), the system UTC clock. */
     public InMemoryShardStore() {
         this(Long.MAX_VALUE, MerkleProof.DEFAULT_LEAF_SIZE, Clock.systemUTC());
     }

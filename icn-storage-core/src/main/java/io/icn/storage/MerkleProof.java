@@ -47,8 +47,11 @@ import java.util.List;
 public record MerkleProof(long shardLength, int leafSize, long offset, int length, long firstLeaf, List<byte[]> leaves,
         List<byte[]> siblings) {
 
-    /** The default block size, 1 KiB. */
-    public static final int DEFAULT_LEAF_SIZE = 1024;
+    /**
+     * The default block size, 4 KiB: the chain's default (icn-chain's {@code ProofScheme}). A store must use its
+     * chain's block size, or the roots it records are not the shard hashes the chain checks proofs against.
+     */
+    public static final int DEFAULT_LEAF_SIZE = 4096;
 
     public MerkleProof {
         if (shardLength < 0 || leafSize < 1) {

@@ -76,7 +76,7 @@ public final class ShardStoreBuilder {
         return this;
     }
 
-    /** Block size of new shards' Merkle trees; default 1 KiB. Recorded per chunk. */
+    /** Block size of new shards' Merkle trees; default 4 KiB; the chain's block size where a chain checks proofs. Recorded per chunk. */
     public ShardStoreBuilder merkleLeafSize(int bytes) {
         if (bytes < 1) {
             throw new IllegalArgumentException("merkleLeafSize must be >= 1: " + bytes);

@@ -395,7 +395,7 @@ public final class LocalCluster implements AutoCloseable {
      * <tr><td>{@link #durability}</td><td>{@code NO_FSYNC} (crash-safe, not power-loss-safe; fast)</td></tr>
      * <tr><td>{@link #clock}</td><td>the system UTC clock, for the stores' creation times</td></tr>
      * <tr><td>{@link #seed}</td><td>1: the chain's challenges, nonces and audit draws</td></tr>
-     * <tr><td>{@link #proofScheme}</td><td>Merkle over 1 KiB blocks (the stores' leaf size follows it)</td></tr>
+     * <tr><td>{@link #proofScheme}</td><td>Merkle over 4 KiB blocks (the stores' leaf size follows it)</td></tr>
      * <tr><td>{@link #automaticAudits}</td><td>off: audits only through {@code chain().initiateAudit}</td></tr>
      * <tr><td>{@link #serverOptions}</td><td>none beyond the harness's: no per-client bandwidth limit,
      *     per-client limits keyed by IP and port, 2 disk threads</td></tr>

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * directory, then the directory forced ({@link #rawWriteFsync}). Target: put &le; 1.3 &times; raw.
  *
  * <p>{@link #hashOnly} is not a baseline but the part of a put that is neither I/O nor bookkeeping:
- * SHA-256 and the Merkle root (1 KiB leaves) of every shard, which the store computes on the calling
+ * SHA-256 and the Merkle root (4 KiB leaves, the default) of every shard, which the store computes on the calling
  * thread before writing each shard. put &asymp; raw + hashOnly + journal and rename fsyncs.
  *
  * <p>Single-shot: each iteration is one put (a new CID), so the figures include whatever the disk

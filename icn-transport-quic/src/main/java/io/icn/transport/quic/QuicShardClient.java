@@ -232,8 +232,15 @@ final class QuicShardClient implements ShardClient {
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             Duration delay = retryDelay(cause, attempt);
-            if (delay == null || attempt >= config.maxAttempts || closed.get() || result.isDone()
-                    || !retryBudget.tryRetry()) {
+            if (delay != null && attempt < config.maxAttempts && closed.get()) {
+                // it would have waited to retry; the close, not the node's answer, ends it (as for a waiting one)
+                TransportClosedException closedFirst = new TransportClosedException("client closed before retrying after: "
+                        + cause.getMessage());
+                closedFirst.addSuppressed(cause);
+                result.completeExceptionally(closedFirst);
+                return;
+            }
+            if (delay == null || attempt >= config.maxAttempts || result.isDone() || !retryBudget.tryRetry()) {
                 result.completeExceptionally(cause);
                 return;
             }
