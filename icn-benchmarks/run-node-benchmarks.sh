@@ -69,7 +69,7 @@ cat "$OUT/machine.txt"
 
 # ---------------------------------------------------------------- 1b. ingest beside raw
 log "IngestLoad (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-(cd "$ROOT" && "$JAVA" -Xmx2g --add-modules jdk.incubator.vector -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 \
+(cd "$ROOT" && "$JAVA" -Xmx2g -XX:+UseTransparentHugePages --add-modules jdk.incubator.vector -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 \
     -cp "$JAR" io.icn.node.IngestLoad --rounds 15 --warmup 3 --dir "$LOAD_DIR") > "$OUT/ingest.txt" 2>&1 \
     || echo "IngestLoad failed (exit $?); see $OUT/ingest.txt" >&2
 grep -E '^\||^Target' "$OUT/ingest.txt" || true

@@ -102,14 +102,8 @@ final class StateFile {
             return null;
         }
         try (DataInputStream in = new DataInputStream(Files.newInputStream(path))) {
-            int magic = in.readInt();
-            int version = in.readInt();
-            if (magic != MAGIC || version < OLDEST_READABLE_VERSION || version > VERSION) {
-                throw new ChainStateException("file " + path + " is not a local chain state file this build reads"
-                        + " (magic 0x" + Integer.toHexString(magic) + ", version " + version + ")");
-            }
-            return new ProofScheme(ProofScheme.Mode.values()[checkedIndex(in.readByte(),
-                    ProofScheme.Mode.values().length, "proof mode")], in.readInt());
+            readVersion(in);
+            return readScheme(in);
         } catch (EOFException e) {
             throw new ChainStateException("state file " + path + " is truncated", e);
         } catch (IllegalArgumentException e) {
@@ -233,7 +227,8 @@ final class StateFile {
         }
     }
 
-    private Snapshot readBody(DataInputStream in, ProofScheme expectedScheme) throws IOException {
+    /** The magic number and the version, checked. @return the version */
+    private int readVersion(DataInputStream in) throws IOException {
         int magic = in.readInt();
         if (magic != MAGIC) {
             throw new ChainStateException("file " + path + " is not a local chain state file (magic 0x"
@@ -244,8 +239,17 @@ final class StateFile {
             throw new ChainStateException("state file " + path + " has version " + version + ", this build reads "
                     + OLDEST_READABLE_VERSION + " to " + VERSION);
         }
-        ProofScheme scheme = new ProofScheme(ProofScheme.Mode.values()[checkedIndex(in.readByte(),
-                ProofScheme.Mode.values().length, "proof mode")], in.readInt());
+        return version;
+    }
+
+    private static ProofScheme readScheme(DataInputStream in) throws IOException {
+        return new ProofScheme(ProofScheme.Mode.values()[checkedIndex(in.readByte(), ProofScheme.Mode.values().length,
+                "proof mode")], in.readInt());
+    }
+
+    private Snapshot readBody(DataInputStream in, ProofScheme expectedScheme) throws IOException {
+        int version = readVersion(in);
+        ProofScheme scheme = readScheme(in);
         if (!scheme.verifiesLike(expectedScheme)) {
             throw new ChainStateException("state file " + path + " was written for proof scheme " + scheme
                     + ", the chain is configured for " + expectedScheme
