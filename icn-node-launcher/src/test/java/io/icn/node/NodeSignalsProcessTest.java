@@ -99,7 +99,7 @@ class NodeSignalsProcessTest {
         assertThat(fetches.stream().filter(f -> f.wasInFlightAt(signalled)))
                 .as("QUIC fetches under way at SIGTERM finish whole, or lose only the race with the drain")
                 .allSatisfy(f -> assertThat(f.failure() == null || refusedByTheDrain(f.failure()))
-                        .as("%s", f.failure()).isTrue());
+                        .as("%s", stackTrace(f.failure())).isTrue());
         assertThat(fetches.stream().filter(f -> f.endNanos() < signalled))
                 .as("fetches before SIGTERM").isNotEmpty().allSatisfy(f -> assertThat(f.failure()).isNull());
 
@@ -242,19 +242,33 @@ class NodeSignalsProcessTest {
     /**
      * A fetch the client started just before SIGTERM may send some of its shard requests after the drain began
      * (on a loaded machine the gap is long): those are refused as new requests, "the node is shutting down", and
-     * the fetch fails as unavailable. That is the drain's contract (admitted transfers finish, new ones are
+     * the fetch fails as unavailable, perhaps only after a retry found the node gone (the client keeps each
+     * shard's earlier attempts with its last failure). That is the drain's contract (admitted transfers finish, new ones are
      * refused); a wrong byte or a hash mismatch never is.
      */
+    private static String stackTrace(Throwable t) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        if (t != null) {
+            t.printStackTrace(new java.io.PrintWriter(out));
+        }
+        return out.toString();
+    }
+
+    private static void collect(List<Throwable> from, List<Throwable> into) {
+        for (Throwable t : from) {
+            for (Throwable c = t; c != null && !into.contains(c); c = c.getCause()) {
+                into.add(c);
+                collect(List.of(c.getSuppressed()), into);
+            }
+        }
+    }
+
     private static boolean refusedByTheDrain(Throwable failure) {
         if (!(failure instanceof io.icn.transport.quic.ChunkUnavailableException)) {
             return false;
         }
         List<Throwable> causes = new ArrayList<>();
-        for (Throwable t : failure.getSuppressed()) {
-            for (Throwable c = t; c != null && !causes.contains(c); c = c.getCause()) {
-                causes.add(c);
-            }
-        }
+        collect(List.of(failure.getSuppressed()), causes); // each shard's failure, its causes and earlier attempts
         return causes.stream().anyMatch(t -> String.valueOf(t.getMessage()).contains("shutting down"))
                 && causes.stream().noneMatch(t -> t instanceof io.icn.transport.quic.ShardIntegrityException
                         || t instanceof io.icn.transport.quic.ContentMismatchException);

@@ -216,11 +216,16 @@ final class QuicShardClient implements ShardClient {
             return result;
         }
         retryBudget.onAttempt();
-        attempt(node, request, body, 1, (CompletableFuture<Object>) result);
+        attempt(node, request, body, 1, null, (CompletableFuture<Object>) result);
         return result;
     }
 
-    private void attempt(InetSocketAddress node, Request request, byte[] body, int attempt,
+    /**
+     * @param earlier the failure of the attempt before this one, or null: it goes with this attempt's failure, as a
+     *     suppressed exception, so that the final error tells the whole story (a BUSY "shutting down", then no
+     *     connection, say)
+     */
+    private void attempt(InetSocketAddress node, Request request, byte[] body, int attempt, Throwable earlier,
             CompletableFuture<Object> result) {
         if (result.isDone()) {
             return;
@@ -231,6 +236,9 @@ final class QuicShardClient implements ShardClient {
                 return;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (earlier != null && earlier != cause && !(cause instanceof TransportClosedException)) { // this attempt's own
+                cause.addSuppressed(earlier);
+            }
             Duration delay = retryDelay(cause, attempt);
             if (delay != null && attempt < config.maxAttempts && closed.get()) {
                 // it would have waited to retry; the close, not the node's answer, ends it (as for a waiting one)
@@ -245,7 +253,7 @@ final class QuicShardClient implements ShardClient {
                 return;
             }
             try {
-                group.schedule(() -> attempt(node, request, body, attempt + 1, result), delay.toNanos(),
+                group.schedule(() -> attempt(node, request, body, attempt + 1, cause, result), delay.toNanos(),
                         TimeUnit.NANOSECONDS);
             } catch (RuntimeException e) {
                 result.completeExceptionally(cause);
@@ -283,7 +291,10 @@ final class QuicShardClient implements ShardClient {
         connection.ready().whenComplete((channel, error) -> {
             if (error != null) {
                 connections.remove(node, connection);
-                result.completeExceptionally(error instanceof TransportException t ? t
+                // a connection's failure is shared by its requests: each gets its own exception (see attempt)
+                result.completeExceptionally(error instanceof ConnectionFailedException shared
+                        ? new ConnectionFailedException(shared.getMessage(), shared)
+                        : error instanceof TransportException t ? t
                         : new ConnectionFailedException("cannot connect to " + node, error));
                 return;
             }
