@@ -109,6 +109,8 @@ public final class SuperNode implements AutoCloseable {
     private final LocalChain sharedChain;
     private final ManifestPublisher manifests;
     private final boolean awaitDirectorDeals;
+    private final byte[] identitySeed;
+    private final ShardStore externalStore;
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final StartTimes startTimes = new StartTimes();
@@ -123,6 +125,7 @@ public final class SuperNode implements AutoCloseable {
     private ChunkIngest ingest;
     private volatile boolean drained;
     private ShardService shards;
+    private ChainClient client;
     private volatile Replicator replicator; // read by the scrub thread's callback
 
     private SuperNode(Builder b) {
@@ -134,6 +137,8 @@ public final class SuperNode implements AutoCloseable {
         this.sharedChain = b.sharedChain;
         this.manifests = b.manifests;
         this.awaitDirectorDeals = b.awaitDirectorDeals;
+        this.identitySeed = b.identitySeed;
+        this.externalStore = b.store;
         String v = SuperNode.class.getPackage().getImplementationVersion();
         this.version = v != null ? v : "dev";
     }
@@ -188,7 +193,7 @@ public final class SuperNode implements AutoCloseable {
                     + " storage_path / --storage-path or grant write access", e);
         }
         opened.push(StorageLock.acquire(storage));
-        identity = NodeIdentity.loadOrCreate(storage);
+        identity = NodeIdentity.loadOrCreate(storage, identitySeed);
         startTimes.lap("lock_and_key");
 
         if (externalRegistry == null) {
@@ -218,7 +223,7 @@ public final class SuperNode implements AutoCloseable {
                 : CompletableFuture.supplyAsync(() -> loadChain(storage, timers, scheme),
                         r -> daemonThreads("icn-node-chain-load").newThread(r).start());
         try {
-            store = ShardStore.builder(storage)
+            store = externalStore != null ? externalStore : ShardStore.builder(storage)
                     .merkleLeafSize(scheme.merkleBlockSize())
                     .capacityBytes(config.store().capacityBytes())
                     .cacheBytes(config.store().cacheBytes())
@@ -237,7 +242,9 @@ public final class SuperNode implements AutoCloseable {
             }
             throw e;
         }
-        opened.push(store);
+        if (externalStore == null) {
+            opened.push(store);
+        }
         startTimes.lap("store_open");
         chain = awaitChain(chainLoad);
         if (sharedChain == null) {
@@ -250,7 +257,7 @@ public final class SuperNode implements AutoCloseable {
                 .description("the local chain's current block").register(registry);
         opened.push(() -> registry.remove(chainBlock));
 
-        ChainClient client = chain.clientFor(identity.account());
+        client = chain.clientFor(identity.account());
         opened.push(client);
 
         // Audit passes, cleanup passes and one replicating deal each get a thread.
@@ -531,6 +538,11 @@ public final class SuperNode implements AutoCloseable {
         return requireStarted(store);
     }
 
+    /** This node's client of its chain: what its services read and submit through; available once started. */
+    public ChainClient chainClient() {
+        return requireStarted(client);
+    }
+
     /** The embedded chain the node runs on; available once started. */
     public LocalChain chain() {
         return requireStarted(chain);
@@ -605,6 +617,8 @@ public final class SuperNode implements AutoCloseable {
         private LocalChain sharedChain;
         private ManifestPublisher manifests;
         private boolean awaitDirectorDeals;
+        private byte[] identitySeed;
+        private ShardStore store;
 
         private Builder(NodeConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -665,6 +679,29 @@ public final class SuperNode implements AutoCloseable {
          */
         public Builder awaitDirectorDeals() {
             this.awaitDirectorDeals = true;
+            return this;
+        }
+
+        /**
+         * Gives a node whose storage holds no key yet the Ed25519 key of this 32-byte seed instead of a random
+         * one, so that a harness's nodes have the same accounts on every run. A key already stored is kept.
+         */
+        public Builder identitySeed(byte[] seed) {
+            if (seed.length != 32) {
+                throw new IllegalArgumentException("an Ed25519 seed is 32 bytes, not " + seed.length);
+            }
+            this.identitySeed = seed.clone();
+            return this;
+        }
+
+        /**
+         * Runs the node on this store (an in-memory one in a harness) instead of opening a file store in the
+         * storage directory, which then holds only the node's key, lock, certificate and chain state. The store's
+         * Merkle leaf size must be the chain's proof block size. Not closed by the node; {@link StoreConfig} is then
+         * unused.
+         */
+        public Builder store(ShardStore store) {
+            this.store = Objects.requireNonNull(store, "store");
             return this;
         }
 
