@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  *      --node HOST:PORT --pin FINGERPRINT [--node HOST:PORT --pin FINGERPRINT ...]
  * </pre>
  *
- * Without arguments it first starts three nodes in this JVM with {@code icn-test-support}'s
+ * Without arguments it first starts three super-nodes in this JVM with {@code icn-test-support}'s
  * {@link LocalCluster} and spreads an 8 MiB chunk over them (shard {@code i} on node {@code i mod 3}, so no
  * node alone can serve it), then runs the same relay code against them.
  */
