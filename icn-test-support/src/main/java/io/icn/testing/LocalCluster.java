@@ -567,6 +567,9 @@ public final class LocalCluster implements AutoCloseable {
             return Optional.of(copy.clone());
         }
         for (ClusterNode n : nodes) {
+            if (n.superNode().state() != SuperNode.State.RUNNING) {
+                continue; // stopped early: its file store is closed
+            }
             ShardStore store = n.store();
             for (Cid cid : store.list()) {
                 for (ShardInfo info : store.meta(cid).map(ChunkMeta::shards).orElse(List.of())) {
@@ -629,8 +632,8 @@ public final class LocalCluster implements AutoCloseable {
         private long seed = 1;
         private ProofScheme scheme = ProofScheme.merkle();
         private boolean automaticAudits;
-        private int chunkBytes = NodeConfig.defaults(Path.of("")).ingest().chunkBytes();
-        private long cleanupIntervalBlocks = NodeConfig.defaults(Path.of("")).cleanup().intervalBlocks();
+        private int chunkBytes = ServiceConfig.Ingest.DEFAULT.chunkBytes();
+        private long cleanupIntervalBlocks = ServiceConfig.Cleanup.DEFAULT.intervalBlocks();
 
         private Builder() {
         }
