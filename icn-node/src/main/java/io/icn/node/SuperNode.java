@@ -8,7 +8,7 @@ import io.icn.chain.NodeStanding;
 import io.icn.chain.DirectorDeals;
 import io.icn.chain.PinningPolicy;
 import io.icn.chain.ProofScheme;
-import io.icn.erasure.Gf256Kernel;
+import io.icn.erasure.KernelSelection;
 import io.icn.erasure.Kernels;
 import io.icn.storage.CorruptShardException;
 import io.icn.storage.ShardStore;
@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * {@code audit_poll_secs}; the {@link StorageCleanup} every {@code cleanup_interval_blocks}; HTTP
  * {@code /metrics} and {@code /health} on {@code metrics_port} and the admin endpoints on
  * {@code admin_bind:admin_port} ({@link NodeHttpServer}); and, on a background thread, the erasure
- * kernel calibration ({@link Kernels#calibrate()}); the QUIC shard server, whose address
+ * kernel choice ({@link Kernels#calibrate(Duration)}, before the store opens, handed to its codecs); the QUIC shard server, whose address
  * ({@code quic_advertise}) and certificate fingerprint the node registers on the chain; and the
  * {@link Replicator}, which pulls the shards the chain assigns this node from the nodes that hold them. The
  * shard server also takes the chunks directors PUT ({@code ingest_clients}), through a {@link ChunkIngestSink}
@@ -97,6 +97,9 @@ public final class SuperNode implements AutoCloseable {
     public static final String QUIC_CERTIFICATE_FILE = "quic-cert.pem";
     public static final String QUIC_KEY_FILE = "quic-key.pem";
 
+    /** How long a start may spend measuring the erasure kernels ({@link Builder#calibrateKernels}). */
+    public static final Duration CALIBRATION_BUDGET = Duration.ofSeconds(1);
+
     /** The node's lifecycle. */
     public enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED, FAILED }
 
@@ -105,8 +108,10 @@ public final class SuperNode implements AutoCloseable {
     private final RandomGenerator random;
     private final MeterRegistry externalRegistry;
     private final boolean calibrateKernels;
+    private final KernelSelection kernelChoice;
     private final String version;
     private final LocalChain sharedChain;
+    private final ChainClient externalClient;
     private final ManifestPublisher manifests;
     private final boolean awaitDirectorDeals;
     private final byte[] identitySeed;
@@ -125,6 +130,7 @@ public final class SuperNode implements AutoCloseable {
     private ChunkIngest ingest;
     private volatile boolean drained;
     private ShardService shards;
+    private volatile KernelSelection kernel;
     private ChainClient client;
     private volatile Replicator replicator; // read by the scrub thread's callback
 
@@ -134,7 +140,9 @@ public final class SuperNode implements AutoCloseable {
         this.random = b.random != null ? b.random : new SplittableRandom(new SecureRandom().nextLong());
         this.externalRegistry = b.registry;
         this.calibrateKernels = b.calibrateKernels;
+        this.kernelChoice = b.kernelChoice;
         this.sharedChain = b.sharedChain;
+        this.externalClient = b.externalClient;
         this.manifests = b.manifests;
         this.awaitDirectorDeals = b.awaitDirectorDeals;
         this.identitySeed = b.identitySeed;
@@ -164,14 +172,14 @@ public final class SuperNode implements AutoCloseable {
         long startNanos = System.nanoTime();
         startTimes.begin(startNanos);
         try {
-            Preflight.check(config);
+            Preflight.check(config, externalClient == null);
             startTimes.lap("preflight");
             startComponents();
             startedAt = clock.instant();
             state = State.RUNNING;
             LOG.info("node running: account={} region={} storage={} quic={} chain={} block={} quic_put={}",
                     identity.accountHex(), config.region().wireName(), config.storagePath(),
-                    hostPort(quicAddress()), config.chain().endpoint(), chain.currentBlock(), quicPutSummary());
+                    hostPort(quicAddress()), config.chain().endpoint(), client.currentBlock(), quicPutSummary());
             LOG.info("started in {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), startTimes);
         } catch (RuntimeException | Error e) {
             state = State.FAILED;
@@ -216,14 +224,21 @@ public final class SuperNode implements AutoCloseable {
         // loads on a thread of its own while the store opens on this one.
         // The store's Merkle leaves must be the chain's blocks, so the scheme is known first: a chain that exists
         // keeps the one it recorded (older chains 1 KiB), a new one gets the default.
-        ProofScheme scheme = sharedChain != null ? sharedChain.proofScheme()
+        ProofScheme scheme = externalClient != null ? externalClient.proofScheme()
+                : sharedChain != null ? sharedChain.proofScheme()
                 : LocalChain.recordedProofScheme(storage.resolve(CHAIN_STATE_FILE)).orElse(ProofScheme.merkle());
-        CompletableFuture<LocalChain> chainLoad = sharedChain != null
+        CompletableFuture<LocalChain> chainLoad = externalClient != null ? CompletableFuture.completedFuture(null)
+                : sharedChain != null
                 ? CompletableFuture.completedFuture(sharedChain) // the embedder's: not started, persisted or closed here
                 : CompletableFuture.supplyAsync(() -> loadChain(storage, timers, scheme),
                         r -> daemonThreads("icn-node-chain-load").newThread(r).start());
+        // The kernel is chosen before the store that codes with it opens, beside the chain's load.
+        kernel = chooseKernel();
+        startTimes.lap("kernel");
+        LOG.info("erasure kernel: {} ({})", kernel.kernel().name(), kernel.describe());
         try {
             store = externalStore != null ? externalStore : ShardStore.builder(storage)
+                    .erasureKernel(kernel.kernel())
                     .merkleLeafSize(scheme.merkleBlockSize())
                     .capacityBytes(config.store().capacityBytes())
                     .cacheBytes(config.store().cacheBytes())
@@ -247,18 +262,21 @@ public final class SuperNode implements AutoCloseable {
         }
         startTimes.lap("store_open");
         chain = awaitChain(chainLoad);
-        if (sharedChain == null) {
+        if (chain != null && sharedChain == null) {
             opened.push(chain);
         }
         startTimes.lap("chain_wait");
-        registerAtGenesis();
-        LocalChain blocks = chain;
-        Gauge chainBlock = Gauge.builder("icn_super_node_chain_block", () -> blocks.currentBlock())
-                .description("the local chain's current block").register(registry);
+        if (chain != null) {
+            registerAtGenesis();
+            client = chain.clientFor(identity.account());
+            opened.push(client);
+        } else {
+            client = externalClient; // the embedder's: not closed here
+        }
+        ChainClient blocks = client;
+        Gauge chainBlock = Gauge.builder("icn_super_node_chain_block", blocks::currentBlock)
+                .description("the chain's current block, as this node's client last saw it").register(registry);
         opened.push(() -> registry.remove(chainBlock));
-
-        client = chain.clientFor(identity.account());
-        opened.push(client);
 
         // Audit passes, cleanup passes and one replicating deal each get a thread.
         ExecutorService workers = Executors.newFixedThreadPool(3, daemonThreads("icn-node-worker"));
@@ -267,7 +285,7 @@ public final class SuperNode implements AutoCloseable {
         StoreExpiredContent expired = new StoreExpiredContent(store, scheme);
         ManifestPublisher manifests = this.manifests != null ? this.manifests : new LoggingManifestPublisher();
         PinningPolicy pinning;
-        if (awaitDirectorDeals) {
+        if (awaitDirectorDeals || chain == null) {
             DirectorDeals deals = new DirectorDeals(client, config.ingest().dealGraceBlocks(), workers);
             opened.push(deals);
             pinning = deals;
@@ -298,10 +316,6 @@ public final class SuperNode implements AutoCloseable {
             startTimes.lap(service.name());
         }
 
-        if (calibrateKernels) {
-            Thread t = daemonThreads("icn-kernel-calibration").newThread(SuperNode::calibrate);
-            t.start();
-        }
     }
 
     /** The store's scrub callback: logs, and has the replicator restore what the store could not repair. */
@@ -315,7 +329,7 @@ public final class SuperNode implements AutoCloseable {
 
     /** Starts the block timer of a chain this node owns; a shared chain is driven by its embedder. */
     private void startOwnChain() {
-        if (sharedChain == null) {
+        if (chain != null && sharedChain == null) {
             chain.start();
         }
     }
@@ -348,7 +362,7 @@ public final class SuperNode implements AutoCloseable {
     }
 
     private void closeUnlessShared(LocalChain c) {
-        if (c != sharedChain) {
+        if (c != null && c != sharedChain) {
             c.close();
         }
     }
@@ -368,12 +382,24 @@ public final class SuperNode implements AutoCloseable {
         }
     }
 
-    private static void calibrate() {
+    /**
+     * The node's erasure kernel: the embedder's, else measured for {@link #CALIBRATION_BUDGET} (with
+     * {@code calibrateKernels}), else the probed one. A value handed to the codecs the node creates; nothing
+     * process-wide changes.
+     */
+    private KernelSelection chooseKernel() {
+        if (kernelChoice != null) {
+            return kernelChoice;
+        }
+        if (!calibrateKernels) {
+            return Kernels.probed();
+        }
         try {
-            Gf256Kernel k = Kernels.calibrate();
-            LOG.info("erasure kernel calibrated: kernel={} reason=\"{}\"", k.name(), Kernels.selectionReason());
+            return Kernels.calibrate(CALIBRATION_BUDGET);
         } catch (RuntimeException e) {
-            LOG.warn("erasure kernel calibration failed, keeping {}: {}", Kernels.best().name(), e.toString());
+            LOG.warn("erasure kernel calibration failed, keeping the probed {}: {}", Kernels.probed().kernel().name(),
+                    e.toString());
+            return Kernels.probed();
         }
     }
 
@@ -476,6 +502,11 @@ public final class SuperNode implements AutoCloseable {
         return requireStarted(registry);
     }
 
+    /** The erasure kernel the node's codecs use, and why; available once started. */
+    public KernelSelection erasureKernel() {
+        return requireStarted(kernel);
+    }
+
     /** The lifecycle state; readable from any thread. */
     public State state() {
         return state;
@@ -543,8 +574,15 @@ public final class SuperNode implements AutoCloseable {
         return requireStarted(client);
     }
 
-    /** The embedded chain the node runs on; available once started. */
+    /**
+     * The embedded chain the node runs on; available once started.
+     *
+     * @throws IllegalStateException if the node runs on an embedder's {@link Builder#chainClient chain client}
+     */
     public LocalChain chain() {
+        if (state == State.RUNNING && chain == null) {
+            throw new IllegalStateException("the node runs on an external chain client, not an embedded chain");
+        }
         return requireStarted(chain);
     }
 
@@ -614,7 +652,9 @@ public final class SuperNode implements AutoCloseable {
         private RandomGenerator random;
         private MeterRegistry registry;
         private boolean calibrateKernels = true;
+        private KernelSelection kernelChoice;
         private LocalChain sharedChain;
+        private ChainClient externalClient;
         private ManifestPublisher manifests;
         private boolean awaitDirectorDeals;
         private byte[] identitySeed;
@@ -645,7 +685,19 @@ public final class SuperNode implements AutoCloseable {
             return this;
         }
 
-        /** Whether start-up times the SIMD kernels on a background thread; default true. */
+        /**
+         * The erasure kernel of the node's codecs, chosen by the embedder (e.g. one calibration shared by several
+         * nodes in one JVM); default: calibrated at start, or probed without {@link #calibrateKernels}.
+         */
+        public Builder erasureKernel(KernelSelection choice) {
+            this.kernelChoice = Objects.requireNonNull(choice, "choice");
+            return this;
+        }
+
+        /**
+         * Whether start-up measures the SIMD kernels (for at most {@link SuperNode#CALIBRATION_BUDGET}, beside the
+         * chain's load) to choose the fastest; default true. Without it the probed choice is used.
+         */
         public Builder calibrateKernels(boolean calibrate) {
             this.calibrateKernels = calibrate;
             return this;
@@ -659,6 +711,21 @@ public final class SuperNode implements AutoCloseable {
          */
         public Builder chain(LocalChain shared) {
             this.sharedChain = Objects.requireNonNull(shared, "shared");
+            this.externalClient = null;
+            return this;
+        }
+
+        /**
+         * Runs the node on a chain it reaches through this client (a real chain: the Substrate adapter), signed as
+         * the client's account, which must be this node's. The node then makes no deal itself: it waits for
+         * directors' deals ({@link DirectorDeals}); it registers nothing at start (registration is an operator's
+         * act on a real chain); the endpoint registry and deal content are used only where the client supports
+         * them ({@link io.icn.chain.ChainClient#capabilities()}). The client is the embedder's: not closed here.
+         * {@code chain_endpoint} is then only reported.
+         */
+        public Builder chainClient(ChainClient client) {
+            this.externalClient = Objects.requireNonNull(client, "client");
+            this.sharedChain = null;
             return this;
         }
 
