@@ -74,7 +74,7 @@ public final class FetchFromThreeNodes {
             byte[] chunk = new byte[GENERATED_CHUNK_BYTES];
             new SplittableRandom(3).nextBytes(chunk);
             StoredChunk stored = cluster.putChunk(chunk, Placement.spread());
-            System.out.printf("started %d nodes on loopback; spread a %,d-byte chunk over them:%n",
+            System.out.printf("started %d super-nodes on loopback; spread a %,d-byte chunk over them:%n",
                     cluster.size(), chunk.length);
             for (int n = 0; n < cluster.size(); n++) {
                 System.out.printf("  node %d %s  shards %s  fingerprint %s%n", n, cluster.node(n).address(),
