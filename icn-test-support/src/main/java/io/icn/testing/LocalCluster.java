@@ -69,7 +69,8 @@ import java.util.stream.Stream;
  * try (LocalCluster cluster = LocalCluster.builder().nodes(3).root(tempDir).build()) {
  *     StoredChunk stored = cluster.putChunk(chunk, Placement.onNode(0));  // or cluster.ingest(0, bytes)
  *     cluster.awaitReplication(stored, Duration.ofSeconds(60));         // the other nodes pull it
- *     PinningAudit audit = cluster.awaitDecided(cluster.audit(1, stored.shardHashes().get(3)), Duration.ofSeconds(30));
+ *     PinningAudit audit = cluster.audit(1, stored.shardHashes().get(3)); // node 1's monitor answers it
+ *     assert cluster.awaitDecided(audit, Duration.ofSeconds(30)).status() == AuditStatus.PASSED;
  *     byte[] back = cluster.client().fetchChunk(cluster.addresses(), stored.cid()).get(30, SECONDS);
  * }
  * }</pre>
@@ -78,13 +79,12 @@ import java.util.stream.Stream;
  * {@link #putChunk(byte[], Placement)} plays a director: it encodes the chunk with Reed-Solomon 10+4,
  * computes each shard's hash under the chain's proof scheme, creates the pinning deal on the chain (paid
  * from the cluster's {@linkplain #director() director account}, endowed by the faucet, recording the chunk's
- * CID as the deal's content), and writes the
- * shards straight into the stores of the nodes the {@link Placement} names, recording the deal id and
- * expiry. The chain assigns a deal's shards to every registered node (one per region, up to
- * {@link LocalChain#REPLICATION_FACTOR}), whatever the placement: from the next block on, the replicators
- * of the assigned nodes fetch what they lack. {@link #ingest(int, byte[], long)} is the node's own
- * {@code put}: the node cuts the content into chunks, stores them and is its own director on the chain
- * (as {@code icn-node put} does).
+ * CID as the deal's content), and writes the shards straight into the stores of the nodes the
+ * {@link Placement} names, recording the deal id and expiry. The chain assigns a deal's shards to every
+ * registered node (one per region, up to {@link LocalChain#REPLICATION_FACTOR}), whatever the placement: from
+ * the next block on, the replicators of the assigned nodes fetch what they lack.
+ * {@link #ingest(int, byte[], long)} is the node's own {@code put}: the node cuts the content into chunks,
+ * stores them and is its own director on the chain (as {@code icn-node put} does).
  *
  * <h2>Thread safety</h2>
  * Thread-safe: nodes, clients and the chain are, and the cluster's own state is guarded. The nodes' services
@@ -104,16 +104,16 @@ import java.util.stream.Stream;
  */
 public final class LocalCluster implements AutoCloseable {
 
+    private static final long NODE_STAKE_ICN = 100;
     /** Stake every node bonds at registration. */
-    public static final Balance NODE_STAKE = Balance.ofIcn(100);
+    public static final Balance NODE_STAKE = Balance.ofIcn(NODE_STAKE_ICN);
     /** What the director pays for each chunk's deal. */
     public static final Balance PAYMENT_PER_CHUNK = Balance.ofIcn(1);
-    /** Life of a deal made by {@link #putChunk(byte[], Placement)} or {@link #ingest(int, byte[])}: a day of 6-second blocks. */
+    /** Life of a deal made by {@link #putChunk(byte[], Placement)} or {@link #ingest(int, byte[])}: a day of blocks. */
     public static final long DEFAULT_DEAL_BLOCKS = 14_400;
 
     private static final int DATA_SHARDS = 10;
     private static final int PARITY_SHARDS = 4;
-    private static final long NODE_STAKE_ICN = 100;
     /** Between two blocks of {@link #produceBlocksUntil}: time for the nodes' services to react to the last one. */
     private static final long REACTION_PAUSE_MILLIS = 50;
 
@@ -758,8 +758,8 @@ public final class LocalCluster implements AutoCloseable {
                 return new LocalCluster(chain, nodes, new AccountId(digest("icn-test-support/director")),
                         scheme.mode() == ProofScheme.Mode.HASH ? creatorCopies : null, opened);
             } catch (IOException e) {
-                UncheckedIOException failure = new UncheckedIOException(
-                        "cannot create the in-memory nodes' directory under " + System.getProperty("java.io.tmpdir"), e);
+                UncheckedIOException failure = new UncheckedIOException("cannot create the in-memory nodes' directory"
+                        + " under " + System.getProperty("java.io.tmpdir"), e);
                 opened.closeAllAfter(failure);
                 throw failure;
             } catch (RuntimeException | Error e) {

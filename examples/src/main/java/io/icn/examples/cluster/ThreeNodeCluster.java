@@ -67,9 +67,9 @@ public final class ThreeNodeCluster {
             }
             cluster.awaitReplication(stored, WAIT);
             for (ClusterNode node : cluster.nodes()) {
-                System.out.printf("block %d: node %d holds %d shards, %s replicated from the others%n",
-                        cluster.currentBlock(), node.index(), node.store().meta(stored.cid()).orElseThrow().shards().size(),
-                        (long) replicated(node));
+                int held = node.store().meta(stored.cid()).orElseThrow().shards().size();
+                System.out.printf("block %d: node %d holds %d shards, %d replicated from the others%n",
+                        cluster.currentBlock(), node.index(), held, (long) replicated(node));
             }
 
             // 2. An upload through node 0's own ingest: node 0 cuts it into chunks and makes their deals.
@@ -117,9 +117,10 @@ public final class ThreeNodeCluster {
             }
             cluster.produceBlocksUntil(() -> cluster.nodes().stream().noneMatch(
                     node -> uploaded.stream().anyMatch(c -> node.store().contains(c.cid()))), WAIT);
+            boolean chunkStays = cluster.nodes().stream().allMatch(n -> n.store().contains(stored.cid()));
             System.out.printf("block %d: the upload's deals ended at block %d; the nodes' cleanup deleted it"
                     + " everywhere, the director's chunk (until block %d) stays: %s%n", cluster.currentBlock(), expiry,
-                    stored.deal().expiresAt(), cluster.nodes().stream().allMatch(n -> n.store().contains(stored.cid())));
+                    stored.deal().expiresAt(), chunkStays);
         } finally {
             deleteTree(root);
         }
