@@ -32,8 +32,8 @@ public class InMemoryShardStore {
     private final Map<ShardHash, String> chunkOfShard = new HashMap<>();
     private final TreeMap<Long, Set<String>> expiryIndex = new TreeMap<>();
     private final Map<String, Long> expiryOf = new HashMap<>();
-    final AtomicLong indexEntriesVisited = new AtomicLong();
-    final AtomicLong contentCalls = new AtomicLong();
+    public final AtomicLong indexEntriesVisited = new AtomicLong();
+    public final AtomicLong contentCalls = new AtomicLong();
 
     public InMemoryShardStore(ProofScheme scheme) {
         this.scheme = scheme;

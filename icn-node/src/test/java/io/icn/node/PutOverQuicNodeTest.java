@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -40,19 +41,12 @@ class PutOverQuicNodeTest {
 
     @Test
     void anAllowListedDirectorPutsA50MibChunkThatIsStoredPinnedAndServed() throws Exception {
-        Path directorDir = tmp.resolve("director");
-        String printed = SuperNodeTest.cli("director-cert", "--dir", directorDir.toString());
-        Matcher m = Pattern.compile("fingerprint ([0-9a-f]{64})").matcher(printed);
-        assertThat(m.find()).as(printed).isTrue();
-        String fingerprint = m.group(1);
-        NodeCertificate director = NodeCertificate.load(directorDir.resolve(Main.DirectorCert.CERTIFICATE_FILE),
-                directorDir.resolve(Main.DirectorCert.KEY_FILE));
-        assertThat(director.sha256Fingerprint()).isEqualTo(fingerprint);
-        assertThat(SuperNodeTest.cli("director-cert", "--dir", directorDir.toString())).as("a second run loads the same certificate")
-                .startsWith("loaded").contains(fingerprint);
-
-        NodeConfig config = SuperNodeTest.testConfig(tmp.resolve("node")).ingestClients(List.of(fingerprint.toUpperCase()))
-                .maxQuicPutMb(56).quicPutBudgetMb(112).build();
+        NodeCertificate director = NodeCertificate.loadOrGenerate(tmp.resolve("director-cert.pem"),
+                tmp.resolve("director-key.pem"), "icn-director", new java.security.SecureRandom());
+        String fingerprint = director.sha256Fingerprint();
+        NodeConfig base = TestNodes.config(tmp.resolve("node"));
+        NodeConfig config = base.withQuic(base.quic().withIngestClients(Set.of(fingerprint.toUpperCase()))
+                .withPutLimits(56L << 20, 112L << 20));
         SuperNode node = SuperNode.builder(config).random(new SplittableRandom(9)).calibrateKernels(false).build();
         try {
             node.start();
@@ -70,7 +64,7 @@ class PutOverQuicNodeTest {
                 assertThat(stored.alreadyStored()).isFalse();
                 assertThat(stored.shardsStored()).isEqualTo(14);
                 assertThat(stored.expiryBlock()).as("deal_blocks applies when the PUT names none")
-                        .isBetween(blockBefore + config.dealBlocks(), node.chain().currentBlock() + config.dealBlocks());
+                        .isBetween(blockBefore + config.ingest().dealBlocks(), node.chain().currentBlock() + config.ingest().dealBlocks());
 
                 // Pinned on the local chain, by this node, for this CID.
                 DealId deal = DealId.fromHex(stored.dealId());
@@ -106,8 +100,10 @@ class PutOverQuicNodeTest {
             }
             assertThat(node.store().contains(Cid.ofRaw(small))).isFalse();
             assertThat(node.store().usage().chunkCount()).isEqualTo(1);
-            assertThat(node.prometheus().scrape()).contains("icn_transport_put_bytes_total",
-                    "icn_transport_put_seconds_count", "icn_transport_requests_refused_total{reason=\"unauthorized\"}");
+            assertThat(node.meterRegistry().find("icn.transport.put.bytes").counter()).isNotNull();
+            assertThat(node.meterRegistry().find("icn.transport.put").timer().count()).isPositive();
+            assertThat(node.meterRegistry().find("icn.transport.requests.refused").tag("reason", "unauthorized")
+                    .counter().count()).isPositive();
         } finally {
             node.close();
         }
@@ -116,7 +112,7 @@ class PutOverQuicNodeTest {
     @Test
     void withoutIngestClientsTheNodeRefusesEveryPut() throws Exception {
         NodeCertificate director = NodeCertificate.selfSigned("director", new java.security.SecureRandom());
-        SuperNode node = SuperNode.builder(SuperNodeTest.testConfig(tmp.resolve("closed")).build())
+        SuperNode node = SuperNode.builder(TestNodes.config(tmp.resolve("closed")))
                 .random(new SplittableRandom(10)).calibrateKernels(false).build();
         try {
             node.start();

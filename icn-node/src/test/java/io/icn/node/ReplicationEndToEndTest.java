@@ -10,9 +10,10 @@ import io.icn.chain.Region;
 import io.icn.chain.ShardHash;
 import io.icn.storage.Cid;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import io.icn.transport.quic.ShardClient;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +41,6 @@ class ReplicationEndToEndTest {
     @TempDir
     Path tmp;
 
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void aPutOnOneNodeIsReplicatedAuditedServedAndCleanedUpOnAllThree() throws Exception {
@@ -50,8 +50,10 @@ class ReplicationEndToEndTest {
         try (LocalChain chain = LocalChain.builder().random(new SplittableRandom(6)).automaticAudits(false).build()) {
             try {
                 for (int i = 0; i < regions.length; i++) {
-                    NodeConfig config = SuperNodeTest.testConfig(tmp.resolve("node-" + i)).region(regions[i])
-                            .chunkMb(10).maxPutMb(64).cleanupIntervalBlocks(1_000_000).build();
+                    NodeConfig base = TestNodes.config(tmp.resolve("node-" + i));
+                    NodeConfig config = base.withChain(base.chain().withRegion(regions[i]))
+                            .withIngest(new ServiceConfig.Ingest(10 << 20, DEAL_BLOCKS))
+                            .withCleanup(new ServiceConfig.Cleanup(1_000_000));
                     SuperNode node = SuperNode.builder(config).chain(chain).random(new SplittableRandom(i))
                             .calibrateKernels(false).build();
                     nodes.add(node);
@@ -64,9 +66,7 @@ class ReplicationEndToEndTest {
 
                 byte[] file = new byte[FILE_BYTES];
                 new SplittableRandom(50).nextBytes(file);
-                HttpResponse<String> put = post(a, "/admin/put?deal_blocks=" + DEAL_BLOCKS, file);
-                assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-                List<Cid> cids = cids(put.body());
+                List<Cid> cids = put(a, file);
                 assertThat(cids).hasSize(5);
                 long putDone = System.nanoTime();
 
@@ -79,7 +79,7 @@ class ReplicationEndToEndTest {
                 }
                 long replicated = System.nanoTime();
                 for (SuperNode n : nodes.subList(1, 3)) {
-                    assertThat(n.prometheus().scrape()).contains("icn_super_node_replication_shards_total 70.0");
+                    assertThat(n.meterRegistry().get("icn_super_node_replication_shards").counter().count()).isEqualTo(70.0);
                 }
                 for (Cid cid : cids) {
                     assertThat(chain.pinnersOf(dealOf(chain, a, cid))).containsExactlyInAnyOrderElementsOf(
@@ -90,9 +90,7 @@ class ReplicationEndToEndTest {
                 chain.produceBlocks(5);
                 byte[] more = new byte[1 << 20];
                 new SplittableRandom(51).nextBytes(more);
-                HttpResponse<String> put2 = post(a, "/admin/put?deal_blocks=" + DEAL_BLOCKS, more);
-                assertThat(put2.statusCode()).as(put2.body()).isEqualTo(200);
-                List<Cid> later = cids(put2.body());
+                List<Cid> later = put(a, more);
                 deadline = System.nanoTime() + 60_000_000_000L;
                 while (!allHeld(nodes, later)) {
                     assertThat(System.nanoTime()).as("the later put was not replicated in 60 s").isLessThan(deadline);
@@ -125,22 +123,21 @@ class ReplicationEndToEndTest {
                             Files.delete(storage.resolve(cid.toString()).resolve(String.format("shard_%02d.bin", index)));
                         }
                     }
-                    Path out = tmp.resolve("from-" + n.config().region().wireName() + ".bin");
-                    List<String> args = new ArrayList<>(List.of("get", "--from", SuperNode.hostPort(n.quicAddress()),
-                            "--pin", n.quicFingerprint(), "-o", out.toString()));
-                    cids.forEach(c -> args.add(c.toString()));
-                    assertThat(Main.execute(args.toArray(String[]::new))).isZero();
-                    assertThat(Arrays.equals(Files.readAllBytes(out), file)).as("bytes from %s", n.config().region())
-                            .isTrue();
-                    Files.delete(out);
+                    ByteArrayOutputStream got = new ByteArrayOutputStream();
+                    try (ShardClient relay = ShardClient.builder().pinnedFingerprints(List.of(n.quicFingerprint())).build()) {
+                        for (Cid cid : cids) {
+                            got.writeBytes(relay.fetchChunk(List.of(n.quicAddress()), cid).get(60, TimeUnit.SECONDS));
+                        }
+                    }
+                    assertThat(Arrays.equals(got.toByteArray(), file)).as("bytes from %s", n.config().region()).isTrue();
                 }
                 long served = System.nanoTime();
 
                 // The deals expire; cleanup on every node removes every chunk.
                 chain.produceBlocks(DEAL_BLOCKS + 1);
                 for (SuperNode n : nodes) {
-                    HttpResponse<String> cleanup = post(n, "/admin/cleanup", new byte[0]);
-                    assertThat(cleanup.statusCode()).as(cleanup.body()).isEqualTo(200);
+                    assertThat(n.cleanup().runNow(false).deleted()).as("deleted on %s", n.config().region())
+                            .hasSize(cids.size() + later.size());
                     for (Cid cid : cids) {
                         assertThat(n.store().contains(cid)).as("%s on %s", cid, n.config().region()).isFalse();
                         assertThat(n.config().storagePath().resolve(cid.toString())).doesNotExist();
@@ -175,20 +172,10 @@ class ReplicationEndToEndTest {
         }
     }
 
-    private static List<Cid> cids(String json) {
-        Matcher m = Pattern.compile("\"cids\":\\[([^\\]]*)\\]").matcher(json);
-        assertThat(m.find()).as(json).isTrue();
-        List<Cid> out = new ArrayList<>();
-        for (String s : m.group(1).split(",")) {
-            out.add(Cid.parse(s.replace("\"", "")));
-        }
-        return out;
-    }
 
-    private HttpResponse<String> post(SuperNode node, String path, byte[] body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + SuperNode.hostPort(node.adminAddress()) + path))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    private static List<Cid> put(SuperNode node, byte[] file) {
+        ChunkIngest.IngestReport report = node.ingest().ingest(new ByteArrayInputStream(file), DEAL_BLOCKS);
+        return report.chunks().stream().map(c -> Cid.parse(c.cid())).toList();
     }
 
 }

@@ -9,9 +9,8 @@ import io.icn.storage.Cid;
 import io.icn.storage.CorruptShardException;
 import io.icn.storage.ShardInfo;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -37,27 +36,24 @@ class ShardRestorationTest {
     @TempDir
     Path tmp;
 
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void lostShardsAreRepairedLocallyOrFetchedBackFromAPeer() throws Exception {
         try (LocalChain chain = LocalChain.builder().random(new SplittableRandom(21)).automaticAudits(false).build()) {
             // A: no cache, so a read goes to the disk; verified reads; no background scrub during the test.
-            SuperNode a = node(chain, SuperNodeTest.testConfig(tmp.resolve("a")).region(Region.NA_WEST).cacheMb(0)
-                    .verifyOnRead(true), 1);
+            NodeConfig baseA = TestNodes.config(tmp.resolve("a"));
+            SuperNode a = node(chain, baseA.withChain(baseA.chain().withRegion(Region.NA_WEST))
+                    .withStore(baseA.store().withCacheBytes(0).withVerifyOnRead(true)), 1);
             // B: a scrub pass every second.
-            SuperNode b = node(chain, SuperNodeTest.testConfig(tmp.resolve("b")).region(Region.EU_WEST)
-                    .scrubIntervalSecs(1), 2);
+            NodeConfig baseB = TestNodes.config(tmp.resolve("b"));
+            SuperNode b = node(chain, baseB.withChain(baseB.chain().withRegion(Region.EU_WEST))
+                    .withStore(baseB.store().withScrub(baseB.store().scrubBytesPerSecond(), Duration.ofSeconds(1))), 2);
             try {
                 a.start();
                 b.start();
                 byte[] data = new byte[CHUNK_BYTES];
                 new SplittableRandom(5).nextBytes(data);
-                HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create("http://"
-                        + SuperNode.hostPort(a.adminAddress()) + "/admin/put?deal_blocks=500"))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(data)).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-                Cid cid = cid(put.body());
+                Cid cid = Cid.parse(a.ingest().ingest(new ByteArrayInputStream(data), 500).chunks().get(0).cid());
                 awaitProducingBlocks(chain, () -> healthy(b, cid) == 14, "B replicated the chunk");
                 awaitProducingBlocks(chain, () -> b.replicator().idle() && a.replicator().idle(), "replicators idle");
 
@@ -97,8 +93,8 @@ class ShardRestorationTest {
         }
     }
 
-    private static SuperNode node(LocalChain chain, NodeConfig.Builder config, long seed) {
-        return SuperNode.builder(config.cleanupIntervalBlocks(1_000_000).build()).chain(chain)
+    private static SuperNode node(LocalChain chain, NodeConfig config, long seed) {
+        return SuperNode.builder(config.withCleanup(new ServiceConfig.Cleanup(1_000_000))).chain(chain)
                 .random(new SplittableRandom(seed)).calibrateKernels(false).build();
     }
 
@@ -156,25 +152,18 @@ class ShardRestorationTest {
     }
 
     /**
-     * The sum of the series of {@code series} in the node's scrape (0 if none); a {@code {label="v"}} suffix
-     * keeps only the series with that label. The store's series carry a {@code root} label as well.
+     * The sum of the counters named {@code series} (Prometheus style: a {@code _total} suffix, an optional
+     * {@code {label="v"}} keeping only the counters with that tag); 0 if none.
      */
     private static double counter(SuperNode node, String series) {
         int brace = series.indexOf('{');
-        String name = brace < 0 ? series : series.substring(0, brace);
-        String label = brace < 0 ? "" : series.substring(brace + 1, series.length() - 1);
-        double sum = 0;
-        for (String line : node.prometheus().scrape().split("\n")) {
-            if (line.startsWith("#") || line.isBlank()) {
-                continue;
-            }
-            String head = line.substring(0, line.lastIndexOf(' '));
-            String metric = head.contains("{") ? head.substring(0, head.indexOf('{')) : head;
-            if (metric.equals(name) && head.contains(label)) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
+        String name = (brace < 0 ? series : series.substring(0, brace)).replaceFirst("_total$", "");
+        var search = node.meterRegistry().find(name);
+        if (brace >= 0) {
+            String[] tag = series.substring(brace + 1, series.length() - 1).split("=", 2);
+            search = search.tag(tag[0], tag[1].replace("\"", ""));
         }
-        return sum;
+        return search.counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     private static void await(BooleanSupplier done, String what) throws InterruptedException {
@@ -195,9 +184,4 @@ class ShardRestorationTest {
         }
     }
 
-    private static Cid cid(String json) {
-        Matcher m = Pattern.compile("\"cids\":\\[\"([^\"]+)\"\\]").matcher(json);
-        assertThat(m.find()).as(json).isTrue();
-        return Cid.parse(m.group(1));
-    }
 }

@@ -1,5 +1,7 @@
 package io.icn.node;
 
+import io.icn.chain.Fixtures;
+import io.icn.chain.InMemoryShardStore;
 import io.icn.chain.AccountId;
 import io.icn.chain.Balance;
 import io.icn.chain.ChainClient;
