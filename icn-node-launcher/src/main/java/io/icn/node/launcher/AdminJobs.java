@@ -126,6 +126,10 @@ final class AdminJobs implements AutoCloseable {
             if (e instanceof Error err) {
                 throw err;
             }
+        } finally {
+            synchronized (jobs) {
+                forgetOldFinished();
+            }
         }
     }
 
@@ -251,9 +255,9 @@ final class AdminJobs implements AutoCloseable {
             error = message;
         }
 
+        /** How long the job ran, once finished. */
         synchronized long seconds() {
-            Instant end = finishedAt != null ? finishedAt : Instant.now();
-            return startedAt == null ? 0 : Duration.between(startedAt, end).toSeconds();
+            return startedAt == null || finishedAt == null ? 0 : Duration.between(startedAt, finishedAt).toSeconds();
         }
 
         /** The job as {@code GET /admin/jobs/<id>} shows it. */

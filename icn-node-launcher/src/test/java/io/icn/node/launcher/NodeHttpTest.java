@@ -250,12 +250,15 @@ class NodeHttpTest {
             Path small = Files.write(tmp.resolve("small.bin"), smallBytes);
             assertThat(cli("put", "--config", configFile.toString(), small.toString()))
                     .contains(Cid.ofRaw(smallBytes).toString());
-            assertThat(cli("status", "--config", configFile.toString())).contains("\"chunks\":4");
-            assertThat(cli("usage", "--config", configFile.toString())).contains("\"shards\":56");
+            Path tiny = Files.write(tmp.resolve("tiny.bin"), new byte[] {1, 2, 3, 4, 5});
+            assertThat(cli("put", "--config", configFile.toString(), tiny.toString()))
+                    .as("a file shorter than k bytes").contains(Cid.ofRaw(new byte[] {1, 2, 3, 4, 5}).toString());
+            assertThat(cli("status", "--config", configFile.toString())).contains("\"chunks\":5");
+            assertThat(cli("usage", "--config", configFile.toString())).contains("\"shards\":70");
             assertThat(cli("keys", "--config", configFile.toString())).contains(node.identity().accountHex());
             assertThat(cli("cleanup", "--config", configFile.toString(), "--dry-run")).contains("\"dry_run\":true");
-            assertThat(cli("index", "rebuild", "--config", configFile.toString())).contains("\"chunks\":4");
-            assertThat(cli("verify", "--config", configFile.toString())).contains("\"shards_scanned\":56");
+            assertThat(cli("index", "rebuild", "--config", configFile.toString())).contains("\"chunks\":5");
+            assertThat(cli("verify", "--config", configFile.toString())).contains("\"shards_scanned\":70");
             assertThat(cli("repair", "--config", configFile.toString(), cids.get(0), cids.get(1)))
                     .contains("\"repaired\":[", "\"failed\":[]");
             assertThat(cli("jobs", "--config", configFile.toString())).contains("\"kind\":\"verify\"");
