@@ -88,13 +88,13 @@ final class AdminJobs implements AutoCloseable {
             jobs.put(job.id, job);
             forgetOldFinished();
         }
+        LOG.info("admin job {} ({}) queued", job.id, kind);
         try {
             runners.execute(() -> run(job, work));
         } catch (RejectedExecutionException e) {
             job.fail(clock.instant(), 503, "the node is shutting down");
             throw new ApiError(503, "the node is shutting down; nothing new is accepted");
         }
-        LOG.info("admin job {} ({}) queued", job.id, kind);
         return job;
     }
 
