@@ -1,6 +1,7 @@
 package io.icn.node.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.icn.node.SuperNode;
@@ -100,6 +101,24 @@ class NodeHttpTest {
         }
         assertThat(launcher.node().state()).isEqualTo(SuperNode.State.STOPPED);
         launcher.close(); // idempotent
+    }
+
+    @Test
+    void aNodeThatCannotStartLeavesNothingRunning() {
+        Path storage = tmp.resolve("locked");
+        NodeLauncher first = launcher(testConfig(storage));
+        NodeLauncher second = launcher(testConfig(storage));
+        try {
+            first.start();
+            assertThatThrownBy(second::start).isInstanceOf(io.icn.node.StorageLockedException.class);
+            assertThat(second.node().state()).isEqualTo(SuperNode.State.FAILED);
+            assertThat(second.state()).isEqualTo(SuperNode.State.FAILED);
+            assertThatThrownBy(second::metricsAddress).as("HTTP never started").isInstanceOf(IllegalStateException.class);
+            assertThat(first.state()).isEqualTo(SuperNode.State.RUNNING);
+        } finally {
+            second.close();
+            first.close();
+        }
     }
 
     @Test
