@@ -5,6 +5,8 @@ import io.icn.chain.ChainClient;
 import io.icn.chain.local.LocalChain;
 import io.icn.chain.NodeNotRegisteredException;
 import io.icn.chain.NodeStanding;
+import io.icn.chain.DirectorDeals;
+import io.icn.chain.PinningPolicy;
 import io.icn.chain.ProofScheme;
 import io.icn.erasure.Gf256Kernel;
 import io.icn.erasure.Kernels;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -104,6 +107,10 @@ public final class SuperNode implements AutoCloseable {
     private final boolean calibrateKernels;
     private final String version;
     private final LocalChain sharedChain;
+    private final ManifestPublisher manifests;
+    private final boolean awaitDirectorDeals;
+    private final byte[] identitySeed;
+    private final ShardStore externalStore;
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final StartTimes startTimes = new StartTimes();
@@ -117,7 +124,8 @@ public final class SuperNode implements AutoCloseable {
     private AuditMonitor monitor;
     private ChunkIngest ingest;
     private volatile boolean drained;
-    private ShardServer quic;
+    private ShardService shards;
+    private ChainClient client;
     private volatile Replicator replicator; // read by the scrub thread's callback
 
     private SuperNode(Builder b) {
@@ -127,6 +135,10 @@ public final class SuperNode implements AutoCloseable {
         this.externalRegistry = b.registry;
         this.calibrateKernels = b.calibrateKernels;
         this.sharedChain = b.sharedChain;
+        this.manifests = b.manifests;
+        this.awaitDirectorDeals = b.awaitDirectorDeals;
+        this.identitySeed = b.identitySeed;
+        this.externalStore = b.store;
         String v = SuperNode.class.getPackage().getImplementationVersion();
         this.version = v != null ? v : "dev";
     }
@@ -159,7 +171,7 @@ public final class SuperNode implements AutoCloseable {
             state = State.RUNNING;
             LOG.info("node running: account={} region={} storage={} quic={} chain={} block={} quic_put={}",
                     identity.accountHex(), config.region().wireName(), config.storagePath(),
-                    hostPort(quic.localAddress()), config.chain().endpoint(), chain.currentBlock(), quicPutSummary());
+                    hostPort(quicAddress()), config.chain().endpoint(), chain.currentBlock(), quicPutSummary());
             LOG.info("started in {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), startTimes);
         } catch (RuntimeException | Error e) {
             state = State.FAILED;
@@ -181,7 +193,7 @@ public final class SuperNode implements AutoCloseable {
                     + " storage_path / --storage-path or grant write access", e);
         }
         opened.push(StorageLock.acquire(storage));
-        identity = NodeIdentity.loadOrCreate(storage);
+        identity = NodeIdentity.loadOrCreate(storage, identitySeed);
         startTimes.lap("lock_and_key");
 
         if (externalRegistry == null) {
@@ -211,7 +223,7 @@ public final class SuperNode implements AutoCloseable {
                 : CompletableFuture.supplyAsync(() -> loadChain(storage, timers, scheme),
                         r -> daemonThreads("icn-node-chain-load").newThread(r).start());
         try {
-            store = ShardStore.builder(storage)
+            store = externalStore != null ? externalStore : ShardStore.builder(storage)
                     .merkleLeafSize(scheme.merkleBlockSize())
                     .capacityBytes(config.store().capacityBytes())
                     .cacheBytes(config.store().cacheBytes())
@@ -230,7 +242,9 @@ public final class SuperNode implements AutoCloseable {
             }
             throw e;
         }
-        opened.push(store);
+        if (externalStore == null) {
+            opened.push(store);
+        }
         startTimes.lap("store_open");
         chain = awaitChain(chainLoad);
         if (sharedChain == null) {
@@ -243,7 +257,7 @@ public final class SuperNode implements AutoCloseable {
                 .description("the local chain's current block").register(registry);
         opened.push(() -> registry.remove(chainBlock));
 
-        ChainClient client = chain.clientFor(identity.account());
+        client = chain.clientFor(identity.account());
         opened.push(client);
 
         // Audit passes, cleanup passes and one replicating deal each get a thread.
@@ -251,60 +265,38 @@ public final class SuperNode implements AutoCloseable {
         opened.push(() -> shutdown(workers, "worker"));
 
         StoreExpiredContent expired = new StoreExpiredContent(store, scheme);
-        ManifestPublisher manifests = new LoggingManifestPublisher();
+        ManifestPublisher manifests = this.manifests != null ? this.manifests : new LoggingManifestPublisher();
+        PinningPolicy pinning;
+        if (awaitDirectorDeals) {
+            DirectorDeals deals = new DirectorDeals(client, config.ingest().dealGraceBlocks(), workers);
+            opened.push(deals);
+            pinning = deals;
+        } else {
+            pinning = chain.selfDealing(identity.account(), sharedChain == null);
+        }
+        ingest = new ChunkIngest(store, expired, pinning, manifests, config.ingest().chunkBytes());
         cleanup = StorageCleanup.builder(client, expired, manifests)
                 .meterRegistry(registry).executor(workers).intervalBlocks(config.cleanup().intervalBlocks()).build();
-        opened.push(cleanup);
-        monitor = AuditMonitor.builder(client, new StoreAuditProver(store, scheme))
-                .meterRegistry(registry).executor(workers).nanoTime(System::nanoTime).build();
-        opened.push(monitor);
-        ingest = new ChunkIngest(store, chain, expired, identity.account(), manifests, config.ingest().chunkBytes(),
-                sharedChain == null);
-        // QUIC PUTs are ingested here one after the other (ChunkIngest stores one chunk at a time anyway).
-        ExecutorService ingestThread = Executors.newSingleThreadExecutor(daemonThreads("icn-node-ingest"));
-        opened.push(() -> shutdown(ingestThread, "ingest"));
-        startTimes.lap("components");
-
-        monitor.start();
-        cleanup.start();
-        long pollMillis = config.audits().pollInterval().toMillis();
-        ScheduledFuture<?> poll = timers.scheduleWithFixedDelay(monitor::pollNow, pollMillis, pollMillis,
-                TimeUnit.MILLISECONDS);
-        opened.push(() -> poll.cancel(false));
-        if (sharedChain == null) {
-            chain.start();
-        }
-
-        quic = ShardServer.builder(store)
-                .bindAddress(new InetSocketAddress(config.quic().bind(), config.quic().port()))
-                .certificateFiles(storage.resolve(QUIC_CERTIFICATE_FILE), storage.resolve(QUIC_KEY_FILE))
-                .chunkSink(new ChunkIngestSink(ingest, ingestThread, config.ingest().dealBlocks()))
-                .ingestClients(config.quic().ingestClients())
-                .maxPutBytes(config.quic().maxPutBytes())
-                .maxConcurrentPutBytes(config.quic().putBudgetBytes())
-                .meterRegistry(registry)
-                .start();
-        opened.push(quic);
-        if (config.quic().ingestClients().isEmpty()) {
-            LOG.info("QUIC PUT disabled: ingest_clients is empty, so every PUT is refused (UNAUTHORIZED)");
-        } else {
-            LOG.info("QUIC PUT enabled for {} director certificate(s): chunks up to {} MiB, {} MiB of them at once",
-                    config.quic().ingestClients().size(), config.quic().maxPutBytes() >> 20,
-                    config.quic().putBudgetBytes() >> 20);
-        }
-        String advertised = hostPort(config.quic().advertisedHost(), quic.localAddress().getPort());
-        client.registerEndpoint(advertised, quic.certificateFingerprint());
-        LOG.info("registered QUIC endpoint on the chain: {} fingerprint={}", advertised, quic.certificateFingerprint());
-        startTimes.lap("quic");
-
+        AuditService audits = new AuditService(AuditMonitor.builder(client, new StoreAuditProver(store, scheme))
+                .meterRegistry(registry).executor(workers).nanoTime(System::nanoTime).build(), timers, config.audits());
+        monitor = audits.monitor();
+        shards = new ShardService(store, ingest, client, config.quic(), config.ingest().dealBlocks(),
+                storage.resolve(QUIC_CERTIFICATE_FILE), storage.resolve(QUIC_KEY_FILE), registry);
         replicator = Replicator.builder(client, store, scheme)
                 .meterRegistry(registry).executor(workers).scheduler(timers).nanoTime(System::nanoTime)
                 .staticPeers(config.replication().quicPeers())
                 .build();
-        opened.push(replicator);
-        replicator.start();
+        startTimes.lap("components");
 
-        startTimes.lap("replicator");
+        // The services, in start order: each is closed in reverse by close().
+        List<NodeService> services = List.of(audits, NodeService.of("cleanup", cleanup::start, cleanup),
+                NodeService.of("chain", this::startOwnChain, () -> { }), shards,
+                NodeService.of("replication", replicator::start, replicator));
+        for (NodeService service : services) {
+            service.start();
+            opened.push(service);
+            startTimes.lap(service.name());
+        }
 
         if (calibrateKernels) {
             Thread t = daemonThreads("icn-kernel-calibration").newThread(SuperNode::calibrate);
@@ -318,6 +310,13 @@ public final class SuperNode implements AutoCloseable {
         Replicator r = replicator;
         if (r != null) {
             r.shardLost(corrupt.cid());
+        }
+    }
+
+    /** Starts the block timer of a chain this node owns; a shared chain is driven by its embedder. */
+    private void startOwnChain() {
+        if (sharedChain == null) {
+            chain.start();
         }
     }
 
@@ -412,11 +411,12 @@ public final class SuperNode implements AutoCloseable {
      * @return whether every transfer finished in time
      */
     public boolean drain(Duration timeout) {
-        ShardServer server;
+        ShardService service;
         synchronized (this) {
-            server = quic;
+            service = shards;
             drained = true;
         }
+        ShardServer server = service == null ? null : service.server();
         if (server == null) {
             return true;
         }
@@ -497,12 +497,12 @@ public final class SuperNode implements AutoCloseable {
 
     /** Where the QUIC shard server listens (the real port when configured as 0). */
     public InetSocketAddress quicAddress() {
-        return requireStarted(quic).localAddress();
+        return requireStarted(shards == null ? null : shards.server()).localAddress();
     }
 
     /** SHA-256 of the shard server's certificate, hex: what relays pin. */
     public String quicFingerprint() {
-        return requireStarted(quic).certificateFingerprint();
+        return requireStarted(shards == null ? null : shards.server()).certificateFingerprint();
     }
 
     /** Whether directors can PUT chunks over QUIC, and how many: for the start log and banner. */
@@ -536,6 +536,11 @@ public final class SuperNode implements AutoCloseable {
     /** The node's shard store; available once started. */
     public ShardStore store() {
         return requireStarted(store);
+    }
+
+    /** This node's client of its chain: what its services read and submit through; available once started. */
+    public ChainClient chainClient() {
+        return requireStarted(client);
     }
 
     /** The embedded chain the node runs on; available once started. */
@@ -610,6 +615,10 @@ public final class SuperNode implements AutoCloseable {
         private MeterRegistry registry;
         private boolean calibrateKernels = true;
         private LocalChain sharedChain;
+        private ManifestPublisher manifests;
+        private boolean awaitDirectorDeals;
+        private byte[] identitySeed;
+        private ShardStore store;
 
         private Builder(NodeConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -650,6 +659,49 @@ public final class SuperNode implements AutoCloseable {
          */
         public Builder chain(LocalChain shared) {
             this.sharedChain = Objects.requireNonNull(shared, "shared");
+            return this;
+        }
+
+        /**
+         * Where the node announces the chunks it stores and withdraws those it deletes (the DHT); not closed by
+         * the node. Default: a publisher that only logs.
+         */
+        public Builder manifestPublisher(ManifestPublisher publisher) {
+            this.manifests = Objects.requireNonNull(publisher, "publisher");
+            return this;
+        }
+
+        /**
+         * Pins stored chunks as a node on a real chain does: it makes no deal itself but waits, up to
+         * {@link ServiceConfig.Ingest#dealGraceBlocks()}, for a director's deal naming the chunk's shards, and drops
+         * the chunk if none comes ({@link DirectorDeals}). For harnesses that play the directors on an embedded
+         * chain; default: the node is its own director on the embedded chain.
+         */
+        public Builder awaitDirectorDeals() {
+            this.awaitDirectorDeals = true;
+            return this;
+        }
+
+        /**
+         * Gives a node whose storage holds no key yet the Ed25519 key of this 32-byte seed instead of a random
+         * one, so that a harness's nodes have the same accounts on every run. A key already stored is kept.
+         */
+        public Builder identitySeed(byte[] seed) {
+            if (seed.length != 32) {
+                throw new IllegalArgumentException("an Ed25519 seed is 32 bytes, not " + seed.length);
+            }
+            this.identitySeed = seed.clone();
+            return this;
+        }
+
+        /**
+         * Runs the node on this store (an in-memory one in a harness) instead of opening a file store in the
+         * storage directory, which then holds only the node's key, lock, certificate and chain state. The store's
+         * Merkle leaf size must be the chain's proof block size. Not closed by the node; {@link StoreConfig} is then
+         * unused.
+         */
+        public Builder store(ShardStore store) {
+            this.store = Objects.requireNonNull(store, "store");
             return this;
         }
 

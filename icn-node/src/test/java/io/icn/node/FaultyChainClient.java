@@ -71,6 +71,11 @@ final class FaultyChainClient implements ChainClient {
     }
 
     @Override
+    public java.util.Set<io.icn.chain.ChainCapability> capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
     public long currentBlock() {
         enter("currentBlock");
         return delegate.currentBlock();
