@@ -153,7 +153,11 @@ public final class ConfigKeys {
 
     static final ConfigKey<Long> DEAL_BLOCKS = new ConfigKey<>("deal_blocks", integer(1, Long.MAX_VALUE / 2),
             100_800L, "life of the deal a put makes for each chunk, blocks",
-            (c, v, all) -> c.withNode(n -> n.withIngest(new ServiceConfig.Ingest(n.ingest().chunkBytes(), v))));
+            (c, v, all) -> c.withNode(n -> n.withIngest(n.ingest().withDealBlocks(v))));
+
+    static final ConfigKey<Long> DEAL_GRACE_BLOCKS = new ConfigKey<>("deal_grace_blocks", integer(1, 1_000_000), 100L,
+            "on a chain whose directors make the deals, blocks a stored chunk waits for its deal before it is dropped",
+            (c, v, all) -> c.withNode(n -> n.withIngest(n.ingest().withDealGraceBlocks(v))));
 
     static final ConfigKey<LogFormat> LOG_FORMAT = new ConfigKey<>("log_format",
             parsed((key, s) -> LogFormat.fromConfig(s), LogFormat::configName), LogFormat.TEXT,
@@ -176,8 +180,7 @@ public final class ConfigKeys {
 
     static final ConfigKey<Long> CHUNK_MB = new ConfigKey<>("limits.chunk_mb", integer(1, 1_024), 50L,
             "a put is cut into chunks of this size, MiB",
-            (c, v, all) -> c.withNode(n -> n.withIngest(new ServiceConfig.Ingest(Math.toIntExact(v * MIB),
-                    n.ingest().dealBlocks()))));
+            (c, v, all) -> c.withNode(n -> n.withIngest(n.ingest().withChunkBytes(Math.toIntExact(v * MIB)))));
 
     static final ConfigKey<Long> MAX_JSON_BODY_KB = new ConfigKey<>("limits.max_json_body_kb", integer(1, 1 << 20),
             64L, "largest body of the other admin requests, KiB",
@@ -202,7 +205,7 @@ public final class ConfigKeys {
             METRICS_PORT, METRICS_BIND, P2P_LISTEN_ADDR, BOOTSTRAP_PEERS, REGION, MAX_STORAGE_GB, AUDIT_POLL_SECS,
             CLEANUP_INTERVAL_BLOCKS, CACHE_MB, FSYNC, VERIFY_ON_READ, SCRUB_BYTES_PER_SEC, SCRUB_INTERVAL_SECS,
             ADMIN_TOKEN, ADMIN_BIND, ADMIN_PORT, BLOCK_TIME_SECS, AUDIT_INTERVAL_BLOCKS, CHAIN_RETENTION_BLOCKS,
-            STAKE_ICN, DEAL_BLOCKS, LOG_FORMAT, LOG_LEVEL, QUIC_ADVERTISE, PEERS, SHUTDOWN_GRACE_SECS, INGEST_CLIENTS,
+            STAKE_ICN, DEAL_BLOCKS, DEAL_GRACE_BLOCKS, LOG_FORMAT, LOG_LEVEL, QUIC_ADVERTISE, PEERS, SHUTDOWN_GRACE_SECS, INGEST_CLIENTS,
             MAX_PUT_MB, CHUNK_MB, MAX_JSON_BODY_KB, HTTP_THREADS, MAX_QUIC_PUT_MB, QUIC_PUT_BUDGET_MB);
 
     /** The keys whose values are secrets: logged masked. */

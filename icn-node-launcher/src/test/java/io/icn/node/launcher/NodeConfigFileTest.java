@@ -128,6 +128,7 @@ class NodeConfigFileTest {
                 chain_retention_blocks = 300
                 stake_icn = 200
                 deal_blocks = 1000
+                deal_grace_blocks = 20
                 log_format = "json"
                 log_level = "DEBUG"
                 quic_advertise = "192.0.2.9"
@@ -167,7 +168,7 @@ class NodeConfigFileTest {
         assertThat(c.chain().local().auditIntervalBlocks()).isEqualTo(10);
         assertThat(c.chain().local().retentionBlocks()).isEqualTo(300);
         assertThat(c.chain().stakeIcn()).isEqualTo(200);
-        assertThat(c.ingest()).isEqualTo(new io.icn.node.ServiceConfig.Ingest(8 << 20, 1000));
+        assertThat(c.ingest()).isEqualTo(new io.icn.node.ServiceConfig.Ingest(8 << 20, 1000, 20));
         assertThat(all.log()).isEqualTo(new LogConfig(LogFormat.JSON, "debug"));
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.quic().maxPutBytes()).isEqualTo(16L << 20);
