@@ -107,6 +107,7 @@ public final class SuperNode implements AutoCloseable {
     private final boolean calibrateKernels;
     private final String version;
     private final LocalChain sharedChain;
+    private final ChainClient externalClient;
     private final ManifestPublisher manifests;
     private final boolean awaitDirectorDeals;
     private final byte[] identitySeed;
@@ -135,6 +136,7 @@ public final class SuperNode implements AutoCloseable {
         this.externalRegistry = b.registry;
         this.calibrateKernels = b.calibrateKernels;
         this.sharedChain = b.sharedChain;
+        this.externalClient = b.externalClient;
         this.manifests = b.manifests;
         this.awaitDirectorDeals = b.awaitDirectorDeals;
         this.identitySeed = b.identitySeed;
@@ -164,14 +166,14 @@ public final class SuperNode implements AutoCloseable {
         long startNanos = System.nanoTime();
         startTimes.begin(startNanos);
         try {
-            Preflight.check(config);
+            Preflight.check(config, externalClient == null);
             startTimes.lap("preflight");
             startComponents();
             startedAt = clock.instant();
             state = State.RUNNING;
             LOG.info("node running: account={} region={} storage={} quic={} chain={} block={} quic_put={}",
                     identity.accountHex(), config.region().wireName(), config.storagePath(),
-                    hostPort(quicAddress()), config.chain().endpoint(), chain.currentBlock(), quicPutSummary());
+                    hostPort(quicAddress()), config.chain().endpoint(), client.currentBlock(), quicPutSummary());
             LOG.info("started in {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), startTimes);
         } catch (RuntimeException | Error e) {
             state = State.FAILED;
@@ -216,9 +218,11 @@ public final class SuperNode implements AutoCloseable {
         // loads on a thread of its own while the store opens on this one.
         // The store's Merkle leaves must be the chain's blocks, so the scheme is known first: a chain that exists
         // keeps the one it recorded (older chains 1 KiB), a new one gets the default.
-        ProofScheme scheme = sharedChain != null ? sharedChain.proofScheme()
+        ProofScheme scheme = externalClient != null ? externalClient.proofScheme()
+                : sharedChain != null ? sharedChain.proofScheme()
                 : LocalChain.recordedProofScheme(storage.resolve(CHAIN_STATE_FILE)).orElse(ProofScheme.merkle());
-        CompletableFuture<LocalChain> chainLoad = sharedChain != null
+        CompletableFuture<LocalChain> chainLoad = externalClient != null ? CompletableFuture.completedFuture(null)
+                : sharedChain != null
                 ? CompletableFuture.completedFuture(sharedChain) // the embedder's: not started, persisted or closed here
                 : CompletableFuture.supplyAsync(() -> loadChain(storage, timers, scheme),
                         r -> daemonThreads("icn-node-chain-load").newThread(r).start());
@@ -247,18 +251,21 @@ public final class SuperNode implements AutoCloseable {
         }
         startTimes.lap("store_open");
         chain = awaitChain(chainLoad);
-        if (sharedChain == null) {
+        if (chain != null && sharedChain == null) {
             opened.push(chain);
         }
         startTimes.lap("chain_wait");
-        registerAtGenesis();
-        LocalChain blocks = chain;
-        Gauge chainBlock = Gauge.builder("icn_super_node_chain_block", () -> blocks.currentBlock())
-                .description("the local chain's current block").register(registry);
+        if (chain != null) {
+            registerAtGenesis();
+            client = chain.clientFor(identity.account());
+            opened.push(client);
+        } else {
+            client = externalClient; // the embedder's: not closed here
+        }
+        ChainClient blocks = client;
+        Gauge chainBlock = Gauge.builder("icn_super_node_chain_block", blocks::currentBlock)
+                .description("the chain's current block, as this node's client last saw it").register(registry);
         opened.push(() -> registry.remove(chainBlock));
-
-        client = chain.clientFor(identity.account());
-        opened.push(client);
 
         // Audit passes, cleanup passes and one replicating deal each get a thread.
         ExecutorService workers = Executors.newFixedThreadPool(3, daemonThreads("icn-node-worker"));
@@ -267,7 +274,7 @@ public final class SuperNode implements AutoCloseable {
         StoreExpiredContent expired = new StoreExpiredContent(store, scheme);
         ManifestPublisher manifests = this.manifests != null ? this.manifests : new LoggingManifestPublisher();
         PinningPolicy pinning;
-        if (awaitDirectorDeals) {
+        if (awaitDirectorDeals || chain == null) {
             DirectorDeals deals = new DirectorDeals(client, config.ingest().dealGraceBlocks(), workers);
             opened.push(deals);
             pinning = deals;
@@ -315,7 +322,7 @@ public final class SuperNode implements AutoCloseable {
 
     /** Starts the block timer of a chain this node owns; a shared chain is driven by its embedder. */
     private void startOwnChain() {
-        if (sharedChain == null) {
+        if (chain != null && sharedChain == null) {
             chain.start();
         }
     }
@@ -348,7 +355,7 @@ public final class SuperNode implements AutoCloseable {
     }
 
     private void closeUnlessShared(LocalChain c) {
-        if (c != sharedChain) {
+        if (c != null && c != sharedChain) {
             c.close();
         }
     }
@@ -543,8 +550,15 @@ public final class SuperNode implements AutoCloseable {
         return requireStarted(client);
     }
 
-    /** The embedded chain the node runs on; available once started. */
+    /**
+     * The embedded chain the node runs on; available once started.
+     *
+     * @throws IllegalStateException if the node runs on an embedder's {@link Builder#chainClient chain client}
+     */
     public LocalChain chain() {
+        if (state == State.RUNNING && chain == null) {
+            throw new IllegalStateException("the node runs on an external chain client, not an embedded chain");
+        }
         return requireStarted(chain);
     }
 
@@ -615,6 +629,7 @@ public final class SuperNode implements AutoCloseable {
         private MeterRegistry registry;
         private boolean calibrateKernels = true;
         private LocalChain sharedChain;
+        private ChainClient externalClient;
         private ManifestPublisher manifests;
         private boolean awaitDirectorDeals;
         private byte[] identitySeed;
@@ -659,6 +674,21 @@ public final class SuperNode implements AutoCloseable {
          */
         public Builder chain(LocalChain shared) {
             this.sharedChain = Objects.requireNonNull(shared, "shared");
+            this.externalClient = null;
+            return this;
+        }
+
+        /**
+         * Runs the node on a chain it reaches through this client (a real chain: the Substrate adapter), signed as
+         * the client's account, which must be this node's. The node then makes no deal itself: it waits for
+         * directors' deals ({@link DirectorDeals}); it registers nothing at start (registration is an operator's
+         * act on a real chain); the endpoint registry and deal content are used only where the client supports
+         * them ({@link io.icn.chain.ChainClient#capabilities()}). The client is the embedder's: not closed here.
+         * {@code chain_endpoint} is then only reported.
+         */
+        public Builder chainClient(ChainClient client) {
+            this.externalClient = Objects.requireNonNull(client, "client");
+            this.sharedChain = null;
             return this;
         }
 
