@@ -113,11 +113,11 @@ final class AdminJobs implements AutoCloseable {
         LOG.info("admin job {} ({}) running", job.id, job.kind);
         try {
             Object result = work.run(job.progress);
-            job.succeed(clock.instant(), result);
+            finish(() -> job.succeed(clock.instant(), result));
             LOG.info("admin job {} ({}) succeeded in {} s", job.id, job.kind, job.seconds());
         } catch (Exception | Error e) {
             int status = HttpErrors.statusOf(e);
-            job.fail(clock.instant(), status, HttpErrors.message(e));
+            finish(() -> job.fail(clock.instant(), status, HttpErrors.message(e)));
             if (HttpErrors.unexpected(status)) {
                 LOG.error("admin job {} ({}) failed", job.id, job.kind, e);
             } else {
@@ -126,10 +126,17 @@ final class AdminJobs implements AutoCloseable {
             if (e instanceof Error err) {
                 throw err;
             }
-        } finally {
-            synchronized (jobs) {
-                forgetOldFinished();
-            }
+        }
+    }
+
+    /**
+     * Marks a job finished and forgets the oldest finished ones beyond {@code keepFinished}, at once for
+     * {@link #list()} and {@link #get}: whoever sees the job finished and then lists, lists without the forgotten.
+     */
+    private void finish(Runnable mark) {
+        synchronized (jobs) {
+            mark.run();
+            forgetOldFinished();
         }
     }
 
