@@ -8,7 +8,7 @@ import io.icn.chain.NodeStanding;
 import io.icn.chain.DirectorDeals;
 import io.icn.chain.PinningPolicy;
 import io.icn.chain.ProofScheme;
-import io.icn.erasure.Gf256Kernel;
+import io.icn.erasure.KernelSelection;
 import io.icn.erasure.Kernels;
 import io.icn.storage.CorruptShardException;
 import io.icn.storage.ShardStore;
@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * {@code audit_poll_secs}; the {@link StorageCleanup} every {@code cleanup_interval_blocks}; HTTP
  * {@code /metrics} and {@code /health} on {@code metrics_port} and the admin endpoints on
  * {@code admin_bind:admin_port} ({@link NodeHttpServer}); and, on a background thread, the erasure
- * kernel calibration ({@link Kernels#calibrate()}); the QUIC shard server, whose address
+ * kernel choice ({@link Kernels#calibrate(Duration)}, before the store opens, handed to its codecs); the QUIC shard server, whose address
  * ({@code quic_advertise}) and certificate fingerprint the node registers on the chain; and the
  * {@link Replicator}, which pulls the shards the chain assigns this node from the nodes that hold them. The
  * shard server also takes the chunks directors PUT ({@code ingest_clients}), through a {@link ChunkIngestSink}
@@ -97,6 +97,9 @@ public final class SuperNode implements AutoCloseable {
     public static final String QUIC_CERTIFICATE_FILE = "quic-cert.pem";
     public static final String QUIC_KEY_FILE = "quic-key.pem";
 
+    /** How long a start may spend measuring the erasure kernels ({@link Builder#calibrateKernels}). */
+    public static final Duration CALIBRATION_BUDGET = Duration.ofSeconds(1);
+
     /** The node's lifecycle. */
     public enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED, FAILED }
 
@@ -105,6 +108,7 @@ public final class SuperNode implements AutoCloseable {
     private final RandomGenerator random;
     private final MeterRegistry externalRegistry;
     private final boolean calibrateKernels;
+    private final KernelSelection kernelChoice;
     private final String version;
     private final LocalChain sharedChain;
     private final ChainClient externalClient;
@@ -126,6 +130,7 @@ public final class SuperNode implements AutoCloseable {
     private ChunkIngest ingest;
     private volatile boolean drained;
     private ShardService shards;
+    private volatile KernelSelection kernel;
     private ChainClient client;
     private volatile Replicator replicator; // read by the scrub thread's callback
 
@@ -135,6 +140,7 @@ public final class SuperNode implements AutoCloseable {
         this.random = b.random != null ? b.random : new SplittableRandom(new SecureRandom().nextLong());
         this.externalRegistry = b.registry;
         this.calibrateKernels = b.calibrateKernels;
+        this.kernelChoice = b.kernelChoice;
         this.sharedChain = b.sharedChain;
         this.externalClient = b.externalClient;
         this.manifests = b.manifests;
@@ -226,8 +232,13 @@ public final class SuperNode implements AutoCloseable {
                 ? CompletableFuture.completedFuture(sharedChain) // the embedder's: not started, persisted or closed here
                 : CompletableFuture.supplyAsync(() -> loadChain(storage, timers, scheme),
                         r -> daemonThreads("icn-node-chain-load").newThread(r).start());
+        // The kernel is chosen before the store that codes with it opens, beside the chain's load.
+        kernel = chooseKernel();
+        startTimes.lap("kernel");
+        LOG.info("erasure kernel: {} ({})", kernel.kernel().name(), kernel.describe());
         try {
             store = externalStore != null ? externalStore : ShardStore.builder(storage)
+                    .erasureKernel(kernel.kernel())
                     .merkleLeafSize(scheme.merkleBlockSize())
                     .capacityBytes(config.store().capacityBytes())
                     .cacheBytes(config.store().cacheBytes())
@@ -305,10 +316,6 @@ public final class SuperNode implements AutoCloseable {
             startTimes.lap(service.name());
         }
 
-        if (calibrateKernels) {
-            Thread t = daemonThreads("icn-kernel-calibration").newThread(SuperNode::calibrate);
-            t.start();
-        }
     }
 
     /** The store's scrub callback: logs, and has the replicator restore what the store could not repair. */
@@ -375,12 +382,24 @@ public final class SuperNode implements AutoCloseable {
         }
     }
 
-    private static void calibrate() {
+    /**
+     * The node's erasure kernel: the embedder's, else measured for {@link #CALIBRATION_BUDGET} (with
+     * {@code calibrateKernels}), else the probed one. A value handed to the codecs the node creates; nothing
+     * process-wide changes.
+     */
+    private KernelSelection chooseKernel() {
+        if (kernelChoice != null) {
+            return kernelChoice;
+        }
+        if (!calibrateKernels) {
+            return Kernels.probed();
+        }
         try {
-            Gf256Kernel k = Kernels.calibrate();
-            LOG.info("erasure kernel calibrated: kernel={} reason=\"{}\"", k.name(), Kernels.selectionReason());
+            return Kernels.calibrate(CALIBRATION_BUDGET);
         } catch (RuntimeException e) {
-            LOG.warn("erasure kernel calibration failed, keeping {}: {}", Kernels.best().name(), e.toString());
+            LOG.warn("erasure kernel calibration failed, keeping the probed {}: {}", Kernels.probed().kernel().name(),
+                    e.toString());
+            return Kernels.probed();
         }
     }
 
@@ -481,6 +500,11 @@ public final class SuperNode implements AutoCloseable {
     /** The meter registry every component reports to (the embedder's, or the node's own). */
     public MeterRegistry meterRegistry() {
         return requireStarted(registry);
+    }
+
+    /** The erasure kernel the node's codecs use, and why; available once started. */
+    public KernelSelection erasureKernel() {
+        return requireStarted(kernel);
     }
 
     /** The lifecycle state; readable from any thread. */
@@ -628,6 +652,7 @@ public final class SuperNode implements AutoCloseable {
         private RandomGenerator random;
         private MeterRegistry registry;
         private boolean calibrateKernels = true;
+        private KernelSelection kernelChoice;
         private LocalChain sharedChain;
         private ChainClient externalClient;
         private ManifestPublisher manifests;
@@ -660,7 +685,19 @@ public final class SuperNode implements AutoCloseable {
             return this;
         }
 
-        /** Whether start-up times the SIMD kernels on a background thread; default true. */
+        /**
+         * The erasure kernel of the node's codecs, chosen by the embedder (e.g. one calibration shared by several
+         * nodes in one JVM); default: calibrated at start, or probed without {@link #calibrateKernels}.
+         */
+        public Builder erasureKernel(KernelSelection choice) {
+            this.kernelChoice = Objects.requireNonNull(choice, "choice");
+            return this;
+        }
+
+        /**
+         * Whether start-up measures the SIMD kernels (for at most {@link SuperNode#CALIBRATION_BUDGET}, beside the
+         * chain's load) to choose the fastest; default true. Without it the probed choice is used.
+         */
         public Builder calibrateKernels(boolean calibrate) {
             this.calibrateKernels = calibrate;
             return this;
