@@ -1,7 +1,6 @@
 package io.icn.node.launcher;
 
 import io.icn.chain.Region;
-import io.icn.erasure.Kernels;
 import io.icn.node.ConfigException;
 import io.icn.node.NodeConfig;
 import io.icn.node.NodeException;
@@ -202,12 +201,12 @@ public final class NodeLauncher implements AutoCloseable {
 
             @Override
             public String kernelName() {
-                return Kernels.best().name();
+                return node.erasureKernel().kernel().name();
             }
 
             @Override
             public String kernelReason() {
-                return Kernels.selectionReason();
+                return node.erasureKernel().reason();
             }
 
             @Override
