@@ -30,6 +30,7 @@ const RUN_SECONDS = Math.min(Number(env.RUN_SECONDS ?? 30), 3600)
 const ECHO = env.ECHO_PROTOCOL ?? '/icn/test/echo/1.0.0'
 const SINK = env.SINK_PROTOCOL ?? '/icn/test/sink/1.0.0'
 const CHUNK = 64 * 1024
+process.stdout.on('error', () => {}) // the harness may stop reading first
 const out = (o) => process.stdout.write(JSON.stringify({ t: Date.now(), ...o }) + '\n')
 const bytesOf = (buf) => (buf instanceof Uint8Array ? buf : buf.subarray())
 const drained = (stream) => new Promise((resolve) => stream.addEventListener('drain', resolve, { once: true }))
