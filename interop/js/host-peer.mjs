@@ -15,6 +15,8 @@
 //   PING_COUNT      pings of the dialed peer                  default 0
 //   ECHO_BYTES      bytes sent over ECHO_PROTOCOL to the dialed peer and checked on the way back
 //   SEND_BYTES      bytes sent over SINK_PROTOCOL to the dialed peer, timed (throughput benchmark)
+//   COMMANDS        "stdin": after the above, read commands from stdin, one a line, until it closes:
+//                   "send <multiaddr with /p2p> <bytes>" (dial if needed, then as SEND_BYTES; prints 'sent')
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -126,19 +128,31 @@ if (env.DIAL) {
         out({ event: 'echo', bytes: got, sha256: hash.digest('hex'), expected: createHash('sha256').update(pattern(0, total)).digest('hex') })
       } catch (err) { out({ event: 'echo:error', error: String(err) }) }
     }
-    if (env.SEND_BYTES) {
-      const total = Number(env.SEND_BYTES)
-      try {
-        const stream = await node.dialProtocol(ma, SINK, { signal: AbortSignal.timeout(10_000) })
-        const started = process.hrtime.bigint()
-        const ack = new Promise((resolve) => stream.addEventListener('message', (e) => resolve(bytesOf(e.data)), { once: true }))
-        await sendAll(stream, total)
-        await stream.close()
-        const a = await ack
-        const nanos = Number(process.hrtime.bigint() - started)
-        out({ event: 'sent', bytes: total, acked: Number(new DataView(a.buffer, a.byteOffset, 8).getBigUint64(0)), nanos })
-      } catch (err) { out({ event: 'send:error', error: String(err) }) }
-    }
+    if (env.SEND_BYTES) await send(ma, Number(env.SEND_BYTES))
   } catch (err) { out({ event: 'dial:error', error: String(err) }) }
 }
 out({ event: 'ready' })
+
+// Sends `total` bytes over a new SINK_PROTOCOL stream, timed from the stream's opening to the 8-byte acknowledgement.
+async function send (ma, total) {
+  try {
+    const stream = await node.dialProtocol(ma, SINK, { signal: AbortSignal.timeout(10_000) })
+    const started = process.hrtime.bigint()
+    const ack = new Promise((resolve) => stream.addEventListener('message', (e) => resolve(bytesOf(e.data)), { once: true }))
+    await sendAll(stream, total)
+    await stream.close()
+    const a = await ack
+    const nanos = Number(process.hrtime.bigint() - started)
+    out({ event: 'sent', bytes: total, acked: Number(new DataView(a.buffer, a.byteOffset, 8).getBigUint64(0)), nanos })
+  } catch (err) { out({ event: 'send:error', error: String(err) }) }
+}
+
+if (env.COMMANDS === 'stdin') {
+  const { createInterface } = await import('node:readline')
+  for await (const line of createInterface({ input: process.stdin })) {
+    const [cmd, addr, bytes] = line.trim().split(/\s+/)
+    if (cmd === 'send') await send(multiaddr(addr), Number(bytes))
+    else if (cmd) out({ event: 'command:error', error: `unknown command '${line}'` })
+  }
+  await shutdown('stdin closed')
+}

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * (default 50 MiB) over a fresh stream of an established TCP + Noise + Yamux connection on loopback, timed by the
  * sender from the stream's opening to the receiver's 8-byte acknowledgement of the byte count, for four pairs in
  * each round, interleaved: Java→Java (two {@code P2pHost}s in this JVM), Java→js, js→Java and js→js (js-libp2p 3.3
- * peers from {@code interop/js/host-peer.mjs}, a sink started once and a sender started per transfer). Prints each
+ * peers from {@code interop/js/host-peer.mjs}: a sink and a sender, each one process for the whole run, the sender
+ * driven by commands on its stdin, so that both languages run warmed up). Prints each
  * transfer, then the median MB/s per pair and the ratios to js→js. The first {@code --warmup} rounds (default 1: the
  * JIT compiles the Java path) are printed but not counted. {@code --window} sets the Java hosts' Yamux receive
  * window (default 256 KiB, the Yamux default and the host's), {@code --pairs} picks the pairs.
@@ -65,7 +66,8 @@ public final class P2pThroughputLoad {
         }
         try (LoadProcesses.JmhLock lock = LoadProcesses.jmhLock(Boolean.parseBoolean(o.getOrDefault("lock", "true")), 3600);
                 P2pHost sink = host(window); P2pHost sender = host(window);
-                Node jsSink = Node.start(interop, Map.of("RUN_SECONDS", "3600"))) {
+                Node jsSink = Node.start(interop, Map.of("RUN_SECONDS", "3600"));
+                Node jsSender = Node.start(interop, Map.of("RUN_SECONDS", "3600", "COMMANDS", "stdin"))) {
             sink.bind(SINK, P2pThroughputLoad::drain);
             sink.start().get(10, TimeUnit.SECONDS);
             sender.start().get(10, TimeUnit.SECONDS);
@@ -82,8 +84,8 @@ public final class P2pThroughputLoad {
                     long nanos = switch (pair) {
                         case "java->java" -> javaSend(sender, javaSink.peerId().orElseThrow(), bytes);
                         case "java->js" -> javaSend(sender, nodeSink.peerId().orElseThrow(), bytes);
-                        case "js->java" -> jsSend(interop, javaSink, bytes);
-                        case "js->js" -> jsSend(interop, nodeSink, bytes);
+                        case "js->java" -> jsSend(jsSender, javaSink, bytes);
+                        case "js->js" -> jsSend(jsSender, nodeSink, bytes);
                         default -> throw new IllegalArgumentException("unknown pair " + pair);
                     };
                     record(r < 0 ? new LinkedHashMap<>() : mbps, (r < 0 ? "(warm-up) " : "") + pair, bytes, nanos);
@@ -152,14 +154,13 @@ public final class P2pThroughputLoad {
         return nanos;
     }
 
-    private static long jsSend(Path interop, Multiaddr to, long bytes) throws Exception {
-        try (Node js = Node.start(interop, Map.of("DIAL", to.toString(), "SEND_BYTES", Long.toString(bytes), "RUN_SECONDS", "300"))) {
-            JsonNode sent = js.await("sent", 300);
-            if (sent.get("acked").asLong() != bytes) {
-                throw new IllegalStateException("js: the sink acknowledged " + sent.get("acked") + " of " + bytes);
-            }
-            return sent.get("nanos").asLong();
+    private static long jsSend(Node js, Multiaddr to, long bytes) throws Exception {
+        js.command("send " + to + " " + bytes);
+        JsonNode sent = js.await("sent", 300);
+        if (sent.get("acked").asLong() != bytes) {
+            throw new IllegalStateException("js: the sink acknowledged " + sent.get("acked") + " of " + bytes);
         }
+        return sent.get("nanos").asLong();
     }
 
     /** Counts what arrives, then answers the count as 8 bytes and closes: what host-peer.mjs's sink does. */
@@ -195,6 +196,12 @@ public final class P2pThroughputLoad {
                     .directory(interop.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
             pb.environment().putAll(env);
             return new Node(pb.start());
+        }
+
+        /** Sends one command line to the peer (COMMANDS=stdin). */
+        void command(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
         }
 
         /** The next line of {@code event}, reading for at most {@code seconds}. */
