@@ -11,12 +11,13 @@
 //   ECHO_PROTOCOL   served: echoes every byte, then closes    default /icn/test/echo/1.0.0
 //   SINK_PROTOCOL   served: reads to the end, prints {event:'sink', bytes, sha256}, answers the byte
 //                   count as 8 bytes big-endian, closes        default /icn/test/sink/1.0.0
+//   SEND_COMMANDS   1: read JSON commands on stdin, one a line, answered in order by a line with the same id:
+//                   {"id":1,"cmd":"send","addr":"/ip4/../p2p/..","bytes":52428800} -> {"event":"sent","id":1,..}
+//                   (dials if needed, then sends as SEND_BYTES does: the benchmark's warmed js sender)
 //   DIAL            a multiaddr with /p2p/<id>: dialed after start, then the actions below run in order
 //   PING_COUNT      pings of the dialed peer                  default 0
 //   ECHO_BYTES      bytes sent over ECHO_PROTOCOL to the dialed peer and checked on the way back
 //   SEND_BYTES      bytes sent over SINK_PROTOCOL to the dialed peer, timed (throughput benchmark)
-//   COMMANDS        "stdin": after the above, read commands from stdin, one a line, until it closes:
-//                   "send <multiaddr with /p2p> <bytes>" (dial if needed, then as SEND_BYTES; prints 'sent')
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -42,6 +43,21 @@ function pattern (offset, length) {
   const b = new Uint8Array(length)
   for (let i = 0; i < length; i++) b[i] = ((offset + i) * 31 + 7) % 251
   return b
+}
+
+// Sends `total` bytes over a new SINK_PROTOCOL stream, timed from the stream's opening to the 8-byte
+// acknowledgement; prints {event:'sent', bytes, acked, nanos} (with `id` when a command asked).
+async function send (ma, total, id) {
+  try {
+    const stream = await node.dialProtocol(ma, SINK, { signal: AbortSignal.timeout(10_000) })
+    const started = process.hrtime.bigint()
+    const ack = new Promise((resolve) => stream.addEventListener('message', (e) => resolve(bytesOf(e.data)), { once: true }))
+    await sendAll(stream, total)
+    await stream.close()
+    const a = await ack
+    const nanos = Number(process.hrtime.bigint() - started)
+    out({ event: 'sent', id, bytes: total, acked: Number(new DataView(a.buffer, a.byteOffset, 8).getBigUint64(0)), nanos })
+  } catch (err) { out({ event: 'send:error', id, error: String(err) }) }
 }
 
 async function sendAll (stream, total) {
@@ -106,6 +122,17 @@ node.addEventListener('peer:identify', (e) => {
 
 out({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String), protocols: node.getProtocols() })
 
+if (env.SEND_COMMANDS === '1') {
+  const { createInterface } = await import('node:readline')
+  let queue = Promise.resolve()
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    let c
+    try { c = JSON.parse(line) } catch (err) { out({ event: 'command:error', error: 'not JSON: ' + line.slice(0, 100) }); return }
+    if (c.cmd !== 'send') { out({ event: 'command:error', id: c.id, error: 'unknown command ' + c.cmd }); return }
+    queue = queue.then(() => send(multiaddr(c.addr), Number(c.bytes), c.id))
+  })
+}
+
 if (env.DIAL) {
   const ma = multiaddr(env.DIAL)
   try {
@@ -132,27 +159,3 @@ if (env.DIAL) {
   } catch (err) { out({ event: 'dial:error', error: String(err) }) }
 }
 out({ event: 'ready' })
-
-// Sends `total` bytes over a new SINK_PROTOCOL stream, timed from the stream's opening to the 8-byte acknowledgement.
-async function send (ma, total) {
-  try {
-    const stream = await node.dialProtocol(ma, SINK, { signal: AbortSignal.timeout(10_000) })
-    const started = process.hrtime.bigint()
-    const ack = new Promise((resolve) => stream.addEventListener('message', (e) => resolve(bytesOf(e.data)), { once: true }))
-    await sendAll(stream, total)
-    await stream.close()
-    const a = await ack
-    const nanos = Number(process.hrtime.bigint() - started)
-    out({ event: 'sent', bytes: total, acked: Number(new DataView(a.buffer, a.byteOffset, 8).getBigUint64(0)), nanos })
-  } catch (err) { out({ event: 'send:error', error: String(err) }) }
-}
-
-if (env.COMMANDS === 'stdin') {
-  const { createInterface } = await import('node:readline')
-  for await (const line of createInterface({ input: process.stdin })) {
-    const [cmd, addr, bytes] = line.trim().split(/\s+/)
-    if (cmd === 'send') await send(multiaddr(addr), Number(bytes))
-    else if (cmd) out({ event: 'command:error', error: `unknown command '${line}'` })
-  }
-  await shutdown('stdin closed')
-}

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * sender from the stream's opening to the receiver's 8-byte acknowledgement of the byte count, for four pairs in
  * each round, interleaved: Java→Java (two {@code P2pHost}s in this JVM), Java→js, js→Java and js→js (js-libp2p 3.3
  * peers from {@code interop/js/host-peer.mjs}: a sink and a sender, each one process for the whole run, the sender
- * driven by commands on its stdin, so that both languages run warmed up). Prints each
+ * driven by JSON commands on its stdin, so that both languages run warmed up). Prints each
  * transfer, then the median MB/s per pair and the ratios to js→js. The first {@code --warmup} rounds (default 1: the
  * JIT compiles the Java path) are printed but not counted. {@code --window} sets the Java hosts' Yamux receive
  * window (default 256 KiB, the Yamux default and the host's), {@code --pairs} picks the pairs.
@@ -67,7 +67,7 @@ public final class P2pThroughputLoad {
         try (LoadProcesses.JmhLock lock = LoadProcesses.jmhLock(Boolean.parseBoolean(o.getOrDefault("lock", "true")), 3600);
                 P2pHost sink = host(window); P2pHost sender = host(window);
                 Node jsSink = Node.start(interop, Map.of("RUN_SECONDS", "3600"));
-                Node jsSender = Node.start(interop, Map.of("RUN_SECONDS", "3600", "COMMANDS", "stdin"))) {
+                Node jsSender = Node.start(interop, Map.of("RUN_SECONDS", "3600", "SEND_COMMANDS", "1"))) {
             sink.bind(SINK, P2pThroughputLoad::drain);
             sink.start().get(10, TimeUnit.SECONDS);
             sender.start().get(10, TimeUnit.SECONDS);
@@ -155,7 +155,7 @@ public final class P2pThroughputLoad {
     }
 
     private static long jsSend(Node js, Multiaddr to, long bytes) throws Exception {
-        js.command("send " + to + " " + bytes);
+        js.command(JSON.createObjectNode().put("id", 1).put("cmd", "send").put("addr", to.toString()).put("bytes", bytes).toString());
         JsonNode sent = js.await("sent", 300);
         if (sent.get("acked").asLong() != bytes) {
             throw new IllegalStateException("js: the sink acknowledged " + sent.get("acked") + " of " + bytes);
@@ -198,7 +198,7 @@ public final class P2pThroughputLoad {
             return new Node(pb.start());
         }
 
-        /** Sends one command line to the peer (COMMANDS=stdin). */
+        /** Sends one command line to the peer (SEND_COMMANDS=1). */
         void command(String line) throws IOException {
             process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
             process.getOutputStream().flush();
