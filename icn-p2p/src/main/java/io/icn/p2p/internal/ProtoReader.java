@@ -73,7 +73,7 @@ public final class ProtoReader {
     public byte[] bytes() {
         expect(2);
         long len = rawVarint();
-        if (len > end - pos) {
+        if (len < 0 || len > end - pos) {
             throw violation("field " + field + " claims " + len + " bytes but " + (end - pos) + " remain");
         }
         consumed = true;
@@ -102,7 +102,7 @@ public final class ProtoReader {
             case 1 -> advance(8);
             case 2 -> {
                 long len = rawVarint();
-                if (len > end - pos) {
+                if (len < 0 || len > end - pos) {
                     throw violation("field " + field + " claims " + len + " bytes but " + (end - pos) + " remain");
                 }
                 pos += (int) len;
