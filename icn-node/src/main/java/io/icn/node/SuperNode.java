@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * {@code audit_poll_secs}; the {@link StorageCleanup} every {@code cleanup_interval_blocks}; HTTP
  * {@code /metrics} and {@code /health} on {@code metrics_port} and the admin endpoints on
  * {@code admin_bind:admin_port} ({@link NodeHttpServer}); and, on a background thread, the erasure
- * kernel choice ({@link Kernels#calibrate(Duration)}, before the store opens, handed to its codecs); the QUIC shard server, whose address
+ * kernel choice ({@link Kernels#probed()} or the embedder's, handed to the store's codecs; a background calibration only
+ * advises); the QUIC shard server, whose address
  * ({@code quic_advertise}) and certificate fingerprint the node registers on the chain; and the
  * {@link Replicator}, which pulls the shards the chain assigns this node from the nodes that hold them. The
  * shard server also takes the chunks directors PUT ({@code ingest_clients}), through a {@link ChunkIngestSink}
@@ -97,7 +98,7 @@ public final class SuperNode implements AutoCloseable {
     public static final String QUIC_CERTIFICATE_FILE = "quic-cert.pem";
     public static final String QUIC_KEY_FILE = "quic-key.pem";
 
-    /** How long a start may spend measuring the erasure kernels ({@link Builder#calibrateKernels}). */
+    /** How long the background calibration measures the erasure kernels ({@link Builder#calibrateKernels}). */
     public static final Duration CALIBRATION_BUDGET = Duration.ofSeconds(1);
 
     /** The node's lifecycle. */
@@ -232,7 +233,7 @@ public final class SuperNode implements AutoCloseable {
                 ? CompletableFuture.completedFuture(sharedChain) // the embedder's: not started, persisted or closed here
                 : CompletableFuture.supplyAsync(() -> loadChain(storage, timers, scheme),
                         r -> daemonThreads("icn-node-chain-load").newThread(r).start());
-        // The kernel is chosen before the store that codes with it opens, beside the chain's load.
+        // The kernel is a value chosen before the store that codes with it opens.
         kernel = chooseKernel();
         startTimes.lap("kernel");
         LOG.info("erasure kernel: {} ({})", kernel.kernel().name(), kernel.describe());
@@ -315,6 +316,10 @@ public final class SuperNode implements AutoCloseable {
             opened.push(service);
             startTimes.lap(service.name());
         }
+        if (calibrateKernels && kernelChoice == null) {
+            KernelSelection inUse = kernel;
+            daemonThreads("icn-kernel-calibration").newThread(() -> adviseKernel(inUse)).start();
+        }
 
     }
 
@@ -382,24 +387,29 @@ public final class SuperNode implements AutoCloseable {
         }
     }
 
-    /**
-     * The node's erasure kernel: the embedder's, else measured for {@link #CALIBRATION_BUDGET} (with
-     * {@code calibrateKernels}), else the probed one. A value handed to the codecs the node creates; nothing
-     * process-wide changes.
-     */
+    /** The node's erasure kernel: the embedder's choice, else the probed one (fixed for the node's life). */
     private KernelSelection chooseKernel() {
-        if (kernelChoice != null) {
-            return kernelChoice;
-        }
-        if (!calibrateKernels) {
-            return Kernels.probed();
-        }
+        return kernelChoice != null ? kernelChoice : Kernels.probed();
+    }
+
+    /**
+     * Times the SIMD kernels once the node runs (at most {@link #CALIBRATION_BUDGET} of measuring, on a thread of
+     * its own) and logs whether another kernel would be faster than the one the node's codecs use. It changes
+     * nothing: the kernel is a value fixed at start; an operator who wants the measured one sets it for the next
+     * start ({@code -Dicn.erasure.kernel=...}, docs/erasure.md).
+     */
+    private void adviseKernel(KernelSelection inUse) {
         try {
-            return Kernels.calibrate(CALIBRATION_BUDGET);
+            KernelSelection measured = Kernels.calibrate(CALIBRATION_BUDGET);
+            if (measured.kernel() == inUse.kernel()) {
+                LOG.info("erasure kernel calibrated: {} confirmed ({})", inUse.kernel().name(), measured.reason());
+            } else {
+                LOG.info("erasure kernel calibrated: {} measured faster than {} in use ({}); start with"
+                        + " -Dicn.erasure.kernel={} to use it", measured.kernel().name(), inUse.kernel().name(),
+                        measured.reason(), measured.kernel().name());
+            }
         } catch (RuntimeException e) {
-            LOG.warn("erasure kernel calibration failed, keeping the probed {}: {}", Kernels.probed().kernel().name(),
-                    e.toString());
-            return Kernels.probed();
+            LOG.warn("erasure kernel calibration failed, {} stays in use: {}", inUse.kernel().name(), e.toString());
         }
     }
 
@@ -687,7 +697,7 @@ public final class SuperNode implements AutoCloseable {
 
         /**
          * The erasure kernel of the node's codecs, chosen by the embedder (e.g. one calibration shared by several
-         * nodes in one JVM); default: calibrated at start, or probed without {@link #calibrateKernels}.
+         * nodes in one JVM); default: {@link Kernels#probed()} (which honours {@code -Dicn.erasure.kernel}).
          */
         public Builder erasureKernel(KernelSelection choice) {
             this.kernelChoice = Objects.requireNonNull(choice, "choice");
@@ -695,8 +705,9 @@ public final class SuperNode implements AutoCloseable {
         }
 
         /**
-         * Whether start-up measures the SIMD kernels (for at most {@link SuperNode#CALIBRATION_BUDGET}, beside the
-         * chain's load) to choose the fastest; default true. Without it the probed choice is used.
+         * Whether the node, once running, times the SIMD kernels on a background thread (for at most
+         * {@link SuperNode#CALIBRATION_BUDGET} of measuring) and logs whether another would be faster than the one
+         * in use; default true. Advice only: the kernel in use is fixed at start.
          */
         public Builder calibrateKernels(boolean calibrate) {
             this.calibrateKernels = calibrate;
