@@ -1,0 +1,12 @@
+package io.icn.p2p.kad;
+
+/** The record or provider store holds as many entries as it is configured to; the new one was not stored. */
+public final class RecordStoreFullException extends KadException {
+    public RecordStoreFullException(String message) {
+        super(message);
+    }
+
+    public RecordStoreFullException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
