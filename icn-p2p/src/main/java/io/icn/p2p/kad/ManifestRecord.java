@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.icn.storage.Cid;
+import io.icn.storage.InvalidCidException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -242,7 +243,7 @@ public record ManifestRecord(Cid cid, int shards, List<String> locations, String
                     integer(root, "k"), integer(root, "m"), integer(root, "shard_size"),
                     number(root, "original_length"), texts(root, "shard_sha256"), text(root, "signature"),
                     text(root, "manifest_signature"));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidCidException e) {
             throw new RecordRejectedException("invalid manifest record: " + e.getMessage(), e);
         }
     }
