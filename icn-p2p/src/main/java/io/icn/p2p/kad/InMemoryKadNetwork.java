@@ -1,5 +1,7 @@
 package io.icn.p2p.kad;
 
+import io.icn.p2p.ProtocolViolationException;
+
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -117,7 +119,7 @@ public final class InMemoryKadNetwork implements AutoCloseable {
             }
             byte[] wire = KadMessageCodec.encode(request);
             if (wire.length > config.maxOutboundMessageBytes()) {
-                result.completeExceptionally(new KadProtocolViolationException("request of " + wire.length
+                result.completeExceptionally(new ProtocolViolationException("request of " + wire.length
                         + " bytes exceeds the outbound limit " + config.maxOutboundMessageBytes()));
                 return result;
             }

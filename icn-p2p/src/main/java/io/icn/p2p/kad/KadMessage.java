@@ -1,5 +1,7 @@
 package io.icn.p2p.kad;
 
+import io.icn.p2p.ProtocolViolationException;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -27,11 +29,11 @@ public record KadMessage(Type type, byte[] key, KadRecord record, List<KadPeer> 
     public enum Type {
         PUT_VALUE, GET_VALUE, ADD_PROVIDER, GET_PROVIDERS, FIND_NODE, PING;
 
-        static Type fromWire(int value) {
+        static Type fromWire(long value) {
             if (value < 0 || value >= values().length) {
-                throw new KadProtocolViolationException("unknown kad message type " + value);
+                throw new ProtocolViolationException("unknown kad message type " + value);
             }
-            return values()[value];
+            return values()[(int) value];
         }
     }
 

@@ -1,20 +1,19 @@
 package io.icn.p2p.kad;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.WireFormat;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.icn.p2p.MessageTooLargeException;
+import io.icn.p2p.ProtocolViolationException;
+import io.icn.p2p.internal.ProtoReader;
+import io.icn.p2p.internal.ProtoWriter;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The protobuf encoding of {@link KadMessage}, field for field the {@code dht.proto} of the libp2p
- * kad-dht specification (the same numbers rust-libp2p and js-libp2p use). Written with protobuf-java's
- * wire primitives rather than generated classes so that every bound is checked here, while reading:
- * unknown fields are skipped (protobuf rules), a known field with the wrong wire type, an unknown enum
- * value, a peer without an id or with too many addresses is a {@link KadProtocolViolationException}.
+ * kad-dht specification (the numbers rust-libp2p and js-libp2p use), on the module's protobuf reader
+ * and writer. Unknown fields are skipped (protobuf rules); a message over the size limit is a
+ * {@link MessageTooLargeException}; a field with the wrong wire type, truncated bytes, an unknown enum
+ * value, an over-long key or address, a peer without an id or with too many addresses is a
+ * {@link ProtocolViolationException}.
  *
  * <p>Stateless and thread-safe.
  */
@@ -39,103 +38,46 @@ final class KadMessageCodec {
     static final int MAX_ADDR_BYTES = 1024;
     /** Longest record key accepted. */
     static final int MAX_KEY_BYTES = 1024;
+    /** Longest {@code timeReceived} accepted (an RFC 3339 time is about 30 characters). */
+    static final int MAX_TIME_BYTES = 64;
 
     private KadMessageCodec() {
     }
 
     static byte[] encode(KadMessage m) {
-        try {
-            byte[] out = new byte[size(m)];
-            CodedOutputStream o = CodedOutputStream.newInstance(out);
-            o.writeEnum(TYPE, m.type().ordinal());
-            byte[] key = m.key();
-            if (key.length > 0) {
-                o.writeByteArray(KEY, key);
-            }
-            if (m.record() != null) {
-                o.writeTag(RECORD, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-                o.writeUInt32NoTag(recordSize(m.record()));
-                writeRecord(o, m.record());
-            }
-            for (KadPeer p : m.closerPeers()) {
-                writePeer(o, CLOSER_PEERS, p);
-            }
-            for (KadPeer p : m.providerPeers()) {
-                writePeer(o, PROVIDER_PEERS, p);
-            }
-            if (m.clusterLevel() != 0) {
-                o.writeInt32(CLUSTER_LEVEL, m.clusterLevel());
-            }
-            o.checkNoSpaceLeft();
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException("protobuf size mismatch encoding " + m, e);
-        }
-    }
-
-    /** Bytes {@link #encode} produces for {@code m}. */
-    static int size(KadMessage m) {
-        int n = CodedOutputStream.computeEnumSize(TYPE, m.type().ordinal());
+        ProtoWriter w = new ProtoWriter().varint(TYPE, m.type().ordinal());
         if (m.keyLength() > 0) {
-            n += CodedOutputStream.computeTagSize(KEY) + lengthDelimited(m.keyLength());
+            w.bytes(KEY, m.key());
         }
         if (m.record() != null) {
-            n += CodedOutputStream.computeTagSize(RECORD) + lengthDelimited(recordSize(m.record()));
+            KadRecord r = m.record();
+            ProtoWriter rw = new ProtoWriter().bytes(RECORD_KEY, r.key()).bytes(RECORD_VALUE, r.value());
+            if (!r.timeReceived().isEmpty()) {
+                rw.string(RECORD_TIME_RECEIVED, r.timeReceived());
+            }
+            w.bytes(RECORD, rw.toByteArray());
         }
         for (KadPeer p : m.closerPeers()) {
-            n += CodedOutputStream.computeTagSize(CLOSER_PEERS) + lengthDelimited(peerSize(p));
+            w.bytes(CLOSER_PEERS, encodePeer(p));
         }
         for (KadPeer p : m.providerPeers()) {
-            n += CodedOutputStream.computeTagSize(PROVIDER_PEERS) + lengthDelimited(peerSize(p));
+            w.bytes(PROVIDER_PEERS, encodePeer(p));
         }
         if (m.clusterLevel() != 0) {
-            n += CodedOutputStream.computeInt32Size(CLUSTER_LEVEL, m.clusterLevel());
+            w.varint(CLUSTER_LEVEL, m.clusterLevel());
         }
-        return n;
+        return w.toByteArray();
     }
 
-    private static int lengthDelimited(int length) {
-        return CodedOutputStream.computeUInt32SizeNoTag(length) + length;
-    }
-
-    private static int recordSize(KadRecord r) {
-        int n = CodedOutputStream.computeByteArraySize(RECORD_KEY, r.key())
-                + CodedOutputStream.computeByteArraySize(RECORD_VALUE, r.value());
-        if (!r.timeReceived().isEmpty()) {
-            n += CodedOutputStream.computeStringSize(RECORD_TIME_RECEIVED, r.timeReceived());
-        }
-        return n;
-    }
-
-    private static void writeRecord(CodedOutputStream o, KadRecord r) throws IOException {
-        o.writeByteArray(RECORD_KEY, r.key());
-        o.writeByteArray(RECORD_VALUE, r.value());
-        if (!r.timeReceived().isEmpty()) {
-            o.writeString(RECORD_TIME_RECEIVED, r.timeReceived());
-        }
-    }
-
-    private static int peerSize(KadPeer p) {
-        int n = CodedOutputStream.computeByteArraySize(PEER_ID, p.id());
+    private static byte[] encodePeer(KadPeer p) {
+        ProtoWriter w = new ProtoWriter().bytes(PEER_ID, p.id());
         for (byte[] a : p.addrs()) {
-            n += CodedOutputStream.computeByteArraySize(PEER_ADDRS, a);
+            w.bytes(PEER_ADDRS, a);
         }
         if (p.connection().ordinal() != 0) {
-            n += CodedOutputStream.computeEnumSize(PEER_CONNECTION, p.connection().ordinal());
+            w.varint(PEER_CONNECTION, p.connection().ordinal());
         }
-        return n;
-    }
-
-    private static void writePeer(CodedOutputStream o, int field, KadPeer p) throws IOException {
-        o.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        o.writeUInt32NoTag(peerSize(p));
-        o.writeByteArray(PEER_ID, p.id());
-        for (byte[] a : p.addrs()) {
-            o.writeByteArray(PEER_ADDRS, a);
-        }
-        if (p.connection().ordinal() != 0) {
-            o.writeEnum(PEER_CONNECTION, p.connection().ordinal());
-        }
+        return w.toByteArray();
     }
 
     /**
@@ -143,148 +85,85 @@ final class KadMessageCodec {
      *
      * @param bytes the message (without its length prefix)
      * @param maxBytes the largest message accepted
-     * @throws KadProtocolViolationException if it is larger than {@code maxBytes} or malformed
+     * @throws MessageTooLargeException if it is larger than {@code maxBytes}
+     * @throws ProtocolViolationException if it is malformed
      */
     static KadMessage decode(byte[] bytes, int maxBytes) {
         if (bytes.length > maxBytes) {
-            throw new KadProtocolViolationException(
+            throw new MessageTooLargeException(
                     "kad message of " + bytes.length + " bytes exceeds the limit of " + maxBytes);
         }
-        try {
-            CodedInputStream in = CodedInputStream.newInstance(bytes);
-            in.setRecursionLimit(4);
-            KadMessage.Type type = KadMessage.Type.PUT_VALUE;
-            byte[] key = new byte[0];
-            KadRecord record = null;
-            List<KadPeer> closer = new ArrayList<>();
-            List<KadPeer> providers = new ArrayList<>();
-            int clusterLevel = 0;
-            int tag;
-            while ((tag = in.readTag()) != 0) {
-                int field = WireFormat.getTagFieldNumber(tag);
-                switch (field) {
-                    case TYPE -> {
-                        expect(tag, WireFormat.WIRETYPE_VARINT, "type");
-                        type = KadMessage.Type.fromWire(in.readEnum());
-                    }
-                    case KEY -> {
-                        expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "key");
-                        key = boundedBytes(in, MAX_KEY_BYTES, "key");
-                    }
-                    case RECORD -> {
-                        expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "record");
-                        record = readRecord(in);
-                    }
-                    case CLOSER_PEERS -> {
-                        expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "closerPeers");
-                        closer.add(readPeer(in));
-                    }
-                    case PROVIDER_PEERS -> {
-                        expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "providerPeers");
-                        providers.add(readPeer(in));
-                    }
-                    case CLUSTER_LEVEL -> {
-                        expect(tag, WireFormat.WIRETYPE_VARINT, "clusterLevelRaw");
-                        clusterLevel = in.readInt32();
-                    }
-                    default -> {
-                        if (!in.skipField(tag)) {
-                            throw new KadProtocolViolationException("kad message has an end-group tag " + tag);
-                        }
-                    }
-                }
+        KadMessage.Type type = KadMessage.Type.PUT_VALUE;
+        byte[] key = new byte[0];
+        KadRecord record = null;
+        List<KadPeer> closer = new ArrayList<>();
+        List<KadPeer> providers = new ArrayList<>();
+        long clusterLevel = 0;
+        ProtoReader r = new ProtoReader(bytes, "kad Message");
+        while (r.next()) {
+            switch (r.field()) {
+                case TYPE -> type = KadMessage.Type.fromWire(r.varint());
+                case KEY -> key = bounded(r.bytes(), MAX_KEY_BYTES, "key");
+                case RECORD -> record = decodeRecord(r.bytes());
+                case CLOSER_PEERS -> closer.add(decodePeer(r.bytes()));
+                case PROVIDER_PEERS -> providers.add(decodePeer(r.bytes()));
+                case CLUSTER_LEVEL -> clusterLevel = r.varint();
+                default -> r.skip();
             }
-            return new KadMessage(type, key, record, closer, providers, clusterLevel);
-        } catch (InvalidProtocolBufferException e) {
-            throw new KadProtocolViolationException("malformed kad message: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new KadProtocolViolationException("unreadable kad message: " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new KadProtocolViolationException("invalid kad message: " + e.getMessage(), e);
         }
+        // int32 on the wire: negative values are sign-extended to 64 bits.
+        return new KadMessage(type, key, record, closer, providers, (int) clusterLevel);
     }
 
-    private static void expect(int tag, int wireType, String name) {
-        if (WireFormat.getTagWireType(tag) != wireType) {
-            throw new KadProtocolViolationException(
-                    "kad field " + name + " has wire type " + WireFormat.getTagWireType(tag) + ", not " + wireType);
+    private static byte[] bounded(byte[] b, int max, String name) {
+        if (b.length > max) {
+            throw new ProtocolViolationException("kad field " + name + " of " + b.length + " bytes exceeds " + max);
         }
+        return b;
     }
 
-    private static byte[] boundedBytes(CodedInputStream in, int max, String name) throws IOException {
-        int length = in.readRawVarint32();
-        if (length < 0 || length > max) {
-            throw new KadProtocolViolationException("kad field " + name + " of " + length + " bytes exceeds " + max);
-        }
-        return in.readRawBytes(length);
-    }
-
-    private static KadRecord readRecord(CodedInputStream in) throws IOException {
-        int limit = in.pushLimit(in.readRawVarint32());
+    private static KadRecord decodeRecord(byte[] bytes) {
         byte[] key = new byte[0];
         byte[] value = new byte[0];
         String timeReceived = "";
-        int tag;
-        while ((tag = in.readTag()) != 0) {
-            switch (WireFormat.getTagFieldNumber(tag)) {
-                case RECORD_KEY -> {
-                    expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "record.key");
-                    key = boundedBytes(in, MAX_KEY_BYTES, "record.key");
-                }
-                case RECORD_VALUE -> {
-                    expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "record.value");
-                    value = in.readByteArray();
-                }
+        ProtoReader r = new ProtoReader(bytes, "kad Record");
+        while (r.next()) {
+            switch (r.field()) {
+                case RECORD_KEY -> key = bounded(r.bytes(), MAX_KEY_BYTES, "record.key");
+                case RECORD_VALUE -> value = r.bytes();
                 case RECORD_TIME_RECEIVED -> {
-                    expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "record.timeReceived");
-                    byte[] text = boundedBytes(in, 64, "record.timeReceived");
-                    timeReceived = new String(text, StandardCharsets.UTF_8);
-                }
-                default -> {
-                    if (!in.skipField(tag)) {
-                        throw new KadProtocolViolationException("kad record has an end-group tag " + tag);
+                    timeReceived = r.string();
+                    if (timeReceived.length() > MAX_TIME_BYTES) {
+                        throw new ProtocolViolationException("kad record timeReceived of " + timeReceived.length()
+                                + " characters exceeds " + MAX_TIME_BYTES);
                     }
                 }
+                default -> r.skip();
             }
         }
-        in.checkLastTagWas(0);
-        in.popLimit(limit);
         return new KadRecord(key, value, timeReceived);
     }
 
-    private static KadPeer readPeer(CodedInputStream in) throws IOException {
-        int limit = in.pushLimit(in.readRawVarint32());
+    private static KadPeer decodePeer(byte[] bytes) {
         byte[] id = null;
         List<byte[]> addrs = new ArrayList<>();
         KadPeer.Connection connection = KadPeer.Connection.NOT_CONNECTED;
-        int tag;
-        while ((tag = in.readTag()) != 0) {
-            switch (WireFormat.getTagFieldNumber(tag)) {
-                case PEER_ID -> {
-                    expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "peer.id");
-                    id = boundedBytes(in, KadPeer.MAX_ID_BYTES, "peer.id");
-                }
+        ProtoReader r = new ProtoReader(bytes, "kad Peer");
+        while (r.next()) {
+            switch (r.field()) {
+                case PEER_ID -> id = bounded(r.bytes(), KadPeer.MAX_ID_BYTES, "peer.id");
                 case PEER_ADDRS -> {
-                    expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "peer.addrs");
                     if (addrs.size() == KadPeer.MAX_ADDRS) {
-                        throw new KadProtocolViolationException("kad peer has more than " + KadPeer.MAX_ADDRS + " addresses");
+                        throw new ProtocolViolationException("kad peer has more than " + KadPeer.MAX_ADDRS + " addresses");
                     }
-                    addrs.add(boundedBytes(in, MAX_ADDR_BYTES, "peer.addrs"));
+                    addrs.add(bounded(r.bytes(), MAX_ADDR_BYTES, "peer.addrs"));
                 }
-                case PEER_CONNECTION -> {
-                    expect(tag, WireFormat.WIRETYPE_VARINT, "peer.connection");
-                    connection = KadPeer.Connection.fromWire(in.readEnum());
-                }
-                default -> {
-                    if (!in.skipField(tag)) {
-                        throw new KadProtocolViolationException("kad peer has an end-group tag " + tag);
-                    }
-                }
+                case PEER_CONNECTION -> connection = KadPeer.Connection.fromWire(r.varint());
+                default -> r.skip();
             }
         }
-        in.popLimit(limit);
         if (id == null || id.length == 0) {
-            throw new KadProtocolViolationException("kad peer entry without an id");
+            throw new ProtocolViolationException("kad peer entry without an id");
         }
         return new KadPeer(id, addrs, connection);
     }

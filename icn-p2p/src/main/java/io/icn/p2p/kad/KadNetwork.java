@@ -1,5 +1,7 @@
 package io.icn.p2p.kad;
 
+import io.icn.p2p.ProtocolViolationException;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -11,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Implementations are thread-safe and never block the caller: results arrive on the network's
  * threads. A failed exchange completes its future with a {@link KadTimeoutException},
- * {@link KadPeerUnreachableException}, {@link KadProtocolViolationException} (malformed or oversized
+ * {@link KadPeerUnreachableException}, {@link ProtocolViolationException} (malformed or oversized
  * response) or {@link KadClosedException}.
  */
 public interface KadNetwork {

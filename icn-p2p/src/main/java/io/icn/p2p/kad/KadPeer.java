@@ -1,5 +1,7 @@
 package io.icn.p2p.kad;
 
+import io.icn.p2p.ProtocolViolationException;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,11 +31,11 @@ public record KadPeer(byte[] id, List<byte[]> addrs, Connection connection) {
     public enum Connection {
         NOT_CONNECTED, CONNECTED, CAN_CONNECT, CANNOT_CONNECT;
 
-        static Connection fromWire(int value) {
+        static Connection fromWire(long value) {
             if (value < 0 || value >= values().length) {
-                throw new KadProtocolViolationException("unknown peer connection type " + value);
+                throw new ProtocolViolationException("unknown peer connection type " + value);
             }
-            return values()[value];
+            return values()[(int) value];
         }
     }
 

@@ -1,5 +1,7 @@
 package io.icn.p2p.kad;
 
+import io.icn.p2p.ProtocolViolationException;
+
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -476,7 +478,7 @@ public final class Kademlia implements AutoCloseable {
         byte[] key = request.key();
         KadMessage.Type type = request.type();
         if (key.length == 0 && type != KadMessage.Type.PING) {
-            throw new KadProtocolViolationException(type + " request without a key from " + from);
+            throw new ProtocolViolationException(type + " request without a key from " + from);
         }
         return switch (type) {
             case FIND_NODE -> fit(new KadMessage(type, key, null, closerPeers(key, from), List.of(), 0));
@@ -499,7 +501,7 @@ public final class Kademlia implements AutoCloseable {
     private KadMessage storeInbound(KadPeer from, KadMessage request) {
         KadRecord r = request.record();
         if (r == null || !Arrays.equals(r.key(), request.key())) {
-            throw new KadProtocolViolationException("PUT_VALUE from " + from + " without a record under its key");
+            throw new ProtocolViolationException("PUT_VALUE from " + from + " without a record under its key");
         }
         checkRecord(r.key(), r.value());
         Optional<KadRecord> existing = store.get(r.key());
@@ -522,7 +524,7 @@ public final class Kademlia implements AutoCloseable {
     /** Drops closer peers from the end of a response until it fits the outbound limit. */
     private KadMessage fit(KadMessage m) {
         KadMessage out = m;
-        while (KadMessageCodec.size(out) > config.maxOutboundMessageBytes() && !out.closerPeers().isEmpty()) {
+        while (KadMessageCodec.encode(out).length > config.maxOutboundMessageBytes() && !out.closerPeers().isEmpty()) {
             out = out.withCloserPeers(out.closerPeers().subList(0, out.closerPeers().size() - 1));
         }
         return out;

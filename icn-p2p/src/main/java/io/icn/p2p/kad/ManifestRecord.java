@@ -8,18 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.icn.storage.Cid;
 import io.icn.storage.InvalidCidException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * The manifest record a super-node publishes for each chunk it holds: what a relay looks up to find
@@ -61,7 +56,6 @@ public record ManifestRecord(Cid cid, int shards, List<String> locations, String
     public static final int MAX_LOCATION_CHARS = 256;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
-    private static final byte[] ED25519_X509_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
 
     public ManifestRecord {
         Objects.requireNonNull(cid, "cid");
@@ -150,48 +144,31 @@ public record ManifestRecord(Cid cid, int shards, List<String> locations, String
     }
 
     /**
-     * Checks both signatures against the publisher's raw 32-byte Ed25519 public key.
+     * Checks both signatures against the publisher's raw 32-byte Ed25519 public key. Uses BouncyCastle's
+     * RFC 8032 verifier: about ten times faster than the JDK 17 provider's, and every node verifies every
+     * manifest put to it each hour.
      *
      * @throws RecordRejectedException naming the CID if either is missing, malformed or wrong
      */
     public void verify(byte[] publisherEd25519Key) {
-        PublicKey key = ed25519PublicKey(publisherEd25519Key);
-        check(key, signingPayload(), signature, "signature");
-        check(key, fullSigningPayload(), manifestSignature, "manifest_signature");
+        if (publisherEd25519Key.length != Ed25519.PUBLIC_KEY_SIZE) {
+            throw new RecordRejectedException("manifest of " + cid + ": publisher key is " + publisherEd25519Key.length
+                    + " bytes, not " + Ed25519.PUBLIC_KEY_SIZE);
+        }
+        check(publisherEd25519Key, signingPayload(), signature, "signature");
+        check(publisherEd25519Key, fullSigningPayload(), manifestSignature, "manifest_signature");
     }
 
-    private void check(PublicKey key, byte[] payload, String base64, String field) {
+    private void check(byte[] key, byte[] payload, String base64, String field) {
         byte[] sig;
         try {
             sig = Base64.getDecoder().decode(base64);
         } catch (IllegalArgumentException e) {
             throw new RecordRejectedException("manifest of " + cid + ": " + field + " is not base64", e);
         }
-        boolean ok;
-        try {
-            Signature verifier = Signature.getInstance("Ed25519");
-            verifier.initVerify(key);
-            verifier.update(payload);
-            ok = sig.length == 64 && verifier.verify(sig);
-        } catch (GeneralSecurityException e) {
-            ok = false;
-        }
-        if (!ok) {
+        if (sig.length != Ed25519.SIGNATURE_SIZE || !Ed25519.verify(sig, 0, key, 0, payload, 0, payload.length)) {
             throw new RecordRejectedException("manifest of " + cid + ": " + field + " does not verify for publisher "
                     + publisherPeerId);
-        }
-    }
-
-    private PublicKey ed25519PublicKey(byte[] raw) {
-        if (raw.length != 32) {
-            throw new RecordRejectedException("manifest of " + cid + ": publisher key is " + raw.length + " bytes, not 32");
-        }
-        byte[] x509 = Arrays.copyOf(ED25519_X509_PREFIX, ED25519_X509_PREFIX.length + 32);
-        System.arraycopy(raw, 0, x509, ED25519_X509_PREFIX.length, 32);
-        try {
-            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(x509));
-        } catch (GeneralSecurityException e) {
-            throw new RecordRejectedException("manifest of " + cid + ": publisher key is not Ed25519", e);
         }
     }
 

@@ -3,6 +3,8 @@ package io.icn.p2p.kad;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.icn.p2p.MessageTooLargeException;
+import io.icn.p2p.ProtocolViolationException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -42,7 +44,6 @@ class KadMessageCodecTest {
         assertThat(back).isEqualTo(m);
         assertThat(back.closerPeers().get(0).connection()).isEqualTo(KadPeer.Connection.CONNECTED);
         assertThat(back.closerPeers().get(0).addrs().get(0)).containsExactly(4, 127, 0, 0, 1);
-        assertThat(KadMessageCodec.size(m)).isEqualTo(KadMessageCodec.encode(m).length);
     }
 
     @Test
@@ -65,7 +66,7 @@ class KadMessageCodecTest {
     void oversizedMessageIsAViolationNamingTheSize() {
         byte[] big = new byte[LIMIT + 1];
         assertThatThrownBy(() -> KadMessageCodec.decode(big, LIMIT))
-                .isInstanceOf(KadProtocolViolationException.class)
+                .isInstanceOf(MessageTooLargeException.class)
                 .hasMessageContaining(String.valueOf(LIMIT + 1));
     }
 
@@ -93,7 +94,7 @@ class KadMessageCodecTest {
     })
     void malformedMessagesAreViolations(String hex) {
         assertThatThrownBy(() -> KadMessageCodec.decode(HEX.parseHex(hex), LIMIT))
-                .isInstanceOf(KadProtocolViolationException.class);
+                .isInstanceOf(ProtocolViolationException.class);
     }
 
     @Test
@@ -124,7 +125,7 @@ class KadMessageCodecTest {
                 KadMessage m = KadMessageCodec.decode(input, LIMIT);
                 // Whatever decoded re-encodes and decodes to the same message.
                 assertThat(KadMessageCodec.decode(KadMessageCodec.encode(m), LIMIT)).isEqualTo(m);
-            } catch (KadProtocolViolationException expected) {
+            } catch (ProtocolViolationException expected) {
                 assertThat(expected.getMessage()).as("seed %d input %s", seed, HEX.formatHex(input)).isNotBlank();
             }
         }

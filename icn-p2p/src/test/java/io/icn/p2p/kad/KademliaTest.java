@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Timeout;
 class KademliaTest {
     private static final RecordValidators ACCEPT = RecordValidators.of(RecordValidator.acceptAll())
             .with("test", RecordValidator.acceptAll());
-    private static final KadConfig CONFIG = KadConfig.builder().requestTimeout(Duration.ofSeconds(2))
-            .queryTimeout(Duration.ofSeconds(20)).build();
+    private static final KadConfig CONFIG = KadConfig.builder().requestTimeout(Duration.ofSeconds(30))
+            .queryTimeout(Duration.ofSeconds(60)).build();
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(120)
 class ManifestDhtTest {
-    private static final KadConfig CONFIG = KadConfig.builder().requestTimeout(Duration.ofSeconds(2))
-            .queryTimeout(Duration.ofSeconds(20)).build();
+    private static final KadConfig CONFIG = KadConfig.builder().requestTimeout(Duration.ofSeconds(30))
+            .queryTimeout(Duration.ofSeconds(60)).build();
     private static final RecordValidators ICN = RecordValidators.icn(ManifestRecordTest.KEYS);
 
     /** Manifests of chunks "held" by the test publisher, signed with the vector key. */
