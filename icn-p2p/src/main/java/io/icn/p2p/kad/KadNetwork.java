@@ -33,6 +33,13 @@ public interface KadNetwork {
      */
     void serve(InboundHandler handler);
 
+    /**
+     * Tells {@code listener} of every peer found to serve Kademlia (identify listed the protocol), so
+     * that it enters the routing table without a lookup. The default never calls it.
+     */
+    default void onServerPeer(java.util.function.Consumer<KadPeer> listener) {
+    }
+
     /** Answers inbound requests. Called on network threads; must not block. */
     @FunctionalInterface
     interface InboundHandler {

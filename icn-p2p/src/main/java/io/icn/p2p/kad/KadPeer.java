@@ -1,5 +1,8 @@
 package io.icn.p2p.kad;
 
+import io.icn.p2p.Multiaddr;
+import io.icn.p2p.P2pException;
+import io.icn.p2p.PeerId;
 import io.icn.p2p.ProtocolViolationException;
 
 import java.nio.ByteBuffer;
@@ -75,6 +78,39 @@ public record KadPeer(byte[] id, List<byte[]> addrs, Connection connection) {
         return out;
     }
 
+    /** A peer from the host's types: its id and addresses (a trailing {@code /p2p} is dropped). */
+    public static KadPeer of(PeerId id, List<Multiaddr> addrs) {
+        List<byte[]> bytes = new ArrayList<>(Math.min(addrs.size(), MAX_ADDRS));
+        for (Multiaddr a : addrs) {
+            if (bytes.size() < MAX_ADDRS) {
+                bytes.add(a.withoutPeerId().toBytes());
+            }
+        }
+        return new KadPeer(id.toBytes(), bytes, Connection.NOT_CONNECTED);
+    }
+
+    /**
+     * This peer's id as a {@link PeerId}.
+     *
+     * @throws io.icn.p2p.InvalidPeerIdException if the bytes are not a peer id multihash
+     */
+    public PeerId peerId() {
+        return PeerId.fromBytes(id);
+    }
+
+    /** The addresses that parse as multiaddrs (others, from a newer peer, are skipped). */
+    public List<Multiaddr> multiaddrs() {
+        List<Multiaddr> out = new ArrayList<>(addrs.size());
+        for (byte[] a : addrs) {
+            try {
+                out.add(Multiaddr.fromBytes(a));
+            } catch (P2pException unknown) {
+                // an address of a protocol this node does not know
+            }
+        }
+        return out;
+    }
+
     /** The id as a map key (read-only, compares by content). */
     ByteBuffer idKey() {
         return ByteBuffer.wrap(id).asReadOnlyBuffer();
@@ -110,6 +146,12 @@ public record KadPeer(byte[] id, List<byte[]> addrs, Connection connection) {
 
     @Override
     public String toString() {
-        return "KadPeer[" + HexFormat.of().formatHex(id) + ", " + addrs.size() + " addrs, " + connection + "]";
+        String name;
+        try {
+            name = PeerId.fromBytes(id).toString();
+        } catch (P2pException notAPeerId) {
+            name = HexFormat.of().formatHex(id);
+        }
+        return "KadPeer[" + name + ", " + addrs.size() + " addrs, " + connection + "]";
     }
 }

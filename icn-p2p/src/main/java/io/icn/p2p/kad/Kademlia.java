@@ -84,6 +84,7 @@ public final class Kademlia implements AutoCloseable {
         requireOpen();
         if (started.compareAndSet(false, true)) {
             network.serve(config.serverMode() ? this::handle : null);
+            network.onServerPeer(this::seenIfOpen);
             long period = config.refreshInterval().toNanos();
             refreshTask = scheduler.scheduleWithFixedDelay(this::refreshQuietly, period, period, TimeUnit.NANOSECONDS);
         }
@@ -95,9 +96,9 @@ public final class Kademlia implements AutoCloseable {
         this.localRecords = Objects.requireNonNull(records, "records");
     }
 
-    /** This node as it describes itself. */
+    /** This node as it describes itself now (its id never changes; its addresses may). */
     public KadPeer self() {
-        return self;
+        return network.self();
     }
 
     public KadConfig config() {
@@ -296,7 +297,7 @@ public final class Kademlia implements AutoCloseable {
     /** Announces again a key this node provides (the reprovider), without changing what it provides. */
     CompletableFuture<PutResult> announceProvider(byte[] key) {
         Instant start = clock.instant();
-        KadMessage add = KadMessage.addProvider(key, self);
+        KadMessage add = KadMessage.addProvider(key, self());
         return lookup(KadMessage.Type.FIND_NODE, key, seeds(key), (from, r) -> false).thenCompose(r -> {
             List<CompletableFuture<Boolean>> sent = new ArrayList<>();
             for (KadPeer p : r.closest()) {
@@ -391,6 +392,12 @@ public final class Kademlia implements AutoCloseable {
         });
     }
 
+    private void seenIfOpen(KadPeer peer) {
+        if (!closed.get()) {
+            seen(peer);
+        }
+    }
+
     private void seen(KadPeer peer) {
         if (table.seen(peer, config.livenessProbeAfter()) instanceof RoutingTable.Probe probe) {
             KadPeer stale = probe.stale();
@@ -462,7 +469,7 @@ public final class Kademlia implements AutoCloseable {
     private List<KadPeer> localProviders(byte[] key) {
         List<KadPeer> out = new ArrayList<>(store.providers(key));
         if (providing.contains(ByteBuffer.wrap(key))) {
-            out.add(0, self);
+            out.add(0, self());
         }
         return out;
     }

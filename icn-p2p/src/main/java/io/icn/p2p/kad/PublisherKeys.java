@@ -1,5 +1,7 @@
 package io.icn.p2p.kad;
 
+import io.icn.p2p.P2pException;
+import io.icn.p2p.PeerId;
 import java.util.Optional;
 
 /**
@@ -12,4 +14,15 @@ import java.util.Optional;
 @FunctionalInterface
 public interface PublisherKeys {
     Optional<byte[]> ed25519Key(String peerId);
+
+    /** The key an Ed25519 identity-multihash peer id inlines ({@code 12D3KooW...}); empty for anything else. */
+    static PublisherKeys inlinedInPeerIds() {
+        return text -> {
+            try {
+                return PeerId.parse(text).ed25519PublicKey();
+            } catch (P2pException notAPeerId) {
+                return Optional.empty();
+            }
+        };
+    }
 }

@@ -40,6 +40,11 @@ public final class RecordValidators {
                 .with(RecordKeys.ICN_NAMESPACE, manifests);
     }
 
+    /** ICN's validators with publisher keys taken from Ed25519 peer ids, as the network's ids are. */
+    public static RecordValidators icn() {
+        return icn(PublisherKeys.inlinedInPeerIds());
+    }
+
     /** This registry with {@code validator} for namespace {@code ns} (replacing any). */
     public RecordValidators with(String ns, RecordValidator validator) {
         if (ns.isEmpty() || ns.contains("/")) {
