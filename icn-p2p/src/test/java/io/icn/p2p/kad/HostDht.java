@@ -13,18 +13,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Java Kademlia nodes on real libp2p hosts on 127.0.0.1. Close it. */
-final class HostDht implements AutoCloseable {
-    final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
-    final List<P2pHost> hosts = new ArrayList<>();
-    final List<Kademlia> nodes = new ArrayList<>();
-    final List<HostIdentity> identities = new ArrayList<>();
+public final class HostDht implements AutoCloseable {
+    public final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
+    public final List<P2pHost> hosts = new ArrayList<>();
+    public final List<Kademlia> nodes = new ArrayList<>();
+    public final List<HostIdentity> identities = new ArrayList<>();
     private final Random random = new Random(1);
 
-    Kademlia add(KadConfig config, RecordValidators validators) {
+    public Kademlia add(KadConfig config, RecordValidators validators) {
         return add(config, validators, HostIdentity.generate(new SecureRandom()));
     }
 
-    Kademlia add(KadConfig config, RecordValidators validators, HostIdentity identity) {
+    public Kademlia add(KadConfig config, RecordValidators validators, HostIdentity identity) {
         AtomicReference<HostKadNetwork> network = new AtomicReference<>();
         P2pHost host = P2pHost.builder().identity(identity).listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))
                 .ioThreads(1).eventListener(e -> {
@@ -44,7 +44,7 @@ final class HostDht implements AutoCloseable {
     }
 
     /** {@code /ip4/127.0.0.1/tcp/<port>/p2p/<id>} of node i. */
-    String address(int i) {
+    public String address(int i) {
         return hosts.get(i).listenAddresses().get(0).withPeerId(hosts.get(i).peerId()).toString();
     }
 
