@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -296,7 +298,12 @@ public final class Multiaddr {
                 return Integer.toString(((v[0] & 0xFF) << 8) | (v[1] & 0xFF));
             }
             case DNS, DNS4, DNS6 -> {
-                return new String(v, StandardCharsets.UTF_8);
+                try {
+                    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(v)).toString();
+                } catch (CharacterCodingException e) {
+                    throw new InvalidMultiaddrException("multiaddr: /" + p.text + " name is not valid UTF-8", e);
+                }
             }
             case P2P -> {
                 try {
