@@ -249,11 +249,24 @@ public final class Kademlia implements AutoCloseable {
      */
     public CompletableFuture<PutResult> replicate(KadRecord record) {
         requireOpen();
-        byte[] key = record.key();
         try {
-            checkRecord(key, record.value());
+            checkRecord(record.key(), record.value());
         } catch (KadException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        return replicateValidated(record);
+    }
+
+    /**
+     * As {@link #replicate}, for a record already validated (this node's own, put again by the
+     * republisher: checking its signatures again every hour would cost more than the put).
+     */
+    CompletableFuture<PutResult> replicateValidated(KadRecord record) {
+        requireOpen();
+        byte[] key = record.key();
+        if (record.valueLength() > config.maxValueBytes()) {
+            return CompletableFuture.failedFuture(new RecordTooLargeException("record " + RecordKeys.printable(key)
+                    + " has " + record.valueLength() + " bytes of value, more than the maximum " + config.maxValueBytes()));
         }
         Instant start = clock.instant();
         KadMessage put = KadMessage.putValue(new KadRecord(key, record.value()));
@@ -290,8 +303,13 @@ public final class Kademlia implements AutoCloseable {
      */
     public CompletableFuture<PutResult> provide(byte[] key) {
         requireOpen();
-        providing.add(ByteBuffer.wrap(key.clone()).asReadOnlyBuffer());
+        provideLater(key);
         return announceProvider(key);
+    }
+
+    /** Answers GET_PROVIDERS for {@code key} with this node from now on, without announcing it yet. */
+    void provideLater(byte[] key) {
+        providing.add(ByteBuffer.wrap(key.clone()).asReadOnlyBuffer());
     }
 
     /** Announces again a key this node provides (the reprovider), without changing what it provides. */

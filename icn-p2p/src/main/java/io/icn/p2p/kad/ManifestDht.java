@@ -154,6 +154,16 @@ public final class ManifestDht implements LocalRecords, AutoCloseable {
         });
     }
 
+    /**
+     * Counts {@code cid} as held without announcing it now: its manifest is served from here at once and
+     * put by the next sweeps (a node that restarts with 140,000 chunks registers them all this way rather
+     * than publishing them in a burst). The source's manifest is trusted: sweeps do not validate it again.
+     */
+    public void hold(Cid cid) {
+        held.add(Objects.requireNonNull(cid, "cid"));
+        dht.provideLater(RecordKeys.providerKey(cid));
+    }
+
     /** Stops announcing {@code cid} and serving its manifest. Idempotent. */
     public void withdraw(Cid cid) {
         held.remove(cid);
@@ -274,9 +284,9 @@ public final class ManifestDht implements LocalRecords, AutoCloseable {
                     return CompletableFuture.completedFuture(true);
                 }
                 byte[] json = m.get().toJson();
-                CompletableFuture<PutResult> main = dht.replicate(new KadRecord(RecordKeys.manifestKey(cid), json));
+                CompletableFuture<PutResult> main = dht.replicateValidated(new KadRecord(RecordKeys.manifestKey(cid), json));
                 CompletableFuture<PutResult> legacy = config.legacyKeys()
-                        ? dht.replicate(new KadRecord(RecordKeys.legacyManifestKey(cid), json))
+                        ? dht.replicateValidated(new KadRecord(RecordKeys.legacyManifestKey(cid), json))
                         : CompletableFuture.completedFuture(null);
                 return CompletableFuture.allOf(main, legacy).thenApply(v -> {
                     recordsPut.incrementAndGet();

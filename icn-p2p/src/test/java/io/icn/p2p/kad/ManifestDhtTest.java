@@ -139,6 +139,26 @@ class ManifestDhtTest {
     }
 
     @Test
+    void heldChunksAreServedAtOnceAndPutByTheNextSweep() {
+        try (SimulatedDht dht = new SimulatedDht(26).grow(25, CONFIG, ICN)) {
+            Chunks chunks = new Chunks();
+            Kademlia node = dht.nodes.get(7);
+            try (ManifestDht publisher = new ManifestDht(node, chunks, RepublishConfig.defaults(), dht.executor,
+                    System::nanoTime)) {
+                Cid cid = chunks.add(4);
+                publisher.hold(cid);
+                assertThat(publisher.value(RecordKeys.manifestKey(cid))).isPresent();
+                assertThat(node.provides(RecordKeys.providerKey(cid))).isTrue();
+                assertThat(stored(dht)).isZero();
+                assertThat(await(publisher.republishRecords(Duration.ZERO)).chunks()).isEqualTo(1);
+                assertThat(stored(dht)).isEqualTo(2 * 20);
+                assertThat(await(publisher.reprovide(Duration.ZERO)).failed()).isZero();
+                assertThat(await(dht.nodes.get(0).findProviders(RecordKeys.providerKey(cid), 1))).contains(node.self());
+            }
+        }
+    }
+
+    @Test
     void aChunkWithoutManifestCannotBePublished() {
         try (SimulatedDht dht = new SimulatedDht(24).grow(3, CONFIG, ICN)) {
             try (ManifestDht publisher = new ManifestDht(dht.nodes.get(0), new Chunks(), RepublishConfig.defaults(),
