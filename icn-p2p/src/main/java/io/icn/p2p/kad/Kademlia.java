@@ -55,6 +55,7 @@ public final class Kademlia implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile LocalRecords localRecords;
+    private volatile List<KadPeer> bootstrapPeers = List.of();
     private volatile ScheduledFuture<?> refreshTask;
 
     private Kademlia(Builder b) {
@@ -128,13 +129,15 @@ public final class Kademlia implements AutoCloseable {
 
     /**
      * Joins the network through {@code bootstrapPeers}: looks up this node's own id through them (which
-     * fills the table with the peers that answer) and then refreshes every bucket.
+     * fills the table with the peers that answer) and then refreshes every bucket. They are remembered: a
+     * refresh that finds the routing table empty joins through them again.
      *
      * @return the routing table's size afterwards; fails with {@link KadPeerUnreachableException} if no
      *     bootstrap peer answered
      */
     public CompletableFuture<Integer> bootstrap(List<KadPeer> bootstrapPeers) {
         requireOpen();
+        this.bootstrapPeers = List.copyOf(bootstrapPeers);
         List<KadPeer> seeds = new ArrayList<>(bootstrapPeers);
         seeds.addAll(table.closest(self.key(), config.k()));
         return lookup(KadMessage.Type.FIND_NODE, self.id(), seeds, (from, r) -> false)
@@ -445,6 +448,9 @@ public final class Kademlia implements AutoCloseable {
         store.expire();
         if (table.size() > 0) {
             refresh(false);
+        } else if (!bootstrapPeers.isEmpty()) {
+            // Every peer was lost (a network outage): join again through the bootstrap peers.
+            bootstrap(bootstrapPeers);
         }
     }
 

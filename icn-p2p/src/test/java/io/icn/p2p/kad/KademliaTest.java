@@ -155,6 +155,31 @@ class KademliaTest {
     }
 
     @Test
+    void aNodeThatLostEveryPeerJoinsAgainThroughItsBootstrapPeers() throws InterruptedException {
+        try (SimulatedDht dht = new SimulatedDht(20).grow(5, CONFIG, ACCEPT)) {
+            Kademlia node = dht.add(CONFIG.toBuilder().refreshInterval(Duration.ofMillis(100)).build(), ACCEPT,
+                    Clock.systemUTC());
+            await(node.bootstrap(List.of(dht.nodes.get(0).self())));
+            for (Kademlia k : dht.nodes.subList(0, 5)) {
+                dht.network.setOnline(k.self().id(), false);
+            }
+            // Lookups fail against every peer, which evicts them all.
+            for (int i = 0; i < 3 && node.routingTableSize() > 0; i++) {
+                node.findClosestPeers(utf8("anything " + i)).orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> List.of()).join();
+            }
+            assertThat(node.routingTableSize()).isZero();
+            for (Kademlia k : dht.nodes.subList(0, 5)) {
+                dht.network.setOnline(k.self().id(), true);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (node.routingTableSize() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(node.routingTableSize()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void bootstrapThroughNobodyFails() {
         try (SimulatedDht dht = new SimulatedDht(17)) {
             Kademlia lone = dht.add(CONFIG, ACCEPT, Clock.systemUTC());
