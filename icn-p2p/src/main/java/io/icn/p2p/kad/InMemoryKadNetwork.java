@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -125,11 +126,12 @@ public final class InMemoryKadNetwork implements AutoCloseable {
             }
             requests.incrementAndGet();
             bytes.addAndGet(wire.length);
-            executor.schedule(() -> {
+            ScheduledFuture<?> timer = executor.schedule(() -> {
                 if (!result.isDone()) {
                     result.completeExceptionally(new KadTimeoutException("no answer from " + peer + " within " + timeout));
                 }
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            result.whenComplete((r, e) -> timer.cancel(false));
             deliver(() -> {
                 Endpoint target = endpoints.get(peer.idKey());
                 InboundHandler h = target == null ? null : target.handler;
