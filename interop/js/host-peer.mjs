@@ -11,6 +11,9 @@
 //   ECHO_PROTOCOL   served: echoes every byte, then closes    default /icn/test/echo/1.0.0
 //   SINK_PROTOCOL   served: reads to the end, prints {event:'sink', bytes, sha256}, answers the byte
 //                   count as 8 bytes big-endian, closes        default /icn/test/sink/1.0.0
+//   SEND_COMMANDS   1: read JSON commands on stdin, one a line, answered in order by a line with the same id:
+//                   {"id":1,"cmd":"send","addr":"/ip4/../p2p/..","bytes":52428800} -> {"event":"sent","id":1,..}
+//                   (dials if needed, then sends as SEND_BYTES does: the benchmark's warmed js sender)
 //   DIAL            a multiaddr with /p2p/<id>: dialed after start, then the actions below run in order
 //   PING_COUNT      pings of the dialed peer                  default 0
 //   ECHO_BYTES      bytes sent over ECHO_PROTOCOL to the dialed peer and checked on the way back
@@ -39,6 +42,7 @@ const RUN_SECONDS = Math.min(Number(env.RUN_SECONDS ?? 30), 3600)
 const ECHO = env.ECHO_PROTOCOL ?? '/icn/test/echo/1.0.0'
 const SINK = env.SINK_PROTOCOL ?? '/icn/test/sink/1.0.0'
 const CHUNK = 64 * 1024
+process.stdout.on('error', () => {}) // the harness may stop reading first
 const out = (o) => process.stdout.write(JSON.stringify({ t: Date.now(), ...o }) + '\n')
 const bytesOf = (buf) => (buf instanceof Uint8Array ? buf : buf.subarray())
 const drained = (stream) => new Promise((resolve) => stream.addEventListener('drain', resolve, { once: true }))
@@ -48,6 +52,21 @@ function pattern (offset, length) {
   const b = new Uint8Array(length)
   for (let i = 0; i < length; i++) b[i] = ((offset + i) * 31 + 7) % 251
   return b
+}
+
+// Sends `total` bytes over a new SINK_PROTOCOL stream, timed from the stream's opening to the 8-byte
+// acknowledgement; prints {event:'sent', bytes, acked, nanos} (with `id` when a command asked).
+async function send (ma, total, id) {
+  try {
+    const stream = await node.dialProtocol(ma, SINK, { signal: AbortSignal.timeout(10_000) })
+    const started = process.hrtime.bigint()
+    const ack = new Promise((resolve) => stream.addEventListener('message', (e) => resolve(bytesOf(e.data)), { once: true }))
+    await sendAll(stream, total)
+    await stream.close()
+    const a = await ack
+    const nanos = Number(process.hrtime.bigint() - started)
+    out({ event: 'sent', id, bytes: total, acked: Number(new DataView(a.buffer, a.byteOffset, 8).getBigUint64(0)), nanos })
+  } catch (err) { out({ event: 'send:error', id, error: String(err) }) }
 }
 
 async function sendAll (stream, total) {
@@ -128,6 +147,17 @@ node.addEventListener('peer:identify', (e) => {
 
 out({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String), protocols: node.getProtocols() })
 
+if (env.SEND_COMMANDS === '1') {
+  const { createInterface } = await import('node:readline')
+  let queue = Promise.resolve()
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    let c
+    try { c = JSON.parse(line) } catch (err) { out({ event: 'command:error', error: 'not JSON: ' + line.slice(0, 100) }); return }
+    if (c.cmd !== 'send') { out({ event: 'command:error', id: c.id, error: 'unknown command ' + c.cmd }); return }
+    queue = queue.then(() => send(multiaddr(c.addr), Number(c.bytes), c.id))
+  })
+}
+
 if (env.DIAL) {
   const ma = multiaddr(env.DIAL)
   try {
@@ -150,19 +180,7 @@ if (env.DIAL) {
         out({ event: 'echo', bytes: got, sha256: hash.digest('hex'), expected: createHash('sha256').update(pattern(0, total)).digest('hex') })
       } catch (err) { out({ event: 'echo:error', error: String(err) }) }
     }
-    if (env.SEND_BYTES) {
-      const total = Number(env.SEND_BYTES)
-      try {
-        const stream = await node.dialProtocol(ma, SINK, { signal: AbortSignal.timeout(10_000) })
-        const started = process.hrtime.bigint()
-        const ack = new Promise((resolve) => stream.addEventListener('message', (e) => resolve(bytesOf(e.data)), { once: true }))
-        await sendAll(stream, total)
-        await stream.close()
-        const a = await ack
-        const nanos = Number(process.hrtime.bigint() - started)
-        out({ event: 'sent', bytes: total, acked: Number(new DataView(a.buffer, a.byteOffset, 8).getBigUint64(0)), nanos })
-      } catch (err) { out({ event: 'send:error', error: String(err) }) }
-    }
+    if (env.SEND_BYTES) await send(ma, Number(env.SEND_BYTES))
   } catch (err) { out({ event: 'dial:error', error: String(err) }) }
 }
 out({ event: 'ready' })

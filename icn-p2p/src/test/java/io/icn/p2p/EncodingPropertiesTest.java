@@ -178,4 +178,14 @@ class EncodingPropertiesTest {
                 .isEqualTo(new byte[] {4, 127, 0, 0, 1, (byte) 0x91, 0x02, 0x23, 0x2a, (byte) 0xcd, 0x03});
         assertThat(new ProtoWriter().varint(1, 1).toByteArray()).isEqualTo(new byte[] {8, 1});
     }
+
+    @org.junit.jupiter.api.Test
+    void aLengthThatWrapsNegativeIsAViolation() {
+        // field 2, wire type 2, then a 10-byte varint whose value has the sign bit set
+        byte[] message = {0x12, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x01};
+        assertThatThrownBy(() -> Identify.decode(message)).isInstanceOf(ProtocolViolationException.class)
+                .hasMessageContaining("claims");
+        byte[] skipped = {0x7a, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x01}; // field 15: skipped, not read
+        assertThatThrownBy(() -> Identify.decode(skipped)).isInstanceOf(ProtocolViolationException.class);
+    }
 }
