@@ -6,6 +6,8 @@
 #   2. RepublishLoad  one record sweep and one provider sweep of CHUNKS manifests held by one node among PEERS
 #                     peers: wall time, requests, CPU of the publisher's threads, scaled to 140,000 chunks and to
 #                     an hour of the default schedule (records hourly, providers every 12 h)
+#   3. RepublishOverHostLoad  a record sweep of HOST_CHUNKS chunks over the real host (TCP, Noise, Yamux, a
+#                     stream per request) among HOST_PEERS peers on 127.0.0.1: process CPU per request
 #
 # Results in icn-benchmarks/target/results/kad/ (lookups.txt, lookups-latency.txt, republish.txt, machine.txt).
 # See docs/benchmarks.md, "DHT". The whole run holds the JMH lock /tmp/jmh.lock (waiting for it first).
@@ -16,6 +18,8 @@
 #   LATENCY_MS=ms   one-way message delay of the second lookup run (default 5)
 #   CHUNKS=n        chunks of the republish sweep (default 20000; each costs ~60 KB of the simulated peers' heap)
 #   PEERS=n         other nodes of the republish network (default 200)
+#   HOST_CHUNKS=n   chunks of the sweep over the host (default 1000)
+#   HOST_PEERS=n    peers of the sweep over the host (default 30)
 #   SKIP_BUILD=1    use the existing jar
 #   JDK=dir         JDK of the load tools (default /usr/lib/jvm/java-17-openjdk-amd64, else java on PATH)
 #   LOCK_WAIT=s     how long to wait for /tmp/jmh.lock (default 3600)
@@ -65,5 +69,10 @@ echo "load average after delayed lookups: $(cut -d' ' -f1-3 /proc/loadavg)" >> "
 
 log "RepublishLoad, $CHUNKS chunks, $PEERS peers"
 "$JAVA" -Xmx8g -cp "$JAR" io.icn.benchmarks.kad.RepublishLoad --chunks "$CHUNKS" --peers "$PEERS" | tee "$OUT/republish.txt"
+echo "load average after RepublishLoad: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+
+log "RepublishOverHostLoad, ${HOST_CHUNKS:-1000} chunks, ${HOST_PEERS:-30} peers, over the host"
+"$JAVA" -Xmx2g -cp "$JAR" io.icn.benchmarks.kad.RepublishOverHostLoad --chunks "${HOST_CHUNKS:-1000}" \
+    --peers "${HOST_PEERS:-30}" | tee "$OUT/republish-host.txt"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 log "results in $OUT"

@@ -8,6 +8,7 @@ import io.icn.p2p.kad.KadPeer;
 import io.icn.p2p.kad.Kademlia;
 import io.icn.p2p.kad.ManifestDht;
 import io.icn.p2p.kad.ManifestRecord;
+import io.icn.p2p.kad.ManifestSource;
 import io.icn.p2p.kad.RecordValidator;
 import io.icn.p2p.kad.RecordValidators;
 import io.icn.p2p.kad.RepublishConfig;
@@ -28,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load tool (not JMH): what republishing costs a node that holds many chunks. One publisher node and
@@ -90,22 +92,15 @@ public final class RepublishLoad {
                     k.bootstrap(List.of(nodes.get(0).self())).orTimeout(60, TimeUnit.SECONDS).join();
                 }
             }
-            KadNetwork publisherNet = new OnOwnThreads(network.join(KadPeer.of(DhtLookupLoad.randomId(random), List.of()),
-                    peerConfig), own);
+            KadNetwork publisherNet = new Publisher(network.join(KadPeer.of(DhtLookupLoad.randomId(random), List.of()),
+                    peerConfig), own, new AtomicLong());
             Kademlia publisher = Kademlia.builder(publisherNet).config(peerConfig).validators(RecordValidators.icn())
                     .scheduler(own).random(new Random(random.nextLong())).build().start();
             publisher.bootstrap(List.of(nodes.get(0).self())).orTimeout(60, TimeUnit.SECONDS).join();
 
-            String publisherId = "12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5";
-            List<String> hashes = new ArrayList<>();
-            for (int i = 0; i < 14; i++) {
-                hashes.add(ManifestRecord.sha256Hex(new byte[] {(byte) i}));
-            }
-            String fingerprint = ManifestRecord.sha256Hex(new byte[0]);
             RepublishConfig schedule = new RepublishConfig(Duration.ofHours(1), Duration.ofHours(12), 0.8, inFlight, true);
-            try (ManifestDht dht = new ManifestDht(publisher, cid -> Optional.of(new ManifestRecord(cid, 14,
-                    List.of("/ip4/203.0.113.5/udp/9002/quic-v1"), fingerprint, 1_765_000_000L, publisherId, 10, 4,
-                    5_242_880, 52_428_800L, hashes, FAKE_SIGNATURE, FAKE_SIGNATURE)), schedule, own, System::nanoTime)) {
+            try (ManifestDht dht = new ManifestDht(publisher, manifests("12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5"),
+                    schedule, own, System::nanoTime)) {
                 for (int i = 0; i < chunks; i++) {
                     dht.hold(Cid.ofRaw(ByteBuffer.allocate(8).putLong(i).array()));
                 }
@@ -168,8 +163,11 @@ public final class RepublishLoad {
         return sum;
     }
 
-    /** The publisher's network: its callbacks hop to its own threads, so that their CPU time is its own. */
-    private record OnOwnThreads(KadNetwork inner, Executor own) implements KadNetwork {
+    /**
+     * The publisher's network: counts its requests and hops their callbacks to {@code own} (its own threads, so
+     * that their CPU time is its own; {@code Runnable::run} to stay on the network's).
+     */
+    record Publisher(KadNetwork inner, Executor own, AtomicLong requests) implements KadNetwork {
         @Override
         public KadPeer self() {
             return inner.self();
@@ -177,11 +175,13 @@ public final class RepublishLoad {
 
         @Override
         public CompletableFuture<KadMessage> request(KadPeer peer, KadMessage request, Duration timeout) {
+            requests.incrementAndGet();
             return inner.request(peer, request, timeout).thenApplyAsync(m -> m, own);
         }
 
         @Override
         public CompletableFuture<Void> send(KadPeer peer, KadMessage message, Duration timeout) {
+            requests.incrementAndGet();
             return inner.send(peer, message, timeout).thenApplyAsync(m -> m, own);
         }
 
@@ -191,4 +191,17 @@ public final class RepublishLoad {
         }
     }
 
+    /**
+     * Manifests of every CID with placeholder signatures (republication does not validate the node's own records),
+     * as a node's source would build them from its store's metadata.
+     */
+    static ManifestSource manifests(String publisherId) {
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            hashes.add(ManifestRecord.sha256Hex(new byte[] {(byte) i}));
+        }
+        String fingerprint = ManifestRecord.sha256Hex(new byte[0]);
+        return cid -> Optional.of(new ManifestRecord(cid, 14, List.of("/ip4/203.0.113.5/udp/9002/quic-v1"), fingerprint,
+                1_765_000_000L, publisherId, 10, 4, 5_242_880, 52_428_800L, hashes, FAKE_SIGNATURE, FAKE_SIGNATURE));
+    }
 }
