@@ -18,6 +18,12 @@
 //   PING_COUNT      pings of the dialed peer                  default 0
 //   ECHO_BYTES      bytes sent over ECHO_PROTOCOL to the dialed peer and checked on the way back
 //   SEND_BYTES      bytes sent over SINK_PROTOCOL to the dialed peer, timed (throughput benchmark)
+//   KAD             1: also run a kad-dht server (KAD_PROTOCOL, default /ipfs/kad/1.0.0) whose validator
+//                   accepts non-empty records of the RECORD_NS namespaces (default "icn"), driven by JSON
+//                   commands on stdin, one a line, each answered by a line with the same id:
+//                   {"id":1,"cmd":"dial","addr":"/ip4/../p2p/.."}  {"id":2,"cmd":"waitTable","min":3}
+//                   {"id":3,"cmd":"put","key":"/icn/..","valueB64":".."}  {"id":4,"cmd":"get","key":"..","first":true}
+//                   {"id":5,"cmd":"provide","cid":"bafk.."}  {"id":6,"cmd":"findProviders","cid":"bafk.."}
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -27,6 +33,9 @@ import { ping } from '@libp2p/ping'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createHash } from 'node:crypto'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { CID } from 'multiformats/cid'
+import { createInterface } from 'node:readline'
 
 const env = process.env
 const RUN_SECONDS = Math.min(Number(env.RUN_SECONDS ?? 30), 3600)
@@ -66,6 +75,22 @@ async function sendAll (stream, total) {
   }
 }
 
+// kad-dht on loopback: keep 127.0.0.1 addresses (passthroughMapper), serve (clientMode false); each record
+// namespace needs a validator and a selector, or js resets the stream of a PUT_VALUE for it.
+function kadService () {
+  const namespaces = (env.RECORD_NS ?? 'icn').split(',').filter(Boolean)
+  return kadDHT({
+    protocol: env.KAD_PROTOCOL ?? '/ipfs/kad/1.0.0',
+    clientMode: false,
+    peerInfoMapper: passthroughMapper,
+    allowQueryWithZeroPeers: true,
+    validators: Object.fromEntries(namespaces.map(ns => [ns, async (key, value) => {
+      if (value.byteLength === 0) throw new Error('empty record')
+    }])),
+    selectors: Object.fromEntries(namespaces.map(ns => [ns, (key, records) => records.length - 1]))
+  })
+}
+
 let privateKey
 if (env.SEED_HEX) privateKey = await generateKeyPairFromSeed('Ed25519', Buffer.from(env.SEED_HEX, 'hex'))
 
@@ -75,7 +100,7 @@ const node = await createLibp2p({
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
-  services: { identify: identify(), ping: ping() }
+  services: { identify: identify(), ping: ping(), ...(env.KAD === '1' ? { dht: kadService() } : {}) }
 })
 
 await node.handle(ECHO, async (stream) => {
@@ -159,3 +184,64 @@ if (env.DIAL) {
   } catch (err) { out({ event: 'dial:error', error: String(err) }) }
 }
 out({ event: 'ready' })
+
+if (env.KAD === '1') {
+  const dht = node.services.dht
+  const enc = new TextEncoder()
+  const sleep = (ms) => new Promise(r => setTimeout(r, ms))
+  const summary = (ev) => ev.name + (ev.messageName ? ':' + ev.messageName : '')
+  const commands = {
+    async dial (c) {
+      const conn = await node.dial(multiaddr(c.addr), { signal: AbortSignal.timeout(10_000) })
+      return { remotePeer: conn.remotePeer.toString() }
+    },
+    async waitTable (c) {
+      const until = Date.now() + 10_000
+      while (dht.routingTable.size < (c.min ?? 1) && Date.now() < until) await sleep(50)
+      return { size: dht.routingTable.size }
+    },
+    async put (c) {
+      const evs = []
+      for await (const ev of dht.put(enc.encode(c.key), Buffer.from(c.valueB64, 'base64'), { signal: AbortSignal.timeout(20_000) })) evs.push(summary(ev))
+      return { acks: evs.filter(e => e === 'PEER_RESPONSE:PUT_VALUE').length, events: evs }
+    },
+    async get (c) {
+      let found = null
+      try {
+        for await (const ev of dht.get(enc.encode(c.key), { signal: AbortSignal.timeout(20_000) })) {
+          if (ev.name === 'VALUE') {
+            found = { from: ev.from.toString(), valueB64: Buffer.from(ev.value).toString('base64') }
+            if (c.first) break // ends the query at the first valid record (quorum 1, as the Java nodes ask)
+          }
+        }
+      } catch (err) { if (found == null) return { found: null, error: String(err) } }
+      return { found }
+    },
+    async provide (c) {
+      const evs = []
+      for await (const ev of dht.provide(CID.parse(c.cid), { signal: AbortSignal.timeout(20_000) })) evs.push(summary(ev))
+      return { events: evs }
+    },
+    async findProviders (c) {
+      // a lookup right after a provide comes back empty about 1 run in 50: retry, bounded
+      const providers = new Set()
+      for (let attempt = 0; attempt < 3 && providers.size === 0; attempt++) {
+        try {
+          for await (const ev of dht.findProviders(CID.parse(c.cid), { signal: AbortSignal.timeout(10_000) })) {
+            if (ev.name === 'PROVIDER') ev.providers.forEach(p => providers.add(p.id.toString()))
+          }
+        } catch (err) { out({ event: 'kad:find-providers:retry', id: c.id, error: String(err) }) }
+      }
+      return { providers: [...providers] }
+    }
+  }
+  const lines = createInterface({ input: process.stdin })
+  lines.on('line', async (line) => {
+    let c
+    try { c = JSON.parse(line) } catch (err) { out({ event: 'kad:error', error: 'not JSON: ' + line.slice(0, 100) }); return }
+    const run = commands[c.cmd]
+    if (!run) { out({ event: 'kad:error', id: c.id, error: 'unknown command ' + c.cmd }); return }
+    try { out({ event: 'kad:' + c.cmd, id: c.id, ok: true, ...(await run(c)) }) } catch (err) { out({ event: 'kad:' + c.cmd, id: c.id, ok: false, error: String(err) }) }
+  })
+  out({ event: 'kad:ready', protocols: node.getProtocols() })
+}

@@ -114,6 +114,13 @@ final class JsPeer implements AutoCloseable {
         return await(event, n -> true, timeout);
     }
 
+    /** Writes {@code line} and a newline to the peer's stdin (the kad commands of host-peer.mjs). */
+    void send(String line) throws IOException {
+        var in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
     String stderr() {
         synchronized (stderr) {
             return stderr.toString();
