@@ -142,14 +142,18 @@ final class ChunkFetcher {
         if (meta == null) {
             if (holderFilter != null && nodeMeta.shards().stream().noneMatch(s -> holderFilter.accepts(node,
                     nodeMeta, s))) {
-                failures.add(new ShardIntegrityException(node + " holds no shard of " + cid + " the request accepts"));
-                return;
+                return; // the request's filter takes none of its shards: not a holder, and not a fault to report
             }
             adopt(nodeMeta);
         }
-        if (holderFilter == null ? !meta.spec().equals(nodeMeta.spec()) : !sameShape(meta.spec(), nodeMeta.spec())) {
+        if (holderFilter == null && !meta.spec().equals(nodeMeta.spec())) {
             failures.add(new ShardIntegrityException(node + " describes " + cid + " as " + nodeMeta.spec()
                     + ", other nodes as " + meta.spec()));
+            return;
+        }
+        if (holderFilter != null && !sameShape(meta.spec(), nodeMeta.spec())) {
+            failures.add(new TransportException(node + " describes " + cid + " as " + nodeMeta.spec()
+                    + ", another holder as " + meta.spec() + ": its shards cannot be decoded with theirs"));
             return;
         }
         for (ShardInfo s : nodeMeta.shards()) {
@@ -158,11 +162,8 @@ final class ChunkFetcher {
                 failures.add(new ShardIntegrityException(node + " lists shard " + i + " of " + cid + ", which has "
                         + hashes.length));
             } else if (holderFilter != null) {
-                if (holderFilter.accepts(node, nodeMeta, s)) {
+                if (holderFilter.accepts(node, nodeMeta, s)) { // otherwise not a holder of it: the caller's choice
                     holders.get(i).put(node, s.sha256());
-                } else {
-                    failures.add(new ShardIntegrityException(node + " holds shard " + i + " of " + cid
-                            + " with hashes the request does not accept"));
                 }
             } else {
                 if (hashes[i] == null) {

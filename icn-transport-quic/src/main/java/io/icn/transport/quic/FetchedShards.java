@@ -19,7 +19,9 @@ import java.util.TreeSet;
  *     its shard list is that node's
  * @param shards every wanted shard, by index
  * @param rebuilt the wanted shards that were rebuilt rather than fetched
- * @param failures every fetch that failed or whose bytes were refused on the way (the rotations), in order
+ * @param failures what failed on the way, in order: manifests not had, and every shard fetch that failed or whose
+ *     bytes were refused ({@link ShardIntegrityException}: not the hash recorded or expected, or refused by the
+ *     request's verifier), after which the shard was asked of another holder or rebuilt
  */
 public record FetchedShards(ChunkMeta manifest, SortedMap<Integer, byte[]> shards, SortedSet<Integer> rebuilt,
         List<Throwable> failures) {

@@ -103,7 +103,8 @@ public final class ShardFetchRequest {
 
     /**
      * Which nodes' recorded shards to fetch, instead of requiring the nodes to agree: a node's shard is fetched
-     * from it only if the filter accepts it, and the first manifest with an accepted shard gives the chunk's
+     * from it only if the filter accepts it (a refusal is the caller's choice, not reported as a failure), with the
+     * SHA-256 that node recorded as the expected hash, and the first manifest with an accepted shard gives the chunk's
      * spec (a node whose spec has another length, {@code k} or {@code m} is not asked; the deal and expiry
      * recorded may differ).
      */
