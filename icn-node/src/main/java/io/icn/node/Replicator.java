@@ -10,6 +10,7 @@ import io.icn.chain.NodeEndpoint;
 import io.icn.chain.PinningDeal;
 import io.icn.chain.ProofScheme;
 import io.icn.chain.ShardHash;
+import io.icn.erasure.Gf256Kernel;
 import io.icn.storage.ChunkMeta;
 import io.icn.storage.ChunkSpec;
 import io.icn.storage.Cid;
@@ -19,6 +20,7 @@ import io.icn.storage.ShardStore;
 import io.icn.storage.StorageException;
 import io.icn.transport.quic.FetchedShards;
 import io.icn.transport.quic.ShardClient;
+import io.icn.transport.quic.ShardClientBuilder;
 import io.icn.transport.quic.ShardFetchRequest;
 import io.icn.transport.quic.ShardIntegrityException;
 import java.net.InetSocketAddress;
@@ -122,6 +124,7 @@ final class Replicator implements AutoCloseable {
     private final long initialBackoffNanos;
     private final long maxBackoffNanos;
     private final Duration fetchTimeout;
+    private final Gf256Kernel erasureKernel;
 
     /** A full pass at least this often, whatever the skip check says. */
     static final int FULL_PASS_EVERY = 100;
@@ -174,6 +177,7 @@ final class Replicator implements AutoCloseable {
         this.initialBackoffNanos = b.initialBackoff.toNanos();
         this.maxBackoffNanos = b.maxBackoff.toNanos();
         this.fetchTimeout = b.fetchTimeout;
+        this.erasureKernel = b.erasureKernel;
         this.registry = b.registry;
         this.shards = Counter.builder("icn_super_node_replication_shards")
                 .description("shards this node stored by replication").register(registry);
@@ -667,7 +671,11 @@ final class Replicator implements AutoCloseable {
                 throw new ReplicationFailure("fetch_failed", "the replicator is closed");
             }
             if (shardClient == null) {
-                shardClient = ShardClient.builder().pinnedNodes(Map.of()).build();
+                ShardClientBuilder b = ShardClient.builder().pinnedNodes(Map.of());
+                if (erasureKernel != null) {
+                    b.erasureKernel(erasureKernel);
+                }
+                shardClient = b.build();
             }
             return shardClient;
         }
@@ -738,6 +746,7 @@ final class Replicator implements AutoCloseable {
         private Duration initialBackoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(60);
         private Duration fetchTimeout = Duration.ofSeconds(120);
+        private Gf256Kernel erasureKernel;
 
         private Builder(ChainClient chain, ShardStore store, ProofScheme scheme) {
             this.chain = Objects.requireNonNull(chain, "chain");
@@ -811,6 +820,15 @@ final class Replicator implements AutoCloseable {
                 throw new IllegalArgumentException("fetchTimeout must be positive: " + timeout);
             }
             this.fetchTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The GF(2^8) kernel of the shard client's Reed-Solomon rebuilds (the node's kernel choice); default the
+         * transport's ({@link ShardClientBuilder#erasureKernel}).
+         */
+        Builder erasureKernel(Gf256Kernel kernel) {
+            this.erasureKernel = Objects.requireNonNull(kernel, "kernel");
             return this;
         }
 

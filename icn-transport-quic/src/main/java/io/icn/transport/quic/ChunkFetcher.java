@@ -1,6 +1,5 @@
 package io.icn.transport.quic;
 
-import io.icn.erasure.ErasureCodec;
 import io.icn.erasure.ErasureException;
 import io.icn.storage.ChunkMeta;
 import io.icn.storage.ChunkSpec;
@@ -379,7 +378,7 @@ final class ChunkFetcher {
         try {
             client.decodeExecutor().execute(() -> {
                 try {
-                    result.complete(wanted == null ? decode(m, present) : assemble(m, present, seen));
+                    result.complete(wanted == null ? decode(client, m, present) : assemble(m, present, seen));
                 } catch (ShardIntegrityException e) {
                     result.completeExceptionally(e);
                 } catch (RuntimeException e) {
@@ -391,7 +390,7 @@ final class ChunkFetcher {
         }
     }
 
-    private static byte[] decode(ChunkMeta meta, byte[][] shards) {
+    private static byte[] decode(QuicShardClient client, ChunkMeta meta, byte[][] shards) {
         int k = meta.dataShards();
         long length = meta.originalLength();
         if (length > Integer.MAX_VALUE - 8) {
@@ -411,7 +410,7 @@ final class ChunkFetcher {
             return out;
         }
         try {
-            return ErasureCodec.reedSolomon(k, meta.parityShards()).decode(shards, (int) length);
+            return client.codec(k, meta.parityShards()).decode(shards, (int) length);
         } catch (ErasureException e) {
             throw new TransportException("Reed-Solomon decoding of " + meta.cid() + " failed", e);
         }
@@ -429,7 +428,7 @@ final class ChunkFetcher {
                 all[i] = ok[i] ? present[i] : new byte[m.spec().shardLength()];
             }
             try {
-                ErasureCodec.reedSolomon(m.dataShards(), m.parityShards()).reconstruct(all, ok);
+                client.codec(m.dataShards(), m.parityShards()).reconstruct(all, ok);
             } catch (ErasureException e) {
                 throw new TransportException("Reed-Solomon rebuilding of shards " + rebuilt + " of " + cid
                         + " failed", e);
