@@ -3,6 +3,7 @@ package io.icn.node;
 import io.icn.chain.AccountId;
 import io.icn.chain.AuditProofs;
 import io.icn.chain.BlockSubscription;
+import io.icn.chain.ChainCapability;
 import io.icn.chain.ChainClient;
 import io.icn.chain.ChainUnavailableException;
 import io.icn.chain.DealId;
@@ -23,10 +24,10 @@ import io.icn.transport.quic.ShardClient;
 import io.icn.transport.quic.ShardClientBuilder;
 import io.icn.transport.quic.ShardFetchRequest;
 import io.icn.transport.quic.ShardIntegrityException;
-import java.net.InetSocketAddress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +43,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -137,6 +140,7 @@ final class Replicator implements AutoCloseable {
     /** The fingerprint pinned for each node on the shared client (guarded by itself). */
     private final Map<InetSocketAddress, String> pinned = new HashMap<>();
     private ShardClient shardClient; // guarded by lifecycle; created at first use
+    private ExecutorService decodeThread; // guarded by lifecycle; created with the shard client
     private final AtomicBoolean passQueued = new AtomicBoolean();
     private final Object passLock = new Object();
     // The assignments the last full pass saw, and whether it left every one of them settled (guarded by passLock).
@@ -380,6 +384,12 @@ final class Replicator implements AutoCloseable {
     }
 
     private Optional<Cid> contentOf(PinningDeal deal) {
+        if (!chain.capabilities().contains(ChainCapability.DEAL_CONTENT)) {
+            failure("no_content");
+            LOG.warn("deal {} assigns shards to this node, but this chain records no deal content, so the chunk to"
+                    + " fetch is unknown here; the shards arrive when a director or a peer sends them", deal.id());
+            return Optional.empty();
+        }
         Optional<String> content = chain.dealContent(deal.id());
         if (content.isEmpty()) {
             failure("no_content");
@@ -580,9 +590,11 @@ final class Replicator implements AutoCloseable {
     private Map<InetSocketAddress, QuicPeer> holders() {
         AccountId self = chain.account();
         List<QuicPeer> candidates = new ArrayList<>();
-        for (NodeEndpoint e : chain.nodeEndpoints()) {
-            if (!e.account().equals(self)) {
-                candidates.add(QuicPeer.of(e));
+        if (chain.capabilities().contains(ChainCapability.ENDPOINT_REGISTRY)) {
+            for (NodeEndpoint e : chain.nodeEndpoints()) {
+                if (!e.account().equals(self)) {
+                    candidates.add(QuicPeer.of(e));
+                }
             }
         }
         candidates.addAll(staticPeers);
@@ -671,7 +683,10 @@ final class Replicator implements AutoCloseable {
                 throw new ReplicationFailure("fetch_failed", "the replicator is closed");
             }
             if (shardClient == null) {
-                ShardClientBuilder b = ShardClient.builder().pinnedNodes(Map.of());
+                // Its own decode thread: rebuilds and shard checks never wait behind the common pool (one thread
+                // on two cores) or behind the deal threads that wait for them.
+                decodeThread = Executors.newSingleThreadExecutor(Threads.daemon("icn-node-replication-decode"));
+                ShardClientBuilder b = ShardClient.builder().pinnedNodes(Map.of()).decodeExecutor(decodeThread);
                 if (erasureKernel != null) {
                     b.erasureKernel(erasureKernel);
                 }
@@ -708,14 +723,19 @@ final class Replicator implements AutoCloseable {
             s.close();
         }
         ShardClient c;
+        ExecutorService decode;
         synchronized (lifecycle) {
             c = shardClient;
+            decode = decodeThread;
         }
         try {
             if (c != null) {
                 c.close();
             }
         } finally {
+            if (decode != null) {
+                decode.shutdownNow();
+            }
             registry.remove(inFlightGauge);
         }
     }
