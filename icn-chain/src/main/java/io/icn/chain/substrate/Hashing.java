@@ -48,17 +48,19 @@ public final class Hashing {
     }
 
     static byte[] blake2b256(byte[] a, byte[] b) {
-        Blake2bDigest d = new Blake2bDigest(256);
-        d.update(a, 0, a.length);
-        d.update(b, 0, b.length);
-        byte[] out = new byte[32];
-        d.doFinal(out, 0);
-        return out;
+        return blake2b(256, a, b);
     }
 
     private static byte[] blake2b(byte[] data, int bits) {
+        return blake2b(bits, data);
+    }
+
+    /** BLAKE2b with a {@code bits}-bit output over the concatenation of {@code parts}. */
+    static byte[] blake2b(int bits, byte[]... parts) {
         Blake2bDigest d = new Blake2bDigest(bits);
-        d.update(data, 0, data.length);
+        for (byte[] p : parts) {
+            d.update(p, 0, p.length);
+        }
         byte[] out = new byte[bits / 8];
         d.doFinal(out, 0);
         return out;

@@ -114,6 +114,13 @@ public final class JsonRpcClient implements AutoCloseable {
         /** {@code dropped} notifications were discarded because this listener fell behind. */
         default void onGap(long dropped) {
         }
+
+        /**
+         * The connection was lost. A resumable subscription is made again when it returns
+         * ({@link #onResubscribed()}); a one-shot subscription (such as a transaction watch) ends here.
+         */
+        default void onConnectionLost() {
+        }
     }
 
     /** A live subscription; closing it unsubscribes (best effort) and stops deliveries. */
@@ -214,6 +221,10 @@ public final class JsonRpcClient implements AutoCloseable {
                 connection = new CompletableFuture<>();
             }
             bySubscriptionId.clear();
+            for (SubscriptionState s : subscriptions) {
+                s.enqueue(SubscriptionState.CONNECTION_LOST);
+            }
+            subscriptions.removeIf(s -> !s.resumable);
             failed = new ArrayList<>(pending.values());
             pending.clear();
             long delay = Math.min(config.maxBackoff().toMillis(),
@@ -321,7 +332,17 @@ public final class JsonRpcClient implements AutoCloseable {
      */
     public Subscription subscribe(String subscribeMethod, String unsubscribeMethod, List<?> params,
             SubscriptionListener listener) {
-        SubscriptionState s = new SubscriptionState(subscribeMethod, unsubscribeMethod, List.copyOf(params), listener);
+        return subscribe(subscribeMethod, unsubscribeMethod, params, listener, true);
+    }
+
+    /**
+     * As {@link #subscribe(String, String, List, SubscriptionListener)}; a subscription that is not
+     * {@code resumable} ends when the connection is lost instead of being made again.
+     */
+    public Subscription subscribe(String subscribeMethod, String unsubscribeMethod, List<?> params,
+            SubscriptionListener listener, boolean resumable) {
+        SubscriptionState s = new SubscriptionState(subscribeMethod, unsubscribeMethod, List.copyOf(params), listener,
+                resumable);
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("JSON-RPC client for " + config.endpoint() + " is closed");
@@ -357,7 +378,9 @@ public final class JsonRpcClient implements AutoCloseable {
     }
 
     private final class SubscriptionState implements Subscription {
-        static final JsonNode RESUBSCRIBED = com.fasterxml.jackson.databind.node.NullNode.instance;
+        static final JsonNode RESUBSCRIBED = new com.fasterxml.jackson.databind.node.TextNode("resubscribed");
+        static final JsonNode CONNECTION_LOST = new com.fasterxml.jackson.databind.node.TextNode("connection lost");
+        final boolean resumable;
         final String subscribeMethod;
         final String unsubscribeMethod;
         final List<Object> params;
@@ -369,7 +392,8 @@ public final class JsonRpcClient implements AutoCloseable {
         volatile String currentId;
 
         SubscriptionState(String subscribeMethod, String unsubscribeMethod, List<Object> params,
-                SubscriptionListener listener) {
+                SubscriptionListener listener, boolean resumable) {
+            this.resumable = resumable;
             this.subscribeMethod = subscribeMethod;
             this.unsubscribeMethod = unsubscribeMethod;
             this.params = params;
@@ -432,6 +456,8 @@ public final class JsonRpcClient implements AutoCloseable {
                     }
                     if (next == RESUBSCRIBED) {
                         listener.onResubscribed();
+                    } else if (next == CONNECTION_LOST) {
+                        listener.onConnectionLost();
                     } else if (next != null && active) {
                         listener.onNotification(next);
                     }

@@ -3,7 +3,6 @@ package io.icn.chain.substrate;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.bouncycastle.crypto.digests.Blake2bDigest;
 
 /**
  * SS58 addresses (Substrate's base58 account format): {@code base58(prefix ++ account ++ checksum[0..2])}, the
@@ -34,12 +33,7 @@ public final class Ss58 {
     }
 
     private static byte[] checksum(byte[] body) {
-        Blake2bDigest d = new Blake2bDigest(512);
-        d.update(CONTEXT, 0, CONTEXT.length);
-        d.update(body, 0, body.length);
-        byte[] out = new byte[64];
-        d.doFinal(out, 0);
-        return out;
+        return Hashing.blake2b(512, CONTEXT, body);
     }
 
     private static String base58(byte[] data) {
