@@ -5,21 +5,15 @@
 import { TypeRegistry } from '@polkadot/types'
 import { xxhashAsHex, blake2AsHex } from '@polkadot/util-crypto'
 import { u8aToHex } from '@polkadot/util'
+import { pinningTypes, byteSource } from './pallet-types.mjs'
 const WS = globalThis.WebSocket ?? (await import('ws')).default
 
 const [url, pinner, nDeals = '3', nAudits = '4', pallet = 'IcnPinning'] = process.argv.slice(2)
 const hard = setTimeout(() => { console.error('TIMEOUT'); process.exit(2) }, 120_000)
 const registry = new TypeRegistry()
-registry.register({
-  DealStatus: { _enum: ['Active', 'Expired', 'Cancelled'] },
-  PinningDeal: { deal_id: '[u8;32]', creator: 'AccountId32', shards: 'Vec<[u8;32]>', merkle_roots: 'Vec<[u8;32]>', created_at: 'u32', expires_at: 'u32', total_reward: 'u128', status: 'DealStatus' },
-  AuditChallenge: { byte_offset: 'u32', byte_length: 'u32', nonce: '[u8;16]' },
-  AuditStatus: { _enum: ['Pending', 'Passed', 'Failed'] },
-  PinningAudit: { audit_id: '[u8;32]', pinner: 'AccountId32', shard_hash: '[u8;32]', challenge: 'AuditChallenge', deadline: 'u32', status: 'AuditStatus' }
-})
-let s = 0x5eed1234
-const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s }
-const hex = (n) => u8aToHex(Uint8Array.from({ length: n }, () => rnd() & 0xff))
+registry.register(pinningTypes)
+const { rnd, bytes } = byteSource(0x5eed1234)
+const hex = (n) => u8aToHex(bytes(n))
 const key = (item, id) => xxhashAsHex(pallet, 128) + xxhashAsHex(item, 128).slice(2) + blake2AsHex(id, 128).slice(2) + id.slice(2)
 
 const ws = new WS(url)

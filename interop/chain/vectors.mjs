@@ -7,25 +7,19 @@ import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady, xxhashAsHex, blake2AsHex, encodeAddress, ed25519PairFromSeed, ed25519Sign } from '@polkadot/util-crypto'
 import { u8aToHex, hexToU8a, compactStripLength, stringToU8a } from '@polkadot/util'
 import { readFileSync } from 'node:fs'
+import { pinningTypes, byteSource } from './pallet-types.mjs'
 import { createRequire } from 'node:module'
 
 const hard = setTimeout(() => { console.error('TIMEOUT'); process.exit(2) }, 60_000)
 await cryptoWaitReady()
 
 // A deterministic byte source (xorshift32), so every run prints the same vectors.
-let s = 0x1c2a3b4d
-const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s }
-const bytes = (n) => Uint8Array.from({ length: n }, () => rnd() & 0xff)
+const { rnd, bytes } = byteSource(0x1c2a3b4d)
 const hex = (n) => u8aToHex(bytes(n))
 
 const registry = new TypeRegistry()
 registry.register({
-  DealStatus: { _enum: ['Active', 'Expired', 'Cancelled'] },
-  PinningDeal: { deal_id: '[u8;32]', creator: 'AccountId32', shards: 'Vec<[u8;32]>', merkle_roots: 'Vec<[u8;32]>', created_at: 'u32', expires_at: 'u32', total_reward: 'u128', status: 'DealStatus' },
-  AuditChallenge: { byte_offset: 'u32', byte_length: 'u32', nonce: '[u8;16]' },
-  AuditStatus: { _enum: ['Pending', 'Passed', 'Failed'] },
-  PinningAudit: { audit_id: '[u8;32]', pinner: 'AccountId32', shard_hash: '[u8;32]', challenge: 'AuditChallenge', deadline: 'u32', status: 'AuditStatus' },
-  IcnMerkleProof: { leaf_data: '[u8;64]', siblings: 'Vec<[u8;32]>', leaf_index: 'u32' },
+  ...pinningTypes,
   IcnEvent: { _enum: {
     DealCreated: { deal_id: '[u8;32]', creator: 'AccountId32', shard_count: 'u32', total_reward: 'u128' },
     ShardAssigned: { shard: '[u8;32]', pinner: 'AccountId32' },

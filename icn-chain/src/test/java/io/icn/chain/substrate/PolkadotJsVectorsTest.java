@@ -269,6 +269,34 @@ class PolkadotJsVectorsTest {
     }
 
     @Test
+    void truncatedOrCorruptMetadataFailsWithADecodeError() {
+        byte[] full = hex(vectors.get("metadata").get(0).get("hex"));
+        long seed = System.nanoTime();
+        System.out.println("truncatedOrCorruptMetadataFailsWithADecodeError seed=" + seed);
+        java.util.Random rnd = new java.util.Random(seed);
+        for (int i = 0; i < 40; i++) {
+            int cut = rnd.nextInt(full.length);
+            byte[] prefix = java.util.Arrays.copyOf(full, cut);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuntimeMetadata.decode(prefix))
+                    .as("cut at " + cut).isInstanceOf(io.icn.chain.ChainException.class);
+        }
+        for (int i = 0; i < 40; i++) {
+            byte[] corrupt = full.clone();
+            int at = 5 + rnd.nextInt(full.length - 5);
+            corrupt[at] = (byte) rnd.nextInt(256);
+            try {
+                RuntimeMetadata.decode(corrupt);
+            } catch (ScaleDecodeException | MetadataException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+        byte[] wrongVersion = full.clone();
+        wrongVersion[4] = 13;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuntimeMetadata.decode(wrongVersion))
+                .isInstanceOf(MetadataException.class).hasMessageContaining("version 13");
+    }
+
+    @Test
     void callsSigningPayloadsAndSignedExtrinsicsAreByteIdentical() {
         ChainKey key = ChainKey.fromSeed(hex(vectors.get("ed25519").get("seed")));
         for (JsonNode m : vectors.get("metadata")) {
