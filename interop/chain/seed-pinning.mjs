@@ -1,6 +1,6 @@
 // Seeds ICN pinning-pallet storage into a chopsticks chain (whose runtime has no such pallet) with
 // dev_setStorage, every value SCALE-encoded by polkadot.js with the pallet's types, then builds a block.
-// node seed-pinning.mjs ws://127.0.0.1:PORT PINNER_HEX [DEALS=3] [AUDITS=4] [PALLET=IcnPinning]
+// node seed-pinning.mjs ws://127.0.0.1:PORT PINNER_HEX [DEALS=3] [AUDITS=4] [PALLET=IcnPinning] [SEED=0x5eed1234]
 // Prints one JSON object: {deals, audits, assignments, roots, block} with the values it wrote.
 import { TypeRegistry } from '@polkadot/types'
 import { xxhashAsHex, blake2AsHex } from '@polkadot/util-crypto'
@@ -8,11 +8,11 @@ import { u8aToHex } from '@polkadot/util'
 import { pinningTypes, byteSource } from './pallet-types.mjs'
 const WS = globalThis.WebSocket ?? (await import('ws')).default
 
-const [url, pinner, nDeals = '3', nAudits = '4', pallet = 'IcnPinning'] = process.argv.slice(2)
+const [url, pinner, nDeals = '3', nAudits = '4', pallet = 'IcnPinning', seed = '0x5eed1234'] = process.argv.slice(2)
 const hard = setTimeout(() => { console.error('TIMEOUT'); process.exit(2) }, 120_000)
 const registry = new TypeRegistry()
 registry.register(pinningTypes)
-const { rnd, bytes } = byteSource(0x5eed1234)
+const { rnd, bytes } = byteSource(Number(seed))
 const hex = (n) => u8aToHex(bytes(n))
 const key = (item, id) => xxhashAsHex(pallet, 128) + xxhashAsHex(item, 128).slice(2) + blake2AsHex(id, 128).slice(2) + id.slice(2)
 

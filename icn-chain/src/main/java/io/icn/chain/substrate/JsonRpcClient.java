@@ -177,7 +177,7 @@ public final class JsonRpcClient implements AutoCloseable {
     /** Whether the socket is open right now. */
     public boolean isConnected() {
         synchronized (lock) {
-            return connection.isDone() && !connection.isCompletedExceptionally();
+            return !closed && connection.isDone() && !connection.isCompletedExceptionally();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.icn.chain.substrate;
 
+import io.icn.chain.PalletMerkleTree;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,9 +25,6 @@ public final class PinningPallet {
     public static final int DEFAULT_INDEX = 54;
     /** {@code submit_audit_proof}'s index in the pallet's call enum. */
     public static final int SUBMIT_AUDIT_PROOF_INDEX = 3;
-    /** The most siblings a pallet proof may carry ({@code BoundedVec<_, 16>}). */
-    public static final int MAX_SIBLINGS = 16;
-    public static final int LEAF_BYTES = 64;
 
     /** {@code DealStatus}. */
     public enum DealState { ACTIVE, EXPIRED, CANCELLED }
@@ -61,18 +59,6 @@ public final class PinningPallet {
             u32(byteLength, "byteLength");
             u32(deadline, "deadline");
             Objects.requireNonNull(status, "status");
-        }
-    }
-
-    /** {@code MerkleProof}: the 64-byte leaf, its siblings from the leaf up, and the leaf's index. */
-    public record MerkleProof(byte[] leafData, List<byte[]> siblings, long leafIndex) {
-        public MerkleProof {
-            leafData = fixed(leafData, LEAF_BYTES, "leafData");
-            siblings = copyAll(siblings, "sibling");
-            if (siblings.isEmpty() || siblings.size() > MAX_SIBLINGS) {
-                throw new IllegalArgumentException("a pallet proof has 1.." + MAX_SIBLINGS + " siblings, got " + siblings.size());
-            }
-            u32(leafIndex, "leafIndex");
         }
     }
 
@@ -195,9 +181,9 @@ public final class PinningPallet {
     // ---- calls
 
     /** The arguments of {@code submit_audit_proof(audit_id, proof)}. */
-    public static byte[] encodeSubmitAuditProofArgs(byte[] auditId, MerkleProof proof) {
+    public static byte[] encodeSubmitAuditProofArgs(byte[] auditId, PalletMerkleTree.Proof proof) {
         ScaleWriter w = new ScaleWriter(32 + 64 + 1 + 32 * proof.siblings().size() + 4);
-        w.fixedBytes(auditId, 32).raw(proof.leafData()).vec(proof.siblings(), ScaleWriter::raw).u32(proof.leafIndex());
+        w.fixedBytes(auditId, 32).raw(proof.encode());
         return w.toByteArray();
     }
 
@@ -205,30 +191,12 @@ public final class PinningPallet {
      * The full call {@code IcnPinning.submit_audit_proof}: the indices from the metadata when the runtime has the
      * pallet, else the original runtime's ({@link #DEFAULT_INDEX}, {@link #SUBMIT_AUDIT_PROOF_INDEX}).
      */
-    public byte[] submitAuditProofCall(Optional<RuntimeMetadata> metadata, byte[] auditId, MerkleProof proof) {
+    public byte[] submitAuditProofCall(Optional<RuntimeMetadata> metadata, byte[] auditId, PalletMerkleTree.Proof proof) {
         byte[] args = encodeSubmitAuditProofArgs(auditId, proof);
         if (metadata.isPresent() && metadata.get().findPallet(name).isPresent()) {
             return new RuntimeCalls(metadata.get()).call(name, "submit_audit_proof", args);
         }
         return new ScaleWriter(args.length + 2).u8(DEFAULT_INDEX).u8(SUBMIT_AUDIT_PROOF_INDEX).raw(args).toByteArray();
-    }
-
-    /** Decodes a proof (the layout {@link #encodeProof} writes, the call's {@code proof} argument). */
-    public static MerkleProof decodeProof(byte[] bytes) {
-        return ScaleReader.decodeAll(bytes, in -> {
-            byte[] leaf = in.raw(LEAF_BYTES);
-            int at = in.position();
-            List<byte[]> siblings = in.vec(r -> r.raw(32));
-            if (siblings.size() > MAX_SIBLINGS) {
-                throw new ScaleDecodeException(siblings.size() + " siblings at offset " + at + " exceed " + MAX_SIBLINGS);
-            }
-            return new MerkleProof(leaf, siblings, in.u32());
-        }, "MerkleProof");
-    }
-
-    public static byte[] encodeProof(MerkleProof proof) {
-        return new ScaleWriter().raw(proof.leafData()).vec(proof.siblings(), ScaleWriter::raw).u32(proof.leafIndex())
-                .toByteArray();
     }
 
     // ---- events (fixed layout, variant order of the pallet's Event enum)

@@ -116,8 +116,8 @@ class PolkadotJsVectorsTest {
                 v.get("deadline").asLong(), PinningPallet.AuditState.valueOf(v.get("status").asText().toUpperCase()));
     }
 
-    private static PinningPallet.MerkleProof proof(JsonNode v) {
-        return new PinningPallet.MerkleProof(hex(v.get("leaf_data")), hexList(v.get("siblings")), v.get("leaf_index").asLong());
+    private static io.icn.chain.PalletMerkleTree.Proof proof(JsonNode v) {
+        return new io.icn.chain.PalletMerkleTree.Proof(hex(v.get("leaf_data")), hexList(v.get("siblings")), v.get("leaf_index").asLong());
     }
 
     private static byte[] encodeEvent(JsonNode v) {
