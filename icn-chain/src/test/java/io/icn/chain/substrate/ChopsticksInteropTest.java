@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -38,11 +37,7 @@ class ChopsticksInteropTest {
     @BeforeAll
     static void startChain() throws Exception {
         chain = InteropHarness.Chopsticks.start(0);
-        scheduler = Executors.newScheduledThreadPool(3, r -> {
-            Thread t = new Thread(r, "substrate-test");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = InteropHarness.scheduler("substrate-test");
         http = HttpClient.newHttpClient();
         try (SubstrateChain c = connect(chain.url())) {
             fund(c, KEY);

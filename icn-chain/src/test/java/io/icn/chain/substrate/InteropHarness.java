@@ -58,6 +58,15 @@ final class InteropHarness {
         }
     }
 
+    /** A daemon scheduler for the adapter under test (timeouts, reconnection, listeners). */
+    static java.util.concurrent.ScheduledExecutorService scheduler(String name) {
+        return java.util.concurrent.Executors.newScheduledThreadPool(3, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     static void destroyTree(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();

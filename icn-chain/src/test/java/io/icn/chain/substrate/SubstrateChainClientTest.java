@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,11 +45,7 @@ class SubstrateChainClientTest {
     @BeforeAll
     static void start() throws Exception {
         chain = InteropHarness.Chopsticks.start(0);
-        scheduler = Executors.newScheduledThreadPool(3, r -> {
-            Thread t = new Thread(r, "substrate-client-test");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = InteropHarness.scheduler("substrate-client-test");
     }
 
     @AfterAll
