@@ -184,7 +184,8 @@ public final class SubstrateChain implements AutoCloseable {
         return r;
     }
 
-    private void onRuntimeVersion(JsonNode version) {
+    /** A runtime version notification: an upgrade (spec or transaction version changed) re-reads the runtime. */
+    void onRuntimeVersion(JsonNode version) {
         Runtime r = runtime;
         if (version.path("specVersion").asLong() != r.specVersion()
                 || version.path("transactionVersion").asLong() != r.transactionVersion()) {

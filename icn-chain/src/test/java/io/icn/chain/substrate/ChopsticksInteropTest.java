@@ -227,6 +227,44 @@ class ChopsticksInteropTest {
         }
     }
 
+    @Test
+    void aRuntimeUpgradeNoticeRereadsTheMetadata() throws Exception {
+        try (SubstrateChain c = connect(chain.url())) {
+            SubstrateChain.Runtime before = c.runtime();
+            c.onRuntimeVersion(new ObjectMapper().readTree("{\"specVersion\": " + before.specVersion()
+                    + ", \"transactionVersion\": " + before.transactionVersion() + "}"));
+            Thread.sleep(300);
+            assertThat(c.runtime()).isSameAs(before);
+            c.onRuntimeVersion(new ObjectMapper().readTree("{\"specVersion\": " + (before.specVersion() + 1)
+                    + ", \"transactionVersion\": " + before.transactionVersion() + "}"));
+            waitFor(() -> c.runtime() != before, 30);
+            assertThat(c.runtime().metadata().pallet("System").index()).isZero();
+            assertThat(c.runtime().calls().remarkWithEvent(new byte[0])).isEqualTo(before.calls().remarkWithEvent(new byte[0]));
+        }
+    }
+
+    @Test
+    void aRequestToADeadEndpointTimesOutNamingTheMethod() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(chain.port)) {
+            URI url = URI.create("ws://127.0.0.1:" + proxy.port());
+            JsonRpcClient.Config cfg = new JsonRpcClient.Config(url, Duration.ofMillis(800), Duration.ofSeconds(2),
+                    Duration.ofMillis(100), Duration.ofMillis(400), 4, 16, 1 << 20);
+            try (JsonRpcClient rpc = new JsonRpcClient(cfg, http, scheduler)) {
+                assertThat(rpc.request("system_chain").asText()).isNotBlank();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> rpc.request("no_such_method"))
+                        .isInstanceOf(RpcErrorException.class).hasMessageContaining("no_such_method");
+                proxy.down();
+                waitFor(() -> !rpc.isConnected(), 10);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> rpc.request("system_chain"))
+                        .isInstanceOf(io.icn.chain.ChainUnavailableException.class).hasMessageContaining("system_chain")
+                        .hasMessageContaining("800 ms");
+                proxy.up();
+                waitFor(rpc::isConnected, 20);
+                assertThat(rpc.request("system_chain").asText()).isNotBlank();
+            }
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
