@@ -149,7 +149,24 @@ public final class JsonRpcClient implements AutoCloseable {
     private boolean closed;
     private ScheduledFuture<?> reconnectTask;
 
-    private record Pending(String method, CompletableFuture<JsonNode> future) {
+    /** A request in flight; {@code sent} once it went out on a socket (before that it waits for a connection). */
+    private static final class Pending {
+        final String method;
+        final CompletableFuture<JsonNode> future;
+        volatile boolean sent;
+
+        Pending(String method, CompletableFuture<JsonNode> future) {
+            this.method = method;
+            this.future = future;
+        }
+
+        String method() {
+            return method;
+        }
+
+        CompletableFuture<JsonNode> future() {
+            return future;
+        }
     }
 
     /** Creates the client and starts connecting; requests wait for the connection. */
@@ -225,8 +242,9 @@ public final class JsonRpcClient implements AutoCloseable {
                 s.enqueue(SubscriptionState.CONNECTION_LOST);
             }
             subscriptions.removeIf(s -> !s.resumable);
-            failed = new ArrayList<>(pending.values());
-            pending.clear();
+            // Requests sent on the lost socket will get no answer; those still waiting for a connection keep waiting.
+            failed = new ArrayList<>();
+            pending.values().removeIf(p -> p.sent && failed.add(p));
             long delay = Math.min(config.maxBackoff().toMillis(),
                     config.initialBackoff().toMillis() << Math.min(20, failedAttempts));
             failedAttempts++;
@@ -276,6 +294,7 @@ public final class JsonRpcClient implements AutoCloseable {
             pending.put(id, new Pending(method, result));
             conn = connection;
         }
+        Pending mine = pending.get(id);
         ScheduledFuture<?> timeout = scheduler.schedule(() -> {
             Pending p = pending.remove(id);
             if (p != null) {
@@ -284,7 +303,11 @@ public final class JsonRpcClient implements AutoCloseable {
             }
         }, config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> timeout.cancel(false));
-        conn.thenAccept(ws -> send(ws, text).whenComplete((r, e) -> {
+        conn.thenAccept(ws -> {
+            if (mine != null) {
+                mine.sent = true;
+            }
+        }).thenCompose(x -> conn).thenAccept(ws -> send(ws, text).whenComplete((r, e) -> {
             if (e != null) {
                 Pending p = pending.remove(id);
                 if (p != null) {

@@ -9,10 +9,11 @@ import io.icn.chain.AuditStatus;
 import io.icn.chain.Balance;
 import io.icn.chain.BlockListener;
 import io.icn.chain.BlockSubscription;
+import io.icn.chain.ChainCapability;
 import io.icn.chain.ChainClient;
 import io.icn.chain.DealId;
 import io.icn.chain.DealStatus;
-import io.icn.chain.NodeEndpoint;
+import io.icn.chain.NodeNotRegisteredException;
 import io.icn.chain.NodeStanding;
 import io.icn.chain.PalletMerkleTree;
 import io.icn.chain.PinningAudit;
@@ -22,6 +23,7 @@ import io.icn.chain.ShardHash;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,9 +54,10 @@ import java.util.logging.Logger;
  * </ul>
  *
  * <h2>What the pallet lacks</h2>
- * {@link #registerEndpoint} and {@link #standing()} throw {@link UnsupportedChainCallException};
- * {@link #nodeEndpoints()} is empty and {@link #dealContent} empty for every deal (the node uses the DHT and
- * its configured peers). The pallet records no shard size: deals report {@link #UNKNOWN_SHARD_SIZE}.
+ * No {@link ChainCapability}: the endpoint calls and {@link #dealContent} throw
+ * {@link io.icn.chain.UnsupportedChainCallException} (the node uses the DHT and its configured peers);
+ * {@link #standing()} throws {@link NodeNotRegisteredException} (no stake or reputation registry). The pallet
+ * records no shard size: deals report {@link #UNKNOWN_SHARD_SIZE}.
  * {@code PinningAudit.issuedAt} is {@code deadline - 100} (the pallet's audit window).
  *
  * <h2>Proofs</h2>
@@ -246,6 +249,12 @@ public final class SubstrateChainClient implements ChainClient {
         return () -> listeners.remove(listener);
     }
 
+    /** None: the pallet has no endpoint registry and records no deal content; those calls throw. */
+    @Override
+    public Set<ChainCapability> capabilities() {
+        return EnumSet.noneOf(ChainCapability.class);
+    }
+
     @Override
     public ProofScheme proofScheme() {
         return ProofScheme.pallet();
@@ -268,35 +277,6 @@ public final class SubstrateChainClient implements ChainClient {
             ids.forEach(id -> out.add(deals.get(id)));
             return out;
         }
-    }
-
-    /** Always empty: the pallet records no content with a deal. */
-    @Override
-    public Optional<String> dealContent(DealId id) {
-        checkOpen();
-        if (deal(id).isEmpty()) {
-            throw new io.icn.chain.DealNotFoundException(id);
-        }
-        return Optional.empty();
-    }
-
-    /** @throws UnsupportedChainCallException always: the pallet has no endpoint registry */
-    @Override
-    public NodeEndpoint registerEndpoint(String quicAddress, String certificateFingerprint) {
-        throw new UnsupportedChainCallException("the chain's pinning pallet has no endpoint registry;"
-                + " peers find this node through the DHT and their configured peers");
-    }
-
-    @Override
-    public List<NodeEndpoint> nodeEndpoints() {
-        checkOpen();
-        return List.of();
-    }
-
-    @Override
-    public Optional<NodeEndpoint> endpoint(AccountId node) {
-        checkOpen();
-        return Optional.empty();
     }
 
     /** The distinct shards of active deals (at the finalized block) whose {@code ShardAssignments} name this node. */
@@ -391,11 +371,14 @@ public final class SubstrateChainClient implements ChainClient {
                 PalletMerkleTree.Proof.decode(proof));
     }
 
-    /** @throws UnsupportedChainCallException always: the pallet keeps no stake or reputation */
+    /**
+     * @throws NodeNotRegisteredException always: the pinning pallet keeps no registry of super-nodes (no stake,
+     *     no reputation); the free balance is in {@link SubstrateChain#info()}
+     */
     @Override
     public NodeStanding standing() {
-        throw new UnsupportedChainCallException("the chain's pinning pallet keeps no stake or reputation; the free"
-                + " balance is in SubstrateChain.info()");
+        checkOpen();
+        throw new NodeNotRegisteredException(account);
     }
 
     @Override

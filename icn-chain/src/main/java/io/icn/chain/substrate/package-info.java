@@ -24,7 +24,7 @@
  * {@link io.icn.chain.substrate.TransactionFailedException} (an extrinsic invalid, dropped or failed),
  * {@link io.icn.chain.substrate.ScaleDecodeException} and {@link io.icn.chain.substrate.TruncatedScaleException}
  * (bytes that are not what they should be), {@link io.icn.chain.substrate.MetadataException} (the runtime lacks
- * what is needed), {@link io.icn.chain.substrate.UnsupportedChainCallException} (the pallet has no such call).
+ * what is needed), {@link io.icn.chain.UnsupportedChainCallException} (the pallet has no such call).
  *
  * <h2>Threading</h2>
  * Codecs and values are immutable or single-use (writers, readers); the clients are thread-safe and block on

@@ -86,7 +86,7 @@ class SubstrateChainClientTest {
                 assertThat(deal.shards()).hasSize(14);
                 assertThat(deal.expiresAt()).isEqualTo(d.get("expires_at").asLong());
                 assertThat(client.dealsForShard(deal.shards().get(0))).extracting(PinningDeal::id).containsExactly(id);
-                assertThat(client.dealContent(id)).isEmpty();
+                assertThatThrownBy(() -> client.dealContent(id)).isInstanceOf(io.icn.chain.UnsupportedChainCallException.class);
             }
             List<ShardHash> assigned = client.shardAssignments();
             for (JsonNode a : seeded.get("assignments")) {
@@ -127,9 +127,11 @@ class SubstrateChainClientTest {
 
             assertThatThrownBy(() -> client.submitAuditProof(new io.icn.chain.AuditId(new byte[32]), proofs.get(0).proof()))
                     .isInstanceOf(io.icn.chain.AuditNotFoundException.class);
+            assertThat(client.capabilities()).isEmpty();
             assertThatThrownBy(() -> client.registerEndpoint("127.0.0.1:9002", "00".repeat(32)))
-                    .isInstanceOf(UnsupportedChainCallException.class).hasMessageContaining("DHT");
-            assertThat(client.nodeEndpoints()).isEmpty();
+                    .isInstanceOf(io.icn.chain.UnsupportedChainCallException.class).hasMessageContaining("ENDPOINT_REGISTRY");
+            assertThatThrownBy(client::nodeEndpoints).isInstanceOf(io.icn.chain.UnsupportedChainCallException.class);
+            assertThatThrownBy(client::standing).isInstanceOf(io.icn.chain.NodeNotRegisteredException.class);
         }
     }
 
