@@ -1,0 +1,161 @@
+// A js-libp2p peer for the icn-p2p host's interop tests and throughput benchmark: TCP + Noise + Yamux,
+// identify, ping, and two test protocols. Driven by environment variables, prints one JSON object per
+// line on stdout, and always exits by itself after RUN_SECONDS (or on SIGTERM/SIGINT).
+//
+//   node --import ./node20-polyfill.mjs host-peer.mjs
+//
+// env (all optional):
+//   LISTEN          multiaddr(s), comma-separated           default /ip4/127.0.0.1/tcp/0
+//   SEED_HEX        64 hex chars -> deterministic Ed25519 identity
+//   RUN_SECONDS     lifetime, default 30, capped at 3600
+//   ECHO_PROTOCOL   served: echoes every byte, then closes    default /icn/test/echo/1.0.0
+//   SINK_PROTOCOL   served: reads to the end, prints {event:'sink', bytes, sha256}, answers the byte
+//                   count as 8 bytes big-endian, closes        default /icn/test/sink/1.0.0
+//   SEND_COMMANDS   1: read JSON commands on stdin, one a line, answered in order by a line with the same id:
+//                   {"id":1,"cmd":"send","addr":"/ip4/../p2p/..","bytes":52428800} -> {"event":"sent","id":1,..}
+//                   (dials if needed, then sends as SEND_BYTES does: the benchmark's warmed js sender)
+//   DIAL            a multiaddr with /p2p/<id>: dialed after start, then the actions below run in order
+//   PING_COUNT      pings of the dialed peer                  default 0
+//   ECHO_BYTES      bytes sent over ECHO_PROTOCOL to the dialed peer and checked on the way back
+//   SEND_BYTES      bytes sent over SINK_PROTOCOL to the dialed peer, timed (throughput benchmark)
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createHash } from 'node:crypto'
+
+const env = process.env
+const RUN_SECONDS = Math.min(Number(env.RUN_SECONDS ?? 30), 3600)
+const ECHO = env.ECHO_PROTOCOL ?? '/icn/test/echo/1.0.0'
+const SINK = env.SINK_PROTOCOL ?? '/icn/test/sink/1.0.0'
+const CHUNK = 64 * 1024
+process.stdout.on('error', () => {}) // the harness may stop reading first
+const out = (o) => process.stdout.write(JSON.stringify({ t: Date.now(), ...o }) + '\n')
+const bytesOf = (buf) => (buf instanceof Uint8Array ? buf : buf.subarray())
+const drained = (stream) => new Promise((resolve) => stream.addEventListener('drain', resolve, { once: true }))
+
+// deterministic test data: byte i is (i * 31 + 7) mod 251
+function pattern (offset, length) {
+  const b = new Uint8Array(length)
+  for (let i = 0; i < length; i++) b[i] = ((offset + i) * 31 + 7) % 251
+  return b
+}
+
+// Sends `total` bytes over a new SINK_PROTOCOL stream, timed from the stream's opening to the 8-byte
+// acknowledgement; prints {event:'sent', bytes, acked, nanos} (with `id` when a command asked).
+async function send (ma, total, id) {
+  try {
+    const stream = await node.dialProtocol(ma, SINK, { signal: AbortSignal.timeout(10_000) })
+    const started = process.hrtime.bigint()
+    const ack = new Promise((resolve) => stream.addEventListener('message', (e) => resolve(bytesOf(e.data)), { once: true }))
+    await sendAll(stream, total)
+    await stream.close()
+    const a = await ack
+    const nanos = Number(process.hrtime.bigint() - started)
+    out({ event: 'sent', id, bytes: total, acked: Number(new DataView(a.buffer, a.byteOffset, 8).getBigUint64(0)), nanos })
+  } catch (err) { out({ event: 'send:error', id, error: String(err) }) }
+}
+
+async function sendAll (stream, total) {
+  for (let off = 0; off < total; off += CHUNK) {
+    if (!stream.send(pattern(off, Math.min(CHUNK, total - off)))) await drained(stream)
+  }
+}
+
+let privateKey
+if (env.SEED_HEX) privateKey = await generateKeyPairFromSeed('Ed25519', Buffer.from(env.SEED_HEX, 'hex'))
+
+const node = await createLibp2p({
+  ...(privateKey ? { privateKey } : {}),
+  addresses: { listen: (env.LISTEN ?? '/ip4/127.0.0.1/tcp/0').split(',') },
+  transports: [tcp()],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+  services: { identify: identify(), ping: ping() }
+})
+
+await node.handle(ECHO, async (stream) => {
+  try {
+    for await (const buf of stream) {
+      if (!stream.send(buf)) await drained(stream)
+    }
+    await stream.close()
+  } catch (err) { out({ event: 'echo:error', error: String(err) }) }
+})
+
+await node.handle(SINK, async (stream) => {
+  try {
+    const hash = createHash('sha256')
+    let bytes = 0
+    for await (const buf of stream) { bytes += buf.byteLength; hash.update(bytesOf(buf)) }
+    out({ event: 'sink', bytes, sha256: hash.digest('hex') })
+    const ack = new Uint8Array(8)
+    new DataView(ack.buffer).setBigUint64(0, BigInt(bytes))
+    stream.send(ack)
+    await stream.close()
+  } catch (err) { out({ event: 'sink:error', error: String(err) }) }
+})
+
+const stopAt = setTimeout(() => shutdown('run-seconds elapsed'), RUN_SECONDS * 1000)
+let stopping = false
+async function shutdown (why) {
+  if (stopping) return
+  stopping = true
+  clearTimeout(stopAt)
+  out({ event: 'stopping', why })
+  await Promise.race([node.stop(), new Promise(r => setTimeout(r, 3000))])
+  process.exit(0)
+}
+process.on('SIGINT', () => shutdown('SIGINT'))
+process.on('SIGTERM', () => shutdown('SIGTERM'))
+
+node.addEventListener('peer:connect', (e) => out({ event: 'peer:connect', peer: e.detail.toString() }))
+node.addEventListener('peer:disconnect', (e) => out({ event: 'peer:disconnect', peer: e.detail.toString() }))
+node.addEventListener('peer:identify', (e) => {
+  const d = e.detail
+  out({ event: 'peer:identify', peer: d.peerId.toString(), agent: d.agentVersion, protocolVersion: d.protocolVersion, protocols: d.protocols, listenAddrs: d.listenAddrs.map(String), observedAddr: d.observedAddr?.toString(), encryption: d.connection.encryption, multiplexer: d.connection.multiplexer })
+})
+
+out({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String), protocols: node.getProtocols() })
+
+if (env.SEND_COMMANDS === '1') {
+  const { createInterface } = await import('node:readline')
+  let queue = Promise.resolve()
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    let c
+    try { c = JSON.parse(line) } catch (err) { out({ event: 'command:error', error: 'not JSON: ' + line.slice(0, 100) }); return }
+    if (c.cmd !== 'send') { out({ event: 'command:error', id: c.id, error: 'unknown command ' + c.cmd }); return }
+    queue = queue.then(() => send(multiaddr(c.addr), Number(c.bytes), c.id))
+  })
+}
+
+if (env.DIAL) {
+  const ma = multiaddr(env.DIAL)
+  try {
+    const c = await node.dial(ma, { signal: AbortSignal.timeout(10_000) })
+    out({ event: 'dialed', remotePeer: c.remotePeer.toString(), encryption: c.encryption, multiplexer: c.multiplexer })
+    for (let i = 0; i < Number(env.PING_COUNT ?? 0); i++) {
+      try {
+        out({ event: 'ping', rtt: await node.services.ping.ping(ma, { signal: AbortSignal.timeout(5_000) }) })
+      } catch (err) { out({ event: 'ping:error', error: String(err) }) }
+    }
+    if (env.ECHO_BYTES) {
+      const total = Number(env.ECHO_BYTES)
+      try {
+        const stream = await node.dialProtocol(ma, ECHO, { signal: AbortSignal.timeout(10_000) })
+        const sending = sendAll(stream, total).then(() => stream.close())
+        const hash = createHash('sha256')
+        let got = 0
+        for await (const buf of stream) { got += buf.byteLength; hash.update(bytesOf(buf)); if (got >= total) break }
+        await sending
+        out({ event: 'echo', bytes: got, sha256: hash.digest('hex'), expected: createHash('sha256').update(pattern(0, total)).digest('hex') })
+      } catch (err) { out({ event: 'echo:error', error: String(err) }) }
+    }
+    if (env.SEND_BYTES) await send(ma, Number(env.SEND_BYTES))
+  } catch (err) { out({ event: 'dial:error', error: String(err) }) }
+}
+out({ event: 'ready' })
