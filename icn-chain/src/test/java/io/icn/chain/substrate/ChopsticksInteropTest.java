@@ -254,12 +254,18 @@ class ChopsticksInteropTest {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> rpc.request("no_such_method"))
                         .isInstanceOf(RpcErrorException.class).hasMessageContaining("no_such_method");
                 proxy.down();
-                waitFor(() -> !rpc.isConnected(), 10);
+                // Lost on the cut socket, or waiting for a connection that does not come: either way the request
+                // ends within its timeout, naming its method.
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> rpc.request("system_chain"))
-                        .isInstanceOf(io.icn.chain.ChainUnavailableException.class).hasMessageContaining("system_chain")
-                        .hasMessageContaining("800 ms");
+                        .isInstanceOf(io.icn.chain.ChainUnavailableException.class).hasMessageContaining("system_chain");
                 proxy.up();
-                waitFor(rpc::isConnected, 20);
+                waitFor(() -> {
+                    try {
+                        return !rpc.request("system_chain").asText().isBlank();
+                    } catch (io.icn.chain.ChainUnavailableException stillDown) {
+                        return false;
+                    }
+                }, 60);
                 assertThat(rpc.request("system_chain").asText()).isNotBlank();
             }
         }
