@@ -30,6 +30,9 @@ import java.util.Objects;
  * proof's exact length follow; it recomputes the root and the digest. No SHA-256 input is ambiguous
  * because the shape is fixed by the shard size.
  *
+ * <h2>Pallet mode</h2>
+ * The original pallet's proof, specified and built by {@link PalletMerkleTree}; shard hash = {@code SHA256(shard)}.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class AuditProofs {
@@ -49,7 +52,7 @@ public final class AuditProofs {
     /** The shard hash of {@code shard} under {@code scheme}: its SHA-256, or its Merkle root. */
     public static ShardHash shardHash(ProofScheme scheme, byte[] shard) {
         return switch (scheme.mode()) {
-            case HASH -> new ShardHash(Sha256.of(shard, 0, shard.length));
+            case HASH, PALLET -> new ShardHash(Sha256.of(shard, 0, shard.length));
             case MERKLE -> merkleRoot(shard, scheme.merkleBlockSize());
         };
     }
@@ -66,6 +69,9 @@ public final class AuditProofs {
      * @throws IllegalArgumentException if the challenge lies outside the shard
      */
     public static byte[] prove(ProofScheme scheme, byte[] shard, AuditChallenge challenge) {
+        if (scheme.mode() == ProofScheme.Mode.PALLET) {
+            return PalletMerkleTree.of(shard).prove(shard, challenge).encode();
+        }
         byte[] digest = digest(shard, challenge);
         if (scheme.mode() == ProofScheme.Mode.HASH) {
             return digest;

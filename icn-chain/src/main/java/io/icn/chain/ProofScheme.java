@@ -38,7 +38,14 @@ public record ProofScheme(Mode mode, int merkleBlockSize) {
          * lead to the root; the shard hash is that root. The verifier needs only the root and the shard
          * size.
          */
-        MERKLE
+        MERKLE,
+        /**
+         * The original {@code pallet-icn-pinning}'s format ({@link PalletMerkleTree}): the challenged 64-byte
+         * leaf, up to 16 BLAKE2-256 siblings and the leaf index, SCALE-encoded; the root is the pallet's
+         * {@code ShardMerkleRoots} entry, and the shard hash is the SHA-256 of the shard (an identifier the
+         * pallet does not tie to the root). What a node must produce on a chain running that pallet.
+         */
+        PALLET
     }
 
     public ProofScheme {
@@ -58,12 +65,17 @@ public record ProofScheme(Mode mode, int merkleBlockSize) {
         return new ProofScheme(Mode.MERKLE, DEFAULT_MERKLE_BLOCK_SIZE);
     }
 
+    /** {@link Mode#PALLET}: 64-byte leaves whatever {@code merkleBlockSize} says. */
+    public static ProofScheme pallet() {
+        return new ProofScheme(Mode.PALLET, PalletMerkleTree.LEAF_BYTES);
+    }
+
     /**
      * Whether proofs made for this scheme verify under {@code other} and back: the same mode and, for
-     * {@link Mode#MERKLE}, the same block size (hash mode has no blocks).
+     * {@link Mode#MERKLE}, the same block size (hash mode has no blocks, pallet mode fixed ones).
      */
     public boolean verifiesLike(ProofScheme other) {
-        return mode == other.mode && (mode == Mode.HASH || merkleBlockSize == other.merkleBlockSize);
+        return mode == other.mode && (mode != Mode.MERKLE || merkleBlockSize == other.merkleBlockSize);
     }
 
     /** {@link Mode#MERKLE} over blocks of {@code blockSize} bytes. */

@@ -683,9 +683,16 @@ public final class LocalChain implements AutoCloseable {
          * How proofs are verified; default Merkle over 4 KiB blocks. Hash mode needs a {@link #shardOracle}. A state
          * file of another scheme is refused at {@link #build()}; reopen a chain with
          * {@link LocalChain#recordedProofScheme(Path)}.
+         *
+         * @throws IllegalArgumentException for {@link ProofScheme.Mode#PALLET}, which only a chain running the
+         *     original pallet verifies
          */
         public Builder proofScheme(ProofScheme scheme) {
-            this.scheme = Objects.requireNonNull(scheme, "scheme");
+            Objects.requireNonNull(scheme, "scheme");
+            if (scheme.mode() == ProofScheme.Mode.PALLET) {
+                throw new IllegalArgumentException("the embedded chain verifies HASH and MERKLE proofs, not " + scheme);
+            }
+            this.scheme = scheme;
             return this;
         }
 
