@@ -7,9 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
- * The exact in-memory index: chunk entries by CID, an expiry-ordered set, and usage counters kept
- * in step with every change. Reads are lock-free; changes are serialized by the monitor, so no usage
- * update is lost. Thread-safe.
+ * The exact in-memory index: chunk entries by CID, an expiry-ordered set, usage counters and the shard
+ * hash index ({@link ShardHashIndex}) kept in step with every change. Reads are lock-free, except
+ * {@link #locate}; changes are serialized by the monitor, so no usage update is lost. Thread-safe.
+ *
+ * <p>The shard hash index is built from the entries on the first {@link #locate} (a store that is never
+ * audited, and every open, pays nothing for it) and from then on changed with every {@link #put}; a
+ * {@link #replaceAll} drops it until the next {@link #locate}.
  */
 final class StoreIndex {
 
@@ -27,6 +31,8 @@ final class StoreIndex {
     private final ConcurrentHashMap<Cid, ChunkEntry> chunks = new ConcurrentHashMap<>();
     private final ConcurrentSkipListSet<ExpiryKey> byExpiry = new ConcurrentSkipListSet<>();
     private volatile Totals totals = new Totals(0, 0, 0);
+    /** Null until the first {@link #locate} after construction or {@link #replaceAll}; guarded by the monitor. */
+    private ShardHashIndex byHash;
 
     ChunkEntry get(Cid cid) {
         return chunks.get(cid);
@@ -42,6 +48,14 @@ final class StoreIndex {
         if (present) {
             byExpiry.add(new ExpiryKey(entry.spec.expiryBlock(), cid));
         }
+        if (byHash != null) {
+            if (old != null) {
+                byHash.remove(old);
+            }
+            if (present) {
+                byHash.add(entry);
+            }
+        }
         Totals t = totals;
         totals = new Totals(t.chunks + (present ? 1 : 0) - (old != null ? 1 : 0),
                 t.shards + (present ? entry.healthyCount() : 0) - (old != null ? old.healthyCount() : 0),
@@ -51,6 +65,7 @@ final class StoreIndex {
 
     /** Replaces the whole content (load and rebuild). */
     synchronized void replaceAll(Collection<ChunkEntry> entries) {
+        byHash = null;
         chunks.clear();
         byExpiry.clear();
         long shards = 0;
@@ -65,6 +80,23 @@ final class StoreIndex {
             bytes += e.bytes();
         }
         totals = new Totals(chunks.size(), shards, bytes);
+    }
+
+    /**
+     * A shard whose SHA-256 or Merkle root is {@code hash} (32 bytes), healthy rather than quarantined
+     * when both are held; null if none. The first call builds the shard hash index (O(shards)); later
+     * calls cost O(1).
+     */
+    synchronized ShardLocation locate(byte[] hash) {
+        if (byHash == null) {
+            byHash = ShardHashIndex.of(chunks.values());
+        }
+        return byHash.locate(hash);
+    }
+
+    /** The shard hash index's slots (0 while it is not built), for tests and measurements. */
+    synchronized long shardHashSlots() {
+        return byHash == null ? 0 : byHash.capacity();
     }
 
     long chunkCount() {
