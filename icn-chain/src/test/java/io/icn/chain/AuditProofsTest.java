@@ -129,4 +129,29 @@ class AuditProofsTest {
         assertThatThrownBy(() -> AuditProofs.prove(ProofScheme.merkle(), new byte[100], c))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("100-byte shard");
     }
+
+    /**
+     * The roots and proof bytes of 300 seeded shards, ranges and block sizes, hashed together: the value the
+     * chain's own tree produced before the tree became icn-storage-core's MerkleProof (commit dff1cad).
+     * The format is normative (docs/chain.md); this pins it.
+     */
+    @Test
+    void rootsAndProofBytesAreThoseOfTheFormat() throws Exception {
+        SplittableRandom random = new SplittableRandom(20261206);
+        java.security.MessageDigest all = java.security.MessageDigest.getInstance("SHA-256");
+        for (int round = 0; round < 300; round++) {
+            int blockSize = 1 + random.nextInt(2000);
+            int size = 1 + random.nextInt(20000);
+            byte[] shard = new byte[size];
+            random.nextBytes(shard);
+            int length = 1 + random.nextInt(Math.min(size, 3000));
+            int offset = random.nextInt(size - length + 1);
+            AuditChallenge c = challenge(offset, length, random);
+            ProofScheme scheme = ProofScheme.merkle(blockSize);
+            all.update(AuditProofs.shardHash(scheme, shard).bytes());
+            all.update(AuditProofs.prove(scheme, shard, c));
+        }
+        assertThat(java.util.HexFormat.of().formatHex(all.digest()))
+                .isEqualTo("27fc4f1ce970af956b1b6bcf4149cbf7aa2d9d1a35c3f41e2f6c1b373e1edbd1");
+    }
 }
