@@ -8,7 +8,7 @@ import java.util.Optional;
  * addressed to it, proof submission, and its stake and reputation. The types mirror
  * {@code pallet-icn-pinning}; docs/chain.md maps each call to the pallet's storage and calls.
  *
- * <p>Implementations: {@link LocalChain#clientFor(AccountId)} (the embedded chain, the default) and,
+ * <p>Implementations: {@link io.icn.chain.local.LocalChain#clientFor(AccountId)} (the embedded chain, the default) and,
  * later, a Substrate JSON-RPC adapter.
  *
  * <h2>Failures</h2>

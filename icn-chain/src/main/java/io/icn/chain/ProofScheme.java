@@ -22,9 +22,9 @@ public record ProofScheme(Mode mode, int merkleBlockSize) {
 
     /**
      * The default block size of the builds before 4 KiB became the default: that of a chain whose
-     * scheme was not recorded (see {@link LocalChain#recordedProofScheme}).
+     * scheme was not recorded (see {@link io.icn.chain.local.LocalChain#recordedProofScheme}).
      */
-    static final int FORMER_DEFAULT_MERKLE_BLOCK_SIZE = 1024;
+    public static final int FORMER_DEFAULT_MERKLE_BLOCK_SIZE = 1024;
 
     /** The two proof formats. */
     public enum Mode {

@@ -1,5 +1,6 @@
 package io.icn.chain;
 
+
 /**
  * Thrown by an {@link AuditProver}: the node does not hold the shard (and, where the prover was asked to
  * repair it, could not rebuild it).

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
  * What every {@link ChainClient} must do, run against each implementation through a {@link Harness}
  * that can drive the chain behind it (create a deal, issue an audit, produce a block).
  */
-abstract class ChainClientContractTest {
+public abstract class ChainClientContractTest {
 
     /** Drives the chain behind a client under test. */
-    interface Harness extends AutoCloseable {
+    public interface Harness extends AutoCloseable {
         ChainClient client();
 
         InMemoryShardStore.Chunk createDeal(long expiresAt);

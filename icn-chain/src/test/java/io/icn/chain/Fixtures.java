@@ -6,19 +6,19 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Shared test values: accounts, seeds (always printed), CIDs. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
     /** A seed from {@code -Dicn.test.seed}, or a fresh one; printed so a failure can be replayed. */
-    static long seed(String test) {
+    public static long seed(String test) {
         String fixed = System.getProperty("icn.test.seed");
         long seed = fixed != null ? Long.parseLong(fixed) : new SplittableRandom().nextLong();
         System.out.println(test + " seed=" + seed + " (replay with -Dicn.test.seed=" + seed + ")");
         return seed;
     }
 
-    static AccountId account(int n) {
+    public static AccountId account(int n) {
         byte[] b = new byte[32];
         b[0] = (byte) (n >>> 24);
         b[1] = (byte) (n >>> 16);
@@ -28,7 +28,7 @@ final class Fixtures {
         return new AccountId(b);
     }
 
-    static byte[] sha256(byte[] data) {
+    public static byte[] sha256(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (NoSuchAlgorithmException e) {
@@ -37,7 +37,7 @@ final class Fixtures {
     }
 
     /** CIDv1, raw codec, sha2-256, base32 lower-case multibase: {@code bafkrei...}. */
-    static String cidOf(byte[] content) {
+    public static String cidOf(byte[] content) {
         byte[] digest = sha256(content);
         byte[] bin = new byte[4 + digest.length];
         bin[0] = 0x01;

@@ -1,5 +1,6 @@
 package io.icn.chain;
 
+
 import io.icn.erasure.ErasureCodec;
 import io.icn.erasure.Kernels;
 import java.util.ArrayList;
@@ -19,8 +20,8 @@ import java.util.stream.Stream;
  * SHA-256 / Merkle hashes, real proofs, real repair from surviving shards, and an expiry index ordered
  * by block. Thread-safe (coarse lock for the indexes; shard reads are lock-free).
  */
-final class InMemoryShardStore implements AuditProver, ExpiredContent {
-    record Chunk(String cid, List<ShardHash> shardHashes, int shardSize) {
+public class InMemoryShardStore {
+    public record Chunk(String cid, List<ShardHash> shardHashes, int shardSize) {
     }
 
     private final ProofScheme scheme;
@@ -31,15 +32,15 @@ final class InMemoryShardStore implements AuditProver, ExpiredContent {
     private final Map<ShardHash, String> chunkOfShard = new HashMap<>();
     private final TreeMap<Long, Set<String>> expiryIndex = new TreeMap<>();
     private final Map<String, Long> expiryOf = new HashMap<>();
-    final AtomicLong indexEntriesVisited = new AtomicLong();
-    final AtomicLong contentCalls = new AtomicLong();
+    public final AtomicLong indexEntriesVisited = new AtomicLong();
+    public final AtomicLong contentCalls = new AtomicLong();
 
-    InMemoryShardStore(ProofScheme scheme) {
+    public InMemoryShardStore(ProofScheme scheme) {
         this.scheme = scheme;
     }
 
     /** Erasure-codes {@code data}, stores the 14 shards, indexes the chunk's expiry. */
-    synchronized Chunk put(byte[] data, long expiryBlock) {
+    public synchronized Chunk put(byte[] data, long expiryBlock) {
         byte[][] encoded = codec.encode(data);
         List<ShardHash> hashes = new ArrayList<>();
         for (byte[] shard : encoded) {
@@ -53,7 +54,7 @@ final class InMemoryShardStore implements AuditProver, ExpiredContent {
     }
 
     /** Indexes a chunk whose shard bytes the test does not need (the 100,000-deal cleanup). */
-    synchronized void register(Chunk chunk, long expiryBlock) {
+    public synchronized void register(Chunk chunk, long expiryBlock) {
         chunks.put(chunk.cid(), chunk);
         for (ShardHash h : chunk.shardHashes()) {
             chunkOfShard.put(h, chunk.cid());
@@ -62,7 +63,7 @@ final class InMemoryShardStore implements AuditProver, ExpiredContent {
     }
 
     /** A shard read, as the QUIC server would do it. */
-    byte[] read(ShardHash shard) {
+    public byte[] read(ShardHash shard) {
         byte[] bytes = shards.get(shard);
         if (bytes == null) {
             throw new ShardMissingException(shard, "not in the store");
@@ -70,33 +71,32 @@ final class InMemoryShardStore implements AuditProver, ExpiredContent {
         return bytes.clone();
     }
 
-    Optional<byte[]> shardBytes(ShardHash shard) {
+    public Optional<byte[]> shardBytes(ShardHash shard) {
         return Optional.ofNullable(shards.get(shard)).map(byte[]::clone);
     }
 
-    boolean holds(ShardHash shard) {
+    public boolean holds(ShardHash shard) {
         return shards.containsKey(shard);
     }
 
-    void lose(ShardHash shard) {
+    public void lose(ShardHash shard) {
         shards.remove(shard);
     }
 
-    synchronized boolean contains(String cid) {
+    public synchronized boolean contains(String cid) {
         return chunks.containsKey(cid);
     }
 
-    synchronized Long recordedExpiry(String cid) {
+    public synchronized Long recordedExpiry(String cid) {
         return expiryOf.get(cid);
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return chunks.size();
     }
 
-    // ---------------------------------------------------------------- AuditProver
+    // ---------------------------------------------------------------- proofs (the node's AuditProver)
 
-    @Override
     public byte[] prove(ProofScheme proofScheme, ShardHash shard, AuditChallenge challenge) {
         byte[] bytes = shards.get(shard);
         if (bytes == null) {
@@ -108,7 +108,6 @@ final class InMemoryShardStore implements AuditProver, ExpiredContent {
         return AuditProofs.prove(proofScheme, bytes, challenge);
     }
 
-    @Override
     public boolean repair(ShardHash shard) {
         Chunk chunk;
         synchronized (this) {
@@ -140,9 +139,8 @@ final class InMemoryShardStore implements AuditProver, ExpiredContent {
         return true;
     }
 
-    // ---------------------------------------------------------------- ExpiredContent
+    // ---------------------------------------------------------------- expiry (the node's ExpiredContent)
 
-    @Override
     public synchronized Stream<String> expiredBefore(long block) {
         contentCalls.incrementAndGet();
         List<String> out = new ArrayList<>();
@@ -153,21 +151,18 @@ final class InMemoryShardStore implements AuditProver, ExpiredContent {
         return out.stream();
     }
 
-    @Override
     public synchronized List<ShardHash> shardHashes(String cid) {
         contentCalls.incrementAndGet();
         Chunk chunk = chunks.get(cid);
         return chunk == null ? List.of() : chunk.shardHashes();
     }
 
-    @Override
     public synchronized void extendExpiry(String cid, long expiryBlock) {
         contentCalls.incrementAndGet();
         unindex(cid);
         index(cid, expiryBlock);
     }
 
-    @Override
     public synchronized long delete(String cid) {
         contentCalls.incrementAndGet();
         Chunk chunk = chunks.remove(cid);

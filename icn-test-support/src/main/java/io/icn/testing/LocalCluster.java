@@ -3,7 +3,7 @@ package io.icn.testing;
 import io.icn.chain.AccountId;
 import io.icn.chain.AuditProofs;
 import io.icn.chain.Balance;
-import io.icn.chain.LocalChain;
+import io.icn.chain.local.LocalChain;
 import io.icn.chain.PinningDeal;
 import io.icn.chain.ProofScheme;
 import io.icn.chain.Region;

@@ -5,7 +5,7 @@
  * <h2>Entry points</h2>
  * <ul>
  *   <li>{@link io.icn.testing.LocalCluster#builder()}: N nodes (shard store + QUIC server each, port 0,
- *       generated certificates) sharing one {@link io.icn.chain.LocalChain} whose blocks are produced by
+ *       generated certificates) sharing one {@link io.icn.chain.local.LocalChain} whose blocks are produced by
  *       hand; put chunks ({@link io.icn.testing.Placement}, {@link io.icn.testing.StoredChunk}), lose
  *       shards, fetch through a client that pins every node.</li>
  *   <li>{@link io.icn.testing.ClusterNode}: one node's store, server, address, fingerprint, account and

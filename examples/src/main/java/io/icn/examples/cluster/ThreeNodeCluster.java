@@ -2,7 +2,7 @@ package io.icn.examples.cluster;
 
 import io.icn.chain.AuditProofs;
 import io.icn.chain.ChainClient;
-import io.icn.chain.LocalChain;
+import io.icn.chain.local.LocalChain;
 import io.icn.chain.NodeStanding;
 import io.icn.chain.PinningAudit;
 import io.icn.testing.ClusterNode;

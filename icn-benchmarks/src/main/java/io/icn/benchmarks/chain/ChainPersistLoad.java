@@ -3,7 +3,7 @@ package io.icn.benchmarks.chain;
 import io.icn.benchmarks.storage.ChunkPutLoad;
 import io.icn.chain.AccountId;
 import io.icn.chain.Balance;
-import io.icn.chain.LocalChain;
+import io.icn.chain.local.LocalChain;
 import io.icn.chain.ProofScheme;
 import io.icn.chain.Region;
 import io.icn.chain.ShardHash;

@@ -12,7 +12,7 @@ import ch.qos.logback.classic.LoggerContext;
 import io.icn.benchmarks.LoadProcesses;
 import io.icn.benchmarks.LoadProcesses.ChildJvm;
 import io.icn.chain.Balance;
-import io.icn.chain.LocalChain;
+import io.icn.chain.local.LocalChain;
 import io.icn.chain.PinningDeal;
 import io.icn.chain.ProofScheme;
 import io.icn.chain.ShardHash;

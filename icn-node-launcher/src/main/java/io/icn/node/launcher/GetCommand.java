@@ -1,0 +1,178 @@
+package io.icn.node.launcher;
+
+import io.icn.node.*;
+
+import io.icn.storage.Cid;
+import io.icn.storage.InvalidCidException;
+import io.icn.transport.quic.ShardClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code icn-node get CID... -o FILE}: fetches chunks over QUIC from one or more nodes (the k cheapest
+ * shards, parity when a node is slow or missing), rebuilds and verifies each (shard hashes, and for raw
+ * CIDs the chunk's SHA-256 against the CID), and writes them in order to FILE, atomically. Without
+ * {@code --from} it asks the node of {@code --config} (over its admin interface) for its QUIC address
+ * and certificate fingerprint.
+ */
+@Command(name = "get", mixinStandardHelpOptions = true,
+        description = "Fetch chunks over QUIC from one or more nodes, rebuild and verify them, and write them in"
+                + " order to a file.")
+final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
+    private static final Pattern QUIC = Pattern.compile("\"quic\":\"([^\"]+)\"");
+    private static final Pattern FINGERPRINT = Pattern.compile("\"quic_fingerprint\":\"([0-9a-f]{64})\"");
+
+    @Parameters(paramLabel = "CID", arity = "1..*", description = "the chunks, in file order (as 'put' printed them)")
+    List<String> cids;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "where to write the bytes")
+    Path output;
+
+    @Option(names = "--from", paramLabel = "HOST:PORT", description = "a node's QUIC address (repeatable); default: the node of --config")
+    List<String> from = new ArrayList<>();
+
+    @Option(names = "--pin", paramLabel = "SHA256", description = "a node certificate fingerprint to trust (repeatable); required with --from")
+    List<String> pins = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "per chunk (default 120)")
+    int timeoutSecs;
+
+    @Override
+    public Integer call() {
+        LogSetup.forClient();
+        List<Cid> wanted = new ArrayList<>();
+        for (String c : cids) {
+            try {
+                wanted.add(Cid.parse(c));
+            } catch (InvalidCidException e) {
+                System.err.println("icn-node: " + e.getMessage());
+                return Main.USAGE;
+            }
+        }
+        List<InetSocketAddress> nodes = new ArrayList<>();
+        List<String> trusted = new ArrayList<>(pins);
+        try {
+            if (from.isEmpty()) {
+                AdminClient.Response status = AdminClient.of(builder().build()).get("/admin/status");
+                Matcher q = QUIC.matcher(status.body());
+                Matcher f = FINGERPRINT.matcher(status.body());
+                if (!status.ok() || !q.find() || !f.find()) {
+                    System.err.println("icn-node: the node did not report its QUIC endpoint (HTTP " + status.status() + ")");
+                    return Main.FAILED;
+                }
+                nodes.add(address(q.group(1)));
+                trusted.add(f.group(1));
+            } else {
+                if (trusted.isEmpty()) {
+                    System.err.println("icn-node: --from needs --pin with each node's certificate fingerprint"
+                            + " (printed at the node's start and in 'icn-node status')");
+                    return Main.USAGE;
+                }
+                for (String f : from) {
+                    nodes.add(address(f));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("icn-node: " + e.getMessage());
+            return Main.USAGE;
+        } catch (ConfigException e) {
+            System.err.println("icn-node: configuration error (" + source() + "): " + e.getMessage());
+            return Main.USAGE;
+        } catch (AdminClient.UnreachableException e) {
+            System.err.println("icn-node: " + e.getMessage());
+            return Main.UNREACHABLE;
+        }
+        return fetch(wanted, nodes, trusted);
+    }
+
+    private int fetch(List<Cid> wanted, List<InetSocketAddress> nodes, List<String> trusted) {
+        Path partial = output.resolveSibling(output.getFileName() + ".part");
+        long total = 0;
+        boolean complete = false;
+        try (ShardClient client = ShardClient.builder().pinnedFingerprints(trusted).build();
+             OutputStream out = Files.newOutputStream(partial)) {
+            for (Cid cid : wanted) {
+                byte[] chunk = client.fetchChunk(nodes, cid).get(timeoutSecs, TimeUnit.SECONDS);
+                if (cid.codec() == Cid.RAW && !Arrays.equals(sha256(chunk), cid.digest())) {
+                    System.err.println("icn-node: the bytes rebuilt for " + cid + " do not hash to it");
+                    return Main.FAILED;
+                }
+                out.write(chunk);
+                total += chunk.length;
+                System.err.printf("get: %s %,d bytes%n", cid, chunk.length);
+            }
+            complete = true;
+        } catch (ExecutionException e) {
+            System.err.println("icn-node: fetch failed: " + e.getCause().getMessage());
+            return Main.FAILED;
+        } catch (TimeoutException e) {
+            System.err.println("icn-node: fetch took longer than --timeout " + timeoutSecs + " s");
+            return Main.FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.FAILED;
+        } catch (IOException e) {
+            System.err.println("icn-node: cannot write " + partial + ": " + e.getMessage());
+            return Main.FAILED;
+        } finally {
+            if (!complete) {
+                deleteQuietly(partial); // nothing half-written is left behind
+            }
+        }
+        try {
+            Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            System.err.println("icn-node: cannot move " + partial + " to " + output + ": " + e.getMessage());
+            return Main.FAILED;
+        }
+        System.out.printf("%s: %,d bytes from %d chunk(s)%n", output, total, wanted.size());
+        return Main.OK;
+    }
+
+    private static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("'" + hostPort + "' is not HOST:PORT");
+        }
+        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        try {
+            return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + hostPort + "' has no numeric port", e);
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort: a leftover .part says what it is
+        }
+    }
+}

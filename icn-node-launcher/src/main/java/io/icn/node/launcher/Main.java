@@ -1,0 +1,430 @@
+package io.icn.node.launcher;
+
+import io.icn.node.*;
+
+import io.icn.chain.Region;
+import io.icn.transport.quic.NodeCertificate;
+import io.icn.transport.quic.TransportException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code icn-node} command: {@code run} starts a node; the other subcommands talk to a running node
+ * over its admin HTTP interface. Exit codes: 0 ok, 1 usage or configuration error, 2 node unreachable,
+ * 3 operation failed. The only place in the project that ends the JVM.
+ */
+@Command(name = "icn-node", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "ICN super-node: stores erasure-coded video chunks, answers the chain's audits.",
+        subcommands = {Main.Run.class, Main.Put.class, GetCommand.class, Main.Status.class, Main.Usage.class, Main.Verify.class,
+            Main.Repair.class, Main.Cleanup.class, Main.Index.class, Main.Keys.class, Main.DirectorCert.class,
+            CommandLine.HelpCommand.class},
+        exitCodeOnInvalidInput = Main.USAGE, exitCodeOnExecutionException = Main.FAILED)
+public final class Main implements Runnable {
+    static final int OK = 0;
+    static final int USAGE = 1;
+    static final int UNREACHABLE = 2;
+    static final int FAILED = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (the tests' entry point). */
+    static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((e, a) -> {
+            usage.handleParseException(e, a);
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((e, c, parsed) -> {
+            if (e instanceof NodeException) {
+                System.err.println("icn-node: " + e.getMessage());
+            } else {
+                e.printStackTrace(System.err);
+            }
+            return FAILED;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required, e.g. 'icn-node run'");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"icn-node " + (v != null ? v : "dev") + " (Java " + Runtime.version() + ")"};
+        }
+    }
+
+    /** {@code --config}: shared by every subcommand. */
+    static class ConfigOption {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "super-node.toml (the same file for 'run' and the client commands); defaults apply without it")
+        Path config;
+
+        NodeConfig.Builder builder() {
+            return config == null ? NodeConfig.builder() : NodeConfigFile.load(config);
+        }
+
+        String source() {
+            return config == null ? "defaults" : config.toAbsolutePath().toString();
+        }
+    }
+
+    // ---------------------------------------------------------------- run
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Start the node and run until SIGTERM (Ctrl-C); exits 0 after a clean shutdown.")
+    static final class Run extends ConfigOption implements Callable<Integer> {
+        private static final Logger LOG = LoggerFactory.getLogger(Run.class);
+
+        @Option(names = "--storage-path", paramLabel = "DIR", description = "overrides storage_path")
+        Path storagePath;
+
+        @Option(names = "--region", paramLabel = "REGION",
+                description = "overrides region: NA-WEST, NA-EAST, EU-WEST, EU-EAST, APAC, LATAM, MENA")
+        String region;
+
+        @Option(names = "--chain-endpoint", paramLabel = "URL", description = "overrides chain_endpoint (only 'local' runs)")
+        String chainEndpoint;
+
+        @Override
+        public Integer call() {
+            NodeConfig config;
+            try {
+                NodeConfig.Builder b = builder();
+                if (storagePath != null) {
+                    b.storagePath(storagePath);
+                }
+                if (region != null) {
+                    try {
+                        b.region(Region.fromWireName(region));
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException("--region " + region + " is not a region; use one of NA-WEST,"
+                                + " NA-EAST, EU-WEST, EU-EAST, APAC, LATAM, MENA");
+                    }
+                }
+                if (chainEndpoint != null) {
+                    b.chainEndpoint(chainEndpoint);
+                }
+                config = b.build();
+                Preflight.check(config);
+            } catch (ConfigException e) {
+                System.err.println("icn-node: configuration error (" + source() + "): " + e.getMessage());
+                return USAGE;
+            }
+            LogSetup.forNode(config.logFormat(), config.logLevel());
+            LOG.info("configuration from {}: {}", source(), config.describe().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
+
+            SuperNode node = SuperNode.builder(config).build();
+            AtomicBoolean running = new AtomicBoolean();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                int code = OK;
+                try {
+                    node.close();
+                } catch (RuntimeException e) {
+                    LOG.error("shutdown did not complete cleanly: {}", e.getMessage());
+                    code = FAILED;
+                }
+                stopped.countDown();
+                if (running.get()) {
+                    LogSetup.flush();
+                    // SIGTERM is this process's normal end: report the clean close, not the signal.
+                    Runtime.getRuntime().halt(code);
+                }
+            }, "icn-node-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                node.start();
+            } catch (ConfigException e) {
+                LOG.error("cannot start: {}", e.getMessage());
+                return USAGE;
+            } catch (NodeException e) {
+                LOG.error("cannot start: {}", e.getMessage());
+                return FAILED;
+            } catch (RuntimeException e) {
+                LOG.error("cannot start", e);
+                return FAILED;
+            }
+            running.set(true);
+            printBanner(System.out, node);
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return OK;
+        }
+
+        private static void printBanner(PrintStream out, SuperNode node) {
+            NodeConfig c = node.config();
+            String health = node.metricsUrl().replace("/metrics", "/health");
+            out.println("ICN super-node " + node.version() + " RUNNING (pid " + ProcessHandle.current().pid() + ")");
+            out.println("  account     " + node.identity().accountHex());
+            out.println("  region      " + c.region().wireName());
+            out.println("  storage     " + c.storagePath() + " (capacity " + c.maxStorageGb() + " GiB, fsync "
+                    + c.fsync().configName() + ")");
+            out.println("  chain       " + c.chainEndpoint() + " (block every " + c.blockTimeSecs() + " s, state "
+                    + c.storagePath().resolve(SuperNode.CHAIN_STATE_FILE) + ")");
+            out.println("  metrics     " + node.metricsUrl());
+            out.println("  health      " + health);
+            out.println("  admin       " + node.adminUrl() + (c.adminTokenRequired() ? " (bearer token required)" : ""));
+            out.println("  quic        " + SuperNode.hostPort(node.quicAddress()) + " (icn-shard/1, certificate sha-256 " + node.quicFingerprint() + ")");
+            out.println("  quic put    " + node.quicPutSummary());
+            out.println("  key         " + node.identity().privateKeyFile());
+            out.println("  stop with   Ctrl-C or kill -TERM " + ProcessHandle.current().pid());
+            out.flush();
+        }
+    }
+
+    // ---------------------------------------------------------------- client commands
+
+    /** A command that talks to a running node. */
+    abstract static class ClientCommand extends ConfigOption implements Callable<Integer> {
+
+        @Override
+        public final Integer call() {
+            LogSetup.forClient();
+            AdminClient client;
+            try {
+                client = AdminClient.of(builder().build());
+            } catch (ConfigException e) {
+                System.err.println("icn-node: configuration error (" + source() + "): " + e.getMessage());
+                return USAGE;
+            }
+            try {
+                AdminClient.Response r = exchange(client);
+                if (r == null) {
+                    return USAGE;
+                }
+                if (r.ok()) {
+                    System.out.print(r.body().endsWith("\n") ? r.body() : r.body() + "\n");
+                    return OK;
+                }
+                System.err.println("icn-node: the node refused (HTTP " + r.status() + "): " + r.body().trim());
+                return FAILED;
+            } catch (AdminClient.UnreachableException e) {
+                System.err.println("icn-node: " + e.getMessage());
+                return UNREACHABLE;
+            }
+        }
+
+        /** The request of this command; null after a usage error already printed. */
+        abstract AdminClient.Response exchange(AdminClient client);
+    }
+
+    @Command(name = "put", mixinStandardHelpOptions = true,
+            description = "Store a file on the running node: cut into chunks, erasure-coded, pinned by a deal;"
+                    + " prints the CIDs in order.")
+    static final class Put extends ClientCommand {
+        @Parameters(paramLabel = "FILE", description = "the file to store")
+        Path file;
+
+        @Option(names = "--on-node", description = "FILE is a path on the node's machine: the node reads it, nothing is uploaded")
+        boolean onNode;
+
+        @Option(names = "--deal-blocks", paramLabel = "N", description = "life of the deals in blocks (default: the node's deal_blocks)")
+        Long dealBlocks;
+
+        @Override
+        AdminClient.Response exchange(AdminClient client) {
+            String query = dealBlocks == null ? "" : "deal_blocks=" + dealBlocks;
+            if (onNode) {
+                String path = java.net.URLEncoder.encode(file.toAbsolutePath().toString(), java.nio.charset.StandardCharsets.UTF_8);
+                return client.post("/admin/put?path=" + path + (query.isEmpty() ? "" : "&" + query));
+            }
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                System.err.println("icn-node: " + file + " is not a readable file");
+                return null;
+            }
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (IOException e) {
+                System.err.println("icn-node: cannot read " + file + ": " + e.getMessage());
+                return null;
+            }
+            boolean progress = size >= (8L << 20);
+            AdminClient.Response r = client.post("/admin/put" + (query.isEmpty() ? "" : "?" + query), () -> {
+                try {
+                    InputStream in = Files.newInputStream(file);
+                    return progress ? new Progress(in, size, System.err) : in;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, size);
+            if (progress) {
+                System.err.println();
+            }
+            return r;
+        }
+    }
+
+    /** Prints "put: 120.0 of 500.0 MiB (24%)" on one line of standard error as bytes are sent. */
+    static final class Progress extends FilterInputStream {
+        private final long total;
+        private final PrintStream out;
+        private long sent;
+        private long lastPrintNanos;
+
+        Progress(InputStream in, long total, PrintStream out) {
+            super(in);
+            this.total = total;
+            this.out = out;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                sent += n;
+                long now = System.nanoTime();
+                if (now - lastPrintNanos > 250_000_000L || sent == total) {
+                    lastPrintNanos = now;
+                    out.printf("\rput: %.1f of %.1f MiB (%d%%)", sent / 1048576.0, total / 1048576.0,
+                            total == 0 ? 100 : sent * 100 / total);
+                }
+            }
+            return n;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Version, state, region, account, chain block, storage usage and erasure kernel of the node.")
+    static final class Status extends ClientCommand {
+        @Override
+        AdminClient.Response exchange(AdminClient client) {
+            return client.get("/admin/status");
+        }
+    }
+
+    @Command(name = "usage", mixinStandardHelpOptions = true, description = "Chunks, shards, bytes, capacity and cache of the node's store.")
+    static final class Usage extends ClientCommand {
+        @Override
+        AdminClient.Response exchange(AdminClient client) {
+            return client.get("/admin/usage");
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Re-hash every stored shard now (scrub), quarantine and repair what fails.")
+    static final class Verify extends ClientCommand {
+        @Override
+        AdminClient.Response exchange(AdminClient client) {
+            return client.post("/admin/verify");
+        }
+    }
+
+    @Command(name = "repair", mixinStandardHelpOptions = true,
+            description = "Regenerate a chunk's missing or corrupt shards from its healthy ones.")
+    static final class Repair extends ClientCommand {
+        @Parameters(paramLabel = "CID", description = "the chunk's CID (bafk...)")
+        String cid;
+
+        @Override
+        AdminClient.Response exchange(AdminClient client) {
+            return client.post("/admin/repair?cid=" + java.net.URLEncoder.encode(cid, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Command(name = "cleanup", mixinStandardHelpOptions = true,
+            description = "Delete content whose deals have all ended (with --dry-run: only list it).")
+    static final class Cleanup extends ClientCommand {
+        @Option(names = "--dry-run", description = "list what would be deleted, change nothing")
+        boolean dryRun;
+
+        @Override
+        AdminClient.Response exchange(AdminClient client) {
+            return client.post("/admin/cleanup?dry_run=" + dryRun);
+        }
+    }
+
+    @Command(name = "index", mixinStandardHelpOptions = true, description = "Index maintenance.",
+            subcommands = {Index.Rebuild.class})
+    static final class Index implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: 'icn-node index rebuild'");
+        }
+
+        @Command(name = "rebuild", mixinStandardHelpOptions = true,
+                description = "Rebuild the store's index from the chunk directories (disaster recovery; re-hashes everything).")
+        static final class Rebuild extends ClientCommand {
+            @Override
+            AdminClient.Response exchange(AdminClient client) {
+                return client.post("/admin/index/rebuild");
+            }
+        }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true,
+            description = "The node's chain account (Ed25519 public key) and where its key files are.")
+    static final class Keys extends ClientCommand {
+        @Override
+        AdminClient.Response exchange(AdminClient client) {
+            return client.get("/admin/keys");
+        }
+    }
+
+    // ---------------------------------------------------------------- offline commands
+
+    @Command(name = "director-cert", mixinStandardHelpOptions = true,
+            description = "A director's client certificate for QUIC PUT: loads DIR/" + DirectorCert.CERTIFICATE_FILE
+                    + " and " + DirectorCert.KEY_FILE + ", or creates them (self-signed ECDSA P-256, key mode 0600),"
+                    + " and prints the SHA-256 fingerprint a node lists in ingest_clients. Needs no running node.")
+    static final class DirectorCert implements Callable<Integer> {
+        static final String CERTIFICATE_FILE = "director-cert.pem";
+        static final String KEY_FILE = "director-key.pem";
+
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".",
+                description = "where the certificate and key are kept (default: the working directory)")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            Path cert = dir.resolve(CERTIFICATE_FILE);
+            Path key = dir.resolve(KEY_FILE);
+            boolean existed = Files.exists(cert) && Files.exists(key);
+            NodeCertificate certificate;
+            try {
+                certificate = NodeCertificate.loadOrGenerate(cert, key, "icn-director", new SecureRandom());
+            } catch (TransportException e) {
+                System.err.println("icn-node: " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause()));
+                return FAILED;
+            }
+            System.out.println((existed ? "loaded " : "created ") + cert.toAbsolutePath() + " and " + key.toAbsolutePath());
+            System.out.println("fingerprint " + certificate.sha256Fingerprint());
+            System.out.println("on the node: ingest_clients = [\"" + certificate.sha256Fingerprint() + "\"]");
+            return OK;
+        }
+    }
+}

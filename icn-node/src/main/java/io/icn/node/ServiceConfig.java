@@ -1,0 +1,101 @@
+package io.icn.node;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The settings of the node's own services, one record each. Immutable and thread-safe; every value is checked
+ * in the compact constructor.
+ */
+public final class ServiceConfig {
+    private ServiceConfig() {
+    }
+
+    /**
+     * The audit service: how often it asks the chain for audits addressed to this node, besides reacting to new
+     * blocks.
+     *
+     * @param pollInterval the poll timer
+     */
+    public record Audits(Duration pollInterval) {
+        public static final Audits DEFAULT = new Audits(Duration.ofSeconds(30));
+
+        public Audits {
+            Objects.requireNonNull(pollInterval, "pollInterval");
+            ConfigChecks.positive("pollInterval", pollInterval);
+            ConfigChecks.range("pollInterval seconds", pollInterval.toSeconds(), 0, 86_400);
+        }
+    }
+
+    /**
+     * The cleanup service: how often it deletes content whose deals have all ended.
+     *
+     * @param intervalBlocks a pass every this many blocks
+     */
+    public record Cleanup(long intervalBlocks) {
+        public static final Cleanup DEFAULT = new Cleanup(1_000);
+
+        public Cleanup {
+            ConfigChecks.positive("intervalBlocks", intervalBlocks);
+        }
+    }
+
+    /**
+     * The ingest service: how an upload is cut into chunks and how long a deal the node makes for itself lasts.
+     *
+     * @param chunkBytes an upload is cut into chunks of this many bytes (the last one shorter)
+     * @param dealBlocks the default life of a deal the node makes on the embedded chain, in blocks
+     */
+    public record Ingest(int chunkBytes, long dealBlocks) {
+        public static final Ingest DEFAULT = new Ingest(50 << 20, 100_800);
+
+        public Ingest {
+            ConfigChecks.range("chunkBytes", chunkBytes, 1, 1 << 30);
+            ConfigChecks.range("dealBlocks", dealBlocks, 1, Long.MAX_VALUE / 2);
+        }
+    }
+
+    /**
+     * The replication service: where it asks for shards besides the chain's node registry and the DHT.
+     *
+     * @param peers other nodes' shard servers, {@code host:port#fingerprint}
+     */
+    public record Replication(List<String> peers) {
+        public static final Replication DEFAULT = new Replication(List.of());
+
+        public Replication {
+            peers = List.copyOf(peers);
+            for (String peer : peers) {
+                try {
+                    QuicPeer.parse(peer);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("peers: " + e.getMessage(), e);
+                }
+            }
+        }
+
+        List<QuicPeer> quicPeers() {
+            return peers.stream().map(QuicPeer::parse).toList();
+        }
+    }
+
+    /**
+     * The node on the libp2p network.
+     *
+     * @param listenAddress the multiaddr the host listens on
+     * @param bootstrapPeers multiaddrs ending {@code /p2p/<peer id>}
+     */
+    public record Network(String listenAddress, List<String> bootstrapPeers) {
+        public static final Network DEFAULT = new Network("/ip4/0.0.0.0/tcp/30333", List.of());
+
+        public Network {
+            Objects.requireNonNull(listenAddress, "listenAddress");
+            bootstrapPeers = List.copyOf(bootstrapPeers);
+            ConfigChecks.multiaddr("listenAddress", listenAddress);
+            for (String peer : bootstrapPeers) {
+                ConfigChecks.multiaddr("bootstrapPeers", peer);
+            }
+        }
+    }
+}

@@ -1,0 +1,660 @@
+package io.icn.node;
+
+import io.icn.chain.Balance;
+import io.icn.chain.ChainClient;
+import io.icn.chain.local.LocalChain;
+import io.icn.chain.NodeNotRegisteredException;
+import io.icn.chain.NodeStanding;
+import io.icn.chain.ProofScheme;
+import io.icn.erasure.Gf256Kernel;
+import io.icn.erasure.Kernels;
+import io.icn.storage.CorruptShardException;
+import io.icn.storage.ShardStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import io.icn.transport.quic.ShardServer;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One super-node: the modules wired together from a {@link NodeConfig}.
+ *
+ * <h2>What runs</h2>
+ * The file shard store under {@code storage_path} (capacity {@code max_storage_gb}, hot-shard cache,
+ * background scrub); the embedded {@link LocalChain} ({@code <storage>/local-chain.state}, one block per
+ * {@code block_time_secs}, an audit draw every {@code audit_interval_blocks}, ended deals and audits kept
+ * {@code chain_retention_blocks}) on which this node is registered with its region and stake at genesis; the
+ * {@link AuditMonitor} (proofs from the store via {@link StoreAuditProver}) with a poll timer every
+ * {@code audit_poll_secs}; the {@link StorageCleanup} every {@code cleanup_interval_blocks}; HTTP
+ * {@code /metrics} and {@code /health} on {@code metrics_port} and the admin endpoints on
+ * {@code admin_bind:admin_port} ({@link NodeHttpServer}); and, on a background thread, the erasure
+ * kernel calibration ({@link Kernels#calibrate()}); the QUIC shard server, whose address
+ * ({@code quic_advertise}) and certificate fingerprint the node registers on the chain; and the
+ * {@link Replicator}, which pulls the shards the chain assigns this node from the nodes that hold them. The
+ * shard server also takes the chunks directors PUT ({@code ingest_clients}), through a {@link ChunkIngestSink}
+ * into the same {@link ChunkIngest} as the admin {@code put}, on a thread of its own. The
+ * DHT will plug in here as a further component in the same start/close order. With
+ * {@link Builder#chain(LocalChain)} the node runs on a chain its embedder owns.
+ *
+ * <h2>Lifecycle</h2>
+ * {@link State#NEW} → {@link #start()} → {@link State#STARTING} → {@link State#RUNNING} →
+ * {@link #close()} → {@link State#STOPPING} → {@link State#STOPPED}. A start that fails closes what it
+ * had opened and leaves the node {@link State#FAILED}; a node starts at most once. Before anything is
+ * touched, {@link Preflight} checks the chain endpoint, the storage directory and the ports; then an OS
+ * lock on {@code <storage>/node.lock} refuses a second node on the same directory. The two big loads of a
+ * start, the store's index and the chain's state, run at once on two threads; the log line {@code started
+ * in N ms: ...} gives each step's time.
+ *
+ * <h2>Shutdown</h2>
+ * {@link #close()} first drains, for at most {@code shutdown_grace_secs}: the admin endpoints answer new
+ * requests 503 and the shard server answers new requests BUSY, while admin requests (a put) and QUIC transfers
+ * and PUTs already under way run to their end; {@code /health} reports STOPPING meanwhile. What still runs when
+ * the grace ends is cut off (and logged). Then it stops in the reverse order of start: HTTP, the replicator, the
+ * shard server, the poll timer, the ingest thread (a PUT being stored finishes), cleanup,
+ * audit monitor, the worker threads (drained: a running pass finishes), the chain client, the chain
+ * (which writes its state file), the store (which checkpoints its index and stops a running scrub pass),
+ * the scrub thread, the timer threads, the metrics, the lock. Every step runs even if one fails; the first
+ * failure is rethrown with the later ones suppressed. Idempotent.
+ *
+ * <h2>Thread safety</h2>
+ * Thread-safe: {@link #start()} and {@link #close()} are serialised, {@link #state()} may be read from any
+ * thread (the HTTP {@code /health} does).
+ */
+public final class SuperNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SuperNode.class);
+    /** The state file of the embedded chain, in the storage directory. */
+    public static final String CHAIN_STATE_FILE = "local-chain.state";
+    /** The shard server's TLS certificate and key (PEM), generated on first start, in the storage directory. */
+    public static final String QUIC_CERTIFICATE_FILE = "quic-cert.pem";
+    public static final String QUIC_KEY_FILE = "quic-key.pem";
+
+    /** The node's lifecycle. */
+    public enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED, FAILED }
+
+    private final NodeConfig config;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final MeterRegistry externalRegistry;
+    private final boolean calibrateKernels;
+    private final String version;
+    private final LocalChain sharedChain;
+
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final StartTimes startTimes = new StartTimes();
+    private volatile State state = State.NEW;
+    private volatile Instant startedAt;
+    private MeterRegistry registry;
+    private NodeIdentity identity;
+    private ShardStore store;
+    private LocalChain chain;
+    private StorageCleanup cleanup;
+    private AuditMonitor monitor;
+    private ChunkIngest ingest;
+    private volatile boolean drained;
+    private ShardServer quic;
+    private volatile Replicator replicator; // read by the scrub thread's callback
+
+    private SuperNode(Builder b) {
+        this.config = b.config;
+        this.clock = b.clock;
+        this.random = b.random != null ? b.random : new SplittableRandom(new SecureRandom().nextLong());
+        this.externalRegistry = b.registry;
+        this.calibrateKernels = b.calibrateKernels;
+        this.sharedChain = b.sharedChain;
+        String v = SuperNode.class.getPackage().getImplementationVersion();
+        this.version = v != null ? v : "dev";
+    }
+
+    /** A builder for a node of this configuration. */
+    public static Builder builder(NodeConfig config) {
+        return new Builder(config);
+    }
+
+    /**
+     * Starts every component; returns once the node is {@link State#RUNNING}.
+     *
+     * @throws ConfigException if a preflight check fails (nothing was touched)
+     * @throws StorageLockedException if another node runs on the storage directory
+     * @throws NodeException or a module's exception if a component fails to start (all closed again)
+     * @throws IllegalStateException if this node was started before
+     */
+    public synchronized void start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("a node starts once; this one is " + state);
+        }
+        state = State.STARTING;
+        long startNanos = System.nanoTime();
+        startTimes.begin(startNanos);
+        try {
+            Preflight.check(config);
+            startTimes.lap("preflight");
+            startComponents();
+            startedAt = clock.instant();
+            state = State.RUNNING;
+            LOG.info("node running: account={} region={} storage={} quic={} chain={} block={} quic_put={}",
+                    identity.accountHex(), config.region().wireName(), config.storagePath(),
+                    hostPort(quic.localAddress()), config.chain().endpoint(), chain.currentBlock(), quicPutSummary());
+            LOG.info("started in {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), startTimes);
+        } catch (RuntimeException | Error e) {
+            state = State.FAILED;
+            try {
+                closeOpened();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void startComponents() {
+        Path storage = config.storagePath();
+        try {
+            Files.createDirectories(storage);
+        } catch (IOException e) {
+            throw new ConfigException("cannot create storage_path " + storage + ": " + e + "; choose another"
+                    + " storage_path / --storage-path or grant write access", e);
+        }
+        opened.push(StorageLock.acquire(storage));
+        identity = NodeIdentity.loadOrCreate(storage);
+        startTimes.lap("lock_and_key");
+
+        if (externalRegistry == null) {
+            SimpleMeterRegistry own = new SimpleMeterRegistry();
+            registry = own;
+            opened.push(own::close);
+        } else {
+            registry = externalRegistry;
+        }
+
+        ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemonThreads("icn-node-timer"));
+        opened.push(() -> shutdown(timers, "timer"));
+        startTimes.lap("metrics");
+
+        // A scrub pass lasts hours; on a thread of its own it never delays blocks, audit polls or retries.
+        ScheduledExecutorService scrubber = Executors.newSingleThreadScheduledExecutor(daemonThreads("icn-node-scrub"));
+        opened.push(() -> shutdown(scrubber, "scrub"));
+
+        // The store's index and the chain's state are the two big loads of a start, and independent: the chain
+        // loads on a thread of its own while the store opens on this one.
+        // The store's Merkle leaves must be the chain's blocks, so the scheme is known first: a chain that exists
+        // keeps the one it recorded (older chains 1 KiB), a new one gets the default.
+        ProofScheme scheme = sharedChain != null ? sharedChain.proofScheme()
+                : LocalChain.recordedProofScheme(storage.resolve(CHAIN_STATE_FILE)).orElse(ProofScheme.merkle());
+        CompletableFuture<LocalChain> chainLoad = sharedChain != null
+                ? CompletableFuture.completedFuture(sharedChain) // the embedder's: not started, persisted or closed here
+                : CompletableFuture.supplyAsync(() -> loadChain(storage, timers, scheme),
+                        r -> daemonThreads("icn-node-chain-load").newThread(r).start());
+        try {
+            store = ShardStore.builder(storage)
+                    .merkleLeafSize(scheme.merkleBlockSize())
+                    .capacityBytes(config.store().capacityBytes())
+                    .cacheBytes(config.store().cacheBytes())
+                    .durability(config.store().fsync().durability())
+                    .verifyOnRead(config.store().verifyOnRead())
+                    .scrubBytesPerSecond(config.store().scrubBytesPerSecond())
+                    .backgroundScrub(scrubber, config.store().scrubInterval(), this::scrubFoundCorrupt)
+                    .clock(clock)
+                    .meterRegistry(registry)
+                    .build();
+        } catch (RuntimeException | Error e) {
+            try {
+                closeUnlessShared(awaitChain(chainLoad)); // loaded meanwhile: closed before the start fails
+            } catch (RuntimeException | Error suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        opened.push(store);
+        startTimes.lap("store_open");
+        chain = awaitChain(chainLoad);
+        if (sharedChain == null) {
+            opened.push(chain);
+        }
+        startTimes.lap("chain_wait");
+        registerAtGenesis();
+        LocalChain blocks = chain;
+        Gauge chainBlock = Gauge.builder("icn_super_node_chain_block", () -> blocks.currentBlock())
+                .description("the local chain's current block").register(registry);
+        opened.push(() -> registry.remove(chainBlock));
+
+        ChainClient client = chain.clientFor(identity.account());
+        opened.push(client);
+
+        // Audit passes, cleanup passes and one replicating deal each get a thread.
+        ExecutorService workers = Executors.newFixedThreadPool(3, daemonThreads("icn-node-worker"));
+        opened.push(() -> shutdown(workers, "worker"));
+
+        StoreExpiredContent expired = new StoreExpiredContent(store, scheme);
+        ManifestPublisher manifests = new LoggingManifestPublisher();
+        cleanup = StorageCleanup.builder(client, expired, manifests)
+                .meterRegistry(registry).executor(workers).intervalBlocks(config.cleanup().intervalBlocks()).build();
+        opened.push(cleanup);
+        monitor = AuditMonitor.builder(client, new StoreAuditProver(store, scheme))
+                .meterRegistry(registry).executor(workers).nanoTime(System::nanoTime).build();
+        opened.push(monitor);
+        ingest = new ChunkIngest(store, chain, expired, identity.account(), manifests, config.ingest().chunkBytes(),
+                sharedChain == null);
+        // QUIC PUTs are ingested here one after the other (ChunkIngest stores one chunk at a time anyway).
+        ExecutorService ingestThread = Executors.newSingleThreadExecutor(daemonThreads("icn-node-ingest"));
+        opened.push(() -> shutdown(ingestThread, "ingest"));
+        startTimes.lap("components");
+
+        monitor.start();
+        cleanup.start();
+        long pollMillis = config.audits().pollInterval().toMillis();
+        ScheduledFuture<?> poll = timers.scheduleWithFixedDelay(monitor::pollNow, pollMillis, pollMillis,
+                TimeUnit.MILLISECONDS);
+        opened.push(() -> poll.cancel(false));
+        if (sharedChain == null) {
+            chain.start();
+        }
+
+        quic = ShardServer.builder(store)
+                .bindAddress(new InetSocketAddress(config.quic().bind(), config.quic().port()))
+                .certificateFiles(storage.resolve(QUIC_CERTIFICATE_FILE), storage.resolve(QUIC_KEY_FILE))
+                .chunkSink(new ChunkIngestSink(ingest, ingestThread, config.ingest().dealBlocks()))
+                .ingestClients(config.quic().ingestClients())
+                .maxPutBytes(config.quic().maxPutBytes())
+                .maxConcurrentPutBytes(config.quic().putBudgetBytes())
+                .meterRegistry(registry)
+                .start();
+        opened.push(quic);
+        if (config.quic().ingestClients().isEmpty()) {
+            LOG.info("QUIC PUT disabled: ingest_clients is empty, so every PUT is refused (UNAUTHORIZED)");
+        } else {
+            LOG.info("QUIC PUT enabled for {} director certificate(s): chunks up to {} MiB, {} MiB of them at once",
+                    config.quic().ingestClients().size(), config.quic().maxPutBytes() >> 20,
+                    config.quic().putBudgetBytes() >> 20);
+        }
+        String advertised = hostPort(config.quic().advertisedHost(), quic.localAddress().getPort());
+        client.registerEndpoint(advertised, quic.certificateFingerprint());
+        LOG.info("registered QUIC endpoint on the chain: {} fingerprint={}", advertised, quic.certificateFingerprint());
+        startTimes.lap("quic");
+
+        replicator = Replicator.builder(client, store, scheme)
+                .meterRegistry(registry).executor(workers).scheduler(timers).nanoTime(System::nanoTime)
+                .staticPeers(config.replication().quicPeers())
+                .build();
+        opened.push(replicator);
+        replicator.start();
+
+        startTimes.lap("replicator");
+
+        if (calibrateKernels) {
+            Thread t = daemonThreads("icn-kernel-calibration").newThread(SuperNode::calibrate);
+            t.start();
+        }
+    }
+
+    /** The store's scrub callback: logs, and has the replicator restore what the store could not repair. */
+    private void scrubFoundCorrupt(CorruptShardException corrupt) {
+        LOG.warn("scrub found a corrupt shard: {}", corrupt.getMessage());
+        Replicator r = replicator;
+        if (r != null) {
+            r.shardLost(corrupt.cid());
+        }
+    }
+
+    private LocalChain loadChain(Path storage, ScheduledExecutorService timers, ProofScheme scheme) {
+        long t0 = System.nanoTime();
+        LocalChain loaded = LocalChain.builder()
+                .random(random)
+                .stateFile(storage.resolve(CHAIN_STATE_FILE))
+                .scheduler(timers)
+                .config(config.chain().local())
+                .proofScheme(scheme)
+                .build();
+        startTimes.record("chain_load", System.nanoTime() - t0);
+        return loaded;
+    }
+
+    private static LocalChain awaitChain(CompletableFuture<LocalChain> load) {
+        try {
+            return load.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private void closeUnlessShared(LocalChain c) {
+        if (c != sharedChain) {
+            c.close();
+        }
+    }
+
+    private void registerAtGenesis() {
+        try {
+            NodeStanding standing = chain.standing(identity.account());
+            if (standing.region() != config.region()) {
+                LOG.warn("this node is registered on the local chain in {}, not the configured region {}; the"
+                        + " chain keeps the registered region (move {} away to register afresh)",
+                        standing.region().wireName(), config.region().wireName(), CHAIN_STATE_FILE);
+            }
+        } catch (NodeNotRegisteredException e) {
+            chain.registerNode(identity.account(), config.region(), Balance.ofIcn(config.chain().stakeIcn()));
+            LOG.info("registered on the local chain at genesis: account={} region={} stake_icn={}",
+                    identity.accountHex(), config.region().wireName(), config.chain().stakeIcn());
+        }
+    }
+
+    private static void calibrate() {
+        try {
+            Gf256Kernel k = Kernels.calibrate();
+            LOG.info("erasure kernel calibrated: kernel={} reason=\"{}\"", k.name(), Kernels.selectionReason());
+        } catch (RuntimeException e) {
+            LOG.warn("erasure kernel calibration failed, keeping {}: {}", Kernels.best().name(), e.toString());
+        }
+    }
+
+    /**
+     * Stops every component in reverse order of start and releases the storage lock. Idempotent; a node
+     * that never started just becomes {@link State#STOPPED}.
+     *
+     * @throws NodeException carrying the first failure (later ones suppressed) if a component failed to close
+     */
+    @Override
+    public synchronized void close() {
+        if (state == State.STOPPED || state == State.FAILED && opened.isEmpty()) {
+            return;
+        }
+        state = State.STOPPING;
+        LOG.info("node stopping");
+        if (!drained) {
+            drain(config.shutdownGrace());
+        }
+        try {
+            closeOpened();
+            state = State.STOPPED;
+            LOG.info("node stopped");
+        } catch (Exception e) {
+            state = State.FAILED;
+            throw e instanceof NodeException ne ? ne : new NodeException("the node did not stop cleanly: " + e, e);
+        }
+    }
+
+    /**
+     * Lets the QUIC transfers and PUTs in flight finish, for at most {@code timeout}, while new requests are
+     * answered BUSY; the first step of {@link #close()}, which an embedder (the launcher, which also drains its
+     * HTTP requests meanwhile) may take earlier. Idempotent; a node not started far enough to serve drains at once.
+     *
+     * @return whether every transfer finished in time
+     */
+    public boolean drain(Duration timeout) {
+        ShardServer server;
+        synchronized (this) {
+            server = quic;
+            drained = true;
+        }
+        if (server == null) {
+            return true;
+        }
+        long start = System.nanoTime();
+        LOG.info("draining: {} QUIC transfer(s) in flight; new ones are refused; waiting up to {} s",
+                server.activeRequests(), timeout.toSeconds());
+        boolean done = server.drain(timeout);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (done) {
+            LOG.info("drained in {} ms", millis);
+        } else {
+            LOG.warn("drain incomplete after {} ms: cutting off {} QUIC transfer(s)", millis, server.activeRequests());
+        }
+        return done;
+    }
+
+    private void closeOpened() throws Exception {
+        Exception first = null;
+        while (!opened.isEmpty()) {
+            AutoCloseable c = opened.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static void shutdown(ExecutorService executor, String what) throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+            executor.shutdownNow();
+            LOG.warn("{} threads did not finish within 30 s and were interrupted", what);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** The meter registry every component reports to (the embedder's, or the node's own). */
+    public MeterRegistry meterRegistry() {
+        return requireStarted(registry);
+    }
+
+    /** The lifecycle state; readable from any thread. */
+    public State state() {
+        return state;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** This build's version ({@code dev} when not run from the jar). */
+    public String version() {
+        return version;
+    }
+
+    /** The node's identity; available once started. */
+    public NodeIdentity identity() {
+        return requireStarted(identity);
+    }
+
+    /** Where the QUIC shard server listens (the real port when configured as 0). */
+    public InetSocketAddress quicAddress() {
+        return requireStarted(quic).localAddress();
+    }
+
+    /** SHA-256 of the shard server's certificate, hex: what relays pin. */
+    public String quicFingerprint() {
+        return requireStarted(quic).certificateFingerprint();
+    }
+
+    /** Whether directors can PUT chunks over QUIC, and how many: for the start log and banner. */
+    public String quicPutSummary() {
+        int clients = config.quic().ingestClients().size();
+        return clients == 0 ? "disabled (no ingest_clients)" : "enabled for " + clients + " director certificate(s),"
+                + " chunks up to " + (config.quic().maxPutBytes() >> 20) + " MiB";
+    }
+
+    /** {@code host:port} of an address, a wildcard shown as {@code 127.0.0.1}, IPv6 in brackets. */
+    public static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        return hostPort(host, a.getPort());
+    }
+
+    /** {@code host:port}, IPv6 in brackets. */
+    public static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** When the node became {@link State#RUNNING}; null before. */
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** The node's clock. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The node's shard store; available once started. */
+    public ShardStore store() {
+        return requireStarted(store);
+    }
+
+    /** The embedded chain the node runs on; available once started. */
+    public LocalChain chain() {
+        return requireStarted(chain);
+    }
+
+    /** The cleanup service; available once started. */
+    public StorageCleanup cleanup() {
+        return requireStarted(cleanup);
+    }
+
+    /** The audit service; available once started. */
+    public AuditMonitor monitor() {
+        return requireStarted(monitor);
+    }
+
+    /** The ingest service; available once started. */
+    public ChunkIngest ingest() {
+        return requireStarted(ingest);
+    }
+
+    /** The replication service; available once started. */
+    public Replicator replicator() {
+        return requireStarted(replicator);
+    }
+
+    private <T> T requireStarted(T component) {
+        if (component == null) {
+            throw new IllegalStateException("the node is " + state + "; start it first");
+        }
+        return component;
+    }
+
+    /**
+     * How long each step of {@link #start()} took, for the start-up log line: laps of the starting thread, and
+     * steps that ran beside it on other threads. Thread-safe.
+     */
+    private static final class StartTimes {
+        private final Map<String, Long> millis = new LinkedHashMap<>();
+        private long lapStart;
+
+        synchronized void begin(long nanos) {
+            lapStart = nanos;
+        }
+
+        /** The time since the previous lap (or since {@link #begin}), as step {@code name}; starting thread only. */
+        synchronized void lap(String name) {
+            long now = System.nanoTime();
+            millis.put(name, TimeUnit.NANOSECONDS.toMillis(now - lapStart));
+            lapStart = now;
+        }
+
+        /** A step that ran beside the laps. */
+        synchronized void record(String name, long nanos) {
+            millis.put(name, TimeUnit.NANOSECONDS.toMillis(nanos));
+        }
+
+        @Override
+        public synchronized String toString() {
+            StringBuilder b = new StringBuilder();
+            millis.forEach((k, v) -> b.append(b.isEmpty() ? "" : " ").append(k).append("_ms=").append(v));
+            return b.toString();
+        }
+    }
+
+    /** Options of a {@link SuperNode}. Not thread-safe; build once. */
+    public static final class Builder {
+        private final NodeConfig config;
+        private Clock clock = Clock.systemUTC();
+        private RandomGenerator random;
+        private MeterRegistry registry;
+        private boolean calibrateKernels = true;
+        private LocalChain sharedChain;
+
+        private Builder(NodeConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** Source of time for the store and the uptime; default the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The local chain's randomness (challenges, nonces, audit draws); default seeded from {@link SecureRandom}. */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * A registry of the embedder's for every meter; not closed by the node. Default: a registry of the
+         * node's own (a {@link SimpleMeterRegistry}), readable through {@link #meterRegistry()}.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Whether start-up times the SIMD kernels on a background thread; default true. */
+        public Builder calibrateKernels(boolean calibrate) {
+            this.calibrateKernels = calibrate;
+            return this;
+        }
+
+        /**
+         * Runs the node on this chain instead of its own embedded one, so several nodes in one JVM (a test
+         * harness) share one chain. The node registers on it and uses it, but does not own it: it neither
+         * starts its block timer (the embedder produces blocks) nor writes or closes it. {@code block_time_secs},
+         * {@code audit_interval_blocks} and {@code <storage>/local-chain.state} are then unused.
+         */
+        public Builder chain(LocalChain shared) {
+            this.sharedChain = Objects.requireNonNull(shared, "shared");
+            return this;
+        }
+
+        public SuperNode build() {
+            return new SuperNode(this);
+        }
+    }
+}
