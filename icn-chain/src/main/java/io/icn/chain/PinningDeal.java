@@ -1,6 +1,7 @@
 package io.icn.chain;
 
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,7 +15,9 @@ import java.util.Objects;
  *
  * @param id the deal's identifier
  * @param creator the account that paid for the deal
- * @param shards the shard hashes, at least {@link #MIN_SHARDS}, no duplicates
+ * @param shards the shard hashes in shard order, at least {@link #MIN_SHARDS}; a hash may repeat (a chunk shorter
+ *     than its data shards, or of repeated content, has identical shards), and then stands for one shard to keep and
+ *     audit: {@link #distinctShards()}
  * @param shardSize the size in bytes of every shard of the deal, {@code > 0}
  * @param createdAt block at which the deal was created
  * @param expiresAt block at which the deal expires, {@code > createdAt}
@@ -36,9 +39,6 @@ public record PinningDeal(DealId id, AccountId creator, List<ShardHash> shards, 
         if (shards.size() < MIN_SHARDS) {
             throw new IllegalArgumentException("a deal needs at least " + MIN_SHARDS + " shards, got " + shards.size());
         }
-        if (hasDuplicate(shards)) {
-            throw new IllegalArgumentException("deal " + id + " names a shard twice");
-        }
         if (shardSize <= 0) {
             throw new IllegalArgumentException("shardSize must be positive: " + shardSize);
         }
@@ -58,6 +58,14 @@ public record PinningDeal(DealId id, AccountId creator, List<ShardHash> shards, 
     /** This deal with another status. */
     public PinningDeal withStatus(DealStatus newStatus) {
         return new PinningDeal(id, creator, shards, shardSize, createdAt, expiresAt, totalReward, newStatus);
+    }
+
+    /**
+     * The deal's shard hashes, each once, in the order of their first position: what a pinner keeps and the chain
+     * audits. The same list as {@link #shards()} unless a hash repeats.
+     */
+    public List<ShardHash> distinctShards() {
+        return hasDuplicate(shards) ? List.copyOf(new LinkedHashSet<>(shards)) : shards;
     }
 
     /**

@@ -251,11 +251,6 @@ public final class ChunkIngest {
         List<ShardHash> shardHashes = hashes.shardHashes(cid.toString());
         PinningDeal deal;
         try {
-            if (shardHashes.stream().distinct().count() < shardHashes.size()) {
-                throw new IllegalArgumentException("the chunk's 14 shards are not all different (it is shorter than"
-                        + " 10 bytes, or repeats the same bytes), and the chain refuses a deal that names a shard twice;"
-                        + " store it together with other data");
-            }
             chain.endow(director, PAYMENT_PER_CHUNK);
             // The CID goes on chain with the deal: it is how the other assigned nodes know what to fetch.
             deal = chain.createDeal(director, shardHashes, meta.spec().shardLength(), expiresAt, PAYMENT_PER_CHUNK,

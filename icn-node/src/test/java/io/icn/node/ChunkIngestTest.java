@@ -117,6 +117,23 @@ class ChunkIngestTest {
         assertStored(upload, report);
     }
 
+    /**
+     * Files shorter than the 10 data shards, or of one repeated byte, have identical shards: they are stored and
+     * pinned like any other (the deal names the repeated hash at each position).
+     */
+    @Test
+    void aOneByteFileAndOtherFilesWithRepeatingShardsAreStoredAndPinned() {
+        for (byte[] upload : new byte[][] {{7}, {0}, bytes(9), new byte[1_000], bytes(10)}) {
+            announced.clear();
+            ChunkIngest.IngestReport report = ingest.ingest(new ByteArrayInputStream(upload), 50);
+            assertThat(report.chunks()).hasSize(1);
+            assertStored(upload, report);
+            DealId deal = DealId.fromHex(report.chunks().get(0).dealId());
+            assertThat(chain.deal(deal).orElseThrow().shards()).hasSize(14);
+            assertThat(chain.dealContent(deal)).contains(report.chunks().get(0).cid());
+        }
+    }
+
     @Test
     void anEmptyUploadIsRefusedAndStoresNothing() {
         assertThatThrownBy(() -> ingest.ingest(InputStream.nullInputStream(), 50))

@@ -741,7 +741,7 @@ final class ChainState {
     }
 
     private void index(Deal d) {
-        for (ShardHash shard : d.deal.shards()) {
+        for (ShardHash shard : d.deal.distinctShards()) {
             if (firstDealByShard.putIfAbsent(shard, d.deal.id()) != null) {
                 laterDealsByShard.computeIfAbsent(shard, k -> new ArrayList<>(1)).add(d.deal.id());
             }
@@ -754,7 +754,7 @@ final class ChainState {
         BigInteger perNode = d.rewardPerSlot.multiply(BigInteger.valueOf(d.deal.shards().size()));
         for (AccountId pinner : d.pinners) {
             IndexedBag<ShardHash> bag = assignments.computeIfAbsent(pinner, k -> new IndexedBag<>());
-            for (ShardHash shard : d.deal.shards()) {
+            for (ShardHash shard : d.deal.distinctShards()) {
                 bag.add(shard);
             }
             Account a = accounts.computeIfAbsent(pinner, k -> new Account());
@@ -764,7 +764,7 @@ final class ChainState {
 
     private void unindexShards(Deal d) {
         DealId id = d.deal.id();
-        for (ShardHash shard : d.deal.shards()) {
+        for (ShardHash shard : d.deal.distinctShards()) {
             List<DealId> later = laterDealsByShard.get(shard);
             if (id.equals(firstDealByShard.get(shard))) {
                 if (later == null) {
@@ -785,7 +785,7 @@ final class ChainState {
         BigInteger perNode = d.rewardPerSlot.multiply(BigInteger.valueOf(d.deal.shards().size()));
         for (AccountId pinner : d.pinners) {
             IndexedBag<ShardHash> bag = assignments.get(pinner);
-            for (ShardHash shard : d.deal.shards()) {
+            for (ShardHash shard : d.deal.distinctShards()) {
                 bag.remove(shard);
             }
             Account a = accounts.get(pinner);
