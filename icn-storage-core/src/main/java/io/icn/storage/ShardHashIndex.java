@@ -22,6 +22,7 @@ final class ShardHashIndex {
     private static final int SHA256 = 0;
     private static final int MERKLE_ROOT = 32;
     private static final int MIN_CAPACITY = 16;
+    private static final int MAX_CAPACITY = 1 << 30;
 
     private final Table bySha256 = new Table(SHA256);
     private final Table byMerkleRoot = new Table(MERKLE_ROOT);
@@ -97,7 +98,7 @@ final class ShardHashIndex {
 
     private static int capacityFor(long keys) {
         long want = Math.max(MIN_CAPACITY, keys * 4 / 3 + 1);
-        if (want > 1 << 30) {
+        if (want > MAX_CAPACITY) {
             throw new IllegalStateException("shard hash index cannot hold " + keys + " shards");
         }
         return Integer.highestOneBit((int) want - 1) << 1;
@@ -135,6 +136,9 @@ final class ShardHashIndex {
 
         void add(ChunkEntry e, int shard) {
             if (size + 1 > entries.length - (entries.length >> 2)) {
+                if (entries.length == MAX_CAPACITY) {
+                    throw new IllegalStateException("shard hash index is full: " + size + " shards");
+                }
                 resize(entries.length << 1);
             }
             put(e, shard);
