@@ -133,7 +133,7 @@ public interface ShardStore extends AutoCloseable {
      * <p>Answered from an in-memory index of every recorded shard's two hashes, never by walking chunks or
      * the disk: O(1). Both stores build that index from their chunk index on the first call (after an open or
      * a {@linkplain #rebuildIndex rebuild}), in memory, O(shards): about 0.75 s of CPU for two million shards,
-     * during which writes wait and reads do not; from then on every write keeps it current.
+     * which writes do not wait for (other lookups do); from then on every write keeps it current.
      *
      * @param shardHash 32 bytes
      * @return the shard's location, or empty if no recorded shard has this hash

@@ -131,4 +131,75 @@ class ShardHashIndexTest {
         assertThat(index.locate(some.sha256(0))).isEqualTo(new ShardLocation(some.cid, 0));
         assertThat(index.shardHashSlots()).isEqualTo(2 * 32L);
     }
+
+    /**
+     * The first lookups build the index outside the monitor while another thread keeps changing entries: the
+     * changes made during the build are replayed onto it, so that afterwards every lookup agrees with a scan.
+     * Three rounds, each after a {@code replaceAll} that drops the index.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 12})
+    @org.junit.jupiter.api.Timeout(120)
+    void aBuildBesideConcurrentChangesEndsExact(long seed) throws Exception {
+        System.out.println("ShardHashIndexTest concurrent seed " + seed);
+        Random rnd = new Random(seed);
+        StoreIndex index = new StoreIndex();
+        List<Cid> cids = new ArrayList<>();
+        List<ChunkEntry> initial = new ArrayList<>();
+        for (int c = 0; c < 20_000; c++) {
+            Cid cid = Cid.ofRaw(new byte[] {(byte) c, (byte) (c >> 8), (byte) seed});
+            cids.add(cid);
+            initial.add(randomEntry(cid, rnd));
+        }
+        for (int round = 0; round < 3; round++) {
+            index.replaceAll(initial);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            long writerSeed = rnd.nextLong();
+            Thread writer = new Thread(() -> {
+                Random w = new Random(writerSeed);
+                while (!stop.get()) {
+                    Cid cid = cids.get(w.nextInt(cids.size()));
+                    index.put(cid, w.nextInt(4) == 0 ? null : randomEntry(cid, w));
+                }
+            });
+            writer.start();
+            List<Thread> readers = new ArrayList<>();
+            try {
+                byte[] probe = initial.get(rnd.nextInt(initial.size())).sha256(0);
+                for (int t = 0; t < 3; t++) {
+                    Thread reader = new Thread(() -> index.locate(probe));
+                    readers.add(reader);
+                    reader.start();
+                }
+                for (Thread reader : readers) {
+                    reader.join(60_000);
+                }
+                Thread.sleep(20); // changes after the build are applied to the published index
+            } finally {
+                stop.set(true);
+                writer.join(60_000);
+            }
+            assertThat(readers).noneMatch(Thread::isAlive);
+            for (int i = 0; i < 100; i++) { // each check scans every entry
+                ChunkEntry e = index.get(cids.get(rnd.nextInt(cids.size())));
+                if (e != null) {
+                    int slot = rnd.nextInt(e.slots());
+                    checkLookup(index, e.sha256(slot));
+                    checkLookup(index, e.merkleRoot(slot));
+                }
+            }
+        }
+    }
+
+    private static ChunkEntry randomEntry(Cid cid, Random rnd) {
+        ChunkEntry e = ChunkEntry.empty(cid, new ChunkSpec(1000, 3, 2, "", 1), 8, 0);
+        for (int i = 0; i < e.slots(); i++) {
+            byte[] sha = new byte[32];
+            byte[] root = new byte[32];
+            rnd.nextBytes(sha);
+            rnd.nextBytes(root);
+            e = e.withHealthy(i, sha, root);
+        }
+        return e;
+    }
 }
