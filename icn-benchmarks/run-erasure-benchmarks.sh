@@ -94,10 +94,13 @@ timeout 300 "$HERE/target/isal_bench" 5000000 "${ISAL_RUNS[@]}" | tee "$OUT/isal
 # One JMH invocation per class, each with its own JSON, so that a run cut short by the time bound
 # loses one class, not the whole JDK. Baselines and the peer run first, beside the coder classes.
 CLASSES=(MemoryBaselineBenchmark HadoopRsBenchmark ErasureEncodeBenchmark ErasureReconstructBenchmark
-         ParallelEncodeBenchmark ErasureAllocationBenchmark)
+         ErasureWholeChunkBenchmark PlainJvmErasureEncodeBenchmark PlainJvmErasureReconstructBenchmark
+         PlainJvmErasureWholeChunkBenchmark ParallelEncodeBenchmark ErasureAllocationBenchmark)
 run_jmh() {   # name jdk-dir
     local name=$1 jdk=$2 cls
-    log "JMH on $name: $("$jdk/bin/java" -version 2>&1 | head -n 1)"
+    # ISA-L again right before this JDK's set, so that its ratios compare runs under the same load
+    timeout 300 "$HERE/target/isal_bench" 5000000 "${ISAL_RUNS[@]}" > "$OUT/isal-$name.txt"
+    log "JMH on $name: $("$jdk/bin/java" -version 2>&1 | head -n 1) (ISA-L just before: $(awk '$1 == "isal" {printf "%s %s ", $2, $3}' "$OUT/isal-$name.txt"))"
     echo "$name: $("$jdk/bin/java" -version 2>&1 | sed -n 2p)" >> "$OUT/machine.txt"
     for cls in "${CLASSES[@]}"; do
         [[ "io.icn.benchmarks.erasure.$cls." =~ $BENCH ]] || continue
@@ -119,7 +122,7 @@ jmh_class() {   # name jdk-dir class
     return "$rc"
 }
 
-rm -f "$OUT"/jmh-*.json "$OUT"/jmh-*.txt "$OUT"/jmh-*.err
+rm -f "$OUT"/jmh-*.json "$OUT"/jmh-*.txt "$OUT"/jmh-*.err "$OUT"/isal-jdk*.txt
 run_jmh jdk17 "$JDK17"
 if [[ -n "$JDK25" && -x "$JDK25/bin/java" ]]; then
     run_jmh jdk25 "$JDK25"
@@ -155,10 +158,17 @@ for path in sorted(glob.glob(os.path.join(out, "jmh-*.json"))):
         if cls == "ErasureAllocationBenchmark":
             allocs.append((jdk, p["kernel"], method, buf, p["shardSize"], alloc))
             continue
+        plain = cls.startswith("PlainJvm")          # the fork with only --add-modules
+        if plain:
+            cls = cls[len("PlainJvm"):]
+        jvm = " plain JVM" if plain else ""
         if cls == "ErasureEncodeBenchmark":
-            coder, op = "icn " + p["kernel"], "encode"
+            coder, op = "icn " + p["kernel"] + jvm, "encode"
         elif cls == "ErasureReconstructBenchmark":
-            coder, op = "icn " + p["kernel"], "reconstruct " + p["missing"]
+            coder, op = "icn " + p["kernel"] + jvm, "reconstruct " + p["missing"]
+        elif cls == "ErasureWholeChunkBenchmark":
+            coder = "icn " + p["kernel"] + jvm
+            op = {"encode": "encode(byte[])", "decodeFourDataLost": "decode(byte[][]) d0+d1+d2+d3"}[method]
         elif cls == "ParallelEncodeBenchmark":
             coder, op = "icn " + p["kernel"] + " x2 threads", "encode"
         elif cls == "HadoopRsBenchmark":
@@ -175,13 +185,20 @@ for path in sorted(glob.glob(os.path.join(out, "jmh-*.json"))):
         rows.append(dict(jdk=jdk, coder=coder, op=op, buffer=buf, mean=pm["score"] * GB, err=err,
                          median=statistics.median(its) * GB, n=len(its), alloc=alloc))
 
-isal = {}
-isal_path = os.path.join(out, "isal.txt")
-if os.path.exists(isal_path):
-    for line in open(isal_path):
-        f = line.split()
-        if f and f[0] == "isal":
-            isal[f[1].replace("reconstruct-", "reconstruct ")] = float(f[2])
+def read_isal(path):
+    figures = {}
+    if os.path.exists(path):
+        for line in open(path):
+            f = line.split()
+            if f and f[0] == "isal":
+                figures[f[1].replace("reconstruct-", "reconstruct ")] = float(f[2])
+    return figures
+
+isal = read_isal(os.path.join(out, "isal.txt"))
+# ISA-L run again right before each JDK's set (isal-<jdk>.txt): the ratios of that JDK use it
+isal_by_jdk = {os.path.basename(p)[5:-4]: read_isal(p) for p in glob.glob(os.path.join(out, "isal-jdk*.txt"))}
+def isal_for(jdk, op):
+    return isal_by_jdk.get(jdk, {}).get(op) or isal.get(op)
 
 def find(jdk, coder, op, buf):
     for r in rows:
@@ -190,6 +207,8 @@ def find(jdk, coder, op, buf):
     return None
 
 def ref_op(op):
+    if op.startswith("decode"):
+        return "reconstruct " + op.split()[-1]
     return op if op.startswith("reconstruct") else "encode"
 
 def ratio(a, b):
@@ -198,7 +217,8 @@ def ratio(a, b):
 def gbps(x):
     return "%.0f" % x if x >= 1000 else "%.3g" % x
 
-order = {"encode": 0, "reconstruct d0+d1+p0+p1": 1, "reconstruct d0+d1+d2+d3": 2, "copy": 3}
+order = {"encode": 0, "encode(byte[])": 1, "reconstruct d0+d1+p0+p1": 2, "reconstruct d0+d1+d2+d3": 3,
+         "decode(byte[][]) d0+d1+d2+d3": 4, "copy": 5}
 def coder_key(c):
     if c.startswith("icn"):
         return (0, "x2" in c, c)
@@ -210,13 +230,49 @@ print("|---|---|---|---|---:|---:|---:|---:|---:|")
 for r in rows:
     h = find(r["jdk"], "Hadoop RS (pure Java)", ref_op(r["op"]), r["buffer"])
     m = find(r["jdk"], "memory copy 50 MB", "copy", r["buffer"])
-    i = isal.get(ref_op(r["op"]))
+    i = isal_for(r["jdk"], ref_op(r["op"]))
     print("| %s | %s | %s | %s | %s | %s ± %s | %s | %s | %s |" % (
         r["jdk"], r["coder"], r["op"], r["buffer"], gbps(r["median"]), gbps(r["mean"]), "%.2g" % r["err"],
         ratio(r["median"], h["median"]) if h else "-", ratio(r["median"], i) if i else "-",
         ratio(r["median"], m["median"]) if m else "-"))
 for op, v in isal.items():
     print("| native | ISA-L (C, 1 thread) | %s | malloc, 64-B aligned | %.3g | - | - | 1.00 | - |" % (op, v))
+for jdk, figures in sorted(isal_by_jdk.items()):
+    for op, v in figures.items():
+        print("| native, before %s | ISA-L (C, 1 thread) | %s | malloc, 64-B aligned | %.3g | - | - | 1.00 | - |" % (
+            jdk, op, v))
+
+# ------------------------------------------------ what an embedder gets: plain JVM against the node's flags
+print()
+print("| target | JDK | buffer | measured (medians) | met? |")
+print("|---|---|---|---|---|")
+def target_row(what, jdk, buf, coder, op, ref, goal):
+    r = find(jdk, coder, op, buf)
+    if not r or not ref:
+        return
+    x = r["median"] / ref
+    print("| %s | %s | %s | %s %s %.2f GB/s / %.2f = %.2fx | %s |" % (
+        what, jdk, buf, coder, op, r["median"], ref, x, "yes" if x >= goal else "**no**"))
+for jdk in sorted({r["jdk"] for r in rows}):
+    for buf in ("heap", "direct"):
+        for k in ("vector-512", "vector-256"):
+            e = isal_for(jdk, "encode")
+            rec = isal_for(jdk, "reconstruct d0+d1+d2+d3")
+            target_row("plain JVM encode >= 0.9x ISA-L", jdk, buf, "icn %s plain JVM" % k, "encode", e, 0.9)
+            target_row("plain JVM reconstruct of 4 >= 0.9x ISA-L", jdk, buf, "icn %s plain JVM" % k,
+                       "reconstruct d0+d1+d2+d3", rec, 0.9)
+            target_row("node's flags encode >= 1.0x ISA-L", jdk, buf, "icn %s" % k, "encode", e, 1.0)
+            target_row("node's flags reconstruct of 4 >= 1.0x ISA-L", jdk, buf, "icn %s" % k,
+                       "reconstruct d0+d1+d2+d3", rec, 1.0)
+    for k in ("vector-512", "vector-256"):
+        for jvm in ("", " plain JVM"):
+            coder = "icn %s%s" % (k, jvm)
+            inplace = find(jdk, coder, "encode", "heap")
+            target_row("encode(byte[]) >= 2/3 of in-place", jdk, "heap", coder, "encode(byte[])",
+                       inplace["median"] if inplace else None, 2 / 3)
+            inplace = find(jdk, coder, "reconstruct d0+d1+d2+d3", "heap")
+            target_row("decode(byte[][]) within 1.5x of in-place", jdk, "heap", coder,
+                       "decode(byte[][]) d0+d1+d2+d3", inplace["median"] if inplace else None, 1 / 1.5)
 
 # ------------------------------------------------ targets
 print()
@@ -252,9 +308,9 @@ for jdk in jdks:
                 jdk, buf, e["coder"], e["median"], h["median"], x, "yes" if x >= 20 else "**no**"))
         par = best(jdk, "encode", buf, ["icn %s x2 threads" % k for k in ("scalar", "vector-256", "vector-512")])
         if par and "encode" in isal:
-            x = par["median"] / isal["encode"]
+            x = par["median"] / isal_for(jdk, "encode")
             print("| parallel encode >= 1.2x ISA-L 1 thread | %s | %s | %s %.2f / ISA-L %.2f GB/s = %.2fx | %s |" % (
-                jdk, buf, par["coder"], par["median"], isal["encode"], x, "yes" if x >= 1.2 else "**no**"))
+                jdk, buf, par["coder"], par["median"], isal_for(jdk, "encode"), x, "yes" if x >= 1.2 else "**no**"))
 
 # ------------------------------------------------ allocation
 def bytes_per_op(a):

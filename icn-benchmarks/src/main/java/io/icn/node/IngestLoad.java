@@ -34,8 +34,9 @@ import java.util.stream.Stream;
  * the deal written and forced before the answer, {@code LocalChain.persist()}); the <b>stream</b>, what an admin
  * {@code put} runs on an upload already in memory: {@link ChunkIngest#ingest} (reading it and hashing its CID,
  * then the same); and <b>raw</b>: the same 70 MB (the 14 encoded shards) written to one new file and forced
- * once. The target is on the received chunk: "encode + durable store + registration". The tool lives in the
- * launcher's package for the package-private component.
+ * once. The target is on the received chunk: "encode + durable store + registration". The tool keeps the
+ * package {@code io.icn.node} that run-node-benchmarks.sh names; the pinning is the embedded chain's
+ * self-dealing ({@code LocalChain.selfDealing}), as a node on its own chain pins.
  *
  * <p>{@code --deals N} first fills the local chain with N deals (as many earlier puts would), to show that what
  * is written before each answer (the chain's journal record of the new deal) does not grow with the chain.
@@ -90,8 +91,8 @@ public final class IngestLoad {
             fillDeals(chain, node, deals);
             chain.checkpoint(); // as a node's chain is at most an hour after the deals were made
             ManifestPublisher quiet = cid -> { };
-            ChunkIngest pipeline = new ChunkIngest(store, chain, new StoreExpiredContent(store, chain.proofScheme()),
-                    node, quiet, CHUNK, true);
+            ChunkIngest pipeline = new ChunkIngest(store, new StoreExpiredContent(store, chain.proofScheme()),
+                    chain.selfDealing(node, true), quiet, CHUNK);
             byte[] chunk = new byte[CHUNK];
             new SplittableRandom(11).nextBytes(chunk);
             byte[][] shards = io.icn.erasure.ErasureCodec.reedSolomon(10, 4).encode(chunk);

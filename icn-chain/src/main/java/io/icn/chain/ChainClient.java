@@ -2,14 +2,20 @@ package io.icn.chain;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One super-node's view of the ICN chain: blocks, pinning deals, its shard assignments, the audits
  * addressed to it, proof submission, and its stake and reputation. The types mirror
  * {@code pallet-icn-pinning}; docs/chain.md maps each call to the pallet's storage and calls.
  *
- * <p>Implementations: {@link io.icn.chain.local.LocalChain#clientFor(AccountId)} (the embedded chain, the default) and,
- * later, a Substrate JSON-RPC adapter.
+ * <p>Implementations: {@link io.icn.chain.local.LocalChain#clientFor(AccountId)} (the embedded chain, the default,
+ * every capability) and the Substrate JSON-RPC adapter (package {@code io.icn.chain.substrate}).
+ *
+ * <h2>Optional calls</h2>
+ * Not every chain has every call: {@link #capabilities()} says which of the {@link ChainCapability optional}
+ * ones this chain supports; the others throw {@link UnsupportedChainCallException} (the defaults here do).
+ * How a stored chunk becomes pinned is not a call of the client but a {@link PinningPolicy}.
  *
  * <h2>Failures</h2>
  * Every call may throw {@link ChainUnavailableException} when the chain cannot be reached or does not
@@ -37,6 +43,9 @@ public interface ChainClient extends AutoCloseable {
      */
     BlockSubscription subscribeBlocks(BlockListener listener);
 
+    /** The optional calls this chain supports; the others throw {@link UnsupportedChainCallException}. */
+    Set<ChainCapability> capabilities();
+
     /** How this chain verifies audit proofs, and therefore which proof the node must build. */
     ProofScheme proofScheme();
 
@@ -55,8 +64,11 @@ public interface ChainClient extends AutoCloseable {
      * content (the pallet's original call).
      *
      * @throws DealNotFoundException if the deal is unknown
+     * @throws UnsupportedChainCallException unless {@link ChainCapability#DEAL_CONTENT} is supported
      */
-    Optional<String> dealContent(DealId id);
+    default Optional<String> dealContent(DealId id) {
+        throw new UnsupportedChainCallException("dealContent", ChainCapability.DEAL_CONTENT);
+    }
 
     /**
      * Registers (or replaces) where this node serves its shards over QUIC, signed as {@link #account()}.
@@ -64,14 +76,29 @@ public interface ChainClient extends AutoCloseable {
      * @return the endpoint as recorded
      * @throws NodeNotRegisteredException if this account is not a registered super-node
      * @throws IllegalArgumentException if the address is not {@code host:port} or the fingerprint not a SHA-256
+     * @throws UnsupportedChainCallException unless {@link ChainCapability#ENDPOINT_REGISTRY} is supported
      */
-    NodeEndpoint registerEndpoint(String quicAddress, String certificateFingerprint);
+    default NodeEndpoint registerEndpoint(String quicAddress, String certificateFingerprint) {
+        throw new UnsupportedChainCallException("registerEndpoint", ChainCapability.ENDPOINT_REGISTRY);
+    }
 
-    /** Every super-node's registered QUIC endpoint (this node's included), ordered by account. */
-    List<NodeEndpoint> nodeEndpoints();
+    /**
+     * Every super-node's registered QUIC endpoint (this node's included), ordered by account.
+     *
+     * @throws UnsupportedChainCallException unless {@link ChainCapability#ENDPOINT_REGISTRY} is supported
+     */
+    default List<NodeEndpoint> nodeEndpoints() {
+        throw new UnsupportedChainCallException("nodeEndpoints", ChainCapability.ENDPOINT_REGISTRY);
+    }
 
-    /** The endpoint {@code node} registered, if any. */
-    Optional<NodeEndpoint> endpoint(AccountId node);
+    /**
+     * The endpoint {@code node} registered, if any.
+     *
+     * @throws UnsupportedChainCallException unless {@link ChainCapability#ENDPOINT_REGISTRY} is supported
+     */
+    default Optional<NodeEndpoint> endpoint(AccountId node) {
+        throw new UnsupportedChainCallException("endpoint", ChainCapability.ENDPOINT_REGISTRY);
+    }
 
     /** The shards this node is assigned to pin by active deals, each once. */
     List<ShardHash> shardAssignments();

@@ -49,8 +49,10 @@ import java.util.concurrent.Executor;
 public interface ErasureCodec {
 
     /**
-     * Reed-Solomon with {@code dataShards} data and {@code parityShards} parity shards, on the fastest
-     * kernel this JVM supports (see {@link Kernels}).
+     * Reed-Solomon with {@code dataShards} data and {@code parityShards} parity shards, on the kernel
+     * {@link Kernels#best()} probed for this JVM (decided once, never changed; see {@link Kernels}).
+     * A node that calibrates ({@link Kernels#calibrate(java.time.Duration)}) passes the kernel of its
+     * {@link KernelSelection} to {@link #reedSolomon(int, int, Gf256Kernel)} instead.
      *
      * @throws IllegalArgumentException if {@code dataShards < 1}, {@code parityShards < 1} or
      *     {@code dataShards + parityShards > 256}
@@ -59,7 +61,12 @@ public interface ErasureCodec {
         return ReedSolomonCodec.create(dataShards, parityShards, Kernels.best());
     }
 
-    /** Reed-Solomon on a kernel of the caller's choice ({@link Kernels#scalar()}, {@link Kernels#vector()}). */
+    /**
+     * Reed-Solomon on a kernel of the caller's choice ({@link Kernels#scalar()},
+     * {@link Kernels#vector(int)}, a {@link KernelSelection}'s).
+     *
+     * @throws IllegalArgumentException as {@link #reedSolomon(int, int)}
+     */
     static ErasureCodec reedSolomon(int dataShards, int parityShards, Gf256Kernel kernel) {
         return ReedSolomonCodec.create(dataShards, parityShards, kernel);
     }

@@ -3,10 +3,12 @@ package io.icn.erasure;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,22 +22,25 @@ import java.util.concurrent.ConcurrentMap;
  * width (128, 256, 512 bits, up to what the CPU has) is loaded on first request and checked against
  * the scalar kernel on random data before it is handed out.
  *
- * <p>{@link #best()}, the kernel of {@link ErasureCodec#reedSolomon(int, int)}, is at first the widest
- * width that passes its self-test: cheap (about 0.1 s of interpreted vector code) and, for this
- * kernel on the CPUs measured so far, the fastest. Wider is not always faster, though (byte shuffles
- * that cross 128-bit lanes are costly on some CPUs), so a node calls {@link #calibrate()} at
- * start-up, off the critical path: on JDK 21 and later it times every width on in-cache work until
- * the JIT has compiled and settled them all (two to ten seconds, nearly all of it interpreted vector
- * code waiting for C2) and makes the fastest the default for codecs created afterwards. On JDK 17 it does not time: running several widths in one JVM spoils C2's
- * profiles of the incubating Vector API there and every width then runs up to ten times slower.
- * One log line (System.Logger {@code io.icn.erasure}) says which kernel runs and why.
+ * <p>{@link #best()}, the kernel of {@link ErasureCodec#reedSolomon(int, int)}, is the widest width
+ * that passes its self-test: cheap (about 0.1 s of interpreted vector code) and, for this kernel on
+ * the CPUs measured so far, the fastest. It is decided once, at first use, and never changes. Wider
+ * is not always faster, though (byte shuffles that cross 128-bit lanes are costly on some CPUs), so a
+ * node calls {@link #calibrate(Duration)} at start-up, off the critical path: on JDK 21 and later it
+ * times every width on in-cache work until the JIT has compiled and settled them all (two to ten
+ * seconds, nearly all of it interpreted vector code waiting for C2) and returns the fastest as a
+ * {@link KernelSelection}, which the node passes to the codecs it creates; nothing process-wide
+ * changes. On JDK 17 it does not time: running several widths in one JVM spoils C2's profiles of the
+ * incubating Vector API there and every width then runs up to ten times slower. One log line
+ * (System.Logger {@code io.icn.erasure}) says which kernel was chosen and why.
  *
  * <p>The system property {@code icn.erasure.kernel} forces a choice: {@code scalar}, {@code vector}
  * (chosen width), or {@code vector-128|vector-256|vector-512}; a forced choice is kept by
- * {@link #calibrate()}. A forced kernel that is unavailable falls back to the scalar one with a
+ * {@link #calibrate(Duration)}. A forced kernel that is unavailable falls back to the scalar one with a
  * warning.
  *
- * <p>Thread-safe; each width is probed once per class loader.
+ * <p>Thread-safe; holds no state that changes once set: each width is probed once per class loader,
+ * and the probed choice is computed once.
  */
 public final class Kernels {
     /** The system property that forces a kernel. */
@@ -88,65 +93,89 @@ public final class Kernels {
         return all;
     }
 
-    /** The kernel codecs use by default: forced by {@value #KERNEL_PROPERTY}, else the chosen width. */
+    /**
+     * The kernel codecs use by default ({@link ErasureCodec#reedSolomon(int, int)}): forced by
+     * {@value #KERNEL_PROPERTY}, else the widest SIMD width that passes its self-test. Decided once,
+     * at first use, and never changed afterwards; {@link #calibrate(Duration)} does not change it.
+     */
     public static Gf256Kernel best() {
-        return Holder.current.kernel;
+        return probed().kernel();
     }
 
-    /** Why {@link #best()} is what it is, and how it reaches direct buffers; the text of the log line. */
+    /** The probed choice behind {@link #best()}, with its reason; the same value on every call. */
+    public static KernelSelection probed() {
+        return Holder.PROBED;
+    }
+
+    /** {@link #probed()}'s reason and how its kernel reaches direct buffers; the text of the log line. */
     public static String selectionReason() {
-        return Holder.current.reason + "; direct buffers: " + Holder.current.kernel.bufferAccess();
+        return probed().describe();
     }
 
     /**
-     * Times the SIMD widths (JDK 21 and later, nothing forced) and makes the fastest the kernel of
-     * {@link #best()} from now on; codecs created before keep theirs. Blocks for two to ten seconds
-     * (bounded by {@code icn.erasure.calibrationMillis}, default 10000); run it once, off the
-     * critical path, e.g. on a background thread at node start.
+     * Times the SIMD widths (JDK 21 and later, nothing forced) and returns the fastest, with the
+     * timings in its reason; changes nothing else: the caller hands the kernel to the codecs it
+     * creates. Blocks for two to ten seconds; run it once, off the critical path, e.g. on a
+     * background thread at node start. Where there is nothing to time (a forced choice, no SIMD width,
+     * JDK 17-20) it returns {@link #probed()}'s kernel with that reason.
      *
-     * @return the kernel now returned by {@link #best()}
+     * @param budget how long the timing may take before it gives up and returns {@link #probed()}'s
+     *     kernel with a warning; positive
+     * @throws IllegalArgumentException if {@code budget} is not positive
      */
-    public static synchronized Gf256Kernel calibrate() {
-        Selection s = Holder.current;
-        if (s.forced || s.kernel == scalar() || !MODERN_VECTOR_API) {
-            String why = s.forced ? "a forced choice" : s.kernel == scalar() ? "no SIMD width"
+    public static synchronized KernelSelection calibrate(Duration budget) {
+        Objects.requireNonNull(budget, "budget");
+        if (budget.isZero() || budget.isNegative()) {
+            throw new IllegalArgumentException("calibration budget must be positive: " + budget);
+        }
+        KernelSelection probed = probed();
+        boolean forced = probed.reason().startsWith("forced");
+        if (forced || probed.kernel() == scalar() || !MODERN_VECTOR_API) {
+            String why = forced ? "a forced choice" : probed.kernel() == scalar() ? "no SIMD width"
                     : "JDK " + Runtime.version().feature() + " (timing spoils its Vector API profiles)";
-            LOG.log(Level.INFO, "erasure kernel: {0} kept, nothing to calibrate with {1}", s.kernel.name(), why);
-            return s.kernel;
+            KernelSelection kept = new KernelSelection(probed.kernel(), probed.reason()
+                    + "; kept, nothing to calibrate with " + why, probed.warning());
+            LOG.log(Level.INFO, "erasure kernel: {0} kept, nothing to calibrate with {1}", kept.kernel().name(), why);
+            return kept;
         }
         List<Gf256Kernel> vectors = available().subList(1, available().size());
-        Holder.current = fastest(vectors, s, "fastest of the SIMD widths measured");
-        log(Holder.current);
-        return Holder.current.kernel;
+        KernelSelection chosen = fastest(vectors, probed, "fastest of the SIMD widths measured", budget);
+        log(chosen);
+        return chosen;
+    }
+
+    /**
+     * As {@link #calibrate(Duration)} with the budget of {@code icn.erasure.calibrationMillis}
+     * (default 10000 ms), returning only the kernel.
+     *
+     * @deprecated the result no longer becomes {@link #best()}: keep the {@link KernelSelection} of
+     *     {@link #calibrate(Duration)} and pass its kernel to the codecs you create
+     */
+    @Deprecated(forRemoval = true)
+    public static Gf256Kernel calibrate() {
+        return calibrate(Duration.ofMillis(Long.getLong("icn.erasure.calibrationMillis", 10_000))).kernel();
     }
 
     /** Lazy holder: nothing is probed until a codec or caller asks. */
     private static final class Holder {
-        static volatile Selection current;
+        static final KernelSelection PROBED;
 
         static {
-            current = select(System.getProperty(KERNEL_PROPERTY, "").trim().toLowerCase(Locale.ROOT));
-            log(current);
+            PROBED = select(System.getProperty(KERNEL_PROPERTY, "").trim().toLowerCase(Locale.ROOT));
+            log(PROBED);
         }
     }
 
-    private static void log(Selection s) {
-        LOG.log(s.warning ? Level.WARNING : Level.INFO, "erasure kernel: {0} ({1}; direct buffers: {2})",
-                s.kernel.name(), s.reason, s.kernel.bufferAccess());
+    private static void log(KernelSelection s) {
+        LOG.log(s.warning() ? Level.WARNING : Level.INFO, "erasure kernel: {0} ({1})", s.kernel().name(), s.describe());
     }
 
-    private record Selection(Gf256Kernel kernel, String reason, boolean warning, boolean forced) {
-        Selection(Gf256Kernel kernel, String reason, boolean warning) {
-            this(kernel, reason, warning, reason.startsWith("forced"));
-        }
-    }
-
-    private static Selection select(String forced) {
+    private static KernelSelection select(String forced) {
         switch (forced) {
             case "":
                 return chooseVector("", false);
             case "scalar":
-                return new Selection(scalar(), "forced by -D" + KERNEL_PROPERTY + "=scalar", false);
+                return new KernelSelection(scalar(), "forced by -D" + KERNEL_PROPERTY + "=scalar", false);
             case "vector":
                 return chooseVector("forced vector by -D" + KERNEL_PROPERTY + "; ", true);
             case "vector-128":
@@ -154,27 +183,27 @@ public final class Kernels {
             case "vector-512":
                 int bits = Integer.parseInt(forced.substring("vector-".length()));
                 return vector(bits)
-                        .map(k -> new Selection(k, "forced by -D" + KERNEL_PROPERTY + "=" + forced, false))
-                        .orElseGet(() -> new Selection(scalar(), "-D" + KERNEL_PROPERTY + "=" + forced
+                        .map(k -> new KernelSelection(k, "forced by -D" + KERNEL_PROPERTY + "=" + forced, false))
+                        .orElseGet(() -> new KernelSelection(scalar(), "-D" + KERNEL_PROPERTY + "=" + forced
                                 + " is not available: " + vectorMissingReason(), true));
             default:
-                return new Selection(scalar(), "unknown -D" + KERNEL_PROPERTY + "=" + forced
+                return new KernelSelection(scalar(), "unknown -D" + KERNEL_PROPERTY + "=" + forced
                         + " (expected scalar, vector, vector-128, vector-256 or vector-512)", true);
         }
     }
 
-    private static Selection chooseVector(String prefix, boolean warnIfMissing) {
+    private static KernelSelection chooseVector(String prefix, boolean warnIfMissing) {
         if (!vectorAvailable()) {
-            return new Selection(scalar(), prefix + vectorMissingReason(), warnIfMissing);
+            return new KernelSelection(scalar(), prefix + vectorMissingReason(), warnIfMissing);
         }
         for (int i = WIDTHS.length - 1; i >= 0; i--) {
             Optional<Gf256Kernel> k = vector(WIDTHS[i]);
             if (k.isPresent()) {
-                return new Selection(k.get(), prefix + "widest SIMD width that passed its self-test"
+                return new KernelSelection(k.get(), prefix + "widest SIMD width that passed its self-test"
                         + (MODERN_VECTOR_API ? "; Kernels.calibrate() times them all" : ""), false);
             }
         }
-        return new Selection(scalar(), prefix + vectorMissingReason(), warnIfMissing);
+        return new KernelSelection(scalar(), prefix + vectorMissingReason(), warnIfMissing);
     }
 
     private static String vectorMissingReason() {
@@ -280,9 +309,10 @@ public final class Kernels {
      * when the budget ({@code icn.erasure.calibrationMillis}, default 10000) is spent, keeps
      * {@code fallback}.
      */
-    private static Selection fastest(List<Gf256Kernel> candidates, Selection fallback, String why) {
+    private static KernelSelection fastest(List<Gf256Kernel> candidates, KernelSelection fallback, String why,
+            Duration limit) {
         if (candidates.size() == 1) {
-            return new Selection(candidates.get(0), why + "; only width available", false);
+            return new KernelSelection(candidates.get(0), why + "; only width available", false);
         }
         SplittableRandom random = new SplittableRandom(42);
         int len = 4 * 1024;
@@ -297,7 +327,7 @@ public final class Kernels {
         for (int i = 0; i < n; i++) {
             prepared[i] = candidates.get(i).prepare(coef);
         }
-        long budget = Long.getLong("icn.erasure.calibrationMillis", 10_000) * 1_000_000L;
+        long budget = limit.toNanos();
         long start = System.nanoTime();
         int settled = 0;
         int rounds = 0;
@@ -330,10 +360,10 @@ public final class Kernels {
         }
         String measured = " in " + rounds + " rounds, " + (System.nanoTime() - start) / 1_000_000 + " ms: " + timings;
         if (settled < 3) {
-            return new Selection(fallback.kernel, fallback.reason + "; calibration budget spent before the JIT"
+            return new KernelSelection(fallback.kernel(), fallback.reason() + "; calibration budget spent before the JIT"
                     + " settled" + measured, true);
         }
-        return new Selection(candidates.get(winner), why + measured, false);
+        return new KernelSelection(candidates.get(winner), why + measured, false);
     }
 
     private static byte[][] randomMatrix(SplittableRandom random, int rows, int cols) {

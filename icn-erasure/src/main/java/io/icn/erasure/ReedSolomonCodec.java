@@ -97,15 +97,52 @@ final class ReedSolomonCodec implements ErasureCodec {
 
     // ---------------------------------------------------------------- encode
 
+    /**
+     * The whole-chunk calls ({@link #encode(byte[])}, {@link #decode(byte[][], int)}) compute straight
+     * from the chunk (or into it) and copy the data shards strip by strip, right after the kernel read
+     * that strip: ten strips of 64 KiB stay in L2 for the copy, so the chunk is read from memory once.
+     */
+    static final int STRIP = 64 * 1024;
+
     @Override
     public byte[][] encode(byte[] chunk) {
         requireNonNull(chunk, "chunk");
         int size = shardSize(chunk.length);
         byte[][] shards = new byte[k + m][size];
-        for (int s = 0, from = 0; s < k && from < chunk.length; s++, from += size) {
-            System.arraycopy(chunk, from, shards[s], 0, Math.min(size, chunk.length - from));
+        if (size == 0) {
+            return shards;
         }
-        encodeParity(shards);
+        // The data shards lying wholly inside the chunk are read where they are; the rest (the padded
+        // last one, and any wholly past the end) are copied first and read from their shard.
+        int whole = chunk.length / size;
+        byte[][] in = new byte[k][];
+        int[] inBase = new int[k];
+        for (int s = 0; s < k; s++) {
+            int from = s * size;
+            if (s < whole) {
+                in[s] = chunk;
+                inBase[s] = from;
+            } else {
+                if (from < chunk.length) {
+                    System.arraycopy(chunk, from, shards[s], 0, chunk.length - from);
+                }
+                in[s] = shards[s];
+            }
+        }
+        byte[][] out = Arrays.copyOfRange(shards, k, k + m);
+        int[] inOff = new int[k];
+        int[] outOff = new int[m];
+        for (int pos = 0; pos < size; pos += STRIP) {
+            int len = Math.min(STRIP, size - pos);
+            for (int c = 0; c < k; c++) {
+                inOff[c] = inBase[c] + pos;
+            }
+            Arrays.fill(outOff, pos);
+            kernel.multiply(parityMatrix, in, inOff, out, outOff, len);
+            for (int s = 0; s < whole; s++) {
+                System.arraycopy(chunk, inBase[s] + pos, shards[s], pos, len);
+            }
+        }
         return shards;
     }
 
@@ -183,18 +220,53 @@ final class ReedSolomonCodec implements ErasureCodec {
                     + " does not fit " + k + " data shards of " + size + " bytes");
         }
         DecodePlan plan = planFor(present, true);
-        byte[][] work = shards.clone();
-        for (int t : plan.outputs) {
-            work[t] = new byte[size];
-        }
-        if (plan.outputs.length > 0) {
-            multiplyArrays(plan.matrix, work, plan.inputs, work, plan.outputs, 0, size);
-        }
         byte[] chunk = new byte[originalLength];
-        for (int s = 0, pos = 0; s < k && pos < originalLength; s++, pos += size) {
-            System.arraycopy(work[s], 0, chunk, pos, Math.min(size, originalLength - pos));
+        // Missing data shards that lie wholly inside the chunk are rebuilt straight into it; the others
+        // (the padded last one) into a shard-sized array, copied in at the end.
+        int outputs = plan.outputs.length;
+        byte[][] out = new byte[outputs][];
+        int[] outBase = new int[outputs];
+        for (int j = 0; j < outputs; j++) {
+            int from = plan.outputs[j] * size;
+            boolean inside = (long) from + size <= originalLength;
+            out[j] = inside ? chunk : new byte[size];
+            outBase[j] = inside ? from : 0;
+        }
+        byte[][] in = new byte[k][];
+        for (int c = 0; c < k; c++) {
+            in[c] = shards[plan.inputs[c]];
+        }
+        int[] inOff = new int[k];
+        int[] outOff = new int[outputs];
+        for (int pos = 0; pos < size; pos += STRIP) {
+            int len = Math.min(STRIP, size - pos);
+            if (outputs > 0) {
+                Arrays.fill(inOff, pos);
+                for (int j = 0; j < outputs; j++) {
+                    outOff[j] = outBase[j] + pos;
+                }
+                kernel.multiply(plan.matrix, in, inOff, out, outOff, len);
+            }
+            for (int s = 0; s < k; s++) {
+                if (shards[s] != null) {
+                    copyIntoChunk(shards[s], pos, len, chunk, s * size + pos);
+                }
+            }
+        }
+        for (int j = 0; j < outputs; j++) {
+            if (out[j] != chunk) {
+                copyIntoChunk(out[j], 0, size, chunk, plan.outputs[j] * size);
+            }
         }
         return chunk;
+    }
+
+    /** Bytes [from, from + len) of a shard to the chunk at {@code at}, cut at the chunk's end. */
+    private static void copyIntoChunk(byte[] shard, int from, int len, byte[] chunk, long at) {
+        long n = Math.min(len, chunk.length - at);
+        if (n > 0) {
+            System.arraycopy(shard, from, chunk, (int) at, (int) n);
+        }
     }
 
     @Override

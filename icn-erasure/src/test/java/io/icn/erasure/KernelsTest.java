@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,23 @@ class KernelsTest {
         assertThat(ErasureCodec.reedSolomon(10, 4).kernelName()).isEqualTo(Kernels.best().name());
         assertThatThrownBy(() -> Kernels.vector(64)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("64");
+    }
+
+    @Test
+    void calibrationReturnsAValueAndChangesNothingProcessWide() {
+        Gf256Kernel before = Kernels.best();
+        KernelSelection probed = Kernels.probed();
+        KernelSelection calibrated = Kernels.calibrate(Duration.ofSeconds(5));
+        assertThat(calibrated.reason()).isNotBlank();
+        assertThat(Kernels.available()).contains(calibrated.kernel());
+        assertThat(Kernels.best()).isSameAs(before);
+        assertThat(Kernels.probed()).isEqualTo(probed);
+        assertThat(ErasureCodec.reedSolomon(10, 4).kernelName()).isEqualTo(before.name());
+        assertThat(calibrated.reedSolomon(10, 4).kernelName()).isEqualTo(calibrated.kernel().name());
+        assertThatThrownBy(() -> Kernels.calibrate(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> new KernelSelection(Kernels.scalar(), " ", false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scalar");
     }
 
     /**

@@ -1,9 +1,8 @@
 package io.icn.node;
 
-import io.icn.chain.AccountId;
-import io.icn.chain.Balance;
-import io.icn.chain.local.LocalChain;
+import io.icn.chain.PinRequest;
 import io.icn.chain.PinningDeal;
+import io.icn.chain.PinningPolicy;
 import io.icn.chain.ShardHash;
 import io.icn.storage.ChunkMeta;
 import io.icn.storage.ChunkSpec;
@@ -16,59 +15,57 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The node's ingest pipeline, one component for every way content arrives: the admin {@code put} (a byte
- * stream, cut here into chunks of {@code limits.chunk_mb}) and the QUIC {@code PUT} of a director (one chunk
- * whose CID the transport already checked, see {@link ChunkIngestSink}); the gossip path will be a third. Each
- * chunk is erasure-coded with Reed-Solomon 10+4, its 14 shards are stored atomically under the chunk's CID, it
- * is pinned with a deal on the local chain whose shard hashes are the ones the store recorded (so the node's
- * audits are answerable) and whose recorded content is the chunk's CID (so the other assigned nodes can fetch
- * it, see {@link Replicator}), and it is announced through the {@link ManifestPublisher}. The node is its own
- * director on the local chain: each deal's payment comes from the development faucet ({@link LocalChain#endow}).
+ * stream, cut here into chunks of {@code chunkBytes}) and the QUIC {@code PUT} of a director (one chunk whose CID
+ * the transport already checked, see {@link ChunkIngestSink}); the gossip path will be a third. Each chunk is
+ * erasure-coded with Reed-Solomon 10+4, its 14 shards are stored atomically under the chunk's CID, it is pinned
+ * by the chain's {@link PinningPolicy} with the shard hashes the store recorded (so the node's audits are
+ * answerable): on the embedded chain the node makes the deal itself, recording the chunk's CID as its content
+ * (so the other assigned nodes can fetch it, see {@link Replicator}); on a real chain it waits for a director's
+ * deal naming those shards. Then it is announced through the {@link ManifestPublisher}.
  *
- * <p>A chunk is stored before its deal is made; if the deal is refused, a chunk this ingest added is deleted
- * again, so nothing unpinned remains. Chunks of a stream that fails half-way stay stored and pinned; the
- * error lists them. A failed announcement is logged and changes nothing (the chunk is stored and pinned).
- * With {@code persistDeals} (the node's own chain), before an ingest returns, or fails after pinning some
- * chunks, the chain's changes are made durable ({@link LocalChain#persist()}), so that a deal the caller was
- * told about survives a crash of the node as the stored shards do; without it the embedded chain would keep the
- * deal only from its next periodic journal force. That is one append and fsync of the chain's journal (shared by
- * concurrent ingests), whatever the number of deals on the local chain (see docs/chain.md).
+ * <p>A chunk is stored before it is pinned; if no deal pins it (refused, or none came within the grace), a chunk
+ * this ingest added is deleted again, so nothing unpinned remains. Chunks of a stream that fails half-way stay
+ * stored and pinned; the error lists them. A failed announcement is logged and changes nothing (the chunk is
+ * stored and pinned). A pin completes only once the deal is durable on the chain (see
+ * {@link io.icn.chain.local.LocalChain#selfDealing}), so a deal the caller was told about survives a crash of the
+ * node as the stored shards do.
  *
- * <p>Thread-safe: chunks are encoded, stored and pinned one at a time (each holds its 14 shards in memory,
- * 1.4 times the chunk, besides the chunk itself), so two ingests of the same chunk cannot race; a stream put
- * holds its current chunk while it waits. Does not own the store, the chain or the publisher.
+ * <p>Thread-safe: chunks are encoded and stored one at a time (each holds its 14 shards in memory, 1.4 times the
+ * chunk, besides the chunk itself), so two ingests of the same chunk cannot race; waiting for a pin holds no lock.
+ * A stream put holds its current chunk while it waits. Does not own the store, the policy or the publisher.
  */
 public final class ChunkIngest {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkIngest.class);
-    /** The payment of one chunk's deal on the local chain. */
-    static final Balance PAYMENT_PER_CHUNK = Balance.ofIcn(1);
 
     private final ShardStore store;
-    private final LocalChain chain;
     private final StoreExpiredContent hashes;
-    private final AccountId director;
+    private final PinningPolicy pinning;
     private final ManifestPublisher manifests;
     private final int chunkBytes;
-    private final boolean persistDeals;
     private final ReentrantLock oneAtATime = new ReentrantLock();
 
-    ChunkIngest(ShardStore store, LocalChain chain, StoreExpiredContent hashes, AccountId director,
-            ManifestPublisher manifests, int chunkBytes, boolean persistDeals) {
+    /**
+     * @param hashes reads the chain's hashes of a stored chunk's shards
+     * @param pinning how a stored chunk becomes pinned on the node's chain
+     * @param chunkBytes an upload is cut into chunks of this many bytes
+     */
+    public ChunkIngest(ShardStore store, StoreExpiredContent hashes, PinningPolicy pinning, ManifestPublisher manifests,
+            int chunkBytes) {
         this.store = Objects.requireNonNull(store, "store");
-        this.chain = Objects.requireNonNull(chain, "chain");
         this.hashes = Objects.requireNonNull(hashes, "hashes");
-        this.director = Objects.requireNonNull(director, "director");
+        this.pinning = Objects.requireNonNull(pinning, "pinning");
         this.manifests = Objects.requireNonNull(manifests, "manifests");
-        if (chunkBytes < 10) {
-            throw new IllegalArgumentException("chunkBytes must be >= 10: " + chunkBytes);
+        if (chunkBytes < 1) {
+            throw new IllegalArgumentException("chunkBytes must be positive: " + chunkBytes);
         }
         this.chunkBytes = chunkBytes;
-        this.persistDeals = persistDeals;
     }
 
     /**
@@ -112,47 +109,35 @@ public final class ChunkIngest {
     public IngestReport ingest(InputStream in, long dealBlocks) {
         checkDealBlocks(dealBlocks);
         List<IngestedChunk> done = new ArrayList<>();
-        try {
-            long offset = 0;
-            while (true) {
-                byte[] chunk;
-                MessageDigest cid;
-                try {
-                    cid = MessageDigest.getInstance("SHA-256");
-                    chunk = readChunk(in, cid);
-                } catch (java.security.NoSuchAlgorithmException e) {
-                    throw new IllegalStateException("SHA-256 is required of every JVM", e);
-                } catch (IOException e) {
-                    throw new PartialIngestException("reading the upload failed after " + offset + " bytes: " + e.getMessage(),
-                            done, new UncheckedIOException(e));
-                }
-                if (chunk.length == 0 && !(offset == 0 && done.isEmpty())) {
-                    break;
-                }
-                try {
-                    done.add(ingestOne(Cid.of(Cid.RAW, cid.digest()), chunk, offset, dealBlocks));
-                } catch (RuntimeException e) {
-                    throw new PartialIngestException("chunk at offset " + offset + " failed: " + e.getMessage()
-                            + (done.isEmpty() ? "" : "; the " + done.size() + " chunk(s) before it are stored and pinned"),
-                            done, e);
-                }
-                offset += chunk.length;
-                if (chunk.length < chunkBytes) {
-                    break;
-                }
+        long offset = 0;
+        while (true) {
+            byte[] chunk;
+            MessageDigest cid;
+            try {
+                cid = MessageDigest.getInstance("SHA-256");
+                chunk = readChunk(in, cid);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is required of every JVM", e);
+            } catch (IOException e) {
+                throw new PartialIngestException("reading the upload failed after " + offset + " bytes: " + e.getMessage(),
+                        done, new UncheckedIOException(e));
             }
-            persistDeals();
-            return new IngestReport(done, offset);
-        } catch (PartialIngestException e) {
-            if (!done.isEmpty()) {
-                try {
-                    persistDeals();
-                } catch (RuntimeException p) {
-                    e.addSuppressed(p);
-                }
+            if (chunk.length == 0 && !(offset == 0 && done.isEmpty())) {
+                break;
             }
-            throw e;
+            try {
+                done.add(ingestOne(Cid.of(Cid.RAW, cid.digest()), chunk, offset, dealBlocks));
+            } catch (RuntimeException e) {
+                throw new PartialIngestException("chunk at offset " + offset + " failed: " + e.getMessage()
+                        + (done.isEmpty() ? "" : "; the " + done.size() + " chunk(s) before it are stored and pinned"),
+                        done, e);
+            }
+            offset += chunk.length;
+            if (chunk.length < chunkBytes) {
+                break;
+            }
         }
+        return new IngestReport(done, offset);
     }
 
     /**
@@ -200,16 +185,7 @@ public final class ChunkIngest {
      */
     public IngestedChunk ingestChunk(Cid cid, byte[] chunk, long dealBlocks) {
         checkDealBlocks(dealBlocks);
-        IngestedChunk stored = ingestOne(Objects.requireNonNull(cid, "cid"), chunk, 0, dealBlocks);
-        persistDeals();
-        return stored;
-    }
-
-    /** With {@code persistDeals}, makes the chain's changes (the deals) durable before an ingest is acknowledged. */
-    private void persistDeals() {
-        if (persistDeals) {
-            chain.persist();
-        }
+        return ingestOne(Objects.requireNonNull(cid, "cid"), chunk, 0, dealBlocks);
     }
 
     private static void checkDealBlocks(long dealBlocks) {
@@ -222,13 +198,50 @@ public final class ChunkIngest {
         if (chunk.length == 0) {
             throw new IllegalArgumentException("the upload is empty; there is nothing to store");
         }
+        boolean already;
+        ChunkMeta meta;
         oneAtATime.lock();
         try {
-            IngestedChunk stored = storeAndPin(cid, chunk, offset, dealBlocks);
-            announce(stored.cid());
-            return stored;
+            // Content addressing: a chunk already held keeps its shards and spec; only its expiry may move.
+            meta = store.contains(cid) ? store.meta(cid).orElse(null) : null;
+            already = meta != null;
+            if (meta == null) {
+                meta = store.encodeAndPut(cid, chunk, ChunkSpec.rs10x4(chunk.length, "", 0));
+            }
         } finally {
             oneAtATime.unlock();
+        }
+        PinningDeal deal;
+        try {
+            List<ShardHash> shardHashes = hashes.shardHashes(cid.toString());
+            deal = pinning.pin(new PinRequest(cid.toString(), shardHashes, meta.spec().shardLength(), dealBlocks))
+                    .join();
+        } catch (CompletionException e) {
+            RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+            dropUnpinned(cid, already, cause);
+            throw cause;
+        } catch (RuntimeException e) {
+            dropUnpinned(cid, already, e);
+            throw e;
+        }
+        if (meta.expiryBlock() < deal.expiresAt()) {
+            store.setExpiry(cid, deal.expiresAt());
+        }
+        LOG.info("ingested cid={} bytes={} deal={} expires_at={}", cid, chunk.length, deal.id(), deal.expiresAt());
+        announce(cid.toString());
+        return new IngestedChunk(cid.toString(), offset, chunk.length, deal.id().toString(), deal.expiresAt(), already,
+                meta.shards().size());
+    }
+
+    /** A chunk this ingest stored that no deal pins is deleted again; one held before stays. */
+    private void dropUnpinned(Cid cid, boolean heldBefore, RuntimeException why) {
+        if (heldBefore) {
+            return;
+        }
+        try {
+            store.delete(cid);
+        } catch (RuntimeException e) {
+            why.addSuppressed(e);
         }
     }
 
@@ -238,34 +251,5 @@ public final class ChunkIngest {
         } catch (RuntimeException e) {
             LOG.warn("announcing cid={} failed; it stays stored and pinned: {}", cid, e.toString());
         }
-    }
-
-    private IngestedChunk storeAndPin(Cid cid, byte[] chunk, long offset, long dealBlocks) {
-        boolean already = store.contains(cid);
-        long expiresAt = chain.currentBlock() + dealBlocks;
-        // Content addressing: a chunk already held keeps its shards and spec; only its expiry may move.
-        ChunkMeta meta = already ? store.meta(cid).orElse(null) : null;
-        if (meta == null) {
-            meta = store.encodeAndPut(cid, chunk, ChunkSpec.rs10x4(chunk.length, "", expiresAt));
-        }
-        List<ShardHash> shardHashes = hashes.shardHashes(cid.toString());
-        PinningDeal deal;
-        try {
-            chain.endow(director, PAYMENT_PER_CHUNK);
-            // The CID goes on chain with the deal: it is how the other assigned nodes know what to fetch.
-            deal = chain.createDeal(director, shardHashes, meta.spec().shardLength(), expiresAt, PAYMENT_PER_CHUNK,
-                    cid.toString());
-        } catch (RuntimeException e) {
-            if (!already) {
-                store.delete(cid);
-            }
-            throw e;
-        }
-        if (meta.expiryBlock() < deal.expiresAt()) {
-            store.setExpiry(cid, deal.expiresAt());
-        }
-        LOG.info("ingested cid={} bytes={} deal={} expires_at={}", cid, chunk.length, deal.id(), deal.expiresAt());
-        return new IngestedChunk(cid.toString(), offset, chunk.length, deal.id().toString(), deal.expiresAt(), already,
-                meta.shards().size());
     }
 }

@@ -14,6 +14,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.spec.NamedParameterSpec;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -54,6 +55,21 @@ public final class NodeIdentity {
      *     be read or written, or if they are not an Ed25519 key pair
      */
     public static NodeIdentity loadOrCreate(Path dir) {
+        return loadOrCreate(dir, null);
+    }
+
+    /**
+     * As {@link #loadOrCreate(Path)}, but a key pair generated here is the one of the Ed25519 private key
+     * {@code seed} (32 bytes) rather than a random one: for harnesses whose nodes must have the same accounts on
+     * every run. A key pair already in {@code dir} is loaded as it is.
+     *
+     * @param seed 32 bytes, or null for a random key
+     * @throws IllegalArgumentException if {@code seed} is not 32 bytes
+     */
+    public static NodeIdentity loadOrCreate(Path dir, byte[] seed) {
+        if (seed != null && seed.length != 32) {
+            throw new IllegalArgumentException("an Ed25519 seed is 32 bytes, not " + seed.length);
+        }
         Path priv = dir.resolve(PRIVATE_FILE);
         Path pub = dir.resolve(PUBLIC_FILE);
         try {
@@ -64,7 +80,11 @@ public final class NodeIdentity {
                         + " on purpose (orphaning the old account's deals, stake and audits), delete " + pub);
             }
             if (!Files.exists(priv)) {
-                KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
+                if (seed != null) {
+                    generator.initialize(NamedParameterSpec.ED25519, new FixedSeed(seed));
+                }
+                KeyPair pair = generator.generateKeyPair();
                 writeAtomically(pub, pair.getPublic().getEncoded(), false);
                 writeAtomically(priv, pair.getPrivate().getEncoded(), true);
             } else if (!Files.exists(pub)) {
@@ -82,6 +102,25 @@ public final class NodeIdentity {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new NodeException("the node key files " + priv + " / " + pub + " are not an Ed25519 key pair ("
                     + e.getMessage() + "); restore them, or move both away to give the node a new identity", e);
+        }
+    }
+
+    /** A key source that hands out one given seed: the JDK's Ed25519 generator takes the private key from it. */
+    private static final class FixedSeed extends java.security.SecureRandom {
+        private static final long serialVersionUID = 1L;
+        private final byte[] seed;
+
+        FixedSeed(byte[] seed) {
+            this.seed = seed.clone();
+        }
+
+        @Override
+        public void nextBytes(byte[] bytes) {
+            if (bytes.length != seed.length) {
+                throw new IllegalStateException("the key generator asked for " + bytes.length + " bytes, not the seed's "
+                        + seed.length);
+            }
+            System.arraycopy(seed, 0, bytes, 0, bytes.length);
         }
     }
 

@@ -24,7 +24,17 @@ public final class Preflight {
 
     /** Runs every check of the node's own resources. @throws ConfigException at the first failure */
     public static void check(NodeConfig config) {
-        checkChainSupported(config);
+        check(config, true);
+    }
+
+    /**
+     * As {@link #check(NodeConfig)}; {@code embeddedChain} false skips the chain endpoint check, for a node given
+     * its chain client by its embedder.
+     */
+    public static void check(NodeConfig config, boolean embeddedChain) {
+        if (embeddedChain) {
+            checkChainSupported(config);
+        }
         checkStorageWritable(config.storagePath());
         checkUdpPortFree("quic_port", config.quic().bind(), config.quic().port());
     }

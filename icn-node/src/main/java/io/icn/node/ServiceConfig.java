@@ -46,13 +46,29 @@ public final class ServiceConfig {
      *
      * @param chunkBytes an upload is cut into chunks of this many bytes (the last one shorter)
      * @param dealBlocks the default life of a deal the node makes on the embedded chain, in blocks
+     * @param dealGraceBlocks on a chain where directors make the deals, how many blocks a stored chunk waits for a
+     *     deal naming its shards before it is dropped
      */
-    public record Ingest(int chunkBytes, long dealBlocks) {
-        public static final Ingest DEFAULT = new Ingest(50 << 20, 100_800);
+    public record Ingest(int chunkBytes, long dealBlocks, long dealGraceBlocks) {
+        /** 50 MiB chunks, week-long deals (100,800 blocks of 6 s), 100 blocks (10 minutes) of grace. */
+        public static final Ingest DEFAULT = new Ingest(50 << 20, 100_800, 100);
 
         public Ingest {
             ConfigChecks.range("chunkBytes", chunkBytes, 1, 1 << 30);
             ConfigChecks.range("dealBlocks", dealBlocks, 1, Long.MAX_VALUE / 2);
+            ConfigChecks.range("dealGraceBlocks", dealGraceBlocks, 1, 1_000_000);
+        }
+
+        public Ingest withChunkBytes(int bytes) {
+            return new Ingest(bytes, dealBlocks, dealGraceBlocks);
+        }
+
+        public Ingest withDealBlocks(long blocks) {
+            return new Ingest(chunkBytes, blocks, dealGraceBlocks);
+        }
+
+        public Ingest withDealGraceBlocks(long blocks) {
+            return new Ingest(chunkBytes, dealBlocks, blocks);
         }
     }
 

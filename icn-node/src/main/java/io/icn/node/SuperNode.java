@@ -5,8 +5,10 @@ import io.icn.chain.ChainClient;
 import io.icn.chain.local.LocalChain;
 import io.icn.chain.NodeNotRegisteredException;
 import io.icn.chain.NodeStanding;
+import io.icn.chain.DirectorDeals;
+import io.icn.chain.PinningPolicy;
 import io.icn.chain.ProofScheme;
-import io.icn.erasure.Gf256Kernel;
+import io.icn.erasure.KernelSelection;
 import io.icn.erasure.Kernels;
 import io.icn.storage.CorruptShardException;
 import io.icn.storage.ShardStore;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -54,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * {@code audit_poll_secs}; the {@link StorageCleanup} every {@code cleanup_interval_blocks}; HTTP
  * {@code /metrics} and {@code /health} on {@code metrics_port} and the admin endpoints on
  * {@code admin_bind:admin_port} ({@link NodeHttpServer}); and, on a background thread, the erasure
- * kernel calibration ({@link Kernels#calibrate()}); the QUIC shard server, whose address
+ * kernel choice ({@link Kernels#probed()} or the embedder's, handed to the store's codecs; a background calibration only
+ * advises); the QUIC shard server, whose address
  * ({@code quic_advertise}) and certificate fingerprint the node registers on the chain; and the
  * {@link Replicator}, which pulls the shards the chain assigns this node from the nodes that hold them. The
  * shard server also takes the chunks directors PUT ({@code ingest_clients}), through a {@link ChunkIngestSink}
@@ -94,6 +98,9 @@ public final class SuperNode implements AutoCloseable {
     public static final String QUIC_CERTIFICATE_FILE = "quic-cert.pem";
     public static final String QUIC_KEY_FILE = "quic-key.pem";
 
+    /** How long the background calibration measures the erasure kernels ({@link Builder#calibrateKernels}). */
+    public static final Duration CALIBRATION_BUDGET = Duration.ofSeconds(1);
+
     /** The node's lifecycle. */
     public enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED, FAILED }
 
@@ -102,8 +109,14 @@ public final class SuperNode implements AutoCloseable {
     private final RandomGenerator random;
     private final MeterRegistry externalRegistry;
     private final boolean calibrateKernels;
+    private final KernelSelection kernelChoice;
     private final String version;
     private final LocalChain sharedChain;
+    private final ChainClient externalClient;
+    private final ManifestPublisher manifests;
+    private final boolean awaitDirectorDeals;
+    private final byte[] identitySeed;
+    private final ShardStore externalStore;
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final StartTimes startTimes = new StartTimes();
@@ -117,7 +130,9 @@ public final class SuperNode implements AutoCloseable {
     private AuditMonitor monitor;
     private ChunkIngest ingest;
     private volatile boolean drained;
-    private ShardServer quic;
+    private ShardService shards;
+    private volatile KernelSelection kernel;
+    private ChainClient client;
     private volatile Replicator replicator; // read by the scrub thread's callback
 
     private SuperNode(Builder b) {
@@ -126,7 +141,13 @@ public final class SuperNode implements AutoCloseable {
         this.random = b.random != null ? b.random : new SplittableRandom(new SecureRandom().nextLong());
         this.externalRegistry = b.registry;
         this.calibrateKernels = b.calibrateKernels;
+        this.kernelChoice = b.kernelChoice;
         this.sharedChain = b.sharedChain;
+        this.externalClient = b.externalClient;
+        this.manifests = b.manifests;
+        this.awaitDirectorDeals = b.awaitDirectorDeals;
+        this.identitySeed = b.identitySeed;
+        this.externalStore = b.store;
         String v = SuperNode.class.getPackage().getImplementationVersion();
         this.version = v != null ? v : "dev";
     }
@@ -152,14 +173,14 @@ public final class SuperNode implements AutoCloseable {
         long startNanos = System.nanoTime();
         startTimes.begin(startNanos);
         try {
-            Preflight.check(config);
+            Preflight.check(config, externalClient == null);
             startTimes.lap("preflight");
             startComponents();
             startedAt = clock.instant();
             state = State.RUNNING;
             LOG.info("node running: account={} region={} storage={} quic={} chain={} block={} quic_put={}",
                     identity.accountHex(), config.region().wireName(), config.storagePath(),
-                    hostPort(quic.localAddress()), config.chain().endpoint(), chain.currentBlock(), quicPutSummary());
+                    hostPort(quicAddress()), config.chain().endpoint(), client.currentBlock(), quicPutSummary());
             LOG.info("started in {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), startTimes);
         } catch (RuntimeException | Error e) {
             state = State.FAILED;
@@ -181,7 +202,7 @@ public final class SuperNode implements AutoCloseable {
                     + " storage_path / --storage-path or grant write access", e);
         }
         opened.push(StorageLock.acquire(storage));
-        identity = NodeIdentity.loadOrCreate(storage);
+        identity = NodeIdentity.loadOrCreate(storage, identitySeed);
         startTimes.lap("lock_and_key");
 
         if (externalRegistry == null) {
@@ -204,14 +225,21 @@ public final class SuperNode implements AutoCloseable {
         // loads on a thread of its own while the store opens on this one.
         // The store's Merkle leaves must be the chain's blocks, so the scheme is known first: a chain that exists
         // keeps the one it recorded (older chains 1 KiB), a new one gets the default.
-        ProofScheme scheme = sharedChain != null ? sharedChain.proofScheme()
+        ProofScheme scheme = externalClient != null ? externalClient.proofScheme()
+                : sharedChain != null ? sharedChain.proofScheme()
                 : LocalChain.recordedProofScheme(storage.resolve(CHAIN_STATE_FILE)).orElse(ProofScheme.merkle());
-        CompletableFuture<LocalChain> chainLoad = sharedChain != null
+        CompletableFuture<LocalChain> chainLoad = externalClient != null ? CompletableFuture.completedFuture(null)
+                : sharedChain != null
                 ? CompletableFuture.completedFuture(sharedChain) // the embedder's: not started, persisted or closed here
                 : CompletableFuture.supplyAsync(() -> loadChain(storage, timers, scheme),
                         r -> daemonThreads("icn-node-chain-load").newThread(r).start());
+        // The kernel is a value chosen before the store that codes with it opens.
+        kernel = chooseKernel();
+        startTimes.lap("kernel");
+        LOG.info("erasure kernel: {} ({})", kernel.kernel().name(), kernel.describe());
         try {
-            store = ShardStore.builder(storage)
+            store = externalStore != null ? externalStore : ShardStore.builder(storage)
+                    .erasureKernel(kernel.kernel())
                     .merkleLeafSize(scheme.merkleBlockSize())
                     .capacityBytes(config.store().capacityBytes())
                     .cacheBytes(config.store().cacheBytes())
@@ -230,86 +258,69 @@ public final class SuperNode implements AutoCloseable {
             }
             throw e;
         }
-        opened.push(store);
+        if (externalStore == null) {
+            opened.push(store);
+        }
         startTimes.lap("store_open");
         chain = awaitChain(chainLoad);
-        if (sharedChain == null) {
+        if (chain != null && sharedChain == null) {
             opened.push(chain);
         }
         startTimes.lap("chain_wait");
-        registerAtGenesis();
-        LocalChain blocks = chain;
-        Gauge chainBlock = Gauge.builder("icn_super_node_chain_block", () -> blocks.currentBlock())
-                .description("the local chain's current block").register(registry);
+        if (chain != null) {
+            registerAtGenesis();
+            client = chain.clientFor(identity.account());
+            opened.push(client);
+        } else {
+            client = externalClient; // the embedder's: not closed here
+        }
+        ChainClient blocks = client;
+        Gauge chainBlock = Gauge.builder("icn_super_node_chain_block", blocks::currentBlock)
+                .description("the chain's current block, as this node's client last saw it").register(registry);
         opened.push(() -> registry.remove(chainBlock));
-
-        ChainClient client = chain.clientFor(identity.account());
-        opened.push(client);
 
         // Audit passes, cleanup passes and one replicating deal each get a thread.
         ExecutorService workers = Executors.newFixedThreadPool(3, daemonThreads("icn-node-worker"));
         opened.push(() -> shutdown(workers, "worker"));
 
         StoreExpiredContent expired = new StoreExpiredContent(store, scheme);
-        ManifestPublisher manifests = new LoggingManifestPublisher();
+        ManifestPublisher manifests = this.manifests != null ? this.manifests : new LoggingManifestPublisher();
+        PinningPolicy pinning;
+        if (awaitDirectorDeals || chain == null) {
+            DirectorDeals deals = new DirectorDeals(client, config.ingest().dealGraceBlocks(), workers);
+            opened.push(deals);
+            pinning = deals;
+        } else {
+            pinning = chain.selfDealing(identity.account(), sharedChain == null);
+        }
+        ingest = new ChunkIngest(store, expired, pinning, manifests, config.ingest().chunkBytes());
         cleanup = StorageCleanup.builder(client, expired, manifests)
                 .meterRegistry(registry).executor(workers).intervalBlocks(config.cleanup().intervalBlocks()).build();
-        opened.push(cleanup);
-        monitor = AuditMonitor.builder(client, new StoreAuditProver(store, scheme))
-                .meterRegistry(registry).executor(workers).nanoTime(System::nanoTime).build();
-        opened.push(monitor);
-        ingest = new ChunkIngest(store, chain, expired, identity.account(), manifests, config.ingest().chunkBytes(),
-                sharedChain == null);
-        // QUIC PUTs are ingested here one after the other (ChunkIngest stores one chunk at a time anyway).
-        ExecutorService ingestThread = Executors.newSingleThreadExecutor(daemonThreads("icn-node-ingest"));
-        opened.push(() -> shutdown(ingestThread, "ingest"));
-        startTimes.lap("components");
-
-        monitor.start();
-        cleanup.start();
-        long pollMillis = config.audits().pollInterval().toMillis();
-        ScheduledFuture<?> poll = timers.scheduleWithFixedDelay(monitor::pollNow, pollMillis, pollMillis,
-                TimeUnit.MILLISECONDS);
-        opened.push(() -> poll.cancel(false));
-        if (sharedChain == null) {
-            chain.start();
-        }
-
-        quic = ShardServer.builder(store)
-                .bindAddress(new InetSocketAddress(config.quic().bind(), config.quic().port()))
-                .certificateFiles(storage.resolve(QUIC_CERTIFICATE_FILE), storage.resolve(QUIC_KEY_FILE))
-                .chunkSink(new ChunkIngestSink(ingest, ingestThread, config.ingest().dealBlocks()))
-                .ingestClients(config.quic().ingestClients())
-                .maxPutBytes(config.quic().maxPutBytes())
-                .maxConcurrentPutBytes(config.quic().putBudgetBytes())
-                .meterRegistry(registry)
-                .start();
-        opened.push(quic);
-        if (config.quic().ingestClients().isEmpty()) {
-            LOG.info("QUIC PUT disabled: ingest_clients is empty, so every PUT is refused (UNAUTHORIZED)");
-        } else {
-            LOG.info("QUIC PUT enabled for {} director certificate(s): chunks up to {} MiB, {} MiB of them at once",
-                    config.quic().ingestClients().size(), config.quic().maxPutBytes() >> 20,
-                    config.quic().putBudgetBytes() >> 20);
-        }
-        String advertised = hostPort(config.quic().advertisedHost(), quic.localAddress().getPort());
-        client.registerEndpoint(advertised, quic.certificateFingerprint());
-        LOG.info("registered QUIC endpoint on the chain: {} fingerprint={}", advertised, quic.certificateFingerprint());
-        startTimes.lap("quic");
-
+        AuditService audits = new AuditService(AuditMonitor.builder(client, new StoreAuditProver(store, scheme))
+                .meterRegistry(registry).executor(workers).nanoTime(System::nanoTime).build(), timers, config.audits());
+        monitor = audits.monitor();
+        shards = new ShardService(store, ingest, client, config.quic(), config.ingest().dealBlocks(),
+                storage.resolve(QUIC_CERTIFICATE_FILE), storage.resolve(QUIC_KEY_FILE), registry);
         replicator = Replicator.builder(client, store, scheme)
                 .meterRegistry(registry).executor(workers).scheduler(timers).nanoTime(System::nanoTime)
                 .staticPeers(config.replication().quicPeers())
                 .build();
-        opened.push(replicator);
-        replicator.start();
+        startTimes.lap("components");
 
-        startTimes.lap("replicator");
-
-        if (calibrateKernels) {
-            Thread t = daemonThreads("icn-kernel-calibration").newThread(SuperNode::calibrate);
-            t.start();
+        // The services, in start order: each is closed in reverse by close().
+        List<NodeService> services = List.of(audits, NodeService.of("cleanup", cleanup::start, cleanup),
+                NodeService.of("chain", this::startOwnChain, () -> { }), shards,
+                NodeService.of("replication", replicator::start, replicator));
+        for (NodeService service : services) {
+            service.start();
+            opened.push(service);
+            startTimes.lap(service.name());
         }
+        if (calibrateKernels && kernelChoice == null) {
+            KernelSelection inUse = kernel;
+            daemonThreads("icn-kernel-calibration").newThread(() -> adviseKernel(inUse)).start();
+        }
+
     }
 
     /** The store's scrub callback: logs, and has the replicator restore what the store could not repair. */
@@ -318,6 +329,13 @@ public final class SuperNode implements AutoCloseable {
         Replicator r = replicator;
         if (r != null) {
             r.shardLost(corrupt.cid());
+        }
+    }
+
+    /** Starts the block timer of a chain this node owns; a shared chain is driven by its embedder. */
+    private void startOwnChain() {
+        if (chain != null && sharedChain == null) {
+            chain.start();
         }
     }
 
@@ -349,7 +367,7 @@ public final class SuperNode implements AutoCloseable {
     }
 
     private void closeUnlessShared(LocalChain c) {
-        if (c != sharedChain) {
+        if (c != null && c != sharedChain) {
             c.close();
         }
     }
@@ -369,12 +387,29 @@ public final class SuperNode implements AutoCloseable {
         }
     }
 
-    private static void calibrate() {
+    /** The node's erasure kernel: the embedder's choice, else the probed one (fixed for the node's life). */
+    private KernelSelection chooseKernel() {
+        return kernelChoice != null ? kernelChoice : Kernels.probed();
+    }
+
+    /**
+     * Times the SIMD kernels once the node runs (at most {@link #CALIBRATION_BUDGET} of measuring, on a thread of
+     * its own) and logs whether another kernel would be faster than the one the node's codecs use. It changes
+     * nothing: the kernel is a value fixed at start; an operator who wants the measured one sets it for the next
+     * start ({@code -Dicn.erasure.kernel=...}, docs/erasure.md).
+     */
+    private void adviseKernel(KernelSelection inUse) {
         try {
-            Gf256Kernel k = Kernels.calibrate();
-            LOG.info("erasure kernel calibrated: kernel={} reason=\"{}\"", k.name(), Kernels.selectionReason());
+            KernelSelection measured = Kernels.calibrate(CALIBRATION_BUDGET);
+            if (measured.kernel() == inUse.kernel()) {
+                LOG.info("erasure kernel calibrated: {} confirmed ({})", inUse.kernel().name(), measured.reason());
+            } else {
+                LOG.info("erasure kernel calibrated: {} measured faster than {} in use ({}); start with"
+                        + " -Dicn.erasure.kernel={} to use it", measured.kernel().name(), inUse.kernel().name(),
+                        measured.reason(), measured.kernel().name());
+            }
         } catch (RuntimeException e) {
-            LOG.warn("erasure kernel calibration failed, keeping {}: {}", Kernels.best().name(), e.toString());
+            LOG.warn("erasure kernel calibration failed, {} stays in use: {}", inUse.kernel().name(), e.toString());
         }
     }
 
@@ -412,11 +447,12 @@ public final class SuperNode implements AutoCloseable {
      * @return whether every transfer finished in time
      */
     public boolean drain(Duration timeout) {
-        ShardServer server;
+        ShardService service;
         synchronized (this) {
-            server = quic;
+            service = shards;
             drained = true;
         }
+        ShardServer server = service == null ? null : service.server();
         if (server == null) {
             return true;
         }
@@ -476,6 +512,11 @@ public final class SuperNode implements AutoCloseable {
         return requireStarted(registry);
     }
 
+    /** The erasure kernel the node's codecs use, and why; available once started. */
+    public KernelSelection erasureKernel() {
+        return requireStarted(kernel);
+    }
+
     /** The lifecycle state; readable from any thread. */
     public State state() {
         return state;
@@ -497,12 +538,12 @@ public final class SuperNode implements AutoCloseable {
 
     /** Where the QUIC shard server listens (the real port when configured as 0). */
     public InetSocketAddress quicAddress() {
-        return requireStarted(quic).localAddress();
+        return requireStarted(shards == null ? null : shards.server()).localAddress();
     }
 
     /** SHA-256 of the shard server's certificate, hex: what relays pin. */
     public String quicFingerprint() {
-        return requireStarted(quic).certificateFingerprint();
+        return requireStarted(shards == null ? null : shards.server()).certificateFingerprint();
     }
 
     /** Whether directors can PUT chunks over QUIC, and how many: for the start log and banner. */
@@ -538,8 +579,20 @@ public final class SuperNode implements AutoCloseable {
         return requireStarted(store);
     }
 
-    /** The embedded chain the node runs on; available once started. */
+    /** This node's client of its chain: what its services read and submit through; available once started. */
+    public ChainClient chainClient() {
+        return requireStarted(client);
+    }
+
+    /**
+     * The embedded chain the node runs on; available once started.
+     *
+     * @throws IllegalStateException if the node runs on an embedder's {@link Builder#chainClient chain client}
+     */
     public LocalChain chain() {
+        if (state == State.RUNNING && chain == null) {
+            throw new IllegalStateException("the node runs on an external chain client, not an embedded chain");
+        }
         return requireStarted(chain);
     }
 
@@ -609,7 +662,13 @@ public final class SuperNode implements AutoCloseable {
         private RandomGenerator random;
         private MeterRegistry registry;
         private boolean calibrateKernels = true;
+        private KernelSelection kernelChoice;
         private LocalChain sharedChain;
+        private ChainClient externalClient;
+        private ManifestPublisher manifests;
+        private boolean awaitDirectorDeals;
+        private byte[] identitySeed;
+        private ShardStore store;
 
         private Builder(NodeConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -636,7 +695,20 @@ public final class SuperNode implements AutoCloseable {
             return this;
         }
 
-        /** Whether start-up times the SIMD kernels on a background thread; default true. */
+        /**
+         * The erasure kernel of the node's codecs, chosen by the embedder (e.g. one calibration shared by several
+         * nodes in one JVM); default: {@link Kernels#probed()} (which honours {@code -Dicn.erasure.kernel}).
+         */
+        public Builder erasureKernel(KernelSelection choice) {
+            this.kernelChoice = Objects.requireNonNull(choice, "choice");
+            return this;
+        }
+
+        /**
+         * Whether the node, once running, times the SIMD kernels on a background thread (for at most
+         * {@link SuperNode#CALIBRATION_BUDGET} of measuring) and logs whether another would be faster than the one
+         * in use; default true. Advice only: the kernel in use is fixed at start.
+         */
         public Builder calibrateKernels(boolean calibrate) {
             this.calibrateKernels = calibrate;
             return this;
@@ -650,6 +722,64 @@ public final class SuperNode implements AutoCloseable {
          */
         public Builder chain(LocalChain shared) {
             this.sharedChain = Objects.requireNonNull(shared, "shared");
+            this.externalClient = null;
+            return this;
+        }
+
+        /**
+         * Runs the node on a chain it reaches through this client (a real chain: the Substrate adapter), signed as
+         * the client's account, which must be this node's. The node then makes no deal itself: it waits for
+         * directors' deals ({@link DirectorDeals}); it registers nothing at start (registration is an operator's
+         * act on a real chain); the endpoint registry and deal content are used only where the client supports
+         * them ({@link io.icn.chain.ChainClient#capabilities()}). The client is the embedder's: not closed here.
+         * {@code chain_endpoint} is then only reported.
+         */
+        public Builder chainClient(ChainClient client) {
+            this.externalClient = Objects.requireNonNull(client, "client");
+            this.sharedChain = null;
+            return this;
+        }
+
+        /**
+         * Where the node announces the chunks it stores and withdraws those it deletes (the DHT); not closed by
+         * the node. Default: a publisher that only logs.
+         */
+        public Builder manifestPublisher(ManifestPublisher publisher) {
+            this.manifests = Objects.requireNonNull(publisher, "publisher");
+            return this;
+        }
+
+        /**
+         * Pins stored chunks as a node on a real chain does: it makes no deal itself but waits, up to
+         * {@link ServiceConfig.Ingest#dealGraceBlocks()}, for a director's deal naming the chunk's shards, and drops
+         * the chunk if none comes ({@link DirectorDeals}). For harnesses that play the directors on an embedded
+         * chain; default: the node is its own director on the embedded chain.
+         */
+        public Builder awaitDirectorDeals() {
+            this.awaitDirectorDeals = true;
+            return this;
+        }
+
+        /**
+         * Gives a node whose storage holds no key yet the Ed25519 key of this 32-byte seed instead of a random
+         * one, so that a harness's nodes have the same accounts on every run. A key already stored is kept.
+         */
+        public Builder identitySeed(byte[] seed) {
+            if (seed.length != 32) {
+                throw new IllegalArgumentException("an Ed25519 seed is 32 bytes, not " + seed.length);
+            }
+            this.identitySeed = seed.clone();
+            return this;
+        }
+
+        /**
+         * Runs the node on this store (an in-memory one in a harness) instead of opening a file store in the
+         * storage directory, which then holds only the node's key, lock, certificate and chain state. The store's
+         * Merkle leaf size must be the chain's proof block size. Not closed by the node; {@link StoreConfig} is then
+         * unused.
+         */
+        public Builder store(ShardStore store) {
+            this.store = Objects.requireNonNull(store, "store");
             return this;
         }
 

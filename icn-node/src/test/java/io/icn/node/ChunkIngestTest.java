@@ -54,8 +54,8 @@ class ChunkIngestTest {
                 announced.remove(cid);
             }
         };
-        ingest = new ChunkIngest(store, chain, new StoreExpiredContent(store, chain.proofScheme()), node, recording,
-                CHUNK, false);
+        ingest = new ChunkIngest(store, new StoreExpiredContent(store, chain.proofScheme()),
+                chain.selfDealing(node, false), recording, CHUNK);
     }
 
     @AfterEach

@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FaultyChainClient implements ChainClient {
     private final ChainClient delegate;
     volatile boolean down;
+    /** Like the ICN pallet: no endpoint registry, no deal content. */
+    volatile boolean palletOnly;
     volatile CountDownLatch gate;
     final AtomicInteger dropSubmissions = new AtomicInteger();
     final AtomicLong calls = new AtomicLong();
@@ -71,6 +73,11 @@ final class FaultyChainClient implements ChainClient {
     }
 
     @Override
+    public java.util.Set<io.icn.chain.ChainCapability> capabilities() {
+        return palletOnly ? java.util.Set.of() : delegate.capabilities();
+    }
+
+    @Override
     public long currentBlock() {
         enter("currentBlock");
         return delegate.currentBlock();
@@ -107,24 +114,36 @@ final class FaultyChainClient implements ChainClient {
     @Override
     public Optional<String> dealContent(DealId id) {
         enter("dealContent");
+        if (palletOnly) {
+            throw new io.icn.chain.UnsupportedChainCallException("dealContent", io.icn.chain.ChainCapability.DEAL_CONTENT);
+        }
         return delegate.dealContent(id);
     }
 
     @Override
     public NodeEndpoint registerEndpoint(String quicAddress, String certificateFingerprint) {
         enter("registerEndpoint");
+        if (palletOnly) {
+            throw new io.icn.chain.UnsupportedChainCallException("registerEndpoint", io.icn.chain.ChainCapability.ENDPOINT_REGISTRY);
+        }
         return delegate.registerEndpoint(quicAddress, certificateFingerprint);
     }
 
     @Override
     public List<NodeEndpoint> nodeEndpoints() {
         enter("nodeEndpoints");
+        if (palletOnly) {
+            throw new io.icn.chain.UnsupportedChainCallException("nodeEndpoints", io.icn.chain.ChainCapability.ENDPOINT_REGISTRY);
+        }
         return delegate.nodeEndpoints();
     }
 
     @Override
     public Optional<NodeEndpoint> endpoint(AccountId node) {
         enter("endpoint");
+        if (palletOnly) {
+            throw new io.icn.chain.UnsupportedChainCallException("endpoint", io.icn.chain.ChainCapability.ENDPOINT_REGISTRY);
+        }
         return delegate.endpoint(node);
     }
 

@@ -52,7 +52,7 @@ class ReplicationEndToEndTest {
                 for (int i = 0; i < regions.length; i++) {
                     NodeConfig base = TestNodes.config(tmp.resolve("node-" + i));
                     NodeConfig config = base.withChain(base.chain().withRegion(regions[i]))
-                            .withIngest(new ServiceConfig.Ingest(10 << 20, DEAL_BLOCKS))
+                            .withIngest(base.ingest().withChunkBytes(10 << 20).withDealBlocks(DEAL_BLOCKS))
                             .withCleanup(new ServiceConfig.Cleanup(1_000_000));
                     SuperNode node = SuperNode.builder(config).chain(chain).random(new SplittableRandom(i))
                             .calibrateKernels(false).build();

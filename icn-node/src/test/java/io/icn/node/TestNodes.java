@@ -15,6 +15,6 @@ final class TestNodes {
                 .withStore(d.store().withFsync(FsyncPolicy.NEVER).withCacheBytes(16L << 20))
                 .withChain(d.chain().withLocal(LocalChainConfig.DEFAULT.withBlockTime(Duration.ofSeconds(1))))
                 .withAudits(new ServiceConfig.Audits(Duration.ofSeconds(1)))
-                .withIngest(new ServiceConfig.Ingest(1 << 20, d.ingest().dealBlocks()));
+                .withIngest(d.ingest().withChunkBytes(1 << 20));
     }
 }

@@ -190,7 +190,7 @@ final class FileShardStore extends IndexedShardStore {
     private volatile Throwable failure;
 
     FileShardStore(ShardStoreBuilder b) {
-        super(b.capacityBytes());
+        super(b.capacityBytes(), b.erasureKernel());
         this.root = b.root().toAbsolutePath().normalize();
         this.stagingDir = root.resolve(STAGING);
         this.trashDir = root.resolve(TRASH);
@@ -352,13 +352,13 @@ final class FileShardStore extends IndexedShardStore {
         ShardChecks.checkChunk(cid, chunk, spec);
         ChunkEntry current = index.get(cid);
         if (current != null) { // adds only the shards not held; rare enough to encode them all first
-            return putChunk(cid, ShardChecks.codec(spec).encode(chunk), spec);
+            return putChunk(cid, codec(spec).encode(chunk), spec);
         }
         byte[][] parityArrays = spareParity(spec);
         ByteBuffer[] shards = ShardChecks.split(chunk, spec, parityArrays);
         Future<?> parity;
         try {
-            parity = hashPool.submit(() -> ShardChecks.codec(spec).encodeParity(ShardChecks.duplicates(shards)));
+            parity = hashPool.submit(() -> codec(spec).encodeParity(ShardChecks.duplicates(shards)));
         } catch (RuntimeException e) { // rejected: the store is closing
             ensureOpen();
             throw e;
@@ -1241,7 +1241,7 @@ final class FileShardStore extends IndexedShardStore {
             return new RepairReport(cid, corrupt, List.of());
         }
         try {
-            ShardChecks.regenerate(e, shards, healthy);
+            ShardChecks.regenerate(codec(e.spec), e, shards, healthy);
         } catch (StorageException u) {
             metrics.repairFailures.increment();
             throw u;

@@ -1,5 +1,7 @@
 package io.icn.storage;
 
+import io.icn.erasure.Gf256Kernel;
+import io.icn.erasure.Kernels;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -40,7 +42,15 @@ public final class InMemoryShardStore extends IndexedShardStore {
      * @param clock source of creation times
      */
     public InMemoryShardStore(long capacityBytes, int merkleLeafSize, Clock clock) {
-        super(capacityBytes);
+        this(capacityBytes, merkleLeafSize, clock, Kernels.best());
+    }
+
+    /**
+     * As {@link #InMemoryShardStore(long, int, Clock)}, repairing with codecs on {@code erasureKernel}
+     * (e.g. the kernel of a node's {@link io.icn.erasure.KernelSelection}) instead of {@link Kernels#best()}.
+     */
+    public InMemoryShardStore(long capacityBytes, int merkleLeafSize, Clock clock, Gf256Kernel erasureKernel) {
+        super(capacityBytes, erasureKernel);
         if (merkleLeafSize < 1) {
             throw new IllegalArgumentException("merkleLeafSize must be >= 1: " + merkleLeafSize);
         }
@@ -253,7 +263,7 @@ public final class InMemoryShardStore extends IndexedShardStore {
         if (regenerate.isEmpty()) {
             return new RepairReport(cid, corrupt, List.of());
         }
-        ShardChecks.regenerate(e, shards, healthy);
+        ShardChecks.regenerate(codec(e.spec), e, shards, healthy);
         ChunkEntry next = e;
         for (int i : regenerate) {
             if (!e.sha256Equals(i, ShardChecks.sha256(shards[i]))) {

@@ -1,9 +1,12 @@
 package io.icn.storage;
 
+import io.icn.erasure.ErasureCodec;
+import io.icn.erasure.Gf256Kernel;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The read side both stores answer from their exact in-memory {@link StoreIndex}: presence,
@@ -13,13 +16,28 @@ import java.util.Set;
 abstract class IndexedShardStore implements ShardStore {
     final StoreIndex index = new StoreIndex();
     final long capacityBytes;
+    private final Gf256Kernel erasureKernel;
+    private final ConcurrentHashMap<Long, ErasureCodec> codecs = new ConcurrentHashMap<>();
 
     /** @throws IllegalArgumentException unless {@code capacityBytes > 0} */
-    IndexedShardStore(long capacityBytes) {
+    IndexedShardStore(long capacityBytes, Gf256Kernel erasureKernel) {
         if (capacityBytes <= 0) {
             throw new IllegalArgumentException("capacityBytes must be > 0: " + capacityBytes);
         }
         this.capacityBytes = capacityBytes;
+        this.erasureKernel = Objects.requireNonNull(erasureKernel, "erasureKernel");
+    }
+
+    /** This store's codec for {@code spec}, on the store's kernel; created once per (k, m). */
+    final ErasureCodec codec(ChunkSpec spec) {
+        return codecs.computeIfAbsent(((long) spec.dataShards() << 32) | spec.parityShards(),
+                key -> ErasureCodec.reedSolomon(spec.dataShards(), spec.parityShards(), erasureKernel));
+    }
+
+    @Override
+    public ChunkMeta encodeAndPut(Cid cid, byte[] chunk, ChunkSpec spec) {
+        ShardChecks.checkChunk(cid, chunk, spec);
+        return putChunk(cid, codec(spec).encode(chunk), spec);
     }
 
     /** @throws StoreClosedException once the store is closed */

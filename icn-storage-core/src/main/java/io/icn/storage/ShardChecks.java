@@ -4,12 +4,9 @@ import io.icn.erasure.ErasureCodec;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Argument checks, hashing and erasure repair shared by both store implementations. Stateless. */
 final class ShardChecks {
-
-    private static final ConcurrentHashMap<Long, ErasureCodec> CODECS = new ConcurrentHashMap<>();
 
     private ShardChecks() {
     }
@@ -120,16 +117,11 @@ final class ShardChecks {
         return md.digest();
     }
 
-    static ErasureCodec codec(ChunkSpec spec) {
-        return CODECS.computeIfAbsent(((long) spec.dataShards() << 32) | spec.parityShards(),
-                key -> ErasureCodec.reedSolomon(spec.dataShards(), spec.parityShards()));
-    }
-
     /**
      * Regenerates every slot not flagged in {@code healthy} into {@code shards} (all entries non-null,
-     * equal length).
+     * equal length) with {@code codec}, the store's codec for the chunk's spec.
      */
-    static void regenerate(ChunkEntry e, byte[][] shards, boolean[] healthy) {
+    static void regenerate(ErasureCodec codec, ChunkEntry e, byte[][] shards, boolean[] healthy) {
         int have = 0;
         for (boolean h : healthy) {
             if (h) {
@@ -139,6 +131,6 @@ final class ShardChecks {
         if (have < e.spec.dataShards() || e.spec.parityShards() == 0) {
             throw new UnrepairableChunkException(e.cid, have, e.spec.dataShards());
         }
-        codec(e.spec).reconstruct(shards, healthy);
+        codec.reconstruct(shards, healthy);
     }
 }

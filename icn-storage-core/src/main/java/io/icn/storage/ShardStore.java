@@ -1,5 +1,6 @@
 package io.icn.storage;
 
+import io.icn.erasure.ErasureCodec;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,6 +72,8 @@ public interface ShardStore extends AutoCloseable {
      * The file store overlaps the work (the data shards are written straight from {@code chunk} while the parity
      * is encoded and every shard hashed on other cores), which makes this the fast way to store a chunk that
      * arrives whole. The store does not check that {@code cid} names {@code chunk}; that is the caller's part.
+     * The stores of this module encode on their kernel ({@link ShardStoreBuilder#erasureKernel}); this default
+     * on {@link io.icn.erasure.Kernels#best()}.
      *
      * @param chunk exactly {@code spec.originalLength()} bytes; not retained or modified
      * @return the chunk's metadata after the write
@@ -80,7 +83,7 @@ public interface ShardStore extends AutoCloseable {
      */
     default ChunkMeta encodeAndPut(Cid cid, byte[] chunk, ChunkSpec spec) {
         ShardChecks.checkChunk(cid, chunk, spec);
-        return putChunk(cid, ShardChecks.codec(spec).encode(chunk), spec);
+        return putChunk(cid, ErasureCodec.reedSolomon(spec.dataShards(), spec.parityShards()).encode(chunk), spec);
     }
 
     /**

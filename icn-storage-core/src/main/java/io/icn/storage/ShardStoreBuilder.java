@@ -1,5 +1,7 @@
 package io.icn.storage;
 
+import io.icn.erasure.Gf256Kernel;
+import io.icn.erasure.Kernels;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,6 +55,7 @@ public final class ShardStoreBuilder {
     private long checkpointJournalBytes = 64L << 20;
     private WriteHook writeHook = WriteHook.NONE;
     private Sleeper sleeper = Sleeper.THREAD;
+    private Gf256Kernel erasureKernel;
 
     ShardStoreBuilder(Path root) {
         this.root = Objects.requireNonNull(root, "root");
@@ -156,6 +159,16 @@ public final class ShardStoreBuilder {
         return this;
     }
 
+    /**
+     * The GF(2^8) kernel of the codecs the store creates ({@code putChunk} of a whole chunk, repair):
+     * e.g. the kernel of the {@link io.icn.erasure.KernelSelection} a node calibrated. Default
+     * {@link Kernels#best()}, read when {@link #build()} runs.
+     */
+    public ShardStoreBuilder erasureKernel(Gf256Kernel kernel) {
+        this.erasureKernel = Objects.requireNonNull(kernel, "kernel");
+        return this;
+    }
+
     ShardStoreBuilder writeHook(WriteHook hook) {
         this.writeHook = Objects.requireNonNull(hook, "hook");
         return this;
@@ -174,6 +187,10 @@ public final class ShardStoreBuilder {
      */
     public ShardStore build() {
         return new FileShardStore(this);
+    }
+
+    Gf256Kernel erasureKernel() {
+        return erasureKernel != null ? erasureKernel : Kernels.best();
     }
 
     Path root() {

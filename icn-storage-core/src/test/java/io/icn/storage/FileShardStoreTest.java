@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.icn.erasure.ErasureCodec;
+import io.icn.erasure.Kernels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -451,6 +452,27 @@ class FileShardStoreTest {
             assertThat(s.containsShard(c.cid, 1)).isFalse();
             assertThat(s.repair(c.cid).regenerated()).containsExactly(1);
             assertThat(s.readShard(c.cid, 1)).isEqualTo(c.shards[1]);
+        }
+    }
+
+    /** The kernel is the embedder's value: a store on the scalar kernel encodes and repairs the same bytes. */
+    @Test
+    void aStoreEncodesAndRepairsOnTheKernelItIsGiven() {
+        Path root = tmp.resolve("s");
+        assertThatThrownBy(() -> builder(root).erasureKernel(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("kernel");
+        try (ShardStore s = builder(root).erasureKernel(Kernels.scalar()).build()) {
+            byte[] data = new byte[300_001];
+            rnd.nextBytes(data);
+            Cid cid = Cid.ofRaw(data);
+            s.encodeAndPut(cid, data, new ChunkSpec(data.length, 10, 4, "d", 1));
+            byte[][] expected = ErasureCodec.reedSolomon(10, 4).encode(data);
+            FileShardStoreContractTest.flipBit(root.resolve(cid.toString()).resolve("shard_12.bin"), 5);
+            FileShardStoreContractTest.flipBit(root.resolve(cid.toString()).resolve("shard_03.bin"), 9);
+            assertThat(s.repair(cid).regenerated()).containsExactly(3, 12);
+            for (int i = 0; i < 14; i++) {
+                assertThat(s.readShard(cid, i)).as("shard %d", i).isEqualTo(expected[i]);
+            }
         }
     }
 

@@ -3,43 +3,44 @@ package io.icn.testing;
 import io.icn.chain.AccountId;
 import io.icn.chain.ChainClient;
 import io.icn.chain.Region;
+import io.icn.node.SuperNode;
 import io.icn.storage.ShardStore;
-import io.icn.transport.quic.ShardServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One node of a {@link LocalCluster}: a shard store, the QUIC server in front of it, and its account,
- * region and chain client on the cluster's local chain.
+ * One node of a {@link LocalCluster}: a running {@link SuperNode} (its shard store, QUIC shard server, audit
+ * monitor, cleanup, replicator and ingest) registered on the cluster's chain with its account and region.
  *
  * <h2>Ownership</h2>
  * Everything reachable from here belongs to the cluster and is closed by {@link LocalCluster#close()}.
- * Callers may use the store, server and chain client freely, and may close the {@link #server()} early
- * to take the node off the network (closing is idempotent, so the cluster's own close stays safe); they
- * must not close the store or the chain client.
+ * Callers may use the node's components freely, and may close the {@link #superNode()} early to take the
+ * node off the network as a crash would (closing a node is idempotent, so the cluster's own close stays
+ * safe; its store, when in-memory, stays open until the cluster closes); they must not close the store or
+ * the chain client.
  *
  * <p>Immutable handle; the components it names are thread-safe.
  */
 public final class ClusterNode {
     private final int index;
-    private final AccountId account;
     private final Region region;
     private final Path storageRoot;
-    private final ShardStore store;
-    private final ShardServer server;
-    private final ChainClient chainClient;
+    private final SuperNode node;
+    private final AccountId account;
+    private final InetSocketAddress address;
+    private final String fingerprint;
 
-    ClusterNode(int index, AccountId account, Region region, Path storageRoot, ShardStore store, ShardServer server,
-            ChainClient chainClient) {
+    /** {@code node} is started; its address and fingerprint are read now, so they stay readable after it stops. */
+    ClusterNode(int index, Region region, Path storageRoot, SuperNode node) {
         this.index = index;
-        this.account = Objects.requireNonNull(account, "account");
         this.region = Objects.requireNonNull(region, "region");
         this.storageRoot = storageRoot;
-        this.store = Objects.requireNonNull(store, "store");
-        this.server = Objects.requireNonNull(server, "server");
-        this.chainClient = Objects.requireNonNull(chainClient, "chainClient");
+        this.node = Objects.requireNonNull(node, "node");
+        this.account = node.identity().account();
+        this.address = node.quicAddress();
+        this.fingerprint = node.quicFingerprint();
     }
 
     /** The node's position in the cluster, from 0. */
@@ -47,7 +48,7 @@ public final class ClusterNode {
         return index;
     }
 
-    /** The node's super-node account on the local chain. */
+    /** The node's super-node account on the local chain: the public key of its identity. */
     public AccountId account() {
         return account;
     }
@@ -57,38 +58,41 @@ public final class ClusterNode {
         return region;
     }
 
-    /** The file store's root directory; empty for an in-memory store. */
+    /** The file store's root directory (also the node's storage path); empty for an in-memory store. */
     public Optional<Path> storageRoot() {
         return Optional.ofNullable(storageRoot);
     }
 
+    /**
+     * The running node: its {@link SuperNode#ingest() ingest}, {@link SuperNode#monitor() audit monitor},
+     * {@link SuperNode#cleanup() cleanup}, {@link SuperNode#meterRegistry() meters}, and so on.
+     */
+    public SuperNode superNode() {
+        return node;
+    }
+
     /** The node's shard store. */
     public ShardStore store() {
-        return store;
+        return node.store();
     }
 
-    /** The node's QUIC shard server. */
-    public ShardServer server() {
-        return server;
-    }
-
-    /** The UDP address the server is bound to, on 127.0.0.1. */
+    /** The UDP address the node's QUIC shard server is bound to, on 127.0.0.1. */
     public InetSocketAddress address() {
-        return server.localAddress();
+        return address;
     }
 
-    /** The SHA-256 fingerprint of the node's generated certificate, for clients to pin. */
+    /** The SHA-256 fingerprint of the node's certificate, for clients to pin. */
     public String certificateFingerprint() {
-        return server.certificateFingerprint();
+        return fingerprint;
     }
 
     /** The node's view of the chain (its assignments, its pending audits, proof submission). */
     public ChainClient chainClient() {
-        return chainClient;
+        return node.chainClient();
     }
 
     @Override
     public String toString() {
-        return "node " + index + " (" + region.wireName() + ", " + address() + ")";
+        return "node " + index + " (" + region.wireName() + ", " + address + ")";
     }
 }

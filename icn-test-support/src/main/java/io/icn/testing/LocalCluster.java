@@ -2,13 +2,23 @@ package io.icn.testing;
 
 import io.icn.chain.AccountId;
 import io.icn.chain.AuditProofs;
+import io.icn.chain.AuditStatus;
 import io.icn.chain.Balance;
-import io.icn.chain.local.LocalChain;
+import io.icn.chain.DealId;
+import io.icn.chain.PinningAudit;
 import io.icn.chain.PinningDeal;
 import io.icn.chain.ProofScheme;
 import io.icn.chain.Region;
 import io.icn.chain.ShardHash;
+import io.icn.chain.local.LocalChain;
 import io.icn.erasure.ErasureCodec;
+import io.icn.node.ChunkIngest;
+import io.icn.node.CleanupReport;
+import io.icn.node.FsyncPolicy;
+import io.icn.node.NodeConfig;
+import io.icn.node.ServiceConfig;
+import io.icn.node.StoreExpiredContent;
+import io.icn.node.SuperNode;
 import io.icn.storage.ChunkMeta;
 import io.icn.storage.ChunkSpec;
 import io.icn.storage.Cid;
@@ -16,21 +26,22 @@ import io.icn.storage.InMemoryShardStore;
 import io.icn.storage.ShardInfo;
 import io.icn.storage.ShardStore;
 import io.icn.storage.ShardStoreBuilder;
-import io.icn.transport.quic.PeerKey;
 import io.icn.transport.quic.ShardClient;
 import io.icn.transport.quic.ShardClientBuilder;
-import io.icn.transport.quic.ShardServer;
-import io.icn.transport.quic.ShardServerBuilder;
-import io.icn.transport.quic.NodeCertificate;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,56 +51,71 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
- * A whole ICN storage network in one JVM, for tests and for embedders trying the SDK: {@code N} nodes,
- * each a {@link ShardStore} with a QUIC {@link ShardServer} in front of it on {@code 127.0.0.1}, port 0,
- * with its own generated certificate; and one {@link LocalChain}, on which every node is registered as a
- * super-node in a region of its own. Blocks are produced by hand ({@link #produceBlocks(long)}).
+ * A whole ICN storage network in one JVM, for tests and for embedders trying the SDK: {@code N} real
+ * super-nodes ({@link SuperNode}s of {@code icn-node}, each with its shard store, QUIC shard server on
+ * {@code 127.0.0.1} port 0, audit monitor, expired-content cleanup, replicator and ingest) and one shared
+ * {@link LocalChain}, on which every node registers itself in a region of its own and publishes its QUIC
+ * endpoint. Blocks are produced by hand ({@link #produceBlocks(long)}, {@link #produceBlocksUntil}); each
+ * block wakes the nodes' services, which react on their own threads as a deployed node does: the audit
+ * monitors answer the audits addressed to their node, the replicators pull the shards the chain assigns
+ * their node from the nodes that hold them, and cleanup deletes content whose deals have ended.
  *
  * <pre>{@code
  * try (LocalCluster cluster = LocalCluster.builder().nodes(3).root(tempDir).build()) {
- *     StoredChunk stored = cluster.putChunk(chunk, Placement.spread());
+ *     StoredChunk stored = cluster.putChunk(chunk, Placement.onNode(0));  // or cluster.ingest(0, bytes)
+ *     cluster.awaitReplication(stored, Duration.ofSeconds(60));         // the other nodes pull it
+ *     PinningAudit audit = cluster.audit(1, stored.shardHashes().get(3)); // node 1's monitor answers it
+ *     assert cluster.awaitDecided(audit, Duration.ofSeconds(30)).status() == AuditStatus.PASSED;
  *     byte[] back = cluster.client().fetchChunk(cluster.addresses(), stored.cid()).get(30, SECONDS);
- *     cluster.produceBlocks(100);
  * }
  * }</pre>
  *
- * <h2>What a put does</h2>
- * {@link #putChunk(byte[], Placement)} plays the director: it encodes the chunk with Reed-Solomon 10+4,
+ * <h2>Two ways to put</h2>
+ * {@link #putChunk(byte[], Placement)} plays a director: it encodes the chunk with Reed-Solomon 10+4,
  * computes each shard's hash under the chain's proof scheme, creates the pinning deal on the chain (paid
- * from the cluster's {@linkplain #director() director account}, endowed by the faucet), and stores the
- * shards on the nodes the {@link Placement} names, recording the deal id and expiry in each store. The
- * chain assigns a deal's shards to every registered node (one per region, up to
- * {@link LocalChain#REPLICATION_FACTOR}), whatever the placement: a node audited for a shard it was not
- * given fails the audit, as it would on a real network.
+ * from the cluster's {@linkplain #director() director account}, endowed by the faucet, recording the chunk's
+ * CID as the deal's content), and writes the shards straight into the stores of the nodes the
+ * {@link Placement} names, recording the deal id and expiry. The chain assigns a deal's shards to every
+ * registered node (one per region, up to {@link LocalChain#REPLICATION_FACTOR}), whatever the placement: from
+ * the next block on, the replicators of the assigned nodes fetch what they lack.
+ * {@link #ingest(int, byte[], long)} is the node's own {@code put}: the node cuts the content into chunks,
+ * stores them and is its own director on the chain (as {@code icn-node put} does).
  *
  * <h2>Thread safety</h2>
- * Thread-safe: stores, servers, clients and the chain are, and the cluster's own state is guarded. Two
- * calls that change the same chunk on the same node at once ({@link #putChunk}, {@link #removeShards})
- * are not atomic with each other.
+ * Thread-safe: nodes, clients and the chain are, and the cluster's own state is guarded. The nodes' services
+ * run on their own threads, so a node's store may change under a caller after a block (a shard replicated,
+ * restored or cleaned up). Two calls that change the same chunk on the same node at once ({@link #putChunk},
+ * {@link #removeShards}, or a replication pass a block started) are not atomic with each other: put and
+ * remove between blocks.
  *
  * <h2>Lifecycle and ownership</h2>
  * {@link Builder#build()} starts everything, or closes what it had started and throws. The cluster owns
- * its stores, servers, chain clients, chain and the {@linkplain #client() shared client}; {@link #close()}
- * closes them in the reverse order of their start (shared client, then each node's chain client, server
- * and store from the last node to the first, then the chain), keeps going past a failure and throws the
- * first one with the others suppressed. It is idempotent; other methods throw
- * {@link IllegalStateException} afterwards. It does not delete the {@linkplain Builder#root(Path) root}:
+ * its nodes, in-memory stores, chain and the {@linkplain #client() shared client}; {@link #close()}
+ * closes them in the reverse order of their start (shared client, then each node and its in-memory store
+ * from the last node to the first, then the chain, then the temporary directory of in-memory nodes), keeps
+ * going past a failure and throws the first one with the others suppressed. It is idempotent; other methods
+ * throw {@link IllegalStateException} afterwards. It does not delete the {@linkplain Builder#root(Path) root}:
  * the caller's temporary directory does that. Clients from {@link #clientBuilder()} belong to the caller.
  */
 public final class LocalCluster implements AutoCloseable {
 
+    private static final long NODE_STAKE_ICN = 100;
     /** Stake every node bonds at registration. */
-    public static final Balance NODE_STAKE = Balance.ofIcn(100);
+    public static final Balance NODE_STAKE = Balance.ofIcn(NODE_STAKE_ICN);
     /** What the director pays for each chunk's deal. */
     public static final Balance PAYMENT_PER_CHUNK = Balance.ofIcn(1);
-    /** Life of a deal made by {@link #putChunk(byte[], Placement)}: a day of 6-second blocks. */
+    /** Life of a deal made by {@link #putChunk(byte[], Placement)} or {@link #ingest(int, byte[])}: a day of blocks. */
     public static final long DEFAULT_DEAL_BLOCKS = 14_400;
 
     private static final int DATA_SHARDS = 10;
     private static final int PARITY_SHARDS = 4;
+    /** Between two blocks of {@link #produceBlocksUntil}: time for the nodes' services to react to the last one. */
+    private static final long REACTION_PAUSE_MILLIS = 50;
 
     private final LocalChain chain;
     private final List<ClusterNode> nodes;
@@ -143,21 +169,13 @@ public final class LocalCluster implements AutoCloseable {
     /** Every node's server address, by node index: what a relay is given. */
     public List<InetSocketAddress> addresses() {
         ensureOpen();
-        List<InetSocketAddress> addresses = new ArrayList<>(nodes.size());
-        for (ClusterNode n : nodes) {
-            addresses.add(n.address());
-        }
-        return List.copyOf(addresses);
+        return nodes.stream().map(ClusterNode::address).toList();
     }
 
     /** Every node's certificate fingerprint, by node index: what a relay pins. */
     public List<String> certificateFingerprints() {
         ensureOpen();
-        List<String> pins = new ArrayList<>(nodes.size());
-        for (ClusterNode n : nodes) {
-            pins.add(n.certificateFingerprint());
-        }
-        return List.copyOf(pins);
+        return nodes.stream().map(ClusterNode::certificateFingerprint).toList();
     }
 
     /** The shared local chain; owned by the cluster (do not close it). */
@@ -175,7 +193,8 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * Produces {@code count} blocks on the chain, applying its rules (proof inclusion, audit deadlines,
-     * deal expiry, rewards) in each.
+     * deal expiry, rewards) in each. Each block wakes the nodes' services, which react on their own threads,
+     * after this returns; {@link #produceBlocksUntil} waits for them.
      *
      * @return the last block number
      */
@@ -185,6 +204,40 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalArgumentException("count must be >= 1: " + count);
         }
         return chain.produceBlocks(count);
+    }
+
+    /**
+     * Produces blocks one at a time until {@code done} holds, giving the nodes' services time to react between
+     * two blocks (and asking each running node's audit monitor to poll), as a chain with short blocks would.
+     * {@code done} is checked before each block, so nothing is produced if it already holds.
+     *
+     * @return the chain's block number when {@code done} held
+     * @throws ClusterTimeoutException if {@code done} still does not hold after {@code timeout}
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
+    public long produceBlocksUntil(BooleanSupplier done, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(done, "done");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        ensureOpen();
+        long start = System.nanoTime();
+        long firstBlock = chain.currentBlock();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - start > timeout.toNanos()) {
+                throw new ClusterTimeoutException("the awaited condition did not hold within " + timeout.toMillis()
+                        + " ms: blocks " + firstBlock + ".." + chain.currentBlock() + " produced");
+            }
+            ensureOpen();
+            chain.produceBlock();
+            for (ClusterNode n : nodes) {
+                if (n.superNode().state() == SuperNode.State.RUNNING) {
+                    n.superNode().monitor().pollNow();
+                }
+            }
+            Thread.sleep(REACTION_PAUSE_MILLIS);
+        }
+        return chain.currentBlock();
     }
 
     /** The chain's last block number; 0 before the first. */
@@ -201,9 +254,10 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Erasure-codes {@code chunk} with Reed-Solomon 10+4, pins it with a deal lasting {@code dealBlocks}
-     * from the current block, and stores its 14 shards where {@code placement} says, under the CID of its
-     * bytes. The store of each receiving node records the deal id (hex) and expiry.
+     * Plays the director: erasure-codes {@code chunk} with Reed-Solomon 10+4, pins it with a deal lasting
+     * {@code dealBlocks} from the current block, and stores its 14 shards where {@code placement} says, under
+     * the CID of its bytes. The store of each receiving node records the deal id (hex) and expiry. From the
+     * next block on, the nodes the chain assigns the deal to replicate what they lack.
      *
      * <p>The deal is created first (the stores record its id); if storing then fails, what this call
      * stored is deleted again and the deal stays on the chain.
@@ -218,9 +272,7 @@ public final class LocalCluster implements AutoCloseable {
         if (chunk.length == 0) {
             throw new IllegalArgumentException("the chunk is empty; there is nothing to store");
         }
-        if (dealBlocks < 1) {
-            throw new IllegalArgumentException("dealBlocks must be >= 1: " + dealBlocks);
-        }
+        checkDealBlocks(dealBlocks);
         ensureOpen();
         byte[][] shards = codec.encode(chunk);
         List<List<Integer>> holders = placement.assign(shards.length, nodes.size());
@@ -244,11 +296,56 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
         chain.endow(director, PAYMENT_PER_CHUNK);
+        // The deal records the chunk's CID, so the assigned nodes know what to fetch.
         PinningDeal deal = chain.createDeal(director, hashes, shards[0].length, chain.currentBlock() + dealBlocks,
-                PAYMENT_PER_CHUNK);
+                PAYMENT_PER_CHUNK, cid.toString());
         ChunkSpec spec = ChunkSpec.rs10x4(chunk.length, deal.id().toHex(), deal.expiresAt());
         storeShards(cid, shards, spec, holders);
         return new StoredChunk(cid, spec, deal, hashes, holders);
+    }
+
+    /** As {@link #ingest(int, byte[], long)} with deals of {@link #DEFAULT_DEAL_BLOCKS}. */
+    public List<StoredChunk> ingest(int node, byte[] content) {
+        return ingest(node, content, DEFAULT_DEAL_BLOCKS);
+    }
+
+    /**
+     * Puts {@code content} through node {@code node}'s own ingest, as {@code icn-node put} does: the node cuts it
+     * into chunks of the cluster's {@linkplain Builder#chunkBytes(int) chunk size}, stores each as 14 shards and,
+     * as its own director on the embedded chain, makes each chunk's deal lasting {@code dealBlocks}. From the next
+     * block on, the other assigned nodes replicate the chunks.
+     *
+     * @return the chunks in content order, all 14 shards of each on {@code node}
+     * @throws IllegalArgumentException if the content is empty or {@code dealBlocks} is not positive
+     * @throws ChunkIngest.PartialIngestException if the node fails after storing some chunks (it names them)
+     */
+    public List<StoredChunk> ingest(int node, byte[] content, long dealBlocks) {
+        Objects.requireNonNull(content, "content");
+        if (content.length == 0) {
+            throw new IllegalArgumentException("the content is empty; there is nothing to store");
+        }
+        checkDealBlocks(dealBlocks);
+        ClusterNode target = node(node);
+        ChunkIngest.IngestReport report = target.superNode().ingest()
+                .ingest(new ByteArrayInputStream(content), dealBlocks);
+        StoreExpiredContent hashesOf = new StoreExpiredContent(target.store(), scheme);
+        List<List<Integer>> holders = Placement.onNode(node).assign(DATA_SHARDS + PARITY_SHARDS, nodes.size());
+        List<StoredChunk> stored = new ArrayList<>(report.chunks().size());
+        for (ChunkIngest.IngestedChunk c : report.chunks()) {
+            Cid cid = Cid.parse(c.cid());
+            ChunkMeta meta = target.store().meta(cid).orElseThrow(() -> new IllegalStateException(
+                    target + " reported chunk " + cid + " stored but its store does not hold it"));
+            PinningDeal deal = chain.deal(DealId.fromHex(c.dealId())).orElseThrow(() -> new IllegalStateException(
+                    target + " reported deal " + c.dealId() + " for chunk " + cid + " but the chain has no such deal"));
+            stored.add(new StoredChunk(cid, meta.spec(), deal, hashesOf.shardHashes(c.cid()), holders));
+        }
+        return List.copyOf(stored);
+    }
+
+    private static void checkDealBlocks(long dealBlocks) {
+        if (dealBlocks < 1) {
+            throw new IllegalArgumentException("dealBlocks must be >= 1: " + dealBlocks);
+        }
     }
 
     private void storeShards(Cid cid, byte[][] shards, ChunkSpec spec, List<List<Integer>> holders) {
@@ -297,7 +394,8 @@ public final class LocalCluster implements AutoCloseable {
     /**
      * Makes node {@code node} lose shards of a chunk, as a failed disk would: the store has no per-shard
      * delete, so the chunk is rewritten on that node with only the other shards it held (same spec, same
-     * hashes). Other nodes and the chain are untouched.
+     * hashes). Other nodes and the chain are untouched; from the next block on, the node's replicator restores
+     * the shards the chain still assigns it.
      *
      * @throws IllegalArgumentException if the node does not hold the chunk or one of the named shards
      */
@@ -323,6 +421,80 @@ public final class LocalCluster implements AutoCloseable {
         for (Map.Entry<Integer, byte[]> e : kept.entrySet()) {
             store.putShard(cid, e.getKey(), e.getValue(), meta.spec());
         }
+    }
+
+    // ---- what the nodes' services do ------------------------------------------------------------------
+
+    /**
+     * Produces blocks until every running node holds every shard of {@code chunk} that the chain assigns it:
+     * the replicators have pulled what the put did not place.
+     *
+     * @throws ClusterTimeoutException if replication has not finished after {@code timeout}
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
+    public void awaitReplication(StoredChunk chunk, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(chunk, "chunk");
+        produceBlocksUntil(() -> replicated(chunk), timeout);
+    }
+
+    private boolean replicated(StoredChunk chunk) {
+        for (ClusterNode n : nodes) {
+            if (n.superNode().state() != SuperNode.State.RUNNING) {
+                continue;
+            }
+            Set<ShardHash> assigned = new HashSet<>(n.chainClient().shardAssignments());
+            for (int i = 0; i < chunk.shardHashes().size(); i++) {
+                if (assigned.contains(chunk.shardHashes().get(i)) && !n.store().containsShard(chunk.cid(), i)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Has the chain audit node {@code node} on {@code shard} now; the node's audit monitor answers it on its own
+     * (see {@link #awaitDecided}).
+     *
+     * @throws io.icn.chain.ChainException if the chain refuses the audit (the node is not assigned the shard)
+     */
+    public PinningAudit audit(int node, ShardHash shard) {
+        Objects.requireNonNull(shard, "shard");
+        return chain.initiateAudit(node(node).account(), shard);
+    }
+
+    /**
+     * Produces blocks until the chain has decided {@code audit} (passed or failed), and returns it as decided.
+     *
+     * @throws ClusterTimeoutException if the audit is still pending after {@code timeout}
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
+    public PinningAudit awaitDecided(PinningAudit audit, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(audit, "audit");
+        produceBlocksUntil(() -> decided(audit).status() != AuditStatus.PENDING, timeout);
+        return decided(audit);
+    }
+
+    private PinningAudit decided(PinningAudit audit) {
+        return chain.audit(audit.id()).orElseThrow(() -> new IllegalStateException(
+                "the chain no longer keeps audit " + audit.id() + " (past its retention)"));
+    }
+
+    /**
+     * Runs a cleanup pass on every running node now, as each node also does on its own every
+     * {@link Builder#cleanupIntervalBlocks cleanup interval}: content whose deals have all ended is deleted.
+     *
+     * @return each running node's report, by node index
+     */
+    public List<CleanupReport> cleanupNow() {
+        ensureOpen();
+        List<CleanupReport> reports = new ArrayList<>(nodes.size());
+        for (ClusterNode n : nodes) {
+            if (n.superNode().state() == SuperNode.State.RUNNING) {
+                reports.add(n.superNode().cleanup().runNow(false));
+            }
+        }
+        return List.copyOf(reports);
     }
 
     // ---- clients --------------------------------------------------------------------------------------
@@ -351,7 +523,7 @@ public final class LocalCluster implements AutoCloseable {
 
     // ---- lifecycle ------------------------------------------------------------------------------------
 
-    /** Closes the shared client, every node (last first) and the chain; idempotent. */
+    /** Closes the shared client, every node (last first), the chain and the in-memory nodes' directory; idempotent. */
     @Override
     public void close() {
         synchronized (lock) {
@@ -374,12 +546,55 @@ public final class LocalCluster implements AutoCloseable {
         return "LocalCluster[" + nodes.size() + " nodes, block " + (closed ? "-" : chain.currentBlock()) + "]";
     }
 
-    /** A deterministic 32-byte account from a label, so a cluster's accounts are the same on every run. */
-    static AccountId account(String label) {
+    /** A deterministic 32-byte value from a label: the director's account, and the nodes' identity seeds. */
+    static byte[] digest(String label) {
         try {
-            return new AccountId(MessageDigest.getInstance("SHA-256").digest(label.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256").digest(label.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    /**
+     * In hash mode the chain verifies a proof against the shard's bytes: the director's copy for
+     * {@link #putChunk}, else (a node's own ingest) the copy in any node's store whose bytes hash to the audited
+     * value.
+     */
+    private static Optional<byte[]> shardBytes(ProofScheme scheme, ShardHash hash, Map<ShardHash, byte[]> copies,
+            List<ClusterNode> nodes) {
+        byte[] copy = copies.get(hash);
+        if (copy != null) {
+            return Optional.of(copy.clone());
+        }
+        for (ClusterNode n : nodes) {
+            if (n.superNode().state() != SuperNode.State.RUNNING) {
+                continue; // stopped early: its file store is closed
+            }
+            ShardStore store = n.store();
+            for (Cid cid : store.list()) {
+                for (ShardInfo info : store.meta(cid).map(ChunkMeta::shards).orElse(List.of())) {
+                    if (Arrays.equals(info.sha256(), hash.bytes())) {
+                        byte[] bytes = store.readShard(cid, info.index());
+                        if (AuditProofs.shardHash(scheme, bytes).equals(hash)) {
+                            return Optional.of(bytes);
+                        }
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the in-memory nodes' directory " + root, e);
         }
     }
 
@@ -396,10 +611,17 @@ public final class LocalCluster implements AutoCloseable {
      * <tr><td>{@link #clock}</td><td>the system UTC clock, for the stores' creation times</td></tr>
      * <tr><td>{@link #seed}</td><td>1: the chain's challenges, nonces and audit draws</td></tr>
      * <tr><td>{@link #proofScheme}</td><td>Merkle over 4 KiB blocks (the stores' leaf size follows it)</td></tr>
-     * <tr><td>{@link #automaticAudits}</td><td>off: audits only through {@code chain().initiateAudit}</td></tr>
-     * <tr><td>{@link #serverOptions}</td><td>none beyond the harness's: no per-client bandwidth limit,
-     *     per-client limits keyed by IP and port, 2 disk threads</td></tr>
+     * <tr><td>{@link #automaticAudits}</td><td>off: audits only through {@link LocalCluster#audit} or
+     *     {@code chain().initiateAudit}</td></tr>
+     * <tr><td>{@link #chunkBytes}</td><td>the node's default, 50 MiB: how {@link LocalCluster#ingest} cuts
+     *     content</td></tr>
+     * <tr><td>{@link #cleanupIntervalBlocks}</td><td>the node's default, 1,000 blocks</td></tr>
      * </table>
+     *
+     * <p>Every node runs {@link NodeConfig#defaults(Path) the node's defaults} otherwise, with its QUIC server on
+     * {@code 127.0.0.1} port 0 (no PUT clients), its stake {@link LocalCluster#NODE_STAKE}, a 16 MiB shard cache,
+     * a shutdown grace of one second and no kernel calibration. The QUIC server's options are the node's; the
+     * harness no longer takes server options of its own.
      */
     public static final class Builder {
         private int nodeCount = 3;
@@ -410,7 +632,8 @@ public final class LocalCluster implements AutoCloseable {
         private long seed = 1;
         private ProofScheme scheme = ProofScheme.merkle();
         private boolean automaticAudits;
-        private Consumer<ShardServerBuilder> serverOptions = b -> { };
+        private int chunkBytes = ServiceConfig.Ingest.DEFAULT.chunkBytes();
+        private long cleanupIntervalBlocks = ServiceConfig.Cleanup.DEFAULT.intervalBlocks();
 
         private Builder() {
         }
@@ -425,14 +648,21 @@ public final class LocalCluster implements AutoCloseable {
             return this;
         }
 
-        /** File stores under {@code root}: node {@code i} in {@code root/node-i}. Not deleted at close. */
+        /**
+         * File stores under {@code root}: node {@code i} in {@code root/node-i} (its storage path: shards, index,
+         * key, lock and certificate). Not deleted at close.
+         */
         public Builder root(Path root) {
             this.root = Objects.requireNonNull(root, "root");
             this.inMemory = false;
             return this;
         }
 
-        /** {@link InMemoryShardStore}s instead of file stores: no disk, no root needed. */
+        /**
+         * {@link InMemoryShardStore}s instead of file stores: no shard touches the disk. Each node's key, lock and
+         * certificate live in a temporary directory the cluster creates under {@code java.io.tmpdir} and deletes
+         * at close.
+         */
         public Builder inMemoryStores() {
             this.inMemory = true;
             this.root = null;
@@ -445,7 +675,7 @@ public final class LocalCluster implements AutoCloseable {
             return this;
         }
 
-        /** The stores' clock (a {@link ManualClock} makes creation times predictable). */
+        /** The nodes' clock: stores' creation times, uptime (a {@link ManualClock} makes them predictable). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -459,8 +689,8 @@ public final class LocalCluster implements AutoCloseable {
 
         /**
          * How the chain verifies audit proofs. In Merkle mode the stores record Merkle roots over the same
-         * block size; in hash mode the cluster keeps the director's copy of every shard it puts, as the
-         * chain's shard oracle.
+         * block size; in hash mode the chain checks a proof against the director's copy of every shard
+         * {@link LocalCluster#putChunk} puts, or against a node's stored copy that hashes to the audited value.
          */
         public Builder proofScheme(ProofScheme scheme) {
             this.scheme = Objects.requireNonNull(scheme, "scheme");
@@ -473,22 +703,32 @@ public final class LocalCluster implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Further options for every node's server (limits, timeouts, meters), applied before the harness
-         * sets the bind address ({@code 127.0.0.1:0}) and the node's certificate, which it always chooses.
-         */
-        public Builder serverOptions(Consumer<ShardServerBuilder> options) {
-            this.serverOptions = Objects.requireNonNull(options, "options");
+        /** The chunk size the nodes' ingest cuts content into ({@link LocalCluster#ingest}), 1 byte..1 GiB. */
+        public Builder chunkBytes(int bytes) {
+            if (bytes < 1 || bytes > 1 << 30) {
+                throw new IllegalArgumentException("chunkBytes must be 1.." + (1 << 30) + ": " + bytes);
+            }
+            this.chunkBytes = bytes;
+            return this;
+        }
+
+        /** How often each node's cleanup runs on its own, in blocks (besides {@link LocalCluster#cleanupNow()}). */
+        public Builder cleanupIntervalBlocks(long blocks) {
+            if (blocks < 1) {
+                throw new IllegalArgumentException("cleanupIntervalBlocks must be >= 1: " + blocks);
+            }
+            this.cleanupIntervalBlocks = blocks;
             return this;
         }
 
         /**
-         * Starts the chain, then each node: registers its account in its region, opens its store, starts
-         * its server. On any failure, closes what was started and rethrows.
+         * Makes the chain, then starts each node on it: the node registers its account in its region with its
+         * stake, opens its store, starts its QUIC server and registers its endpoint, and starts its services. On
+         * any failure, closes what was started and rethrows.
          *
          * @throws IllegalStateException if neither {@link #root} nor {@link #inMemoryStores} was chosen
-         * @throws io.icn.transport.quic.TransportException if QUIC is unavailable or a socket cannot be bound
-         * @throws io.icn.storage.StorageException if a store root cannot be used
+         * @throws UncheckedIOException if the in-memory nodes' temporary directory cannot be created
+         * @throws io.icn.node.NodeException or a module's exception if a node fails to start
          */
         public LocalCluster build() {
             if (root == null && !inMemory) {
@@ -496,52 +736,69 @@ public final class LocalCluster implements AutoCloseable {
             }
             CloseStack opened = new CloseStack();
             try {
-                Map<ShardHash, byte[]> creatorCopies = scheme.mode() == ProofScheme.Mode.HASH
-                        ? new ConcurrentHashMap<>() : null;
+                Path nodesRoot = root;
+                if (inMemory) {
+                    nodesRoot = Files.createTempDirectory("icn-local-cluster-");
+                    Path created = nodesRoot;
+                    opened.push(() -> deleteTree(created));
+                }
+                Map<ShardHash, byte[]> creatorCopies = new ConcurrentHashMap<>();
+                List<ClusterNode> nodes = new CopyOnWriteArrayList<>();
                 LocalChain.Builder chainBuilder = LocalChain.builder()
                         .random(new SplittableRandom(seed))
                         .proofScheme(scheme)
                         .automaticAudits(automaticAudits);
-                if (creatorCopies != null) {
-                    chainBuilder.shardOracle(hash -> Optional.ofNullable(creatorCopies.get(hash))
-                            .map(b -> Arrays.copyOf(b, b.length)));
+                if (scheme.mode() == ProofScheme.Mode.HASH) {
+                    chainBuilder.shardOracle(hash -> shardBytes(scheme, hash, creatorCopies, nodes));
                 }
                 LocalChain chain = opened.push(chainBuilder.build());
-                SecureRandom random = new SecureRandom();
-                List<ClusterNode> nodes = new ArrayList<>(nodeCount);
                 for (int i = 0; i < nodeCount; i++) {
-                    nodes.add(startNode(i, chain, random, opened));
+                    nodes.add(startNode(i, chain, nodesRoot.resolve("node-" + i), opened));
                 }
-                return new LocalCluster(chain, nodes, account("icn-test-support/director"), creatorCopies, opened);
+                return new LocalCluster(chain, nodes, new AccountId(digest("icn-test-support/director")),
+                        scheme.mode() == ProofScheme.Mode.HASH ? creatorCopies : null, opened);
+            } catch (IOException e) {
+                UncheckedIOException failure = new UncheckedIOException("cannot create the in-memory nodes' directory"
+                        + " under " + System.getProperty("java.io.tmpdir"), e);
+                opened.closeAllAfter(failure);
+                throw failure;
             } catch (RuntimeException | Error e) {
                 opened.closeAllAfter(e);
                 throw e;
             }
         }
 
-        private ClusterNode startNode(int index, LocalChain chain, SecureRandom random, CloseStack opened) {
-            AccountId account = account("icn-test-support/node-" + index);
+        private ClusterNode startNode(int index, LocalChain chain, Path storage, CloseStack opened) {
             Region region = Region.values()[index];
-            chain.registerNode(account, region, NODE_STAKE);
-            Path storageRoot = inMemory ? null : root.resolve("node-" + index);
-            ShardStore store = opened.push(inMemory
-                    ? new InMemoryShardStore(Long.MAX_VALUE, scheme.merkleBlockSize(), clock)
-                    : ShardStore.builder(storageRoot)
-                            .durability(durability)
-                            .merkleLeafSize(scheme.merkleBlockSize())
-                            .clock(clock)
-                            .build());
-            ShardServerBuilder server = ShardServer.builder(store)
-                    .perClientBandwidth(0, 1 << 20)
-                    .peerKey(PeerKey.IP_AND_PORT)
-                    .diskThreads(2);
-            serverOptions.accept(server);
-            ShardServer started = opened.push(server
-                    .bindAddress(new InetSocketAddress("127.0.0.1", 0))
-                    .certificate(NodeCertificate.selfSigned("icn-cluster-node-" + index, random))
-                    .start());
-            return new ClusterNode(index, account, region, storageRoot, store, started,
-                    opened.push(chain.clientFor(account)));
+            NodeConfig d = NodeConfig.defaults(storage);
+            NodeConfig config = d.withChain(d.chain().withRegion(region).withStakeIcn(NODE_STAKE_ICN))
+                    .withQuic(d.quic().withBind("127.0.0.1", 0))
+                    .withStore(d.store().withFsync(fsyncPolicy(durability)).withCacheBytes(16L << 20))
+                    .withIngest(d.ingest().withChunkBytes(chunkBytes))
+                    .withCleanup(new ServiceConfig.Cleanup(cleanupIntervalBlocks))
+                    .withShutdownGrace(Duration.ofSeconds(1));
+            SuperNode.Builder node = SuperNode.builder(config)
+                    .chain(chain)
+                    .identitySeed(digest("icn-test-support/node-" + index))
+                    .random(new SplittableRandom(seed * 31 + index))
+                    .clock(clock)
+                    .calibrateKernels(false);
+            if (inMemory) {
+                node.store(opened.push(new InMemoryShardStore(Long.MAX_VALUE, scheme.merkleBlockSize(), clock)));
+            }
+            SuperNode started = node.build();
+            started.start(); // a failed start closes what it had opened
+            opened.push(started);
+            return new ClusterNode(index, region, inMemory ? null : storage, started);
+        }
+
+        private static FsyncPolicy fsyncPolicy(ShardStoreBuilder.Durability durability) {
+            for (FsyncPolicy p : FsyncPolicy.values()) {
+                if (p.durability() == durability) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("no node fsync policy gives durability " + durability);
         }
     }
 }

@@ -3,18 +3,19 @@ package io.icn.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.icn.chain.AuditProofs;
 import io.icn.chain.AuditStatus;
-import io.icn.chain.ChainClient;
 import io.icn.chain.PinningAudit;
 import io.icn.chain.ProofScheme;
 import io.icn.chain.Region;
 import io.icn.chain.ShardHash;
+import io.icn.node.SuperNode;
 import io.icn.storage.ChunkMeta;
 import io.icn.storage.ShardInfo;
 import io.icn.storage.StoreClosedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LocalClusterTest {
 
     @TempDir
@@ -107,32 +108,91 @@ class LocalClusterTest {
     }
 
     @Test
-    void auditAnsweredFromTheStorePassesOnTheNextBlock() {
+    void auditIsAnsweredByTheNodesOwnMonitorAndPasses() throws Exception {
         try (LocalCluster cluster = LocalCluster.builder().nodes(3).root(tempDir).build()) {
             StoredChunk stored = cluster.putChunk(chunk(4, 200_000), Placement.onNode(1));
             ClusterNode node = cluster.node(1);
             long reputation = node.chainClient().standing().reputation();
 
-            PinningAudit issued = cluster.chain().initiateAudit(node.account(), stored.shardHashes().get(7));
-            assertThat(proveAndSubmit(cluster, node, stored)).isEqualTo(1);
-            cluster.produceBlocks(1);
+            PinningAudit issued = cluster.audit(1, stored.shardHashes().get(7));
+            PinningAudit decided = cluster.awaitDecided(issued, Duration.ofSeconds(30));
 
-            assertThat(node.chainClient().audit(issued.id()).orElseThrow().status()).isEqualTo(AuditStatus.PASSED);
+            assertThat(decided.status()).isEqualTo(AuditStatus.PASSED);
             assertThat(node.chainClient().standing().reputation()).isEqualTo(reputation + 10);
         }
     }
 
     @Test
-    void hashSchemeVerifiesProofsAgainstTheDirectorsCopyWithInMemoryStores() {
+    void hashSchemeVerifiesProofsAgainstTheDirectorsCopyWithInMemoryStores() throws Exception {
         try (LocalCluster cluster = LocalCluster.builder().nodes(2).inMemoryStores()
                 .proofScheme(ProofScheme.hash()).build()) {
             assertThat(cluster.node(0).storageRoot()).isEmpty();
             StoredChunk stored = cluster.putChunk(chunk(5, 50_000), Placement.spread());
-            ClusterNode node = cluster.node(0);
-            PinningAudit issued = cluster.chain().initiateAudit(node.account(), stored.shardHashes().get(4));
-            proveAndSubmit(cluster, node, stored);
-            cluster.produceBlocks(1);
-            assertThat(cluster.chain().audit(issued.id()).orElseThrow().status()).isEqualTo(AuditStatus.PASSED);
+            PinningAudit issued = cluster.audit(0, stored.shardHashes().get(4));
+            assertThat(cluster.awaitDecided(issued, Duration.ofSeconds(30)).status()).isEqualTo(AuditStatus.PASSED);
+
+            // A node's own put: the chain checks the proof against a stored copy that hashes to the audited value.
+            StoredChunk own = cluster.ingest(1, chunk(55, 40_000)).get(0);
+            PinningAudit onOwn = cluster.audit(1, own.shardHashes().get(11));
+            assertThat(cluster.awaitDecided(onOwn, Duration.ofSeconds(30)).status()).isEqualTo(AuditStatus.PASSED);
+        }
+    }
+
+    @Test
+    void replicatorsPullWhatThePlacementLeftOutAndRestoreLostShards() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().nodes(3).inMemoryStores().build()) {
+            byte[] chunk = chunk(7, 300_001);
+            StoredChunk stored = cluster.putChunk(chunk, Placement.onNode(0));
+            assertThat(cluster.node(2).store().contains(stored.cid())).isFalse();
+
+            cluster.awaitReplication(stored, Duration.ofSeconds(40));
+            for (ClusterNode node : cluster.nodes()) {
+                assertThat(node.store().meta(stored.cid()).orElseThrow().shards()).as("%s", node).hasSize(14);
+            }
+            assertThat(cluster.node(2).superNode().meterRegistry().get("icn_super_node_replication_shards")
+                    .counter().count()).isEqualTo(14.0);
+
+            // A node that loses shards gets them back from its replicator on the next blocks.
+            cluster.removeShards(1, stored.cid(), 2, 12);
+            assertThat(cluster.node(1).store().containsShard(stored.cid(), 2)).isFalse();
+            cluster.awaitReplication(stored, Duration.ofSeconds(40));
+            assertThat(cluster.node(1).store().readShard(stored.cid(), 12))
+                    .isEqualTo(cluster.node(0).store().readShard(stored.cid(), 12));
+        }
+    }
+
+    @Test
+    void ingestThroughANodeCutsChunksAndMakesTheNodeItsOwnDirector() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().nodes(2).inMemoryStores().chunkBytes(100_000).build()) {
+            byte[] content = chunk(8, 250_000);
+            List<StoredChunk> chunks = cluster.ingest(1, content, 300);
+            assertThat(chunks).hasSize(3);
+            assertThat(chunks).extracting(c -> c.spec().originalLength()).containsExactly(100_000L, 100_000L, 50_000L);
+            for (StoredChunk c : chunks) {
+                assertThat(c.deal().expiresAt()).isEqualTo(cluster.currentBlock() + 300);
+                assertThat(c.deal().shards()).isEqualTo(c.shardHashes());
+                assertThat(c.shardsOn(1)).hasSize(14);
+                assertThat(cluster.chain().pinnersOf(c.deal().id())).contains(cluster.node(1).account());
+            }
+            byte[] first = cluster.client().fetchChunk(List.of(cluster.node(1).address()), chunks.get(0).cid())
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(first).isEqualTo(Arrays.copyOf(content, 100_000));
+            assertThatThrownBy(() -> cluster.ingest(0, new byte[0])).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("empty");
+            assertThatThrownBy(() -> cluster.ingest(0, content, 0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("dealBlocks");
+        }
+    }
+
+    @Test
+    void waitingForWhatNeverHappensTimesOutNamingTheBlocks() {
+        try (LocalCluster cluster = LocalCluster.builder().nodes(1).inMemoryStores().build()) {
+            assertThatThrownBy(() -> cluster.produceBlocksUntil(() -> false, Duration.ofMillis(300)))
+                    .isInstanceOf(ClusterTimeoutException.class).hasMessageContaining("300 ms")
+                    .hasMessageContaining("blocks 0..");
+            assertThat(cluster.currentBlock()).isPositive();
+            assertThatThrownBy(() -> cluster.produceBlocksUntil(() -> true, Duration.ZERO))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
@@ -161,13 +221,13 @@ class LocalClusterTest {
         LocalCluster cluster = LocalCluster.builder().nodes(2).root(tempDir).build();
         List<ClusterNode> nodes = cluster.nodes();
         cluster.client();
-        cluster.node(1).server().close(); // taking a node off the network early is allowed
+        cluster.node(1).superNode().close(); // taking a node off the network early is allowed
         cluster.close();
         cluster.close();
 
         for (ClusterNode node : nodes) {
+            assertThat(node.superNode().state()).isEqualTo(SuperNode.State.STOPPED);
             assertThatThrownBy(() -> node.store().list()).isInstanceOf(StoreClosedException.class);
-            assertThat(node.server().activeConnections()).isZero();
         }
         assertThatThrownBy(() -> nodes.get(0).chainClient().currentBlock()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(cluster::addresses).isInstanceOf(IllegalStateException.class);
@@ -175,6 +235,32 @@ class LocalClusterTest {
         assertThatThrownBy(() -> cluster.produceBlocks(1)).isInstanceOf(IllegalStateException.class);
         // The stores' files stay for the caller's temporary directory to remove.
         assertThat(Files.isDirectory(tempDir.resolve("node-0"))).isTrue();
+    }
+
+    @Test
+    void inMemoryNodesKeepTheirKeysInATemporaryDirectoryTheClusterDeletes() {
+        Path keys;
+        LocalCluster cluster = LocalCluster.builder().nodes(2).inMemoryStores().build();
+        try {
+            keys = cluster.node(0).superNode().config().storagePath().getParent();
+            assertThat(keys.getFileName().toString()).startsWith("icn-local-cluster-");
+            assertThat(keys.resolve("node-1")).isDirectory();
+        } finally {
+            cluster.close();
+        }
+        assertThat(keys).doesNotExist();
+    }
+
+    @Test
+    void identitiesAreTheSameOnEveryRun() {
+        List<io.icn.chain.AccountId> first;
+        try (LocalCluster cluster = LocalCluster.builder().nodes(2).inMemoryStores().build()) {
+            first = cluster.nodes().stream().map(ClusterNode::account).toList();
+        }
+        try (LocalCluster cluster = LocalCluster.builder().nodes(2).root(tempDir).build()) {
+            assertThat(cluster.nodes().stream().map(ClusterNode::account).toList()).isEqualTo(first);
+            assertThat(first.get(0)).isNotEqualTo(first.get(1));
+        }
     }
 
     @Test
@@ -195,18 +281,5 @@ class LocalClusterTest {
                     .collect(Collectors.toCollection(TreeSet::new));
             assertThat(regions).containsExactly(Region.values());
         }
-    }
-
-    /** Answers the node's pending audits straight from its store with the chain's reference prover. */
-    private static int proveAndSubmit(LocalCluster cluster, ClusterNode node, StoredChunk stored) {
-        ChainClient client = node.chainClient();
-        int answered = 0;
-        for (PinningAudit audit : client.pendingAudits()) {
-            int shard = stored.shardIndexOf(audit.shardHash()).orElseThrow();
-            byte[] bytes = node.store().readShard(stored.cid(), shard);
-            client.submitAuditProof(audit.id(), AuditProofs.prove(client.proofScheme(), bytes, audit.challenge()));
-            answered++;
-        }
-        return answered;
     }
 }

@@ -1,6 +1,7 @@
 package io.icn.examples.erasure;
 
 import io.icn.erasure.ErasureCodec;
+import io.icn.erasure.KernelSelection;
 import io.icn.erasure.Kernels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,8 +25,9 @@ public final class EncodeAndRebuild {
 
     public static void main(String[] args) throws IOException, NoSuchAlgorithmException {
         byte[] chunk = args.length > 0 ? Files.readAllBytes(Path.of(args[0])) : generated(50_000_000);
-        ErasureCodec codec = ErasureCodec.reedSolomon(10, 4);
-        System.out.printf("kernel: %s (%s)%n", codec.kernelName(), Kernels.selectionReason());
+        KernelSelection kernel = Kernels.probed(); // a value: a node may calibrate and pass its own
+        ErasureCodec codec = kernel.reedSolomon(10, 4);
+        System.out.printf("kernel: %s (%s)%n", codec.kernelName(), kernel.describe());
 
         byte[][] shards = null;
         for (int run = 1; run <= 3; run++) { // the first run includes JIT compilation

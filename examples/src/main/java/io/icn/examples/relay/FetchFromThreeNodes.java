@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  *      --node HOST:PORT --pin FINGERPRINT [--node HOST:PORT --pin FINGERPRINT ...]
  * </pre>
  *
- * Without arguments it first starts three nodes in this JVM with {@code icn-test-support}'s
+ * Without arguments it first starts three super-nodes in this JVM with {@code icn-test-support}'s
  * {@link LocalCluster} and spreads an 8 MiB chunk over them (shard {@code i} on node {@code i mod 3}, so no
  * node alone can serve it), then runs the same relay code against them.
  */
@@ -74,7 +74,7 @@ public final class FetchFromThreeNodes {
             byte[] chunk = new byte[GENERATED_CHUNK_BYTES];
             new SplittableRandom(3).nextBytes(chunk);
             StoredChunk stored = cluster.putChunk(chunk, Placement.spread());
-            System.out.printf("started %d nodes on loopback; spread a %,d-byte chunk over them:%n",
+            System.out.printf("started %d super-nodes on loopback; spread a %,d-byte chunk over them:%n",
                     cluster.size(), chunk.length);
             for (int n = 0; n < cluster.size(); n++) {
                 System.out.printf("  node %d %s  shards %s  fingerprint %s%n", n, cluster.node(n).address(),

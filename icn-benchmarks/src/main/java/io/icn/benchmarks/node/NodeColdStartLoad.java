@@ -18,7 +18,7 @@ import io.icn.chain.ProofScheme;
 import io.icn.chain.ShardHash;
 import io.icn.erasure.ErasureCodec;
 import io.icn.node.NodeConfig;
-import io.icn.node.NodeConfigFile;
+import io.icn.node.launcher.NodeConfigFile;
 import io.icn.node.NodeIdentity;
 import io.icn.node.StoreExpiredContent;
 import io.icn.node.SuperNode;
@@ -425,25 +425,25 @@ public final class NodeColdStartLoad {
      */
     private static void fill(Path toml, int n, int threads) throws Exception {
         quietLogging();
-        NodeConfig config = NodeConfigFile.load(toml).build();
+        NodeConfig config = NodeConfigFile.load(toml).build().node();
         Path storage = Files.createDirectories(config.storagePath());
         NodeIdentity identity = NodeIdentity.loadOrCreate(storage);
         ShardStore store = ShardStore.builder(storage)
-                .capacityBytes(config.capacityBytes())
-                .cacheBytes(config.cacheMb() << 20)
-                .durability(config.fsync().durability())
-                .verifyOnRead(config.verifyOnRead())
+                .capacityBytes(config.store().capacityBytes())
+                .cacheBytes(config.store().cacheBytes())
+                .durability(config.store().fsync().durability())
+                .verifyOnRead(config.store().verifyOnRead())
                 .build();
         LocalChain chain = LocalChain.builder()
                 .random(new SplittableRandom(CONTENT_SEED))
                 .stateFile(storage.resolve(SuperNode.CHAIN_STATE_FILE))
                 .proofScheme(ProofScheme.merkle())
                 .build();
-        chain.registerNode(identity.account(), config.region(), Balance.ofIcn(config.stakeIcn()));
+        chain.registerNode(identity.account(), config.region(), Balance.ofIcn(config.chain().stakeIcn()));
         StoreExpiredContent hashes = new StoreExpiredContent(store, chain.proofScheme());
         ErasureCodec codec = ErasureCodec.reedSolomon(10, 4);
         Balance payment = Balance.ofIcn(1); // ChunkIngest.PAYMENT_PER_CHUNK
-        long expiresAt = chain.currentBlock() + config.dealBlocks();
+        long expiresAt = chain.currentBlock() + config.ingest().dealBlocks();
 
         AtomicLong next = new AtomicLong();
         AtomicLong deals = new AtomicLong();
@@ -499,7 +499,7 @@ public final class NodeColdStartLoad {
         quietLogging();
         long main = System.currentTimeMillis();
         result("jvm_to_main_ms=" + (main - ManagementFactory.getRuntimeMXBean().getStartTime()));
-        NodeConfig config = NodeConfigFile.load(toml).build();
+        NodeConfig config = NodeConfigFile.load(toml).build().node();
         for (int i = 1; i <= repeats; i++) {
             long t0 = System.nanoTime();
             SuperNode node = SuperNode.builder(config).build();

@@ -1,5 +1,7 @@
 package io.icn.chain.local;
 
+import io.icn.chain.PinningPolicy;
+
 import io.icn.chain.AccountId;
 import io.icn.chain.AuditId;
 import io.icn.chain.AuditProofSubmission;
@@ -359,6 +361,15 @@ public final class LocalChain implements AutoCloseable {
         }
         return write(() -> recorded(state.createDeal(creator, List.copyOf(shards), shardSize, expiresAt, payment,
                 content)));
+    }
+
+    /**
+     * The pinning policy of a node that is its own director on this chain: each stored chunk gets a deal paid by
+     * {@code director} from the development faucet, recording the chunk's CID. With {@code persist} (the node owns
+     * this chain) each deal is made durable before its pin completes.
+     */
+    public PinningPolicy selfDealing(AccountId director, boolean persist) {
+        return new SelfDealing(this, director, persist);
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.icn.chain.local;
 
+import io.icn.chain.ChainCapability;
+import java.util.EnumSet;
+import java.util.Set;
+
 import io.icn.chain.AccountId;
 import io.icn.chain.AuditId;
 import io.icn.chain.AuditProofSubmission;
@@ -33,6 +37,11 @@ final class LocalChainClient implements ChainClient {
     LocalChainClient(LocalChain chain, AccountId account) {
         this.chain = chain;
         this.account = account;
+    }
+
+    @Override
+    public Set<ChainCapability> capabilities() {
+        return EnumSet.allOf(ChainCapability.class);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.icn.node.launcher;
 
-import io.icn.node.*;
-
+import io.icn.node.NodeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -33,7 +32,7 @@ final class AdminClient {
     }
 
     /** The client for the node configured by {@code config}: {@code admin_bind:admin_port}, {@code admin_token}. */
-    static AdminClient of(NodeConfig config) {
+    static AdminClient of(HttpConfig config) {
         String host = config.adminBind();
         if ("0.0.0.0".equals(host) || "::".equals(host)) {
             host = "127.0.0.1";
@@ -70,6 +69,12 @@ final class AdminClient {
 
     Response post(String pathAndQuery) {
         return send(request(pathAndQuery).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** POSTs a JSON body. */
+    Response postJson(String pathAndQuery, String json) {
+        return send(request(pathAndQuery).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     /** POSTs {@code length} bytes from {@code body} (a fresh stream per call of the supplier). */

@@ -71,7 +71,7 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
         List<String> trusted = new ArrayList<>(pins);
         try {
             if (from.isEmpty()) {
-                AdminClient.Response status = AdminClient.of(builder().build()).get("/admin/status");
+                AdminClient.Response status = AdminClient.of(values().build().http()).get("/admin/status");
                 Matcher q = QUIC.matcher(status.body());
                 Matcher f = FINGERPRINT.matcher(status.body());
                 if (!status.ok() || !q.find() || !f.find()) {

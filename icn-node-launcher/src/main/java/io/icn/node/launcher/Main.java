@@ -1,8 +1,10 @@
 package io.icn.node.launcher;
 
-import io.icn.node.*;
-
-import io.icn.chain.Region;
+import io.icn.node.ConfigException;
+import io.icn.node.NodeConfig;
+import io.icn.node.NodeException;
+import io.icn.node.Preflight;
+import io.icn.node.SuperNode;
 import io.icn.transport.quic.NodeCertificate;
 import io.icn.transport.quic.TransportException;
 import java.io.FilterInputStream;
@@ -13,6 +15,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,8 +38,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "icn-node", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "ICN super-node: stores erasure-coded video chunks, answers the chain's audits.",
         subcommands = {Main.Run.class, Main.Put.class, GetCommand.class, Main.Status.class, Main.Usage.class, Main.Verify.class,
-            Main.Repair.class, Main.Cleanup.class, Main.Index.class, Main.Keys.class, Main.DirectorCert.class,
-            CommandLine.HelpCommand.class},
+            Main.Repair.class, Main.Cleanup.class, Main.Index.class, Main.Keys.class, Main.Jobs.class,
+            Main.Config.class, Main.DirectorCert.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = Main.USAGE, exitCodeOnExecutionException = Main.FAILED)
 public final class Main implements Runnable {
     static final int OK = 0;
@@ -86,8 +92,9 @@ public final class Main implements Runnable {
                 description = "super-node.toml (the same file for 'run' and the client commands); defaults apply without it")
         Path config;
 
-        NodeConfig.Builder builder() {
-            return config == null ? NodeConfig.builder() : NodeConfigFile.load(config);
+        /** The values of the file, or every default. @throws ConfigException naming the bad key */
+        ConfigValues values() {
+            return config == null ? new ConfigValues("defaults") : NodeConfigFile.load(config);
         }
 
         String source() {
@@ -114,40 +121,36 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() {
-            NodeConfig config;
+            LauncherConfig config;
+            ConfigValues values;
             try {
-                NodeConfig.Builder b = builder();
+                values = values();
                 if (storagePath != null) {
-                    b.storagePath(storagePath);
+                    values.override(ConfigKeys.STORAGE_PATH, storagePath.toString(), "--storage-path");
                 }
                 if (region != null) {
-                    try {
-                        b.region(Region.fromWireName(region));
-                    } catch (IllegalArgumentException e) {
-                        throw new ConfigException("--region " + region + " is not a region; use one of NA-WEST,"
-                                + " NA-EAST, EU-WEST, EU-EAST, APAC, LATAM, MENA");
-                    }
+                    values.override(ConfigKeys.REGION, region, "--region");
                 }
                 if (chainEndpoint != null) {
-                    b.chainEndpoint(chainEndpoint);
+                    values.override(ConfigKeys.CHAIN_ENDPOINT, chainEndpoint, "--chain-endpoint");
                 }
-                config = b.build();
-                Preflight.check(config);
+                config = values.build();
+                Preflight.check(config.node());
             } catch (ConfigException e) {
                 System.err.println("icn-node: configuration error (" + source() + "): " + e.getMessage());
                 return USAGE;
             }
-            LogSetup.forNode(config.logFormat(), config.logLevel());
-            LOG.info("configuration from {}: {}", source(), config.describe().entrySet().stream()
+            LogSetup.forNode(config.log().format(), config.log().level());
+            LOG.info("configuration from {}: {}", source(), values.describe().entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
 
-            SuperNode node = SuperNode.builder(config).build();
+            NodeLauncher launcher = NodeLauncher.of(config);
             AtomicBoolean running = new AtomicBoolean();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 int code = OK;
                 try {
-                    node.close();
+                    launcher.close();
                 } catch (RuntimeException e) {
                     LOG.error("shutdown did not complete cleanly: {}", e.getMessage());
                     code = FAILED;
@@ -161,7 +164,7 @@ public final class Main implements Runnable {
             }, "icn-node-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                node.start();
+                launcher.start();
             } catch (ConfigException e) {
                 LOG.error("cannot start: {}", e.getMessage());
                 return USAGE;
@@ -173,7 +176,7 @@ public final class Main implements Runnable {
                 return FAILED;
             }
             running.set(true);
-            printBanner(System.out, node);
+            printBanner(System.out, launcher);
             try {
                 stopped.await();
             } catch (InterruptedException e) {
@@ -182,20 +185,23 @@ public final class Main implements Runnable {
             return OK;
         }
 
-        private static void printBanner(PrintStream out, SuperNode node) {
-            NodeConfig c = node.config();
-            String health = node.metricsUrl().replace("/metrics", "/health");
+        private static void printBanner(PrintStream out, NodeLauncher launcher) {
+            SuperNode node = launcher.node();
+            NodeConfig c = launcher.config().node();
+            String health = launcher.metricsUrl().replace("/metrics", "/health");
             out.println("ICN super-node " + node.version() + " RUNNING (pid " + ProcessHandle.current().pid() + ")");
             out.println("  account     " + node.identity().accountHex());
             out.println("  region      " + c.region().wireName());
-            out.println("  storage     " + c.storagePath() + " (capacity " + c.maxStorageGb() + " GiB, fsync "
-                    + c.fsync().configName() + ")");
-            out.println("  chain       " + c.chainEndpoint() + " (block every " + c.blockTimeSecs() + " s, state "
-                    + c.storagePath().resolve(SuperNode.CHAIN_STATE_FILE) + ")");
-            out.println("  metrics     " + node.metricsUrl());
+            out.println("  storage     " + c.storagePath() + " (capacity " + (c.store().capacityBytes() >> 30)
+                    + " GiB, fsync " + c.store().fsync().configName() + ")");
+            out.println("  chain       " + c.chain().endpoint() + " (block every " + c.chain().local().blockTime()
+                    .toSeconds() + " s, state " + c.storagePath().resolve(SuperNode.CHAIN_STATE_FILE) + ")");
+            out.println("  metrics     " + launcher.metricsUrl());
             out.println("  health      " + health);
-            out.println("  admin       " + node.adminUrl() + (c.adminTokenRequired() ? " (bearer token required)" : ""));
-            out.println("  quic        " + SuperNode.hostPort(node.quicAddress()) + " (icn-shard/1, certificate sha-256 " + node.quicFingerprint() + ")");
+            out.println("  admin       " + launcher.adminUrl()
+                    + (launcher.config().http().adminTokenRequired() ? " (bearer token required)" : ""));
+            out.println("  quic        " + SuperNode.hostPort(node.quicAddress()) + " (icn-shard/1, certificate sha-256 "
+                    + node.quicFingerprint() + ")");
             out.println("  quic put    " + node.quicPutSummary());
             out.println("  key         " + node.identity().privateKeyFile());
             out.println("  stop with   Ctrl-C or kill -TERM " + ProcessHandle.current().pid());
@@ -213,7 +219,7 @@ public final class Main implements Runnable {
             LogSetup.forClient();
             AdminClient client;
             try {
-                client = AdminClient.of(builder().build());
+                client = AdminClient.of(values().build().http());
             } catch (ConfigException e) {
                 System.err.println("icn-node: configuration error (" + source() + "): " + e.getMessage());
                 return USAGE;
@@ -222,6 +228,9 @@ public final class Main implements Runnable {
                 AdminClient.Response r = exchange(client);
                 if (r == null) {
                     return USAGE;
+                }
+                if (r.status() == 202) {
+                    r = JobWatcher.await(client, r, System.err, System.console() != null);
                 }
                 if (r.ok()) {
                     System.out.print(r.body().endsWith("\n") ? r.body() : r.body() + "\n");
@@ -256,7 +265,7 @@ public final class Main implements Runnable {
         AdminClient.Response exchange(AdminClient client) {
             String query = dealBlocks == null ? "" : "deal_blocks=" + dealBlocks;
             if (onNode) {
-                String path = java.net.URLEncoder.encode(file.toAbsolutePath().toString(), java.nio.charset.StandardCharsets.UTF_8);
+                String path = URLEncoder.encode(file.toAbsolutePath().toString(), StandardCharsets.UTF_8);
                 return client.post("/admin/put?path=" + path + (query.isEmpty() ? "" : "&" + query));
             }
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
@@ -333,7 +342,8 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Re-hash every stored shard now (scrub), quarantine and repair what fails.")
+            description = "Re-hash every stored shard now (scrub), quarantine and repair what fails; runs as a job on"
+                    + " the node, with a progress bar here.")
     static final class Verify extends ClientCommand {
         @Override
         AdminClient.Response exchange(AdminClient client) {
@@ -342,14 +352,18 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "repair", mixinStandardHelpOptions = true,
-            description = "Regenerate a chunk's missing or corrupt shards from its healthy ones.")
+            description = "Regenerate the missing or corrupt shards of chunks from their healthy ones; runs as a job on"
+                    + " the node, with a progress bar here.")
     static final class Repair extends ClientCommand {
-        @Parameters(paramLabel = "CID", description = "the chunk's CID (bafk...)")
-        String cid;
+        @Parameters(paramLabel = "CID", arity = "1..*", description = "the chunks' CIDs (bafk...)")
+        List<String> cids;
 
         @Override
         AdminClient.Response exchange(AdminClient client) {
-            return client.post("/admin/repair?cid=" + java.net.URLEncoder.encode(cid, java.nio.charset.StandardCharsets.UTF_8));
+            if (cids.size() == 1) {
+                return client.post("/admin/repair?cid=" + URLEncoder.encode(cids.get(0), StandardCharsets.UTF_8));
+            }
+            return client.postJson("/admin/repair", Json.write(Map.of("cids", cids)));
         }
     }
 
@@ -377,7 +391,8 @@ public final class Main implements Runnable {
         }
 
         @Command(name = "rebuild", mixinStandardHelpOptions = true,
-                description = "Rebuild the store's index from the chunk directories (disaster recovery; re-hashes everything).")
+                description = "Rebuild the store's index from the chunk directories (disaster recovery; re-hashes"
+                        + " everything); runs as a job on the node, with a progress bar here.")
         static final class Rebuild extends ClientCommand {
             @Override
             AdminClient.Response exchange(AdminClient client) {
@@ -395,7 +410,50 @@ public final class Main implements Runnable {
         }
     }
 
+    @Command(name = "jobs", mixinStandardHelpOptions = true,
+            description = "The node's admin jobs (verify, index rebuild, repair): all kept ones, or one by its id.")
+    static final class Jobs extends ClientCommand {
+        @Parameters(paramLabel = "ID", arity = "0..1", description = "a job's id, as its command printed it")
+        String id;
+
+        @Override
+        AdminClient.Response exchange(AdminClient client) {
+            return client.get(id == null ? "/admin/jobs" : "/admin/jobs/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        }
+    }
+
     // ---------------------------------------------------------------- offline commands
+
+    @Command(name = "config", mixinStandardHelpOptions = true,
+            description = "Check a configuration file and print the effective configuration, every key with its"
+                    + " value and what it does (the admin token masked). Needs no running node.")
+    static final class Config extends ConfigOption implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            ConfigValues values;
+            try {
+                values = values();
+                values.build();
+            } catch (ConfigException e) {
+                System.err.println("icn-node: configuration error (" + source() + "): " + e.getMessage());
+                return USAGE;
+            }
+            System.out.println("# effective configuration from " + source());
+            String table = "";
+            Map<String, String> described = values.describe();
+            for (ConfigKey<?> key : ConfigKeys.ALL.stream()
+                    .sorted(java.util.Comparator.comparing(ConfigKey::table)).toList()) {
+                if (!key.table().equals(table)) {
+                    table = key.table();
+                    System.out.println();
+                    System.out.println("[" + table + "]");
+                }
+                System.out.println("# " + key.doc() + (values.isSet(key) ? "" : " (default)"));
+                System.out.println(key.simpleName() + " = " + described.get(key.name()));
+            }
+            return OK;
+        }
+    }
 
     @Command(name = "director-cert", mixinStandardHelpOptions = true,
             description = "A director's client certificate for QUIC PUT: loads DIR/" + DirectorCert.CERTIFICATE_FILE

@@ -1,23 +1,24 @@
 /**
- * The super-node: the modules wired into one node, and its command line.
+ * The {@code icn-node} launcher: what an operator runs around the {@link io.icn.node.SuperNode} library.
  *
  * <ul>
- *   <li>{@link io.icn.node.NodeConfig} (read by {@link io.icn.node.NodeConfigFile} from
- *       {@code super-node.toml}): the effective configuration, every value checked;</li>
- *   <li>{@link io.icn.node.SuperNode}: lifecycle NEW → STARTING → RUNNING → STOPPING → STOPPED (or FAILED);
- *       wires the file shard store, the embedded local chain, the audit monitor
- *       ({@link io.icn.node.StoreAuditProver}), the storage cleanup ({@link io.icn.node.StoreExpiredContent}),
- *       the HTTP {@code /metrics}, {@code /health} and {@code /admin/*} endpoints, the QUIC shard server (whose
- *       PUTs from {@code ingest_clients} and the admin {@code put} share one ingest pipeline) and the node's
- *       {@link io.icn.node.NodeIdentity};</li>
- *   <li>{@link io.icn.node.Main}: the {@code icn-node} CLI ({@code run}, the client commands that reach a
- *       running node over its admin endpoints, and {@code director-cert}).</li>
+ *   <li>Configuration: {@link io.icn.node.launcher.ConfigKeys}, one declaration per key of {@code super-node.toml}
+ *       (name, type and bounds, default, doc line, where the value goes), read by
+ *       {@link io.icn.node.launcher.NodeConfigFile} into {@link io.icn.node.launcher.ConfigValues}, which
+ *       assembles the {@link io.icn.node.launcher.LauncherConfig}: the node's
+ *       {@link io.icn.node.NodeConfig}, the launcher's {@link io.icn.node.launcher.HttpConfig} and
+ *       {@link io.icn.node.launcher.LogConfig};</li>
+ *   <li>{@link io.icn.node.launcher.NodeLauncher}: the running node of {@code icn-node run}, the
+ *       {@code SuperNode} with the Prometheus registry, then the HTTP interface; stops HTTP and node within one
+ *       shutdown grace;</li>
+ *   <li>HTTP: a small router per listener, each endpoint a handler built from the narrow part of the node it
+ *       needs; the long admin operations (verify, index rebuild, repair) run as jobs that the CLI polls;</li>
+ *   <li>{@link io.icn.node.launcher.Main}: the {@code icn-node} CLI ({@code run}, the client commands that reach a
+ *       running node over its admin endpoints, {@code config} and {@code director-cert}). The only class of
+ *       the project that ends the JVM, in {@code main} alone.</li>
  * </ul>
  *
- * Errors are {@link io.icn.node.NodeException}s ({@link io.icn.node.ConfigException},
- * {@link io.icn.node.StorageLockedException}) whose messages name the bad value and the fix. Operator
- * documentation: docs/configuration.md and docs/operations.md.
+ * Errors are {@link io.icn.node.NodeException}s ({@link io.icn.node.ConfigException} for configuration) whose
+ * messages name the bad value and the fix. Operator documentation: docs/configuration.md and docs/operations.md.
  */
 package io.icn.node.launcher;
-
-import io.icn.node.*;

@@ -95,7 +95,7 @@ class NewcomerIT {
                     .anyMatch(l -> l.contains("drained in ")).anyMatch(l -> l.contains("node stopped"));
         }
         assertThat(storage.resolve(SuperNode.CHAIN_STATE_FILE)).exists();
-        assertThat(storage.resolve(NodeIdentity.PRIVATE_FILE)).exists();
+        assertThat(storage.resolve("node-key.pk8")).exists();
     }
 
     /** Runs {@code bin/icn-node args...}, asserts exit 0, returns its output. */

@@ -1,11 +1,15 @@
 package io.icn.node.launcher;
 
-import io.icn.node.*;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.icn.chain.Region;
+import io.icn.node.ConfigException;
+import io.icn.node.FsyncPolicy;
+import io.icn.node.NodeConfig;
+import io.icn.node.Preflight;
+import java.time.Duration;
+import java.util.Set;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,20 +29,26 @@ class NodeConfigFileTest {
     @TempDir
     Path tmp;
 
+    /** The file's text as the launcher's configuration. */
+    private static LauncherConfig parse(String text) {
+        return NodeConfigFile.parse(text, "t.toml").build();
+    }
+
     @Test
     void peersAndQuicAdvertise() {
         String fp = "ab".repeat(32);
-        NodeConfig c = NodeConfigFile.parse("peers = [\"10.0.0.2:9002#" + fp + "\", \"[::1]:9003#" + fp.toUpperCase()
-                + "\"]\nquic_advertise = \"203.0.113.7\"\n", "p.toml", null).build();
-        assertThat(c.quicPeers()).containsExactly(new QuicPeer("10.0.0.2", 9002, fp), new QuicPeer("::1", 9003, fp));
-        assertThat(c.advertisedQuicHost()).isEqualTo("203.0.113.7");
-        NodeConfig defaults = NodeConfig.builder().build();
-        assertThat(defaults.peers()).isEmpty();
-        assertThat(defaults.advertisedQuicHost()).as("quic_bind 0.0.0.0").isEqualTo("127.0.0.1");
-        assertThat(NodeConfig.builder().quicBind("192.0.2.5").build().advertisedQuicHost()).isEqualTo("192.0.2.5");
-        assertThatThrownBy(() -> NodeConfigFile.parse("peers = [\"10.0.0.2:9002\"]\n", "p.toml", null).build())
-                .isInstanceOf(ConfigException.class).hasMessageContaining("peers").hasMessageContaining("10.0.0.2:9002");
-        assertThatThrownBy(() -> NodeConfigFile.parse("peers = [\"h:1#xyz\"]\n", "p.toml", null).build())
+        LauncherConfig c = parse("peers = [\"10.0.0.2:9002#" + fp + "\", \"[::1]:9003#" + fp.toUpperCase()
+                + "\"]\nquic_advertise = \"203.0.113.7\"\n");
+        assertThat(c.node().replication().peers()).containsExactly("10.0.0.2:9002#" + fp, "[::1]:9003#" + fp.toUpperCase());
+        assertThat(c.node().quic().advertisedHost()).isEqualTo("203.0.113.7");
+        LauncherConfig defaults = LauncherConfig.defaults();
+        assertThat(defaults.node().replication().peers()).isEmpty();
+        assertThat(defaults.node().quic().advertisedHost()).as("quic_bind 0.0.0.0").isEqualTo("127.0.0.1");
+        assertThat(parse("quic_bind = \"192.0.2.5\"\n").node().quic().advertisedHost()).isEqualTo("192.0.2.5");
+        assertThatThrownBy(() -> parse("peers = [\"10.0.0.2:9002\"]\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("peers").hasMessageContaining("10.0.0.2:9002")
+                .hasMessageContaining("t.toml:1");
+        assertThatThrownBy(() -> parse("peers = [\"h:1#xyz\"]\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'xyz'");
     }
 
@@ -48,38 +58,46 @@ class NodeConfigFileTest {
         try (InputStream in = getClass().getResourceAsStream("/original-super-node.toml")) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        NodeConfig c = NodeConfigFile.parse(text, "original-super-node.toml", null).build();
-        assertThat(c.chainEndpoint()).isEqualTo("ws://127.0.0.1:9944");
+        ConfigValues values = NodeConfigFile.parse(text, "original-super-node.toml");
+        NodeConfig c = values.build().node();
+        assertThat(c.chain().endpoint()).isEqualTo("ws://127.0.0.1:9944");
         assertThat(c.storagePath()).isEqualTo(Path.of("/var/lib/icn/storage"));
-        assertThat(c.quicPort()).isEqualTo(9002);
-        assertThat(c.metricsPort()).isEqualTo(9102);
-        assertThat(c.p2pListenAddr()).isEqualTo("/ip4/0.0.0.0/tcp/30333");
-        assertThat(c.bootstrapPeers()).containsExactly("/ip4/127.0.0.1/tcp/30334/p2p/12D3KooWA");
+        assertThat(c.quic().port()).isEqualTo(9002);
+        assertThat(values.build().http().metricsPort()).isEqualTo(9102);
+        assertThat(c.network().listenAddress()).isEqualTo("/ip4/0.0.0.0/tcp/30333");
+        assertThat(c.network().bootstrapPeers()).containsExactly("/ip4/127.0.0.1/tcp/30334/p2p/12D3KooWA");
         assertThat(c.region()).isEqualTo(Region.NA_WEST);
-        assertThat(c.maxStorageGb()).isEqualTo(10_000);
-        assertThat(c.auditPollSecs()).isEqualTo(30);
-        assertThat(c.cleanupIntervalBlocks()).isEqualTo(1_000);
+        assertThat(c.store().capacityBytes()).isEqualTo(10_000L << 30);
+        assertThat(c.audits().pollInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.cleanup().intervalBlocks()).isEqualTo(1_000);
         // A chain node endpoint loads, but this version runs only the embedded chain: the start says so.
-        assertThatThrownBy(() -> Preflight.checkChainSupported(c)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> Preflight.check(c)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("chain_endpoint").hasMessageContaining("local");
     }
 
     @Test
     void defaultsWithoutAFile() {
-        NodeConfig c = NodeConfig.builder().build();
-        assertThat(c.chainEndpoint()).isEqualTo("local");
+        LauncherConfig all = new ConfigValues("defaults").build();
+        assertThat(all).isEqualTo(LauncherConfig.defaults());
+        NodeConfig c = all.node();
+        assertThat(c.chain().endpoint()).isEqualTo("local");
         assertThat(c.storagePath()).isEqualTo(Path.of("./icn-data").toAbsolutePath().normalize());
-        assertThat(c.quicPort()).isEqualTo(9002);
-        assertThat(c.metricsPort()).isEqualTo(9102);
-        assertThat(c.adminBind()).isEqualTo("127.0.0.1");
-        assertThat(c.auditPollSecs()).isEqualTo(30);
-        assertThat(c.cleanupIntervalBlocks()).isEqualTo(1000);
-        assertThat(c.fsync()).isEqualTo(FsyncPolicy.ALWAYS);
-        assertThat(c.logFormat()).isEqualTo(LogFormat.TEXT);
-        assertThat(c.limits()).isEqualTo(NodeConfig.Limits.DEFAULT);
-        assertThat(c.ingestClients()).as("QUIC PUT is closed by default").isEmpty();
-        assertThat(c.limits().maxQuicPutMb()).isEqualTo(64);
-        assertThat(c.limits().quicPutBudgetMb()).isEqualTo(256);
+        assertThat(c.quic().port()).isEqualTo(9002);
+        assertThat(all.http().metricsPort()).isEqualTo(9102);
+        assertThat(all.http().adminBind()).isEqualTo("127.0.0.1");
+        assertThat(all.http().adminPort()).isEqualTo(9103);
+        assertThat(c.audits().pollInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.cleanup().intervalBlocks()).isEqualTo(1000);
+        assertThat(c.store().fsync()).isEqualTo(FsyncPolicy.ALWAYS);
+        assertThat(all.log()).isEqualTo(LogConfig.DEFAULT);
+        assertThat(c.quic().ingestClients()).as("QUIC PUT is closed by default").isEmpty();
+        assertThat(c.quic().maxPutBytes()).isEqualTo(64L << 20);
+        assertThat(c.quic().putBudgetBytes()).isEqualTo(256L << 20);
+        assertThat(c.ingest().chunkBytes()).isEqualTo(50 << 20);
+        assertThat(all.http().maxPutBytes()).isEqualTo(10_240L << 20);
+        assertThat(all.http().maxJsonBodyBytes()).isEqualTo(64 << 10);
+        assertThat(all.http().threads()).isEqualTo(4);
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(20));
     }
 
     @Test
@@ -110,8 +128,11 @@ class NodeConfigFileTest {
                 chain_retention_blocks = 300
                 stake_icn = 200
                 deal_blocks = 1000
+                deal_grace_blocks = 20
                 log_format = "json"
                 log_level = "DEBUG"
+                quic_advertise = "192.0.2.9"
+                shutdown_grace_secs = 3
                 ingest_clients = ["AB:CD:%s", "%s"]
 
                 [limits]
@@ -122,94 +143,125 @@ class NodeConfigFileTest {
                 max_quic_put_mb = 16
                 quic_put_budget_mb = 48
                 """.formatted("ef".repeat(30), "01".repeat(32));
-        NodeConfig c = NodeConfigFile.parse(text, "full.toml", null).build();
+        ConfigValues values = NodeConfigFile.parse(text, "full.toml");
+        assertThat(ConfigKeys.ALL).as("this test sets every declared key but peers")
+                .allMatch(k -> values.isSet(k) || k == ConfigKeys.PEERS);
+        LauncherConfig all = values.build();
+        NodeConfig c = all.node();
         assertThat(c.storagePath()).isEqualTo(Path.of("/srv/icn"));
-        assertThat(c.quicPort()).isZero();
-        assertThat(c.quicBind()).isEqualTo("127.0.0.1");
-        assertThat(c.metricsPort()).isEqualTo(19102);
-        assertThat(c.metricsBind()).isEqualTo("127.0.0.1");
-        assertThat(c.p2pListenAddr()).isEqualTo("/ip4/0.0.0.0/tcp/4001");
-        assertThat(c.bootstrapPeers()).isEmpty();
+        assertThat(c.quic().port()).isZero();
+        assertThat(c.quic().bind()).isEqualTo("127.0.0.1");
+        assertThat(c.quic().advertisedHost()).isEqualTo("192.0.2.9");
+        assertThat(all.http()).isEqualTo(new HttpConfig("127.0.0.1", 19102, "::1", 19103, "0123456789abcdef0123", 2,
+                4 << 10, 100L << 20));
+        assertThat(c.network()).isEqualTo(new io.icn.node.ServiceConfig.Network("/ip4/0.0.0.0/tcp/4001", List.of()));
         assertThat(c.region()).isEqualTo(Region.EU_EAST);
-        assertThat(c.capacityBytes()).isEqualTo(12L << 30);
-        assertThat(c.auditPollSecs()).isEqualTo(7);
-        assertThat(c.cleanupIntervalBlocks()).isEqualTo(50);
-        assertThat(c.cacheMb()).isZero();
-        assertThat(c.fsync()).isEqualTo(FsyncPolicy.NEVER);
-        assertThat(c.verifyOnRead()).isTrue();
-        assertThat(c.scrubBytesPerSec()).isEqualTo(1 << 20);
-        assertThat(c.scrubIntervalSecs()).isEqualTo(600);
-        assertThat(c.adminTokenRequired()).isTrue();
-        assertThat(c.adminBind()).isEqualTo("::1");
-        assertThat(c.adminPort()).isEqualTo(19103);
-        assertThat(c.blockTimeSecs()).isEqualTo(2);
-        assertThat(c.auditIntervalBlocks()).isEqualTo(10);
-        assertThat(c.chainRetentionBlocks()).isEqualTo(300);
-        assertThat(c.stakeIcn()).isEqualTo(200);
-        assertThat(c.dealBlocks()).isEqualTo(1000);
-        assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
-        assertThat(c.logLevel()).isEqualTo("debug");
-        assertThat(c.limits()).isEqualTo(new NodeConfig.Limits(100, 8, 4, 2, 16, 48));
-        assertThat(c.limits().maxQuicPutBytes()).isEqualTo(16L << 20);
-        assertThat(c.ingestClients()).containsExactly("abcd" + "ef".repeat(30), "01".repeat(32));
-        assertThat(c.describe()).containsEntry("admin_token", "(set)").doesNotContainValue("0123456789abcdef0123");
+        assertThat(c.store().capacityBytes()).isEqualTo(12L << 30);
+        assertThat(c.audits().pollInterval()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(c.cleanup().intervalBlocks()).isEqualTo(50);
+        assertThat(c.store().cacheBytes()).isZero();
+        assertThat(c.store().fsync()).isEqualTo(FsyncPolicy.NEVER);
+        assertThat(c.store().verifyOnRead()).isTrue();
+        assertThat(c.store().scrubBytesPerSecond()).isEqualTo(1 << 20);
+        assertThat(c.store().scrubInterval()).isEqualTo(Duration.ofSeconds(600));
+        assertThat(c.chain().local().blockTime()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.chain().local().auditIntervalBlocks()).isEqualTo(10);
+        assertThat(c.chain().local().retentionBlocks()).isEqualTo(300);
+        assertThat(c.chain().stakeIcn()).isEqualTo(200);
+        assertThat(c.ingest()).isEqualTo(new io.icn.node.ServiceConfig.Ingest(8 << 20, 1000, 20));
+        assertThat(all.log()).isEqualTo(new LogConfig(LogFormat.JSON, "debug"));
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.quic().maxPutBytes()).isEqualTo(16L << 20);
+        assertThat(c.quic().putBudgetBytes()).isEqualTo(48L << 20);
+        assertThat(c.quic().ingestClients()).containsExactlyInAnyOrder("abcd" + "ef".repeat(30), "01".repeat(32));
+        assertThat(values.describe()).containsEntry("admin_token", "(set)").doesNotContainValue("0123456789abcdef0123")
+                .containsEntry("region", "\"EU-EAST\"").containsEntry("limits.chunk_mb", "8");
+    }
+
+    @Test
+    void theOrderOfKeysThatGoIntoOneRecordDoesNotMatter() {
+        // Each of these pairs is checked together by its record; either order of the keys must load.
+        assertThat(parse("[limits]\nquic_put_budget_mb = 4096\nmax_quic_put_mb = 2000\n").node().quic().maxPutBytes())
+                .isEqualTo(2000L << 20);
+        assertThat(parse("[limits]\nmax_quic_put_mb = 2000\nquic_put_budget_mb = 4096\n").node().quic().putBudgetBytes())
+                .isEqualTo(4096L << 20);
+        HttpConfig h = parse("metrics_port = 9103\nadmin_port = 9104\n").http();
+        assertThat(List.of(h.metricsPort(), h.adminPort())).containsExactly(9103, 9104);
+        h = parse("admin_port = 9102\nmetrics_port = 9101\n").http();
+        assertThat(List.of(h.metricsPort(), h.adminPort())).containsExactly(9101, 9102);
+        assertThatThrownBy(() -> parse("metrics_port = 9200\nadmin_port = 9200\n"))
+                .hasMessageContaining("metrics_port and admin_port are both 9200");
+    }
+
+    @Test
+    void commandLineOverridesNameTheFlag() {
+        ConfigValues values = NodeConfigFile.parse("region = \"APAC\"\n", "o.toml")
+                .override(ConfigKeys.REGION, "eu-west", "--region")
+                .override(ConfigKeys.STORAGE_PATH, "/tmp/over", "--storage-path");
+        assertThat(values.build().node().region()).isEqualTo(Region.EU_WEST);
+        assertThat(values.build().node().storagePath()).isEqualTo(Path.of("/tmp/over"));
+        assertThatThrownBy(() -> values.override(ConfigKeys.REGION, "ATLANTIS", "--region"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("--region ATLANTIS")
+                .hasMessageContaining("EU-WEST");
+        ConfigValues ws = new ConfigValues("defaults").override(ConfigKeys.CHAIN_ENDPOINT, "ws://x:1", "--chain-endpoint");
+        assertThat(ws.build().node().chain().isLocal()).isFalse();
     }
 
     @Test
     void anUnknownKeyIsNamedWithItsLine() {
-        assertThatThrownBy(() -> NodeConfigFile.parse("region = \"APAC\"\nstorage_pth = \"/x\"\n", "a.toml", null))
+        assertThatThrownBy(() -> NodeConfigFile.parse("region = \"APAC\"\nstorage_pth = \"/x\"\n", "a.toml").build())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("a.toml:2").hasMessageContaining("unknown key 'storage_pth'")
                 .hasMessageContaining("storage_path");
-        assertThatThrownBy(() -> NodeConfigFile.parse("[limits]\nchunks_mb = 3\n", "b.toml", null))
+        assertThatThrownBy(() -> NodeConfigFile.parse("[limits]\nchunks_mb = 3\n", "b.toml").build())
                 .hasMessageContaining("unknown key 'limits.chunks_mb'").hasMessageContaining("chunk_mb");
     }
 
     @Test
     void aWrongTypeIsNamedWithWhatWasExpected() {
-        assertThatThrownBy(() -> NodeConfigFile.parse("quic_port = \"9002\"\n", "c.toml", null))
+        assertThatThrownBy(() -> NodeConfigFile.parse("quic_port = \"9002\"\n", "c.toml").build())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("c.toml:1").hasMessageContaining("quic_port")
                 .hasMessageContaining("found a string \"9002\"").hasMessageContaining("whole number");
-        assertThatThrownBy(() -> NodeConfigFile.parse("bootstrap_peers = \"/ip4/1.2.3.4/tcp/1\"\n", "c.toml", null))
+        assertThatThrownBy(() -> NodeConfigFile.parse("bootstrap_peers = \"/ip4/1.2.3.4/tcp/1\"\n", "c.toml").build())
                 .hasMessageContaining("bootstrap_peers").hasMessageContaining("array of strings");
-        assertThatThrownBy(() -> NodeConfigFile.parse("verify_on_read = \"yes\"\n", "c.toml", null))
+        assertThatThrownBy(() -> NodeConfigFile.parse("verify_on_read = \"yes\"\n", "c.toml").build())
                 .hasMessageContaining("verify_on_read").hasMessageContaining("true or false");
-        assertThatThrownBy(() -> NodeConfigFile.parse("limits = 3\n", "c.toml", null))
+        assertThatThrownBy(() -> NodeConfigFile.parse("limits = 3\n", "c.toml").build())
                 .hasMessageContaining("limits").hasMessageContaining("[limits]");
-        assertThatThrownBy(() -> NodeConfigFile.parse("region = NA-WEST\n", "d.toml", null))
+        assertThatThrownBy(() -> NodeConfigFile.parse("region = NA-WEST\n", "d.toml").build())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("d.toml:1").hasMessageContaining("TOML");
     }
 
     @Test
     void badValuesAreNamedWithTheFix() {
-        assertThatThrownBy(() -> NodeConfigFile.parse("region = \"MARS\"\n", "e.toml", null))
+        assertThatThrownBy(() -> NodeConfigFile.parse("region = \"MARS\"\n", "e.toml").build())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("region = \"MARS\"")
                 .hasMessageContaining("EU-WEST");
-        assertThatThrownBy(() -> NodeConfigFile.parse("metrics_port = 70000\n", "e.toml", null))
+        assertThatThrownBy(() -> NodeConfigFile.parse("metrics_port = 70000\n", "e.toml").build())
                 .hasMessageContaining("metrics_port = 70000").hasMessageContaining("1..65535");
-        assertThatThrownBy(() -> NodeConfigFile.parse("fsync = \"sometimes\"\n", "e.toml", null))
+        assertThatThrownBy(() -> NodeConfigFile.parse("fsync = \"sometimes\"\n", "e.toml").build())
                 .hasMessageContaining("fsync").hasMessageContaining("always");
-        assertThatThrownBy(() -> NodeConfigFile.parse("chain_endpoint = \"http://x\"\n", "e.toml", null).build())
+        assertThatThrownBy(() -> NodeConfigFile.parse("chain_endpoint = \"http://x\"\n", "e.toml").build())
                 .hasMessageContaining("chain_endpoint").hasMessageContaining("ws://");
-        assertThatThrownBy(() -> NodeConfigFile.parse("max_storage_gb = 0\n", "e.toml", null).build())
+        assertThatThrownBy(() -> NodeConfigFile.parse("max_storage_gb = 0\n", "e.toml").build())
                 .hasMessageContaining("max_storage_gb = 0");
-        assertThatThrownBy(() -> NodeConfigFile.parse("admin_token = \"short\"\n", "e.toml", null).build())
+        assertThatThrownBy(() -> NodeConfigFile.parse("admin_token = \"short\"\n", "e.toml").build())
                 .hasMessageContaining("admin_token").hasMessageContaining("16");
-        assertThatThrownBy(() -> NodeConfigFile.parse("stake_icn = 10\n", "e.toml", null).build())
+        assertThatThrownBy(() -> NodeConfigFile.parse("stake_icn = 10\n", "e.toml").build())
                 .hasMessageContaining("stake_icn = 10");
-        assertThatThrownBy(() -> NodeConfigFile.parse("\ningest_clients = [\"abc\"]\n", "e.toml", null))
+        assertThatThrownBy(() -> NodeConfigFile.parse("\ningest_clients = [\"abc\"]\n", "e.toml").build())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("e.toml:2")
                 .hasMessageContaining("ingest_clients").hasMessageContaining("\"abc\"")
                 .hasMessageContaining("icn-node director-cert");
         assertThatThrownBy(() -> NodeConfigFile.parse("[limits]\nmax_quic_put_mb = 100\nquic_put_budget_mb = 50\n",
-                "e.toml", null).build())
+                "e.toml").build())
                 .hasMessageContaining("limits.quic_put_budget_mb = 50").hasMessageContaining("limits.max_quic_put_mb = 100");
-        assertThatThrownBy(() -> NodeConfigFile.parse("[limits]\nmax_quic_put_mb = 4096\n", "e.toml", null).build())
+        assertThatThrownBy(() -> NodeConfigFile.parse("[limits]\nmax_quic_put_mb = 4096\n", "e.toml").build())
                 .hasMessageContaining("limits.max_quic_put_mb = 4096").hasMessageContaining("1..2047");
-        assertThatThrownBy(() -> NodeConfigFile.parse("audit_interval_blocks = 0\n", "e.toml", null).build())
+        assertThatThrownBy(() -> NodeConfigFile.parse("audit_interval_blocks = 0\n", "e.toml").build())
                 .hasMessageContaining("audit_interval_blocks = 0");
-        assertThatThrownBy(() -> NodeConfigFile.parse("chain_retention_blocks = 99\n", "e.toml", null).build())
+        assertThatThrownBy(() -> NodeConfigFile.parse("chain_retention_blocks = 99\n", "e.toml").build())
                 .hasMessageContaining("chain_retention_blocks = 99").hasMessageContaining("100..");
     }
 
@@ -222,34 +274,38 @@ class NodeConfigFileTest {
     @Test
     void anUnusableStoragePathIsRefusedWithoutTouchingAnything() throws Exception {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
-        assertThatThrownBy(() -> Preflight.checkStorageWritable(file.resolve("data")))
+        assertThatThrownBy(() -> Preflight.check(NodeConfig.defaults(file.resolve("data"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("storage_path").hasMessageContaining("not a directory");
         Path readOnly = Files.createDirectory(tmp.resolve("ro"));
         readOnly.toFile().setWritable(false, false);
         try {
             if (!Files.isWritable(readOnly)) { // root may write anywhere
-                assertThatThrownBy(() -> Preflight.checkStorageWritable(readOnly.resolve("data")))
+                assertThatThrownBy(() -> Preflight.check(NodeConfig.defaults(readOnly.resolve("data"))))
                         .isInstanceOf(ConfigException.class).hasMessageContaining("not writable");
             }
         } finally {
             readOnly.toFile().setWritable(true, false);
         }
-        Preflight.checkStorageWritable(tmp.resolve("new/nested/dir"));
+        NodeConfig fresh = NodeConfig.defaults(tmp.resolve("new/nested/dir"));
+        Preflight.check(fresh.withQuic(fresh.quic().withBind("127.0.0.1", 0)));
         assertThat(tmp.resolve("new")).doesNotExist();
     }
 
     @Test
     void aPortInUseIsNamed() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            NodeConfig c = NodeConfig.builder().metricsBind("127.0.0.1").metricsPort(taken.getLocalPort())
-                    .adminPort(0).quicPort(0).storagePath(tmp).build();
-            assertThatThrownBy(() -> Preflight.check(c)).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("metrics_port = " + taken.getLocalPort());
+            LauncherConfig c = parse("metrics_bind = \"127.0.0.1\"\nmetrics_port = " + taken.getLocalPort()
+                    + "\nadmin_port = 0\nquic_port = 0\nstorage_path = \"" + tmp + "\"\n");
+            try (NodeLauncher launcher = NodeLauncher.of(c)) {
+                assertThatThrownBy(launcher::start).isInstanceOf(ConfigException.class)
+                        .hasMessageContaining("metrics_port = " + taken.getLocalPort());
+            }
+            assertThat(tmp.resolve("node.lock")).as("nothing touched").doesNotExist();
         }
         try (java.net.DatagramSocket udp = new java.net.DatagramSocket(new InetSocketAddress(0))) {
-            NodeConfig c = NodeConfig.builder().metricsPort(0).adminPort(0).quicPort(udp.getLocalPort())
-                    .storagePath(tmp).build();
-            assertThatThrownBy(() -> Preflight.check(c)).hasMessageContaining("quic_port = " + udp.getLocalPort());
+            NodeConfig c = NodeConfig.defaults(tmp);
+            NodeConfig taken = c.withQuic(c.quic().withBind("0.0.0.0", udp.getLocalPort()));
+            assertThatThrownBy(() -> Preflight.check(taken)).hasMessageContaining("quic_port = " + udp.getLocalPort());
         }
     }
 

@@ -205,6 +205,26 @@ final class NodeProcess implements AutoCloseable {
         return send(HttpRequest.newBuilder(adminUri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /**
+     * {@code POST} of an admin job such as {@code /admin/verify}: expects 202, then polls the job until it ends
+     * (at most two minutes) and returns its final JSON.
+     */
+    String adminJob(String path) throws IOException, InterruptedException {
+        HttpResponse<String> accepted = adminPost(path, new byte[0]);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        Matcher poll = Pattern.compile("\"poll\":\"([^\"]+)\"").matcher(accepted.body());
+        assertThat(poll.find()).as(accepted.body()).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            String job = adminGet(poll.group(1)).body();
+            if (job.contains("\"state\":\"SUCCEEDED\"") || job.contains("\"state\":\"FAILED\"")) {
+                return job;
+            }
+            assertThat(System.nanoTime()).as("job unfinished after 2 min: %s", job).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
     /** {@code GET} of a full URL, such as the banner's {@code /health} or {@code /metrics}. */
     HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri).GET());

@@ -190,10 +190,9 @@ class NodeSignalsProcessTest {
             }
         }
         String usage = node.adminGet("/admin/usage").body();
-        HttpResponse<String> verify = node.adminPost("/admin/verify", new byte[0]);
-        assertThat(verify.statusCode()).as(verify.body()).isEqualTo(200);
-        assertThat(verify.body()).contains("\"corrupt\":[]", "\"unrepairable\":[]");
-        assertThat(NodeProcess.number(verify.body(), "chunks_scanned")).as("scrubbed chunks vs usage %s", usage)
+        String verify = node.adminJob("/admin/verify");
+        assertThat(verify).contains("\"state\":\"SUCCEEDED\"", "\"corrupt\":[]", "\"unrepairable\":[]");
+        assertThat(NodeProcess.number(verify, "chunks_scanned")).as("scrubbed chunks vs usage %s", usage)
                 .isEqualTo(NodeProcess.number(usage, "chunks"));
         assertThat(NodeProcess.number(usage, "shards")).isEqualTo(14 * NodeProcess.number(usage, "chunks"));
     }

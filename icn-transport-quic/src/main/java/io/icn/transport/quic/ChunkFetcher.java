@@ -1,6 +1,5 @@
 package io.icn.transport.quic;
 
-import io.icn.erasure.ErasureCodec;
 import io.icn.erasure.ErasureException;
 import io.icn.storage.ChunkMeta;
 import io.icn.storage.Cid;
@@ -238,7 +237,7 @@ final class ChunkFetcher {
         try {
             client.decodeExecutor().execute(() -> {
                 try {
-                    result.complete(decode(m, present));
+                    result.complete(decode(client, m, present));
                 } catch (RuntimeException e) {
                     result.completeExceptionally(new TransportException("cannot decode " + cid, e));
                 }
@@ -248,7 +247,7 @@ final class ChunkFetcher {
         }
     }
 
-    private static byte[] decode(ChunkMeta meta, byte[][] shards) {
+    private static byte[] decode(QuicShardClient client, ChunkMeta meta, byte[][] shards) {
         int k = meta.dataShards();
         long length = meta.originalLength();
         if (length > Integer.MAX_VALUE - 8) {
@@ -268,7 +267,7 @@ final class ChunkFetcher {
             return out;
         }
         try {
-            return ErasureCodec.reedSolomon(k, meta.parityShards()).decode(shards, (int) length);
+            return client.codec(k, meta.parityShards()).decode(shards, (int) length);
         } catch (ErasureException e) {
             throw new TransportException("Reed-Solomon decoding of " + meta.cid() + " failed", e);
         }

@@ -14,30 +14,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Command line: fetches one chunk from running super-nodes and writes it to a file.
+ * The chunk fetcher of a command line: fetches one chunk from running super-nodes and writes it to a
+ * file. {@link #run} takes the arguments and returns the exit status; it never exits the JVM (this is
+ * library code), a program's {@code main} does that (e.g. {@code io.icn.examples.relay.FetchChunkCommand}
+ * in {@code examples/}, or the node launcher's {@code icn-node get}).
  *
  * <pre>
- * java -cp ... io.icn.transport.quic.FetchChunk --cid bafk... \
- *      --node 10.0.0.5:9002 --node 10.0.0.6:9002 \
+ * --cid bafk... --node 10.0.0.5:9002 --node 10.0.0.6:9002 \
  *      (--pin SHA256-FINGERPRINT ... | --insecure) [--out chunk.bin] [--timeout 60]
  * </pre>
  *
- * Exit status 0 on success, 1 on a fetch failure, 2 on a usage error. See docs/protocol.md.
+ * Status 0 on success, 1 on a fetch failure, 2 on a usage error. See docs/protocol.md.
+ *
+ * <p>Thread-safe: {@link #run} keeps no state between calls.
  */
 public final class FetchChunk {
 
     private FetchChunk() {
     }
 
-    public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
-    }
-
-    /** Runs the command; returns the exit status instead of exiting. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /**
+     * Runs the command with {@code args}, printing the result to {@code out} and errors to {@code err}.
+     *
+     * @return the exit status: 0 fetched, 1 the fetch failed, 2 a usage error
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         List<InetSocketAddress> nodes = new ArrayList<>();
         List<String> pins = new ArrayList<>();
         boolean insecure = false;

@@ -1,5 +1,8 @@
 package io.icn.transport.quic;
 
+import io.icn.erasure.ErasureCodec;
+import io.icn.erasure.Gf256Kernel;
+import io.icn.erasure.Kernels;
 import io.icn.storage.ChunkMeta;
 import io.icn.storage.Cid;
 import io.netty.channel.Channel;
@@ -41,6 +44,8 @@ final class QuicShardClient implements ShardClient {
     private final boolean ownsGroup;
     private final Channel datagram;
     private final Executor decodeExecutor;
+    private final Gf256Kernel erasureKernel;
+    private final ConcurrentHashMap<Long, ErasureCodec> codecs = new ConcurrentHashMap<>();
     private final RetryBudget retryBudget;
     private final ConcurrentHashMap<InetSocketAddress, NodeConnection> connections = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -56,6 +61,7 @@ final class QuicShardClient implements ShardClient {
         this.ownsGroup = builder.eventLoopGroup == null;
         this.group = ownsGroup ? QuicIo.newGroup(builder.ioThreads, "icn-shard-client") : builder.eventLoopGroup;
         this.decodeExecutor = builder.decodeExecutor != null ? builder.decodeExecutor : ForkJoinPool.commonPool();
+        this.erasureKernel = builder.erasureKernel != null ? builder.erasureKernel : Kernels.best();
         this.retryBudget = new RetryBudget(builder.retryRatio, builder.retryCap);
         QuicSslContextBuilder tls = QuicSslContextBuilder.forClient()
                 .trustManager(new FingerprintTrustManager(builder.trustAny ? null : builder.pins))
@@ -192,6 +198,12 @@ final class QuicShardClient implements ShardClient {
 
     Executor decodeExecutor() {
         return decodeExecutor;
+    }
+
+    /** The client's RS(k, m) codec, on its kernel; created once per (k, m). */
+    ErasureCodec codec(int dataShards, int parityShards) {
+        return codecs.computeIfAbsent(((long) dataShards << 32) | parityShards,
+                key -> ErasureCodec.reedSolomon(dataShards, parityShards, erasureKernel));
     }
 
     EventLoopGroup group() {

@@ -1,5 +1,7 @@
 package io.icn.transport.quic;
 
+import io.icn.erasure.Gf256Kernel;
+import io.icn.erasure.Kernels;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.Collection;
@@ -29,6 +31,7 @@ import java.util.concurrent.Executor;
  * <tr><td>{@link #idleTimeout}</td><td>30 s</td></tr>
  * <tr><td>{@link #eventLoopGroup} / {@link #ioThreads}</td><td>1 thread owned by the client</td></tr>
  * <tr><td>{@link #decodeExecutor}</td><td>{@link java.util.concurrent.ForkJoinPool#commonPool()}</td></tr>
+ * <tr><td>{@link #erasureKernel}</td><td>{@link Kernels#best()}</td></tr>
  * </table>
  */
 public final class ShardClientBuilder {
@@ -51,6 +54,7 @@ public final class ShardClientBuilder {
     EventLoopGroup eventLoopGroup;
     int ioThreads = 1;
     Executor decodeExecutor;
+    Gf256Kernel erasureKernel;
 
     ShardClientBuilder() {
     }
@@ -201,6 +205,15 @@ public final class ShardClientBuilder {
     /** Where {@link ShardClient#fetchChunk} runs Reed-Solomon decoding (not owned). */
     public ShardClientBuilder decodeExecutor(Executor executor) {
         this.decodeExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
+     * The GF(2^8) kernel of the Reed-Solomon decoding in {@link ShardClient#fetchChunk}, e.g. the kernel
+     * of the {@link io.icn.erasure.KernelSelection} a node calibrated.
+     */
+    public ShardClientBuilder erasureKernel(Gf256Kernel kernel) {
+        this.erasureKernel = Objects.requireNonNull(kernel, "kernel");
         return this;
     }
 

@@ -13,7 +13,7 @@
  *   <li>{@link io.icn.transport.quic.NodeCertificate}: the node's TLS identity (and a director's), loaded or generated
  *       and persisted.</li>
  *   <li>{@link io.icn.transport.quic.ChunkSink}: the SPI through which a server hands PUT chunks to the node's ingest.</li>
- *   <li>{@link io.icn.transport.quic.FetchChunk}: a command-line chunk fetcher.</li>
+ *   <li>{@link io.icn.transport.quic.FetchChunk}: the chunk fetcher of a command line (returns its exit status).</li>
  * </ul>
  *
  * <h2>Threading</h2>

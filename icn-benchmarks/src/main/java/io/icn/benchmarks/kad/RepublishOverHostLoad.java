@@ -1,0 +1,106 @@
+package io.icn.benchmarks.kad;
+
+import io.icn.p2p.HostIdentity;
+import io.icn.p2p.Multiaddr;
+import io.icn.p2p.P2pHost;
+import io.icn.p2p.kad.HostKadNetwork;
+import io.icn.p2p.kad.KadConfig;
+import io.icn.p2p.kad.KadNetwork;
+import io.icn.p2p.kad.Kademlia;
+import io.icn.p2p.kad.ManifestDht;
+import io.icn.p2p.kad.RecordValidator;
+import io.icn.p2p.kad.RecordValidators;
+import io.icn.p2p.kad.RepublishConfig;
+import io.icn.storage.Cid;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Load tool (not JMH): a record sweep as {@link RepublishLoad} runs it, but over the real libp2p host (TCP,
+ * Noise, Yamux, a stream per request) on 127.0.0.1: one publisher and {@code --peers} peer nodes, all in this
+ * process, each host with one event-loop thread. Reports the process CPU per request: both ends of every request
+ * (the publisher's and the peer's work), so an upper bound of the publisher's own share.
+ *
+ * <pre>
+ * java -cp icn-benchmarks/target/benchmarks.jar io.icn.benchmarks.kad.RepublishOverHostLoad [--chunks 1000] [--peers 30]
+ * </pre>
+ */
+public final class RepublishOverHostLoad {
+    private RepublishOverHostLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int chunks = 1000;
+        int peers = 30;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--chunks" -> chunks = Integer.parseInt(args[i + 1]);
+                case "--peers" -> peers = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Random random = new Random(1);
+        ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
+        KadConfig config = KadConfig.builder().refreshInterval(Duration.ofDays(1)).requestTimeout(Duration.ofSeconds(30))
+                .queryTimeout(Duration.ofSeconds(120)).maxRecords(1_000_000).build();
+        RecordValidators acceptAll = RecordValidators.of(RecordValidator.acceptAll()).with("icn", RecordValidator.acceptAll());
+        List<P2pHost> hosts = new ArrayList<>();
+        List<Kademlia> nodes = new ArrayList<>();
+        AtomicLong requests = new AtomicLong();
+        try {
+            for (int i = 0; i <= peers; i++) {
+                P2pHost host = P2pHost.builder().identity(HostIdentity.generate(new SecureRandom()))
+                        .listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")).ioThreads(1).build();
+                hosts.add(host);
+                host.start().get(10, TimeUnit.SECONDS);
+                KadNetwork net = new HostKadNetwork(host, config, executor, executor, host::listenAddresses);
+                if (i == peers) {
+                    net = new RepublishLoad.Publisher(net, Runnable::run, requests);
+                }
+                Kademlia k = Kademlia.builder(net).config(config).validators(i == peers ? RecordValidators.icn() : acceptAll)
+                        .scheduler(executor).random(new Random(random.nextLong())).build().start();
+                nodes.add(k);
+                if (i > 0) {
+                    k.bootstrap(List.of(nodes.get(0).self())).orTimeout(60, TimeUnit.SECONDS).join();
+                }
+            }
+            Kademlia publisher = nodes.get(peers);
+            try (ManifestDht dht = new ManifestDht(publisher, RepublishLoad.manifests(hosts.get(peers).peerId().toString()),
+                    RepublishConfig.defaults(), executor, System::nanoTime)) {
+                for (int i = 0; i < chunks; i++) {
+                    dht.hold(Cid.ofRaw(ByteBuffer.allocate(8).putLong(i).array()));
+                }
+                com.sun.management.OperatingSystemMXBean os =
+                        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                System.out.printf(Locale.ROOT, "records sweep over the host: %d chunks, %d peers on 127.0.0.1, JDK %s%n",
+                        chunks, peers, Runtime.version());
+                for (String round : List.of("warm-up", "measured")) {
+                    long r0 = requests.get();
+                    long c0 = os.getProcessCpuTime();
+                    long t0 = System.nanoTime();
+                    ManifestDht.SweepResult r = dht.republishRecords(Duration.ZERO).orTimeout(1, TimeUnit.HOURS).join();
+                    double wall = (System.nanoTime() - t0) / 1e9;
+                    double cpu = (os.getProcessCpuTime() - c0) / 1e9;
+                    long n = requests.get() - r0;
+                    System.out.printf(Locale.ROOT, "%s: %d chunks (%d failed) in %.1f s, %d requests (%.1f per chunk),"
+                            + " process CPU %.1f s = %.0f us per request (both ends)%n", round, r.chunks(), r.failed(),
+                            wall, n, (double) n / r.chunks(), cpu, 1e6 * cpu / n);
+                }
+            }
+        } finally {
+            nodes.forEach(Kademlia::close);
+            hosts.forEach(P2pHost::close);
+            executor.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package io.icn.node.launcher;
+
+import static io.icn.node.launcher.ConfigKey.bool;
+import static io.icn.node.launcher.ConfigKey.integer;
+import static io.icn.node.launcher.ConfigKey.parsed;
+import static io.icn.node.launcher.ConfigKey.port;
+import static io.icn.node.launcher.ConfigKey.string;
+import static io.icn.node.launcher.ConfigKey.stringList;
+
+import io.icn.chain.Region;
+import io.icn.node.ConfigException;
+import io.icn.node.FsyncPolicy;
+import io.icn.node.ServiceConfig;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every key of {@code super-node.toml}, one declaration each: name, type with bounds, default, doc line and where
+ * the value goes. The original node's keys keep their names and meaning; docs/configuration.md lists exactly these
+ * keys. To add a key, declare it here and document it there.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ConfigKeys {
+    private ConfigKeys() {
+    }
+
+    private static final long MIB = 1L << 20;
+
+    // ---------------------------------------------------------------- the original node's keys
+
+    static final ConfigKey<String> CHAIN_ENDPOINT = new ConfigKey<>("chain_endpoint", string(ConfigKeys::endpoint),
+            "local", "\"local\" (the embedded chain) or a ws:// / wss:// chain node (refused at start for now)",
+            (c, v, all) -> c.withNode(n -> n.withChain(n.chain().withEndpoint(v))));
+
+    static final ConfigKey<Path> STORAGE_PATH = new ConfigKey<>("storage_path",
+            parsed(ConfigKeys::path, Path::toString), LauncherConfig.DEFAULT_STORAGE,
+            "directory of shards, index, chain state, keys and lock",
+            (c, v, all) -> c.withNode(n -> n.withStoragePath(v)));
+
+    static final ConfigKey<Long> QUIC_PORT = new ConfigKey<>("quic_port", port(), 9002L,
+            "UDP port of the QUIC shard server",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withBind(n.quic().bind(), v.intValue()))));
+
+    static final ConfigKey<Long> METRICS_PORT = new ConfigKey<>("metrics_port", port(), 9102L,
+            "TCP port of /metrics and /health",
+            (c, v, all) -> c.withHttp(h -> h.withPorts(v.intValue(), all.get(ConfigKeys.ADMIN_PORT).intValue())));
+
+    static final ConfigKey<String> P2P_LISTEN_ADDR = new ConfigKey<>("p2p_listen_addr", string(ConfigKeys::multiaddr),
+            "/ip4/0.0.0.0/tcp/30333", "libp2p listen multiaddr",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(new ServiceConfig.Network(v, n.network().bootstrapPeers()))));
+
+    static final ConfigKey<List<String>> BOOTSTRAP_PEERS = new ConfigKey<>("bootstrap_peers",
+            stringList(ConfigKeys::multiaddr), List.of(), "multiaddrs of peers to join the DHT through",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(new ServiceConfig.Network(n.network().listenAddress(), v))));
+
+    static final ConfigKey<Region> REGION = new ConfigKey<>("region", parsed(ConfigKeys::region, Region::wireName),
+            Region.NA_WEST, "the region this node registers in",
+            (c, v, all) -> c.withNode(n -> n.withChain(n.chain().withRegion(v))));
+
+    static final ConfigKey<Long> MAX_STORAGE_GB = new ConfigKey<>("max_storage_gb", integer(1, Long.MAX_VALUE >> 30),
+            10_000L, "capacity of the shard store, GiB",
+            (c, v, all) -> c.withNode(n -> n.withStore(n.store().withCapacityBytes(v << 30))));
+
+    static final ConfigKey<Long> AUDIT_POLL_SECS = new ConfigKey<>("audit_poll_secs", integer(1, 86_400), 30L,
+            "the audit service polls the chain this often, seconds",
+            (c, v, all) -> c.withNode(n -> n.withAudits(new ServiceConfig.Audits(Duration.ofSeconds(v)))));
+
+    static final ConfigKey<Long> CLEANUP_INTERVAL_BLOCKS = new ConfigKey<>("cleanup_interval_blocks",
+            integer(1, Long.MAX_VALUE), 1_000L, "blocks between storage-cleanup passes",
+            (c, v, all) -> c.withNode(n -> n.withCleanup(new ServiceConfig.Cleanup(v))));
+
+    // ---------------------------------------------------------------- ours
+
+    static final ConfigKey<String> QUIC_BIND = new ConfigKey<>("quic_bind", string(ConfigKeys::host), "0.0.0.0",
+            "address the QUIC shard server listens on",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withBind(v, n.quic().port()))));
+
+    static final ConfigKey<String> QUIC_ADVERTISE = new ConfigKey<>("quic_advertise", string(ConfigKeys::hostOrEmpty),
+            "", "host other nodes reach the shard server at; empty = quic_bind, or 127.0.0.1 for a wildcard",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withAdvertise(v))));
+
+    static final ConfigKey<List<String>> PEERS = new ConfigKey<>("peers", stringList(ConfigKey.StringCheck.ANY),
+            List.of(), "other nodes' shard servers, host:port#fingerprint",
+            (c, v, all) -> c.withNode(n -> n.withReplication(new ServiceConfig.Replication(v))));
+
+    static final ConfigKey<List<String>> INGEST_CLIENTS = new ConfigKey<>("ingest_clients",
+            stringList(ConfigKey.StringCheck.ANY), List.of(),
+            "fingerprints of the directors' certificates allowed to PUT chunks over QUIC",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withIngestClients(new HashSet<>(v)))));
+
+    static final ConfigKey<String> METRICS_BIND = new ConfigKey<>("metrics_bind", string(ConfigKeys::host), "0.0.0.0",
+            "address /metrics and /health listen on",
+            (c, v, all) -> c.withHttp(h -> h.withMetrics(v, h.metricsPort())));
+
+    static final ConfigKey<String> ADMIN_BIND = new ConfigKey<>("admin_bind", string(ConfigKeys::host), "127.0.0.1",
+            "address the admin endpoints listen on",
+            (c, v, all) -> c.withHttp(h -> h.withAdmin(v, h.adminPort())));
+
+    static final ConfigKey<Long> ADMIN_PORT = new ConfigKey<>("admin_port", port(), 9103L,
+            "TCP port of the admin endpoints",
+            (c, v, all) -> c.withHttp(h -> h.withPorts(all.get(ConfigKeys.METRICS_PORT).intValue(), v.intValue())));
+
+    static final ConfigKey<String> ADMIN_TOKEN = new ConfigKey<>("admin_token", string(ConfigKey.StringCheck.ANY), "",
+            "bearer token every admin request needs; empty = none",
+            (c, v, all) -> c.withHttp(h -> h.withAdminToken(v)));
+
+    static final ConfigKey<Long> CACHE_MB = new ConfigKey<>("cache_mb", integer(0, 1L << 20), 256L,
+            "hot-shard cache, MiB; 0 = off",
+            (c, v, all) -> c.withNode(n -> n.withStore(n.store().withCacheBytes(v * MIB))));
+
+    static final ConfigKey<FsyncPolicy> FSYNC = new ConfigKey<>("fsync",
+            parsed((key, s) -> FsyncPolicy.fromConfig(s), FsyncPolicy::configName), FsyncPolicy.ALWAYS,
+            "\"always\" (survives power loss) or \"never\" (survives a process crash)",
+            (c, v, all) -> c.withNode(n -> n.withStore(n.store().withFsync(v))));
+
+    static final ConfigKey<Boolean> VERIFY_ON_READ = new ConfigKey<>("verify_on_read", bool(), false,
+            "whole-shard reads check their SHA-256",
+            (c, v, all) -> c.withNode(n -> n.withStore(n.store().withVerifyOnRead(v))));
+
+    static final ConfigKey<Long> SCRUB_BYTES_PER_SEC = new ConfigKey<>("scrub_bytes_per_sec",
+            integer(1, Long.MAX_VALUE), 64L << 20, "read budget of the scrubber and of verify, bytes per second",
+            (c, v, all) -> c.withNode(n -> n.withStore(n.store().withScrub(v, n.store().scrubInterval()))));
+
+    static final ConfigKey<Long> SCRUB_INTERVAL_SECS = new ConfigKey<>("scrub_interval_secs",
+            integer(1, 365L * 86_400), 86_400L, "pause between background scrub passes, seconds",
+            (c, v, all) -> c.withNode(n -> n.withStore(n.store().withScrub(n.store().scrubBytesPerSecond(),
+                    Duration.ofSeconds(v)))));
+
+    static final ConfigKey<Long> BLOCK_TIME_SECS = new ConfigKey<>("block_time_secs", integer(1, 3_600), 6L,
+            "block time of the embedded chain, seconds",
+            (c, v, all) -> c.withNode(n -> n.withChain(n.chain().withLocal(
+                    n.chain().local().withBlockTime(Duration.ofSeconds(v))))));
+
+    static final ConfigKey<Long> AUDIT_INTERVAL_BLOCKS = new ConfigKey<>("audit_interval_blocks",
+            integer(1, Long.MAX_VALUE), 600L, "blocks between the embedded chain's audit draws",
+            (c, v, all) -> c.withNode(n -> n.withChain(n.chain().withLocal(
+                    n.chain().local().withAuditIntervalBlocks(v)))));
+
+    static final ConfigKey<Long> CHAIN_RETENTION_BLOCKS = new ConfigKey<>("chain_retention_blocks",
+            integer(100, Long.MAX_VALUE), 14_400L, "blocks the embedded chain keeps decided audits and ended deals",
+            (c, v, all) -> c.withNode(n -> n.withChain(n.chain().withLocal(
+                    n.chain().local().withRetentionBlocks(v)))));
+
+    static final ConfigKey<Long> STAKE_ICN = new ConfigKey<>("stake_icn", integer(50, 1_000_000_000L), 50L,
+            "stake this node registers with on the embedded chain, ICN",
+            (c, v, all) -> c.withNode(n -> n.withChain(n.chain().withStakeIcn(v))));
+
+    static final ConfigKey<Long> DEAL_BLOCKS = new ConfigKey<>("deal_blocks", integer(1, Long.MAX_VALUE / 2),
+            100_800L, "life of the deal a put makes for each chunk, blocks",
+            (c, v, all) -> c.withNode(n -> n.withIngest(n.ingest().withDealBlocks(v))));
+
+    static final ConfigKey<Long> DEAL_GRACE_BLOCKS = new ConfigKey<>("deal_grace_blocks", integer(1, 1_000_000), 100L,
+            "on a chain whose directors make the deals, blocks a stored chunk waits for its deal before it is dropped",
+            (c, v, all) -> c.withNode(n -> n.withIngest(n.ingest().withDealGraceBlocks(v))));
+
+    static final ConfigKey<LogFormat> LOG_FORMAT = new ConfigKey<>("log_format",
+            parsed((key, s) -> LogFormat.fromConfig(s), LogFormat::configName), LogFormat.TEXT,
+            "\"text\" or \"json\", one line per event",
+            (c, v, all) -> c.withLog(new LogConfig(v, c.log().level())));
+
+    static final ConfigKey<String> LOG_LEVEL = new ConfigKey<>("log_level",
+            parsed((key, s) -> LogConfig.level(s), s -> s), "info", "trace, debug, info, warn or error",
+            (c, v, all) -> c.withLog(new LogConfig(c.log().format(), v)));
+
+    static final ConfigKey<Long> SHUTDOWN_GRACE_SECS = new ConfigKey<>("shutdown_grace_secs", integer(0, 3_600), 20L,
+            "on SIGTERM, how long requests and transfers in flight may finish, seconds",
+            (c, v, all) -> c.withNode(n -> n.withShutdownGrace(Duration.ofSeconds(v))));
+
+    // ---------------------------------------------------------------- [limits]
+
+    static final ConfigKey<Long> MAX_PUT_MB = new ConfigKey<>("limits.max_put_mb", integer(1, 1L << 30), 10_240L,
+            "largest body POST /admin/put accepts, MiB",
+            (c, v, all) -> c.withHttp(h -> h.withLimits(h.threads(), h.maxJsonBodyBytes(), v * MIB)));
+
+    static final ConfigKey<Long> CHUNK_MB = new ConfigKey<>("limits.chunk_mb", integer(1, 1_024), 50L,
+            "a put is cut into chunks of this size, MiB",
+            (c, v, all) -> c.withNode(n -> n.withIngest(n.ingest().withChunkBytes(Math.toIntExact(v * MIB)))));
+
+    static final ConfigKey<Long> MAX_JSON_BODY_KB = new ConfigKey<>("limits.max_json_body_kb", integer(1, 1 << 20),
+            64L, "largest body of the other admin requests, KiB",
+            (c, v, all) -> c.withHttp(h -> h.withLimits(h.threads(), Math.toIntExact(v << 10), h.maxPutBytes())));
+
+    static final ConfigKey<Long> HTTP_THREADS = new ConfigKey<>("limits.http_threads", integer(1, 256), 4L,
+            "threads serving HTTP requests",
+            (c, v, all) -> c.withHttp(h -> h.withLimits(v.intValue(), h.maxJsonBodyBytes(), h.maxPutBytes())));
+
+    static final ConfigKey<Long> MAX_QUIC_PUT_MB = new ConfigKey<>("limits.max_quic_put_mb", integer(1, 2_047), 64L,
+            "longest chunk a QUIC PUT may carry, MiB",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withPutLimits(v * MIB,
+                    all.get(ConfigKeys.QUIC_PUT_BUDGET_MB) * MIB))));
+
+    static final ConfigKey<Long> QUIC_PUT_BUDGET_MB = new ConfigKey<>("limits.quic_put_budget_mb",
+            integer(1, 1 << 20), 256L, "memory for QUIC PUT chunks held at once, MiB; at least max_quic_put_mb",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withPutLimits(
+                    all.get(ConfigKeys.MAX_QUIC_PUT_MB) * MIB, v * MIB))));
+
+    /** Every key, in the order the effective configuration is logged. */
+    public static final List<ConfigKey<?>> ALL = List.of(CHAIN_ENDPOINT, STORAGE_PATH, QUIC_PORT, QUIC_BIND,
+            METRICS_PORT, METRICS_BIND, P2P_LISTEN_ADDR, BOOTSTRAP_PEERS, REGION, MAX_STORAGE_GB, AUDIT_POLL_SECS,
+            CLEANUP_INTERVAL_BLOCKS, CACHE_MB, FSYNC, VERIFY_ON_READ, SCRUB_BYTES_PER_SEC, SCRUB_INTERVAL_SECS,
+            ADMIN_TOKEN, ADMIN_BIND, ADMIN_PORT, BLOCK_TIME_SECS, AUDIT_INTERVAL_BLOCKS, CHAIN_RETENTION_BLOCKS,
+            STAKE_ICN, DEAL_BLOCKS, DEAL_GRACE_BLOCKS, LOG_FORMAT, LOG_LEVEL, QUIC_ADVERTISE, PEERS, SHUTDOWN_GRACE_SECS, INGEST_CLIENTS,
+            MAX_PUT_MB, CHUNK_MB, MAX_JSON_BODY_KB, HTTP_THREADS, MAX_QUIC_PUT_MB, QUIC_PUT_BUDGET_MB);
+
+    /** The keys whose values are secrets: logged masked. */
+    static final List<ConfigKey<?>> SECRET = List.of(ADMIN_TOKEN);
+
+    /**
+     * Checks between keys, after each key's own bounds and before the values go anywhere; each names both keys.
+     *
+     * @throws ConfigException at the first failure
+     */
+    static void checkTogether(ConfigValues values) {
+        long maxQuicPut = values.get(MAX_QUIC_PUT_MB);
+        long budget = values.get(QUIC_PUT_BUDGET_MB);
+        if (budget < maxQuicPut) {
+            throw new ConfigException(values.where(QUIC_PUT_BUDGET_MB) + QUIC_PUT_BUDGET_MB.name() + " = " + budget
+                    + " is below " + MAX_QUIC_PUT_MB.name() + " = " + maxQuicPut + ", so the largest PUT could never"
+                    + " be admitted; raise " + QUIC_PUT_BUDGET_MB.name() + " to at least " + maxQuicPut);
+        }
+    }
+
+    /** The keys by name. */
+    static Map<String, ConfigKey<?>> byName() {
+        Map<String, ConfigKey<?>> m = new LinkedHashMap<>();
+        for (ConfigKey<?> k : ALL) {
+            m.put(k.name(), k);
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- checks and parsers of string values
+
+    private static void endpoint(String key, String value) {
+        if (!"local".equals(value) && !(value.startsWith("ws://") || value.startsWith("wss://"))) {
+            throw new ConfigException(key + " = \"" + value + "\" is neither \"local\" (the embedded chain) nor a"
+                    + " ws:// or wss:// URL such as \"ws://127.0.0.1:9944\"");
+        }
+    }
+
+    private static void host(String key, String host) {
+        if (host.isBlank() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '[' || c == ']')) {
+            throw new ConfigException(key + " = \"" + host + "\" is not a host address; use e.g. \"127.0.0.1\","
+                    + " \"0.0.0.0\" or \"::1\"");
+        }
+    }
+
+    private static void hostOrEmpty(String key, String host) {
+        if (!host.isEmpty()) {
+            host(key, host);
+        }
+    }
+
+    private static void multiaddr(String key, String addr) {
+        if (!addr.startsWith("/") || addr.length() < 3 || addr.chars().anyMatch(c -> c <= ' ')) {
+            throw new ConfigException(key + ": \"" + addr + "\" is not a multiaddr; write it like"
+                    + " \"/ip4/0.0.0.0/tcp/30333\" or \"/ip4/203.0.113.7/tcp/30333/p2p/12D3KooW...\"");
+        }
+    }
+
+    private static Path path(String key, String value) {
+        if (value.isBlank()) {
+            throw new ConfigException(key + " is empty; give the directory the node keeps its shards in,"
+                    + " e.g. " + key + " = \"/var/lib/icn\"");
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(key + " = \"" + value + "\" is not a valid path: " + e.getReason(), e);
+        }
+    }
+
+    private static Region region(String key, String value) {
+        try {
+            return Region.fromWireName(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + " = \"" + value + "\" is not a region; use one of NA-WEST, NA-EAST,"
+                    + " EU-WEST, EU-EAST, APAC, LATAM, MENA");
+        }
+    }
+}

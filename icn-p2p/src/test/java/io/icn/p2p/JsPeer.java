@@ -1,0 +1,143 @@
+package io.icn.p2p;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A js-libp2p peer ({@code interop/js/host-peer.mjs}) in a child process: configured by environment variables,
+ * its JSON lines collected. Every wait is bounded; {@link #close()} ends the process (SIGTERM, then SIGKILL).
+ */
+final class JsPeer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Process process;
+    private final LinkedBlockingQueue<JsonNode> lines = new LinkedBlockingQueue<>();
+    private final List<JsonNode> seen = new ArrayList<>();
+    private final StringBuilder stderr = new StringBuilder();
+
+    private JsPeer(Process process) {
+        this.process = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    try {
+                        lines.add(JSON.readTree(line));
+                    } catch (IOException notJson) {
+                        synchronized (stderr) {
+                            stderr.append(line).append('\n');
+                        }
+                    }
+                }
+            } catch (IOException ended) {
+                // the process ended
+            }
+        }, "js-peer-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        Thread errors = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (stderr) {
+                        if (stderr.length() < 20_000) {
+                            stderr.append(line).append('\n');
+                        }
+                    }
+                }
+            } catch (IOException ended) {
+                // the process ended
+            }
+        }, "js-peer-stderr");
+        errors.setDaemon(true);
+        errors.start();
+    }
+
+    /** The folder of the js peers, as the build installed it. */
+    static Path interopDir() {
+        Path dir = Path.of(System.getProperty("icn.interop.js.dir", "../interop/js"));
+        if (!Files.isDirectory(dir.resolve("node_modules"))) {
+            throw new IllegalStateException("the js-libp2p peer is not installed in " + dir.toAbsolutePath()
+                    + ": the icn-p2p build runs `npm install` there (needs npm on the PATH)");
+        }
+        return dir;
+    }
+
+    /** Starts {@code host-peer.mjs} with {@code env} (RUN_SECONDS bounds its life). */
+    static JsPeer start(Map<String, String> env) throws IOException {
+        Path dir = interopDir();
+        ProcessBuilder pb = new ProcessBuilder("node", "--import", "./node20-polyfill.mjs", "host-peer.mjs").directory(dir.toFile());
+        pb.environment().put("RUN_SECONDS", "60");
+        pb.environment().putAll(env);
+        return new JsPeer(pb.start());
+    }
+
+    /** The first line whose {@code event} is {@code event} and which matches {@code filter}, waiting at most {@code timeout}. */
+    JsonNode await(String event, Predicate<JsonNode> filter, Duration timeout) throws InterruptedException {
+        synchronized (seen) {
+            for (JsonNode n : seen) {
+                if (event.equals(n.path("event").asText()) && filter.test(n)) {
+                    return n;
+                }
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonNode n = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+            if (n == null) {
+                throw new AssertionError("js peer: no '" + event + "' line within " + timeout + "; saw " + seen
+                        + (process.isAlive() ? "" : " (exited " + process.exitValue() + ")") + "; stderr: " + stderr());
+            }
+            synchronized (seen) {
+                seen.add(n);
+            }
+            if (event.equals(n.path("event").asText()) && filter.test(n)) {
+                return n;
+            }
+        }
+    }
+
+    JsonNode await(String event, Duration timeout) throws InterruptedException {
+        return await(event, n -> true, timeout);
+    }
+
+    /** Writes {@code line} and a newline to the peer's stdin (the kad commands of host-peer.mjs). */
+    void send(String line) throws IOException {
+        var in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    String stderr() {
+        synchronized (stderr) {
+            return stderr.toString();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
