@@ -3,6 +3,7 @@ package io.icn.node;
 import io.icn.chain.AccountId;
 import io.icn.chain.AuditProofs;
 import io.icn.chain.BlockSubscription;
+import io.icn.chain.ChainCapability;
 import io.icn.chain.ChainClient;
 import io.icn.chain.ChainUnavailableException;
 import io.icn.chain.DealId;
@@ -10,7 +11,7 @@ import io.icn.chain.NodeEndpoint;
 import io.icn.chain.PinningDeal;
 import io.icn.chain.ProofScheme;
 import io.icn.chain.ShardHash;
-import io.icn.erasure.ErasureCodec;
+import io.icn.erasure.Gf256Kernel;
 import io.icn.storage.ChunkMeta;
 import io.icn.storage.ChunkSpec;
 import io.icn.storage.Cid;
@@ -18,17 +19,21 @@ import io.icn.storage.InvalidCidException;
 import io.icn.storage.ShardInfo;
 import io.icn.storage.ShardStore;
 import io.icn.storage.StorageException;
+import io.icn.transport.quic.FetchedShards;
 import io.icn.transport.quic.ShardClient;
-import io.icn.transport.quic.ShardData;
+import io.icn.transport.quic.ShardClientBuilder;
+import io.icn.transport.quic.ShardFetchRequest;
+import io.icn.transport.quic.ShardIntegrityException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,11 +43,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,13 +70,16 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Replicating a deal</h2>
  * Holders are the nodes of the chain's registry ({@link ChainClient#nodeEndpoints()}, this node excepted) and
- * the configured {@code peers}; each is reached by a {@link ShardClient} pinned to that node's fingerprint
- * alone. The replicator asks every holder for its manifest and keeps the shards whose recorded hash is the
- * deal's; then it fetches each missing shard from a holder (the next holder on failure) with the manifest's
- * SHA-256 as the expected hash, at most {@code maxConcurrentFetches} at a time, checks the bytes against the
- * deal's shard hash, stores them with {@link ShardStore#putShard} and checks the root the store recorded.
- * When some missing shard has no holder but {@code k} shards can be had (held here or fetched), it rebuilds
- * the missing ones with Reed-Solomon and checks them the same way. A deal that fails is retried after an
+ * the configured {@code peers}, all reached through one shared {@link ShardClient} (one UDP socket, one event
+ * loop) that pins each node's certificate fingerprint to that node's address alone ({@link ShardClient#pinNode}),
+ * kept in step with the registry at every deal. The transport's fetcher ({@link ShardClient#fetchShards}) asks
+ * every holder for its manifest and takes as holders of a shard only the nodes whose recorded root for it is the
+ * deal's; it fetches each missing shard from a holder with that holder's recorded SHA-256 as the expected hash, at
+ * most {@code maxConcurrentFetches} at a time, checks the bytes against the deal's shard hash, and asks the next
+ * holder when a fetch fails or the bytes are not the deal's (each such shard counted as {@code hash_mismatch}).
+ * When some missing shard has no holder left but {@code k} shards can be had (held here or fetched), it rebuilds
+ * the missing ones with Reed-Solomon and checks them the same way. The replicator stores them with
+ * {@link ShardStore#putShard} and checks the root the store recorded. A deal that fails is retried after an
  * exponential back-off ({@code initialBackoff} doubling to {@code maxBackoff}); the failure is counted by
  * reason and logged.
  *
@@ -92,11 +103,14 @@ import org.slf4j.LoggerFactory;
  * Thread-safe. Block notifications only schedule a pass; passes and deal replication run on the executor
  * (never on the chain's or the transport's threads). A deal being replicated occupies one executor thread
  * while it waits for its fetches (with a timeout), so the executor needs a thread more than its other
- * users. Passes never overlap; a block during a pass schedules one more.
+ * users. The checks of fetched and rebuilt shards against the deal's hashes run on the shard client's decode
+ * executor (the common fork-join pool), its choice of holders on the client's event loop. Passes never overlap; a
+ * block during a pass schedules one more.
  *
  * <h2>Ownership</h2>
- * Does not own the chain client, the store, the executor or the scheduler; owns its shard clients.
- * {@link #close()} unsubscribes, closes the shard clients (failing fetches in progress) and is idempotent.
+ * Does not own the chain client, the store, the executor or the scheduler; owns its shard client (created at the
+ * first deal to fetch). {@link #close()} unsubscribes, closes the shard client (failing fetches in progress) and is
+ * idempotent.
  */
 final class Replicator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
@@ -113,6 +127,7 @@ final class Replicator implements AutoCloseable {
     private final long initialBackoffNanos;
     private final long maxBackoffNanos;
     private final Duration fetchTimeout;
+    private final Gf256Kernel erasureKernel;
 
     /** A full pass at least this often, whatever the skip check says. */
     static final int FULL_PASS_EVERY = 100;
@@ -122,7 +137,10 @@ final class Replicator implements AutoCloseable {
     private final Map<DealId, Held> held = new ConcurrentHashMap<>();
     private final Map<DealId, Boolean> inFlight = new ConcurrentHashMap<>();
     private final Map<DealId, Backoff> backoffs = new ConcurrentHashMap<>();
-    private final Map<QuicPeer, ShardClient> clients = new ConcurrentHashMap<>();
+    /** The fingerprint pinned for each node on the shared client (guarded by itself). */
+    private final Map<InetSocketAddress, String> pinned = new HashMap<>();
+    private ShardClient shardClient; // guarded by lifecycle; created at first use
+    private ExecutorService decodeThread; // guarded by lifecycle; created with the shard client
     private final AtomicBoolean passQueued = new AtomicBoolean();
     private final Object passLock = new Object();
     // The assignments the last full pass saw, and whether it left every one of them settled (guarded by passLock).
@@ -163,6 +181,7 @@ final class Replicator implements AutoCloseable {
         this.initialBackoffNanos = b.initialBackoff.toNanos();
         this.maxBackoffNanos = b.maxBackoff.toNanos();
         this.fetchTimeout = b.fetchTimeout;
+        this.erasureKernel = b.erasureKernel;
         this.registry = b.registry;
         this.shards = Counter.builder("icn_super_node_replication_shards")
                 .description("shards this node stored by replication").register(registry);
@@ -365,6 +384,12 @@ final class Replicator implements AutoCloseable {
     }
 
     private Optional<Cid> contentOf(PinningDeal deal) {
+        if (!chain.capabilities().contains(ChainCapability.DEAL_CONTENT)) {
+            failure("no_content");
+            LOG.warn("deal {} assigns shards to this node, but this chain records no deal content, so the chunk to"
+                    + " fetch is unknown here; the shards arrive when a director or a peer sends them", deal.id());
+            return Optional.empty();
+        }
         Optional<String> content = chain.dealContent(deal.id());
         if (content.isEmpty()) {
             failure("no_content");
@@ -465,181 +490,157 @@ final class Replicator implements AutoCloseable {
         return missing(deal, store.meta(cid).orElse(null));
     }
 
+    /**
+     * Fetches the deal's missing shards from the holders through the shared client ({@link ShardClient#fetchShards}:
+     * rotation across holders, Reed-Solomon rebuild when no node holds one), each checked against the deal's shard
+     * hash, and stores them.
+     */
     private int fetchAndStore(PinningDeal deal, Cid cid, List<Integer> missing) {
-        List<QuicPeer> peers = holders();
+        Map<InetSocketAddress, QuicPeer> peers = holders();
         if (peers.isEmpty()) {
             throw new ReplicationFailure("no_holders", "no node is registered on the chain or configured in peers");
         }
-        Map<QuicPeer, ChunkMeta> manifests = manifests(peers, cid);
+        ShardClient shardClient = client();
+        pin(shardClient, peers);
         ChunkMeta local = store.meta(cid).orElse(null);
-        ChunkSpec spec = local != null ? local.spec() : specFrom(manifests.values(), deal);
-        // index -> (holder -> the SHA-256 it recorded), only where the holder's recorded root is the deal's
-        Map<Integer, Map<QuicPeer, byte[]>> holdersOf = new HashMap<>();
-        for (Map.Entry<QuicPeer, ChunkMeta> m : manifests.entrySet()) {
-            if (!sameChunkShape(m.getValue().spec(), spec)) {
-                continue;
+        Map<Integer, byte[]> held = readHealthy(cid, local);
+        // What the holders' manifests offer with the deal's roots, for telling "no holders" from "fetches failed".
+        Set<Integer> offered = ConcurrentHashMap.newKeySet();
+        AtomicInteger dataShards = new AtomicInteger(local != null ? local.dataShards() : 0);
+        ShardFetchRequest request = ShardFetchRequest.of(cid, missing)
+                .held(held)
+                .holderFilter((node, manifest, info) -> {
+                    boolean holds = fitsDeal(manifest.spec(), local, deal) && info.index() < deal.shards().size()
+                            && StoreExpiredContent.chainHash(scheme, info).equals(deal.shards().get(info.index()));
+                    if (holds) {
+                        offered.add(info.index());
+                        dataShards.compareAndSet(0, manifest.dataShards());
+                    }
+                    return holds;
+                })
+                .verifier((index, shard) -> AuditProofs.shardHash(scheme, shard).equals(deal.shards().get(index)))
+                .maxInFlight(maxConcurrentFetches);
+        CompletableFuture<FetchedShards> fetch = shardClient.fetchShards(List.copyOf(peers.keySet()), request);
+        FetchedShards got;
+        try {
+            got = fetch.get(fetchTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            countRefused(cid, List.of(cause.getSuppressed()));
+            if (cause instanceof ShardIntegrityException) {
+                throw new ReplicationFailure("hash_mismatch", cause.getMessage() + " (deal " + deal.id() + ")");
             }
-            for (ShardInfo info : m.getValue().shards()) {
-                if (info.index() < deal.shards().size()
-                        && StoreExpiredContent.chainHash(scheme, info).equals(deal.shards().get(info.index()))) {
-                    holdersOf.computeIfAbsent(info.index(), k -> new LinkedHashMap<>()).put(m.getKey(), info.sha256());
+            Set<Integer> canHave = new HashSet<>(offered);
+            canHave.addAll(held.keySet());
+            if (canHave.isEmpty() || !canHave.containsAll(missing) && canHave.size() < dataShards.get()) {
+                throw new ReplicationFailure("no_holders", "only " + canHave.size() + " shard(s) of " + cid
+                        + " can be had (held here or by " + peers.size() + " node(s) " + peers.values() + "), "
+                        + (dataShards.get() == 0 ? "k" : String.valueOf(dataShards.get())) + " are needed to rebuild "
+                        + "shards " + missing + ": " + cause.getMessage());
+            }
+            throw new ReplicationFailure("fetch_failed", String.valueOf(cause));
+        } catch (TimeoutException e) {
+            fetch.cancel(true);
+            throw new ReplicationFailure("fetch_failed", "shards " + missing + " of " + cid + " not fetched within "
+                    + fetchTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplicationFailure("fetch_failed", "interrupted");
+        }
+        countRefused(cid, got.failures());
+        if (!got.rebuilt().isEmpty()) {
+            LOG.info("rebuilt shards {} of {}, no node held them (Reed-Solomon, with {} shard(s) held here)",
+                    got.rebuilt(), cid, held.size());
+        }
+        ChunkSpec spec = local != null ? local.spec() : dealSpec(got.manifest().spec(), deal);
+        return storeEach(deal, cid, spec, got.shards());
+    }
+
+    /**
+     * Counts, as {@code hash_mismatch}, every shard a holder served that was not the one expected (its bytes not
+     * the deal's, or reported corrupt by the holder): the fetch moved on to another holder or rebuilt it.
+     */
+    private void countRefused(Cid cid, List<Throwable> failures) {
+        for (Throwable f : failures) {
+            if (f instanceof ShardIntegrityException) {
+                failure("hash_mismatch");
+                LOG.info("a holder's shard of {} was refused ({}); asked another holder", cid, f.getMessage());
+            } else {
+                LOG.debug("a request for {} failed on the way: {}", cid, f.toString());
+            }
+        }
+    }
+
+    /** The healthy shards of the chunk the store holds, by index (for a rebuild); unreadable ones are left out. */
+    private Map<Integer, byte[]> readHealthy(Cid cid, ChunkMeta local) {
+        Map<Integer, byte[]> out = new HashMap<>();
+        if (local != null) {
+            for (ShardInfo info : local.shards()) {
+                try {
+                    out.put(info.index(), store.readShard(cid, info.index()));
+                } catch (StorageException e) {
+                    LOG.debug("local shard {} of {} unreadable for a rebuild: {}", info.index(), cid, e.getMessage());
                 }
             }
-        }
-        boolean allHeld = missing.stream().allMatch(holdersOf::containsKey);
-        if (allHeld) {
-            return storeEach(deal, cid, spec, fetch(deal, cid, missing, holdersOf));
-        }
-        return rebuild(deal, cid, spec, missing, holdersOf);
-    }
-
-    private List<QuicPeer> holders() {
-        AccountId self = chain.account();
-        Set<QuicPeer> out = new LinkedHashSet<>();
-        for (NodeEndpoint e : chain.nodeEndpoints()) {
-            if (!e.account().equals(self)) {
-                out.add(QuicPeer.of(e));
-            }
-        }
-        out.addAll(staticPeers);
-        return new ArrayList<>(out);
-    }
-
-    private Map<QuicPeer, ChunkMeta> manifests(List<QuicPeer> peers, Cid cid) {
-        Map<QuicPeer, CompletableFuture<ChunkMeta>> asked = new LinkedHashMap<>();
-        for (QuicPeer p : peers) {
-            asked.put(p, client(p).manifest(p.address(), cid));
-        }
-        Map<QuicPeer, ChunkMeta> out = new LinkedHashMap<>();
-        for (Map.Entry<QuicPeer, CompletableFuture<ChunkMeta>> e : asked.entrySet()) {
-            try {
-                out.put(e.getKey(), await(e.getValue()));
-            } catch (ReplicationFailure f) {
-                LOG.debug("peer {} has no manifest of {}: {}", e.getKey(), cid, f.getMessage());
-            }
-        }
-        if (out.isEmpty()) {
-            throw new ReplicationFailure("no_holders", "none of " + peers.size() + " node(s) " + peers
-                    + " answered a manifest of " + cid);
         }
         return out;
     }
 
-    private static ChunkSpec specFrom(Iterable<ChunkMeta> manifests, PinningDeal deal) {
-        for (ChunkMeta m : manifests) {
-            ChunkSpec s = m.spec();
-            if (s.totalShards() == deal.shards().size() && s.shardLength() == deal.shardSize()) {
-                return new ChunkSpec(s.originalLength(), s.dataShards(), s.parityShards(), deal.id().toString(),
-                        deal.expiresAt());
-            }
-        }
-        throw new ReplicationFailure("no_holders", "no holder's manifest has " + deal.shards().size()
-                + " shards of " + deal.shardSize() + " bytes, as deal " + deal.id() + " says");
-    }
-
-    private static boolean sameChunkShape(ChunkSpec a, ChunkSpec b) {
-        return a.originalLength() == b.originalLength() && a.dataShards() == b.dataShards()
-                && a.parityShards() == b.parityShards();
-    }
-
-    /** Fetches each wanted index from its holders in turn, at most maxConcurrentFetches at once. */
-    private Map<Integer, byte[]> fetch(PinningDeal deal, Cid cid, List<Integer> wanted,
-            Map<Integer, Map<QuicPeer, byte[]>> holdersOf) {
-        Map<Integer, byte[]> got = new LinkedHashMap<>();
-        List<Integer> queue = new ArrayList<>(wanted);
-        int rotation = 0;
-        String lastError = "";
-        while (!queue.isEmpty()) {
-            List<Integer> batch = new ArrayList<>(queue.subList(0, Math.min(maxConcurrentFetches, queue.size())));
-            queue.removeAll(batch);
-            Map<Integer, CompletableFuture<ShardData>> futures = new LinkedHashMap<>();
-            Map<Integer, QuicPeer> from = new HashMap<>();
-            for (int index : batch) {
-                List<QuicPeer> holders = new ArrayList<>(holdersOf.get(index).keySet());
-                QuicPeer peer = holders.get(rotation++ % holders.size());
-                from.put(index, peer);
-                futures.put(index, client(peer).fetchShard(peer.address(), cid, index, holdersOf.get(index).get(peer)));
-            }
-            for (Map.Entry<Integer, CompletableFuture<ShardData>> f : futures.entrySet()) {
-                int index = f.getKey();
-                QuicPeer peer = from.get(index);
-                try {
-                    byte[] shard = await(f.getValue()).bytes();
-                    ShardHash hash = AuditProofs.shardHash(scheme, shard);
-                    if (!hash.equals(deal.shards().get(index))) {
-                        failure("hash_mismatch");
-                        throw new ReplicationFailure("hash_mismatch", "shard " + index + " from " + peer
-                                + " hashes to " + hash + ", deal " + deal.id() + " says " + deal.shards().get(index));
-                    }
-                    got.put(index, shard);
-                } catch (ReplicationFailure e) {
-                    lastError = e.getMessage();
-                    holdersOf.get(index).remove(peer); // try the next holder of this index
-                    if (holdersOf.get(index).isEmpty()) {
-                        throw new ReplicationFailure("fetch_failed", "no holder delivered shard " + index + " of "
-                                + cid + "; last error: " + lastError);
-                    }
-                    LOG.info("shard {} of {} from {} failed ({}); trying another holder", index, cid, peer,
-                            e.getMessage());
-                    queue.add(index);
+    /** The nodes to ask, by address: the chain's registry (this node excepted) first, then the configured peers. */
+    private Map<InetSocketAddress, QuicPeer> holders() {
+        AccountId self = chain.account();
+        List<QuicPeer> candidates = new ArrayList<>();
+        if (chain.capabilities().contains(ChainCapability.ENDPOINT_REGISTRY)) {
+            for (NodeEndpoint e : chain.nodeEndpoints()) {
+                if (!e.account().equals(self)) {
+                    candidates.add(QuicPeer.of(e));
                 }
             }
         }
-        return got;
+        candidates.addAll(staticPeers);
+        Map<InetSocketAddress, QuicPeer> out = new LinkedHashMap<>();
+        for (QuicPeer p : candidates) {
+            QuicPeer first = out.putIfAbsent(p.address(), p);
+            if (first != null && !first.fingerprint().equals(p.fingerprint())) {
+                LOG.warn("{} is listed with two certificate fingerprints; trusting {} (listed first), not {}", p,
+                        first.fingerprint(), p.fingerprint());
+            }
+        }
+        return out;
     }
 
-    /** Rebuilds missing shards no node holds from any k shards of the chunk held here or fetched. */
-    private int rebuild(PinningDeal deal, Cid cid, ChunkSpec spec, List<Integer> missing,
-            Map<Integer, Map<QuicPeer, byte[]>> holdersOf) {
-        int total = spec.totalShards();
-        byte[][] all = new byte[total][];
-        boolean[] present = new boolean[total];
-        int have = 0;
-        ChunkMeta local = store.meta(cid).orElse(null);
+    /** Pins each holder's fingerprint to its address on the shared client, and unpins nodes no longer listed. */
+    private void pin(ShardClient shardClient, Map<InetSocketAddress, QuicPeer> peers) {
+        synchronized (pinned) {
+            for (Map.Entry<InetSocketAddress, QuicPeer> p : peers.entrySet()) {
+                if (!p.getValue().fingerprint().equals(pinned.put(p.getKey(), p.getValue().fingerprint()))) {
+                    shardClient.pinNode(p.getKey(), p.getValue().fingerprint());
+                }
+            }
+            for (Iterator<InetSocketAddress> it = pinned.keySet().iterator(); it.hasNext(); ) {
+                InetSocketAddress node = it.next();
+                if (!peers.containsKey(node)) {
+                    it.remove();
+                    shardClient.unpinNode(node);
+                }
+            }
+        }
+    }
+
+    /** Whether a holder's chunk has the deal's shape: the local copy's, or the deal's shard count and size. */
+    private static boolean fitsDeal(ChunkSpec s, ChunkMeta local, PinningDeal deal) {
         if (local != null) {
-            for (ShardInfo info : local.shards()) {
-                try {
-                    all[info.index()] = store.readShard(cid, info.index());
-                    present[info.index()] = true;
-                    have++;
-                } catch (StorageException e) {
-                    LOG.debug("local shard {} of {} unreadable while rebuilding: {}", info.index(), cid, e.getMessage());
-                }
-            }
+            ChunkSpec l = local.spec();
+            return s.originalLength() == l.originalLength() && s.dataShards() == l.dataShards()
+                    && s.parityShards() == l.parityShards();
         }
-        List<Integer> fetchable = new ArrayList<>();
-        for (int i = 0; i < total; i++) {
-            if (!present[i] && holdersOf.containsKey(i)) {
-                fetchable.add(i);
-            }
-        }
-        if (have + fetchable.size() < spec.dataShards()) {
-            throw new ReplicationFailure("no_holders", "only " + (have + fetchable.size()) + " shard(s) of " + cid
-                    + " can be had (held here or by a node), " + spec.dataShards() + " are needed to rebuild shards "
-                    + missing);
-        }
-        Map<Integer, byte[]> fetched = fetch(deal, cid, fetchable, holdersOf);
-        for (Map.Entry<Integer, byte[]> e : fetched.entrySet()) {
-            all[e.getKey()] = e.getValue();
-            present[e.getKey()] = true;
-        }
-        for (int i = 0; i < total; i++) {
-            if (!present[i]) {
-                all[i] = new byte[spec.shardLength()];
-            }
-        }
-        ErasureCodec.reedSolomon(spec.dataShards(), spec.parityShards()).reconstruct(all, present);
-        Map<Integer, byte[]> toStore = new LinkedHashMap<>();
-        for (int i : missing) {
-            ShardHash hash = AuditProofs.shardHash(scheme, all[i]);
-            if (!hash.equals(deal.shards().get(i))) {
-                throw new ReplicationFailure("hash_mismatch", "rebuilt shard " + i + " of " + cid + " hashes to "
-                        + hash + ", deal " + deal.id() + " says " + deal.shards().get(i));
-            }
-            toStore.put(i, all[i]);
-        }
-        LOG.info("rebuilt shards {} of {} from {} shard(s), no node held them", missing, cid, have + fetched.size());
-        return storeEach(deal, cid, spec, toStore);
+        return s.totalShards() == deal.shards().size() && s.shardLength() == deal.shardSize();
+    }
+
+    /** The spec this node records for a chunk it starts holding: the holders' shape under the deal. */
+    private static ChunkSpec dealSpec(ChunkSpec s, PinningDeal deal) {
+        return new ChunkSpec(s.originalLength(), s.dataShards(), s.parityShards(), deal.id().toString(),
+                deal.expiresAt());
     }
 
     private int storeEach(PinningDeal deal, Cid cid, ChunkSpec spec, Map<Integer, byte[]> shardsByIndex) {
@@ -675,27 +676,23 @@ final class Replicator implements AutoCloseable {
         return stored;
     }
 
-    private <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(fetchTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new ReplicationFailure("fetch_failed", String.valueOf(e.getCause()));
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new ReplicationFailure("fetch_failed", "no answer within " + fetchTimeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ReplicationFailure("fetch_failed", "interrupted");
-        }
-    }
-
-    private ShardClient client(QuicPeer peer) {
+    /** The shared shard client, created at first use. */
+    private ShardClient client() {
         synchronized (lifecycle) {
             if (closed) {
                 throw new ReplicationFailure("fetch_failed", "the replicator is closed");
             }
-            return clients.computeIfAbsent(peer,
-                    p -> ShardClient.builder().pinnedFingerprints(List.of(p.fingerprint())).build());
+            if (shardClient == null) {
+                // Its own decode thread: rebuilds and shard checks never wait behind the common pool (one thread
+                // on two cores) or behind the deal threads that wait for them.
+                decodeThread = Executors.newSingleThreadExecutor(Threads.daemon("icn-node-replication-decode"));
+                ShardClientBuilder b = ShardClient.builder().pinnedNodes(Map.of()).decodeExecutor(decodeThread);
+                if (erasureKernel != null) {
+                    b.erasureKernel(erasureKernel);
+                }
+                shardClient = b.build();
+            }
+            return shardClient;
         }
     }
 
@@ -712,7 +709,7 @@ final class Replicator implements AutoCloseable {
                 .description("replication attempts that failed, by reason").register(registry).increment();
     }
 
-    /** Unsubscribes and closes the shard clients; fetches in progress fail. Idempotent. */
+    /** Unsubscribes and closes the shard client; fetches in progress fail. Idempotent. */
     @Override
     public void close() {
         synchronized (lifecycle) {
@@ -725,22 +722,21 @@ final class Replicator implements AutoCloseable {
         if (s != null) {
             s.close();
         }
-        RuntimeException first = null;
-        for (ShardClient c : clients.values()) {
-            try {
-                c.close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
+        ShardClient c;
+        ExecutorService decode;
+        synchronized (lifecycle) {
+            c = shardClient;
+            decode = decodeThread;
         }
-        clients.clear();
-        registry.remove(inFlightGauge);
-        if (first != null) {
-            throw first;
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } finally {
+            if (decode != null) {
+                decode.shutdownNow();
+            }
+            registry.remove(inFlightGauge);
         }
     }
 
@@ -770,6 +766,7 @@ final class Replicator implements AutoCloseable {
         private Duration initialBackoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(60);
         private Duration fetchTimeout = Duration.ofSeconds(120);
+        private Gf256Kernel erasureKernel;
 
         private Builder(ChainClient chain, ShardStore store, ProofScheme scheme) {
             this.chain = Objects.requireNonNull(chain, "chain");
@@ -834,12 +831,24 @@ final class Replicator implements AutoCloseable {
             return this;
         }
 
-        /** The longest wait for one manifest or shard (the client retries within it); default 120 s. */
+        /**
+         * The longest wait for one deal's fetch: manifests, shards, rotations to other holders and a rebuild (the
+         * client retries within it); default 120 s.
+         */
         Builder fetchTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("fetchTimeout must be positive: " + timeout);
             }
             this.fetchTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The GF(2^8) kernel of the shard client's Reed-Solomon rebuilds (the node's kernel choice); default the
+         * transport's ({@link ShardClientBuilder#erasureKernel}).
+         */
+        Builder erasureKernel(Gf256Kernel kernel) {
+            this.erasureKernel = Objects.requireNonNull(kernel, "kernel");
             return this;
         }
 

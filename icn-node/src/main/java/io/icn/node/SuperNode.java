@@ -304,6 +304,7 @@ public final class SuperNode implements AutoCloseable {
         replicator = Replicator.builder(client, store, scheme)
                 .meterRegistry(registry).executor(workers).scheduler(timers).nanoTime(System::nanoTime)
                 .staticPeers(config.replication().quicPeers())
+                .erasureKernel(kernel.kernel())
                 .build();
         startTimes.lap("components");
 

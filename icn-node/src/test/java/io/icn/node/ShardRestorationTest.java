@@ -82,7 +82,10 @@ class ShardRestorationTest {
                     assertThat(a.store().meta(cid).orElseThrow().quarantined()).extracting(ShardInfo::index)
                             .containsExactly(2);
                 }
-                awaitProducingBlocks(chain, () -> healthy(a, cid) == 14, "A's shard 2 restored");
+                // The counter moves right after the store's repair returns: wait for both.
+                awaitProducingBlocks(chain, () -> healthy(a, cid) == 14
+                        && counter(a, "icn_super_node_replication_restored_total{source=\"local\"}") >= 1,
+                        "A's shard 2 restored");
                 assertThat(sameShardFiles(a, b, cid)).isTrue();
                 assertThat(counter(a, "icn_super_node_replication_restored_total{source=\"local\"}")).isEqualTo(1);
                 assertThat(counter(a, "icn_super_node_replication_restored_total{source=\"peer\"}")).isZero();

@@ -2,6 +2,7 @@ package io.icn.transport.quic;
 
 import io.icn.erasure.ErasureException;
 import io.icn.storage.ChunkMeta;
+import io.icn.storage.ChunkSpec;
 import io.icn.storage.Cid;
 import io.icn.storage.ShardInfo;
 import java.net.InetSocketAddress;
@@ -9,53 +10,91 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One whole-chunk fetch ({@link ShardClient#fetchChunk}): discovers which node holds which shard, keeps
- * exactly as many shard fetches running as are still needed (plus one per fetch slower than the hedge
- * delay), prefers data shards (no decoding work) and the least-loaded holder, falls back to parity
- * shards and other holders on failure, and decodes once {@code k} verified shards are in.
+ * One fetch of a chunk's shards from the nodes that hold them: the whole chunk ({@link ShardClient#fetchChunk})
+ * or given shards by index ({@link ShardClient#fetchShards}). It discovers which node holds which shard, keeps
+ * as many shard fetches running as are still needed, prefers the least-loaded holder, moves on to another
+ * holder of the same shard when a fetch fails or its bytes are refused, and decodes with Reed-Solomon once
+ * {@code k} verified shards are in.
+ *
+ * <p>For the whole chunk it fetches the {@code k} cheapest shards (data shards first: no decoding work), plus
+ * one per fetch slower than the hedge delay. For given shards it fetches each wanted one; when a wanted shard
+ * has no holder left to try, it fetches any shards until {@code k} are in (counting those the caller holds) and
+ * rebuilds the missing wanted ones.
  *
  * <p>Thread-safe: every state change happens under this object's monitor; callbacks arrive from event
- * loops and timers. Decoding runs on the client's decode executor.
+ * loops and timers. Decoding, rebuilding and the request's verifier run on the client's decode executor.
  */
 final class ChunkFetcher {
 
     private final QuicShardClient client;
     private final List<InetSocketAddress> nodes;
     private final Cid cid;
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    /** The wanted shards, or {@code null} for the whole chunk. */
+    private final SortedSet<Integer> wanted;
+    private final Map<Integer, byte[]> held;
+    private final ShardFetchRequest.HolderFilter holderFilter;
+    private final ShardFetchRequest.ShardVerifier verifier;
+    private final int maxInFlight;
+    /** A {@code byte[]} (whole chunk) or {@link FetchedShards} (given shards). */
+    private final CompletableFuture<Object> result = new CompletableFuture<>();
     private final List<Throwable> failures = new ArrayList<>();
     private final Map<Integer, CompletableFuture<ShardData>> inflight = new HashMap<>();
     private final Set<Integer> hedged = new HashSet<>();
     private final Map<InetSocketAddress, Integer> load = new HashMap<>();
     private ChunkMeta meta;
+    /** The SHA-256 the nodes agree on per shard (when no holder filter decides). */
     private byte[][] hashes;
-    private List<Set<InetSocketAddress>> holders;
+    /** Per shard: its holders and the SHA-256 expected from each. */
+    private List<Map<InetSocketAddress, byte[]>> holders;
     private List<Set<InetSocketAddress>> tried;
     private byte[][] shards;
     private int have;
     private int discoveryPending;
     private boolean hedgeTimePassed;
-    private boolean decoding; // k shards are in: nothing more is started, late results are ignored
+    /** Given shards: some wanted shard cannot be fetched, so any {@code k} are being gathered to rebuild it. */
+    private boolean rebuilding;
+    private boolean decoding; // the goal is reached: nothing more is started, late results are ignored
 
-    private ChunkFetcher(QuicShardClient client, List<InetSocketAddress> nodes, Cid cid) {
+    private ChunkFetcher(QuicShardClient client, List<InetSocketAddress> nodes, Cid cid, ShardFetchRequest request) {
         this.client = client;
         this.nodes = nodes;
         this.cid = cid;
+        this.wanted = request == null ? null : request.indexes();
+        this.held = request == null ? Map.of() : request.heldShards();
+        this.holderFilter = request == null ? null : request.holderFilterOrNull();
+        this.verifier = request == null ? null : request.verifierOrNull();
+        this.maxInFlight = request == null ? Integer.MAX_VALUE : request.maxInFlight();
     }
 
+    /** The whole chunk, decoded. */
+    @SuppressWarnings("unchecked")
     static CompletableFuture<byte[]> start(QuicShardClient client, List<InetSocketAddress> nodes, Cid cid,
             ChunkMeta manifest) {
-        ChunkFetcher fetcher = new ChunkFetcher(client, nodes, cid);
+        ChunkFetcher fetcher = new ChunkFetcher(client, nodes, cid, null);
         fetcher.discover(manifest);
-        return fetcher.result;
+        return (CompletableFuture<byte[]>) (CompletableFuture<?>) fetcher.result;
+    }
+
+    /** The request's shards, fetched or rebuilt. */
+    @SuppressWarnings("unchecked")
+    static CompletableFuture<FetchedShards> start(QuicShardClient client, List<InetSocketAddress> nodes,
+            ShardFetchRequest request) {
+        ChunkFetcher fetcher = new ChunkFetcher(client, nodes, request.cid(), request);
+        fetcher.discover(null);
+        return (CompletableFuture<FetchedShards>) (CompletableFuture<?>) fetcher.result;
     }
 
     // ---- discovery --------------------------------------------------------------------------------------
@@ -86,33 +125,63 @@ final class ChunkFetcher {
         if (error != null) {
             failures.add(error);
         } else if (nodeMeta != null) {
-            if (meta == null) {
-                adopt(nodeMeta);
-            }
-            if (!meta.spec().equals(nodeMeta.spec())) {
-                failures.add(new ShardIntegrityException(node + " describes " + cid + " as " + nodeMeta.spec()
-                        + ", other nodes as " + meta.spec()));
-            } else {
-                for (ShardInfo s : nodeMeta.shards()) {
-                    if (s.index() < hashes.length && hashes[s.index()] == null) {
-                        hashes[s.index()] = s.sha256();
-                    }
-                    if (s.index() < hashes.length && Arrays.equals(hashes[s.index()], s.sha256())) {
-                        holders.get(s.index()).add(node);
-                    } else {
-                        failures.add(new ShardIntegrityException(node + " holds shard " + s.index() + " of " + cid
-                                + " with a SHA-256 other nodes do not agree with"));
-                    }
-                }
-            }
+            learn(node, nodeMeta);
         } else if (held != null && meta != null) {
             for (int index : held) {
-                if (index < holders.size()) {
-                    holders.get(index).add(node);
+                if (index < holders.size() && hashes[index] != null) {
+                    holders.get(index).put(node, hashes[index]);
                 }
             }
         }
         schedule();
+    }
+
+    /** Records which of the shards a node's manifest lists it may be asked for. */
+    private void learn(InetSocketAddress node, ChunkMeta nodeMeta) {
+        if (meta == null) {
+            if (holderFilter != null && nodeMeta.shards().stream().noneMatch(s -> holderFilter.accepts(node,
+                    nodeMeta, s))) {
+                return; // the request's filter takes none of its shards: not a holder, and not a fault to report
+            }
+            adopt(nodeMeta);
+        }
+        if (holderFilter == null && !meta.spec().equals(nodeMeta.spec())) {
+            failures.add(new ShardIntegrityException(node + " describes " + cid + " as " + nodeMeta.spec()
+                    + ", other nodes as " + meta.spec()));
+            return;
+        }
+        if (holderFilter != null && !sameShape(meta.spec(), nodeMeta.spec())) {
+            failures.add(new TransportException(node + " describes " + cid + " as " + nodeMeta.spec()
+                    + ", another holder as " + meta.spec() + ": its shards cannot be decoded with theirs"));
+            return;
+        }
+        for (ShardInfo s : nodeMeta.shards()) {
+            int i = s.index();
+            if (i >= hashes.length) {
+                failures.add(new ShardIntegrityException(node + " lists shard " + i + " of " + cid + ", which has "
+                        + hashes.length));
+            } else if (holderFilter != null) {
+                if (holderFilter.accepts(node, nodeMeta, s)) { // otherwise not a holder of it: the caller's choice
+                    holders.get(i).put(node, s.sha256());
+                }
+            } else {
+                if (hashes[i] == null) {
+                    hashes[i] = s.sha256();
+                }
+                if (Arrays.equals(hashes[i], s.sha256())) {
+                    holders.get(i).put(node, hashes[i]);
+                } else {
+                    failures.add(new ShardIntegrityException(node + " holds shard " + i + " of " + cid
+                            + " with a SHA-256 other nodes do not agree with"));
+                }
+            }
+        }
+    }
+
+    /** Whether shards of one can be decoded with shards of the other (deal and expiry aside). */
+    private static boolean sameShape(ChunkSpec a, ChunkSpec b) {
+        return a.originalLength() == b.originalLength() && a.dataShards() == b.dataShards()
+                && a.parityShards() == b.parityShards();
     }
 
     private void adopt(ChunkMeta m) {
@@ -122,18 +191,26 @@ final class ChunkFetcher {
         holders = new ArrayList<>(total);
         tried = new ArrayList<>(total);
         for (int i = 0; i < total; i++) {
-            holders.add(new HashSet<>());
+            holders.add(new LinkedHashMap<>());
             tried.add(new HashSet<>());
         }
-        for (ShardInfo s : m.shards()) {
-            hashes[s.index()] = s.sha256();
+        if (holderFilter == null) {
+            for (ShardInfo s : m.shards()) {
+                hashes[s.index()] = s.sha256();
+            }
         }
         shards = new byte[total][];
+        for (Map.Entry<Integer, byte[]> h : held.entrySet()) {
+            if (h.getKey() < total && h.getValue().length == m.spec().shardLength()) {
+                shards[h.getKey()] = h.getValue();
+                have++;
+            }
+        }
     }
 
     // ---- shard fetches ----------------------------------------------------------------------------------
 
-    /** Starts fetches until enough are running, or gives up when nothing is left to try. */
+    /** Starts fetches until enough are running, finishes once the goal is reached, or gives up. */
     private void schedule() {
         if (result.isDone() || decoding) {
             return;
@@ -144,31 +221,83 @@ final class ChunkFetcher {
             }
             return;
         }
+        if (wanted != null && wanted.last() >= shards.length) {
+            giveUp("shard " + wanted.last() + " of " + cid + " is wanted, but the chunk has " + shards.length
+                    + " shards");
+            return;
+        }
+        if (goalReached()) {
+            finish();
+            return;
+        }
         if (discoveryPending > 0 && !hedgeTimePassed) {
             return;
         }
+        if (wanted != null && !rebuilding && discoveryPending == 0 && anyWantedOutOfReach()) {
+            rebuilding = true;
+        }
         int k = meta.dataShards();
-        while (have + inflight.size() < k + hedged.size()) {
+        while (inflight.size() < maxInFlight && (!gatheringAnyK() || have + inflight.size() < k + hedged.size())) {
             int index = nextIndex();
             if (index < 0) {
                 break;
             }
             launch(index);
         }
-        if (inflight.isEmpty() && have < k && discoveryPending == 0) {
-            giveUp("only " + have + " of the " + k + " shards needed for " + cid + " could be fetched from " + nodes);
+        if (inflight.isEmpty() && discoveryPending == 0) {
+            giveUp(wanted == null
+                    ? "only " + have + " of the " + k + " shards needed for " + cid + " could be fetched from " + nodes
+                    : "shards " + missingWanted() + " of " + cid + " could be neither fetched from " + nodes
+                            + " nor rebuilt: " + have + " of the " + k + " shards needed could be had");
         }
     }
 
-    /** The cheapest shard not held, not in flight, with a holder not yet tried: data shards come first. */
+    /** Whether any shard that has a holder is useful now, rather than the wanted ones only. */
+    private boolean gatheringAnyK() {
+        return wanted == null || rebuilding;
+    }
+
+    private boolean goalReached() {
+        if (wanted != null && missingWanted().isEmpty()) {
+            return true;
+        }
+        return gatheringAnyK() && have >= meta.dataShards();
+    }
+
+    private SortedSet<Integer> missingWanted() {
+        SortedSet<Integer> out = new TreeSet<>();
+        for (int i : wanted) {
+            if (shards[i] == null) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    private boolean anyWantedOutOfReach() {
+        for (int i : wanted) {
+            if (shards[i] == null && !inflight.containsKey(i) && !hasUntriedHolder(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean hasUntriedHolder(int index) {
+        for (InetSocketAddress node : holders.get(index).keySet()) {
+            if (!tried.get(index).contains(node)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The cheapest useful shard not held, not in flight, with a holder not yet tried: data shards come first. */
     private int nextIndex() {
         for (int i = 0; i < shards.length; i++) {
-            if (shards[i] == null && !inflight.containsKey(i) && hashes[i] != null) {
-                Set<InetSocketAddress> candidates = new HashSet<>(holders.get(i));
-                candidates.removeAll(tried.get(i));
-                if (!candidates.isEmpty()) {
-                    return i;
-                }
+            if (shards[i] == null && !inflight.containsKey(i) && (gatheringAnyK() || wanted.contains(i))
+                    && hasUntriedHolder(i)) {
+                return i;
             }
         }
         return -1;
@@ -176,7 +305,7 @@ final class ChunkFetcher {
 
     private void launch(int index) {
         InetSocketAddress best = null;
-        for (InetSocketAddress node : holders.get(index)) {
+        for (InetSocketAddress node : holders.get(index).keySet()) {
             if (!tried.get(index).contains(node)
                     && (best == null || load.getOrDefault(node, 0) < load.getOrDefault(best, 0))) {
                 best = node;
@@ -185,10 +314,25 @@ final class ChunkFetcher {
         InetSocketAddress node = best;
         tried.get(index).add(node);
         load.merge(node, 1, Integer::sum);
-        CompletableFuture<ShardData> fetch = client.fetchShard(node, cid, index, hashes[index]);
+        CompletableFuture<ShardData> fetch = client.fetchShard(node, cid, index, holders.get(index).get(node));
         inflight.put(index, fetch);
         client.group().schedule(() -> onSlow(index, fetch), client.hedgeAfter().toNanos(), TimeUnit.NANOSECONDS);
-        fetch.whenComplete((data, error) -> onShard(index, node, fetch, data, error));
+        CompletableFuture<ShardData> checked = verifier == null ? fetch
+                : fetch.thenApplyAsync(data -> verified(index, node, data), client.decodeExecutor());
+        checked.whenComplete((data, error) -> onShard(index, node, fetch, data, error));
+    }
+
+    /** The request's verifier on a whole, hash-checked shard (off the event loop). */
+    private ShardData verified(int index, InetSocketAddress node, ShardData data) {
+        if (wholeAndVerified(data) && !verifier.accepts(index, data.bytes())) {
+            throw new ShardIntegrityException("shard " + index + " of " + cid + " from " + node
+                    + " is refused by the request's verifier");
+        }
+        return data;
+    }
+
+    private boolean wholeAndVerified(ShardData data) {
+        return data.bytes().length == meta.spec().shardLength() && data.verified();
     }
 
     private synchronized void onSlow(int index, CompletableFuture<ShardData> fetch) {
@@ -208,17 +352,13 @@ final class ChunkFetcher {
             return; // done, or decoding: a late or cancelled fetch changes nothing
         }
         if (error != null) {
-            failures.add(error);
-        } else if (data.bytes().length != meta.spec().shardLength() || !data.verified()) {
+            failures.add(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+        } else if (!wholeAndVerified(data)) {
             failures.add(new ShardIntegrityException("shard " + index + " of " + cid + " from " + node
                     + " is not the verified whole shard"));
         } else if (shards[index] == null) {
             shards[index] = data.bytes();
             have++;
-            if (have == meta.dataShards()) {
-                finish();
-                return;
-            }
         }
         schedule();
     }
@@ -234,10 +374,13 @@ final class ChunkFetcher {
         running.forEach(f -> f.cancel(false));
         byte[][] present = shards;
         ChunkMeta m = meta;
+        List<Throwable> seen = List.copyOf(failures);
         try {
             client.decodeExecutor().execute(() -> {
                 try {
-                    result.complete(decode(client, m, present));
+                    result.complete(wanted == null ? decode(client, m, present) : assemble(m, present, seen));
+                } catch (ShardIntegrityException e) {
+                    result.completeExceptionally(e);
                 } catch (RuntimeException e) {
                     result.completeExceptionally(new TransportException("cannot decode " + cid, e));
                 }
@@ -271,6 +414,37 @@ final class ChunkFetcher {
         } catch (ErasureException e) {
             throw new TransportException("Reed-Solomon decoding of " + meta.cid() + " failed", e);
         }
+    }
+
+    /** The wanted shards, the missing ones rebuilt from the {@code k} or more present and verified. */
+    private FetchedShards assemble(ChunkMeta m, byte[][] present, List<Throwable> seen) {
+        SortedSet<Integer> rebuilt = missingWanted();
+        byte[][] all = present;
+        if (!rebuilt.isEmpty()) {
+            all = new byte[present.length][];
+            boolean[] ok = new boolean[present.length];
+            for (int i = 0; i < present.length; i++) {
+                ok[i] = present[i] != null;
+                all[i] = ok[i] ? present[i] : new byte[m.spec().shardLength()];
+            }
+            try {
+                client.codec(m.dataShards(), m.parityShards()).reconstruct(all, ok);
+            } catch (ErasureException e) {
+                throw new TransportException("Reed-Solomon rebuilding of shards " + rebuilt + " of " + cid
+                        + " failed", e);
+            }
+            for (int i : rebuilt) {
+                if (verifier != null && !verifier.accepts(i, all[i])) {
+                    throw new ShardIntegrityException("rebuilt shard " + i + " of " + cid
+                            + " is refused by the request's verifier");
+                }
+            }
+        }
+        SortedMap<Integer, byte[]> out = new TreeMap<>();
+        for (int i : wanted) {
+            out.put(i, all[i]);
+        }
+        return new FetchedShards(m, out, rebuilt, seen);
     }
 
     private void giveUp(String message) {

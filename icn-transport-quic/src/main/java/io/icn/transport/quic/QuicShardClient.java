@@ -18,6 +18,8 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -33,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@link ShardClient} on Netty's QUIC codec: one UDP socket, one QUIC connection per node. Thread-safe.
+ * {@link ShardClient} on Netty's QUIC codec: one UDP socket, one QUIC connection per node, each node's
+ * certificate checked against the pin for its address once the handshake is done. Thread-safe.
  */
 final class QuicShardClient implements ShardClient {
 
@@ -48,6 +51,11 @@ final class QuicShardClient implements ShardClient {
     private final ConcurrentHashMap<Long, ErasureCodec> codecs = new ConcurrentHashMap<>();
     private final RetryBudget retryBudget;
     private final ConcurrentHashMap<InetSocketAddress, NodeConnection> connections = new ConcurrentHashMap<>();
+    /** Fingerprints pinned to one node each ({@link ShardClientBuilder#pinnedNodes}); changes while running. */
+    private final ConcurrentHashMap<InetSocketAddress, String> nodePins = new ConcurrentHashMap<>();
+    /** Fingerprints any node may present, or {@code null}. */
+    private final Set<String> anyNodePins;
+    private final boolean trustAny;
     private final AtomicBoolean closed = new AtomicBoolean();
     /**
      * Requests not yet decided. {@link #close()} fails them itself: one waiting for its retry timer would
@@ -63,8 +71,17 @@ final class QuicShardClient implements ShardClient {
         this.decodeExecutor = builder.decodeExecutor != null ? builder.decodeExecutor : ForkJoinPool.commonPool();
         this.erasureKernel = builder.erasureKernel != null ? builder.erasureKernel : Kernels.best();
         this.retryBudget = new RetryBudget(builder.retryRatio, builder.retryCap);
+        this.trustAny = builder.trustAny;
+        this.anyNodePins = builder.pins == null ? null : Set.copyOf(builder.pins);
+        if (builder.nodePins != null) {
+            nodePins.putAll(builder.nodePins);
+        }
+        // With pins per node, the handshake admits any certificate (it proves the node holds that certificate's
+        // key) and whether it is the one pinned for the node's address is checked once the handshake is done
+        // (identityRefusal), before any request is sent, so that a refusal names the node and both fingerprints.
         QuicSslContextBuilder tls = QuicSslContextBuilder.forClient()
-                .trustManager(new FingerprintTrustManager(builder.trustAny ? null : builder.pins))
+                .trustManager(new FingerprintTrustManager(trustAny || builder.nodePins != null ? null
+                        : anyNodePins::contains))
                 .applicationProtocols(Protocol.ALPN);
         if (builder.clientCertificate != null) {
             // Presented to nodes that ask (those that accept PUT); a node decides per PUT whether it may.
@@ -169,6 +186,68 @@ final class QuicShardClient implements ShardClient {
             throw new IllegalArgumentException("no nodes to fetch " + manifest.cid() + " from");
         }
         return ChunkFetcher.start(this, targets, manifest.cid(), manifest);
+    }
+
+    @Override
+    public CompletableFuture<FetchedShards> fetchShards(List<InetSocketAddress> nodes, ShardFetchRequest request) {
+        List<InetSocketAddress> targets = List.copyOf(nodes);
+        Objects.requireNonNull(request, "request");
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("no nodes to fetch " + request + " from");
+        }
+        return ChunkFetcher.start(this, targets, request);
+    }
+
+    @Override
+    public void pinNode(InetSocketAddress node, String fingerprint) {
+        Objects.requireNonNull(node, "node");
+        String pin = NodeCertificate.normaliseFingerprint(Objects.requireNonNull(fingerprint, "fingerprint"));
+        String before = nodePins.put(node, pin);
+        if (before != null && !before.equals(pin)) {
+            drop(node, "re-pinned to " + pin);
+        }
+    }
+
+    @Override
+    public void unpinNode(InetSocketAddress node) {
+        if (nodePins.remove(Objects.requireNonNull(node, "node")) != null) {
+            drop(node, "unpinned");
+        }
+    }
+
+    /** Closes the connection to {@code node}, if any; its requests fail as on a lost connection (and retry). */
+    private void drop(InetSocketAddress node, String why) {
+        NodeConnection c = connections.remove(node);
+        if (c != null) {
+            c.failed(new ConnectionFailedException("connection to " + node + " closed: " + why, null));
+            c.ready().thenAccept(ch -> ch.close());
+        }
+    }
+
+    /**
+     * Why the node at {@code node} may not be trusted with {@code fingerprint} (from its handshake; {@code null} when
+     * none is known yet), or {@code null} if it may.
+     */
+    private NodeIdentityException identityRefusal(InetSocketAddress node, String fingerprint) {
+        String pinned = nodePins.get(node);
+        if (pinned != null) {
+            return fingerprint == null || pinned.equals(fingerprint) ? null : new NodeIdentityException(node,
+                    node + " presented certificate fingerprint " + fingerprint + ", but " + pinned + " is pinned for it");
+        }
+        if (trustAny || anyNodePins != null && (fingerprint == null || anyNodePins.contains(fingerprint))) {
+            return null;
+        }
+        return new NodeIdentityException(node, fingerprint == null ? "no certificate fingerprint is pinned for " + node
+                : node + " presented certificate fingerprint " + fingerprint + ", which is not pinned for it");
+    }
+
+    private static String peerFingerprint(QuicChannel channel) {
+        try {
+            Certificate[] chain = channel.sslEngine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x ? NodeCertificate.fingerprintOf(x) : "(none)";
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | RuntimeException e) {
+            return "(unverified: " + e.getMessage() + ")";
+        }
     }
 
     @Override
@@ -299,6 +378,11 @@ final class QuicShardClient implements ShardClient {
                     + config.requestTimeout.toMillis() + " ms"));
         }, config.requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
         result.whenComplete((v, e) -> timeout.cancel(false));
+        NodeIdentityException unpinned = identityRefusal(node, null);
+        if (unpinned != null) {
+            result.completeExceptionally(unpinned);
+            return result;
+        }
         NodeConnection connection = connection(node);
         connection.ready().whenComplete((channel, error) -> {
             if (error != null) {
@@ -306,6 +390,8 @@ final class QuicShardClient implements ShardClient {
                 // a connection's failure is shared by its requests: each gets its own exception (see attempt)
                 result.completeExceptionally(error instanceof ConnectionFailedException shared
                         ? new ConnectionFailedException(shared.getMessage(), shared)
+                        : error instanceof NodeIdentityException refused
+                        ? new NodeIdentityException(refused.node(), refused.getMessage())
                         : error instanceof TransportException t ? t
                         : new ConnectionFailedException("cannot connect to " + node, error));
                 return;
@@ -378,7 +464,12 @@ final class QuicShardClient implements ShardClient {
                     if (f.isSuccess()) {
                         QuicChannel channel = (QuicChannel) f.getNow();
                         channel.closeFuture().addListener(x -> connections.remove(connection.address, connection));
-                        if (!connection.established(channel)) {
+                        NodeIdentityException refused = identityRefusal(connection.address, peerFingerprint(channel));
+                        if (refused != null) {
+                            connections.remove(connection.address, connection);
+                            connection.failed(refused);
+                            channel.close();
+                        } else if (!connection.established(channel)) {
                             channel.close();
                         }
                     } else {

@@ -16,6 +16,13 @@ import java.util.concurrent.CompletableFuture;
  * connection that closes is reopened by the next request. Concurrent requests to one node share the
  * connection as separate streams, no more at once than the node allows (extra requests wait their turn).
  *
+ * <h2>Trust</h2>
+ * Nodes have self-signed certificates, trusted by SHA-256 fingerprint: any of a set for any node
+ * ({@link ShardClientBuilder#pinnedFingerprints}), or each node's own for its address
+ * ({@link ShardClientBuilder#pinnedNodes}, kept up to date with {@link #pinNode} and {@link #unpinNode}), so
+ * that one client serves a whole registry of nodes without letting one node answer for another. A node that
+ * is not the one pinned for its address fails requests with {@link NodeIdentityException}.
+ *
  * <h2>Failures and retries</h2>
  * Futures complete exceptionally with a {@link TransportException} leaf. {@link ServerBusyException},
  * {@link ConnectionFailedException} and {@link RequestTimeoutException} are retried, after the node's
@@ -93,6 +100,30 @@ public interface ShardClient extends AutoCloseable {
      * @see UnsupportedRequestException
      */
     CompletableFuture<PutResult> putChunk(InetSocketAddress node, byte[] chunk, long dealBlocks);
+
+    /**
+     * Pins {@code fingerprint} to the node at {@code node} from now on (see {@link ShardClientBuilder#pinnedNodes}),
+     * adding the node or replacing its pin; a connection open to it under another pin is closed, and the next
+     * request reconnects. For a registry of nodes that changes while the client runs.
+     *
+     * @throws IllegalArgumentException if {@code fingerprint} is not 64 hex digits
+     */
+    void pinNode(InetSocketAddress node, String fingerprint);
+
+    /** Removes the node's own pin (and closes a connection open to it); a no-op if it had none. */
+    void unpinNode(InetSocketAddress node);
+
+    /**
+     * Shards of a chunk by index, for nodes that replicate or restore: asks the nodes for their manifests,
+     * fetches each wanted shard from a node that holds it, rotating to the next holder when a fetch fails or
+     * the bytes are refused, and when some wanted shard cannot be had from any node, fetches any {@code k}
+     * shards (with those the caller holds) and rebuilds it with Reed-Solomon. The same discovery, holder
+     * choice, rotation and decoding as {@link #fetchChunk}; see {@link ShardFetchRequest} for the options.
+     *
+     * @throws ChunkUnavailableException (through the future) if a wanted shard can be neither fetched nor rebuilt
+     * @throws ShardIntegrityException (through the future) if a rebuilt shard is refused by the request's verifier
+     */
+    CompletableFuture<FetchedShards> fetchShards(List<InetSocketAddress> nodes, ShardFetchRequest request);
 
     /** Closes connections and releases resources. Idempotent. */
     @Override

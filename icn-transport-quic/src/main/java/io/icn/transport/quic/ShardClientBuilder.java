@@ -3,9 +3,12 @@ package io.icn.transport.quic;
 import io.icn.erasure.Gf256Kernel;
 import io.icn.erasure.Kernels;
 import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -17,7 +20,8 @@ import java.util.concurrent.Executor;
  * <table>
  * <caption>Options and defaults</caption>
  * <tr><th>option</th><th>default</th></tr>
- * <tr><td>{@link #pinnedFingerprints} / {@link #trustAnyCertificate}</td><td>required</td></tr>
+ * <tr><td>{@link #pinnedFingerprints} / {@link #trustAnyCertificate} and/or {@link #pinnedNodes}</td>
+ *     <td>required</td></tr>
  * <tr><td>{@link #clientCertificate}</td><td>none (no PUT)</td></tr>
  * <tr><td>{@link #connectTimeout}</td><td>5 s</td></tr>
  * <tr><td>{@link #requestTimeout}</td><td>30 s per attempt</td></tr>
@@ -38,6 +42,7 @@ public final class ShardClientBuilder {
 
     Set<String> pins;
     boolean trustAny;
+    Map<InetSocketAddress, String> nodePins;
     NodeCertificate clientCertificate;
     Duration connectTimeout = Duration.ofSeconds(5);
     Duration requestTimeout = Duration.ofSeconds(30);
@@ -73,6 +78,24 @@ public final class ShardClientBuilder {
         }
         this.pins = set;
         this.trustAny = false;
+        return this;
+    }
+
+    /**
+     * Pins each node's certificate to its address: the node at {@code address} is trusted only with the
+     * fingerprint pinned for it (64 hex digits, colons and case ignored), not with another node's. A node pinned
+     * this way must present its own fingerprint whatever else is chosen; a node not listed is trusted as
+     * {@link #pinnedFingerprints} or {@link #trustAnyCertificate} say, and refused with a
+     * {@link NodeIdentityException} if neither was chosen. Nodes are added, re-pinned and removed while the
+     * client runs with {@link ShardClient#pinNode} and {@link ShardClient#unpinNode}; the map may be empty.
+     * Addresses are compared as {@link InetSocketAddress#equals} does: pass resolved addresses, as requests do.
+     */
+    public ShardClientBuilder pinnedNodes(Map<InetSocketAddress, String> fingerprints) {
+        Map<InetSocketAddress, String> map = new LinkedHashMap<>();
+        Objects.requireNonNull(fingerprints, "fingerprints").forEach((node, f) -> map.put(
+                Objects.requireNonNull(node, "node"),
+                NodeCertificate.normaliseFingerprint(Objects.requireNonNull(f, "fingerprint of " + node))));
+        this.nodePins = map;
         return this;
     }
 
@@ -209,7 +232,8 @@ public final class ShardClientBuilder {
     }
 
     /**
-     * The GF(2^8) kernel of the Reed-Solomon decoding in {@link ShardClient#fetchChunk}, e.g. the kernel
+     * The GF(2^8) kernel of the Reed-Solomon decoding in {@link ShardClient#fetchChunk} and rebuilding in
+     * {@link ShardClient#fetchShards}, e.g. the kernel
      * of the {@link io.icn.erasure.KernelSelection} a node calibrated.
      */
     public ShardClientBuilder erasureKernel(Gf256Kernel kernel) {
@@ -220,12 +244,14 @@ public final class ShardClientBuilder {
     /**
      * Creates the client and its UDP socket.
      *
-     * @throws IllegalStateException if neither {@link #pinnedFingerprints} nor {@link #trustAnyCertificate} was called
+     * @throws IllegalStateException if none of {@link #pinnedFingerprints}, {@link #pinnedNodes} and
+     *     {@link #trustAnyCertificate} was called
      * @throws TransportException if QUIC is unavailable on this platform
      */
     public ShardClient build() {
-        if (pins == null && !trustAny) {
-            throw new IllegalStateException("choose how to trust nodes: pinnedFingerprints(...) or trustAnyCertificate()");
+        if (pins == null && !trustAny && nodePins == null) {
+            throw new IllegalStateException("choose how to trust nodes: pinnedFingerprints(...), pinnedNodes(...)"
+                    + " or trustAnyCertificate()");
         }
         return new QuicShardClient(this);
     }
