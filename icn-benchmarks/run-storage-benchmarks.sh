@@ -103,6 +103,16 @@ run_jmh() {   # class timing...
 run_jmh ShardStoreBenchmark "${READ_TIMING[@]}"
 run_jmh ChunkPutBenchmark "${PUT_TIMING[@]}"
 run_jmh StorageUsageBenchmark "${USAGE_TIMING[@]}"
+run_jmh AuditLocateBenchmark
+
+if [[ "ShardLocateLoad" =~ $BENCH ]]; then
+    log "ShardLocateLoad (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    echo "load average before ShardLocateLoad: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+    timeout "$RUN_TIMEOUT" "$JAVA" -Xms4g -Xmx4g -cp "$JAR" io.icn.benchmarks.storage.ShardLocateLoad \
+        140000 3 true > "$OUT/locate.txt" 2>&1 \
+        || echo "ShardLocateLoad failed or timed out (exit $?); see $OUT/locate.txt" >&2
+    tail -n 4 "$OUT/locate.txt"
+fi
 
 if [[ "ChunkPutLoad" =~ $BENCH ]]; then
     log "ChunkPutLoad in $LOAD_DIR (load average $(cut -d' ' -f1-3 /proc/loadavg))"

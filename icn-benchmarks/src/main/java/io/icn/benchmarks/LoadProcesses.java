@@ -170,6 +170,14 @@ public final class LoadProcesses {
         }
     }
 
+    /** The used heap after three {@code System.gc()}: what the objects reachable now occupy, roughly. */
+    public static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
     /** A child's report: prints {@code RESULT s}, which {@link ChildJvm} collects. */
     public static void result(String s) {
         System.out.println("RESULT " + s);

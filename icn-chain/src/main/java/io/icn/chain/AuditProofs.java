@@ -1,7 +1,10 @@
 package io.icn.chain;
 
+import io.icn.storage.MerkleProof;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -30,6 +33,11 @@ import java.util.Objects;
  * proof's exact length follow; it recomputes the root and the digest. No SHA-256 input is ambiguous
  * because the shape is fixed by the shard size.
  *
+ * <p>The tree, its root and the choice and order of the siblings are those of icn-storage-core's
+ * {@link MerkleProof} (the one Merkle implementation of the project, which the store records its roots
+ * with); this class adds the chain's byte layout around it: the digest in front, the blocks and siblings
+ * concatenated.
+ *
  * <h2>Pallet mode</h2>
  * The original pallet's proof, specified and built by {@link PalletMerkleTree}; shard hash = {@code SHA256(shard)}.
  *
@@ -57,10 +65,15 @@ public final class AuditProofs {
         };
     }
 
-    /** The Merkle root of {@code shard} over blocks of {@code blockSize} bytes. */
+    /**
+     * The Merkle root of {@code shard} over blocks of {@code blockSize} bytes: the store's tree
+     * ({@link MerkleProof#root(byte[], int)}), which is the tree this format specifies.
+     *
+     * @throws IllegalArgumentException if the shard is empty or {@code blockSize} is not positive
+     */
     public static ShardHash merkleRoot(byte[] shard, int blockSize) {
-        List<byte[][]> levels = merkleLevels(shard, blockSize);
-        return new ShardHash(levels.get(levels.size() - 1)[0]);
+        checkTree(shard.length, blockSize);
+        return new ShardHash(MerkleProof.root(shard, blockSize));
     }
 
     /**
@@ -77,34 +90,20 @@ public final class AuditProofs {
             return digest;
         }
         int blockSize = scheme.merkleBlockSize();
-        List<byte[][]> levels = merkleLevels(shard, blockSize);
-        int first = challenge.byteOffset() / blockSize;
-        int last = (challenge.endOffset() - 1) / blockSize;
-        int dataStart = first * blockSize;
-        int dataEnd = Math.min(shard.length, (last + 1) * blockSize);
-        List<byte[]> siblings = new ArrayList<>();
-        int lo = first;
-        int hi = last;
-        for (int level = 0; level < levels.size() - 1; level++) {
-            byte[][] nodes = levels.get(level);
-            if ((lo & 1) == 1) {
-                siblings.add(nodes[lo - 1]);
-            }
-            if ((hi & 1) == 0 && hi + 1 < nodes.length) {
-                siblings.add(nodes[hi + 1]);
-            }
-            lo >>= 1;
-            hi >>= 1;
+        checkTree(shard.length, blockSize);
+        MerkleProof tree = MerkleProof.prove(ByteBuffer.wrap(shard), blockSize, challenge.byteOffset(),
+                challenge.byteLength());
+        List<byte[]> blocks = tree.leaves();
+        List<byte[]> siblings = tree.siblings();
+        int dataLength = 0;
+        for (byte[] block : blocks) {
+            dataLength += block.length;
         }
-        byte[] proof = new byte[Sha256.LENGTH + (dataEnd - dataStart) + Sha256.LENGTH * siblings.size()];
-        System.arraycopy(digest, 0, proof, 0, Sha256.LENGTH);
-        System.arraycopy(shard, dataStart, proof, Sha256.LENGTH, dataEnd - dataStart);
-        int at = Sha256.LENGTH + dataEnd - dataStart;
-        for (byte[] s : siblings) {
-            System.arraycopy(s, 0, proof, at, Sha256.LENGTH);
-            at += Sha256.LENGTH;
-        }
-        return proof;
+        ByteBuffer proof = ByteBuffer.allocate(Sha256.LENGTH + dataLength + Sha256.LENGTH * siblings.size());
+        proof.put(digest);
+        blocks.forEach(proof::put);
+        siblings.forEach(proof::put);
+        return proof.array();
     }
 
     /**
@@ -143,112 +142,50 @@ public final class AuditProofs {
             throw new InvalidProofException("challenge " + challenge + " lies outside the " + shardSize
                     + "-byte shard");
         }
-        int leafCount = leafCount(shardSize, blockSize);
         int first = challenge.byteOffset() / blockSize;
         int last = (challenge.endOffset() - 1) / blockSize;
         int dataStart = first * blockSize;
         int dataLength = Math.min(shardSize, (last + 1) * blockSize) - dataStart;
-        int siblingCount = siblingCount(leafCount, first, last);
+        int siblingCount = MerkleProof.siblingCount(shardSize, blockSize, challenge.byteOffset(),
+                challenge.byteLength());
         long expected = (long) Sha256.LENGTH + dataLength + (long) Sha256.LENGTH * siblingCount;
         if (proof.length != expected) {
             throw new InvalidProofException("Merkle proof for " + challenge + " must be " + expected
                     + " bytes, got " + proof.length);
         }
-        int dataAt = Sha256.LENGTH;
         MessageDigest md = Sha256.newDigest();
-        md.update(proof, dataAt + challenge.byteOffset() - dataStart, challenge.byteLength());
+        md.update(proof, Sha256.LENGTH + challenge.byteOffset() - dataStart, challenge.byteLength());
         md.update(challenge.nonce());
-        if (!MessageDigest.isEqual(md.digest(), java.util.Arrays.copyOf(proof, Sha256.LENGTH))) {
+        if (!MessageDigest.isEqual(md.digest(), Arrays.copyOf(proof, Sha256.LENGTH))) {
             throw new InvalidProofException("digest does not match SHA256(range || nonce) of the revealed bytes for "
                     + challenge);
         }
-        byte[][] known = new byte[last - first + 1][];
+        List<byte[]> blocks = new ArrayList<>(last - first + 1);
         for (int i = first; i <= last; i++) {
-            int from = dataAt + (i - first) * blockSize;
-            int len = Math.min(blockSize, shardSize - i * blockSize);
-            known[i - first] = Sha256.of(proof, from, len);
+            int from = Sha256.LENGTH + (i - first) * blockSize;
+            blocks.add(Arrays.copyOfRange(proof, from, from + Math.min(blockSize, shardSize - i * blockSize)));
         }
-        int siblingAt = dataAt + dataLength;
-        int lo = first;
-        int hi = last;
-        int width = leafCount;
-        while (width > 1) {
-            boolean left = (lo & 1) == 1;
-            boolean right = (hi & 1) == 0 && hi + 1 < width;
-            int newLo = left ? lo - 1 : lo;
-            int newHi = right ? hi + 1 : hi;
-            byte[][] row = new byte[newHi - newLo + 1][];
-            if (left) {
-                row[0] = java.util.Arrays.copyOfRange(proof, siblingAt, siblingAt + Sha256.LENGTH);
-                siblingAt += Sha256.LENGTH;
-            }
-            System.arraycopy(known, 0, row, left ? 1 : 0, known.length);
-            if (right) {
-                row[row.length - 1] = java.util.Arrays.copyOfRange(proof, siblingAt, siblingAt + Sha256.LENGTH);
-                siblingAt += Sha256.LENGTH;
-            }
-            byte[][] parents = new byte[(newHi >> 1) - (newLo >> 1) + 1][];
-            for (int p = newLo >> 1; p <= newHi >> 1; p++) {
-                int l = 2 * p - newLo;
-                parents[p - (newLo >> 1)] = l + 1 < row.length ? Sha256.of(row[l], row[l + 1]) : row[l];
-            }
-            known = parents;
-            lo = newLo >> 1;
-            hi = newHi >> 1;
-            width = (width + 1) >> 1;
+        List<byte[]> siblings = new ArrayList<>(siblingCount);
+        for (int at = Sha256.LENGTH + dataLength; at < proof.length; at += Sha256.LENGTH) {
+            siblings.add(Arrays.copyOfRange(proof, at, at + Sha256.LENGTH));
         }
-        if (!MessageDigest.isEqual(known[0], root.bytes())) {
-            throw new InvalidProofException("Merkle path for " + challenge + " leads to " + Bytes32.hex(known[0])
+        MerkleProof path = new MerkleProof(shardSize, blockSize, challenge.byteOffset(), challenge.byteLength(), first,
+                blocks, siblings);
+        byte[] reached = path.impliedRoot().orElseThrow(() -> new InvalidProofException("Merkle proof for "
+                + challenge + " does not fit the tree of a " + shardSize + "-byte shard"));
+        if (!MessageDigest.isEqual(reached, root.bytes())) {
+            throw new InvalidProofException("Merkle path for " + challenge + " leads to " + Bytes32.hex(reached)
                     + ", not to the shard root " + root);
         }
     }
 
-    static int leafCount(int shardSize, int blockSize) {
-        return (int) (((long) shardSize + blockSize - 1) / blockSize);
-    }
-
-    private static int siblingCount(int width, int lo, int hi) {
-        int count = 0;
-        while (width > 1) {
-            if ((lo & 1) == 1) {
-                count++;
-            }
-            if ((hi & 1) == 0 && hi + 1 < width) {
-                count++;
-            }
-            lo >>= 1;
-            hi >>= 1;
-            width = (width + 1) >> 1;
-        }
-        return count;
-    }
-
-    private static List<byte[][]> merkleLevels(byte[] shard, int blockSize) {
-        if (shard.length == 0) {
+    private static void checkTree(int shardLength, int blockSize) {
+        if (shardLength == 0) {
             throw new IllegalArgumentException("an empty shard has no Merkle tree");
         }
         if (blockSize <= 0) {
             throw new IllegalArgumentException("blockSize must be positive: " + blockSize);
         }
-        int n = leafCount(shard.length, blockSize);
-        byte[][] leaves = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            int from = i * blockSize;
-            leaves[i] = Sha256.of(shard, from, Math.min(blockSize, shard.length - from));
-        }
-        List<byte[][]> levels = new ArrayList<>();
-        levels.add(leaves);
-        byte[][] current = leaves;
-        while (current.length > 1) {
-            byte[][] next = new byte[(current.length + 1) / 2][];
-            for (int i = 0; i < next.length; i++) {
-                int l = 2 * i;
-                next[i] = l + 1 < current.length ? Sha256.of(current[l], current[l + 1]) : current[l];
-            }
-            levels.add(next);
-            current = next;
-        }
-        return levels;
     }
 
     private static void checkInside(int shardLength, AuditChallenge challenge) {

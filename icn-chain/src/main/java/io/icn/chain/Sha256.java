@@ -3,7 +3,10 @@ package io.icn.chain;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** SHA-256 digests; every JDK provides the algorithm. */
+/**
+ * SHA-256 digests for the chain's own hashing (proof digests, state roots); Merkle trees are icn-storage-core's
+ * {@link io.icn.storage.MerkleProof}. Every JDK provides the algorithm.
+ */
 final class Sha256 {
     static final int LENGTH = 32;
 
@@ -21,13 +24,6 @@ final class Sha256 {
     static byte[] of(byte[] data, int offset, int length) {
         MessageDigest md = newDigest();
         md.update(data, offset, length);
-        return md.digest();
-    }
-
-    static byte[] of(byte[] a, byte[] b) {
-        MessageDigest md = newDigest();
-        md.update(a);
-        md.update(b);
         return md.digest();
     }
 }

@@ -14,6 +14,19 @@ class AuditProofsTest {
         return new AuditChallenge(offset, length, nonce);
     }
 
+    /** A random shard, Merkle block size and challenge inside the shard, drawn in this order. */
+    private record RandomCase(ProofScheme scheme, byte[] shard, AuditChallenge challenge) {
+        static RandomCase draw(SplittableRandom random, int maxBlock, int maxSize, int maxLength) {
+            int blockSize = 1 + random.nextInt(maxBlock);
+            int size = 1 + random.nextInt(maxSize);
+            byte[] shard = new byte[size];
+            random.nextBytes(shard);
+            int length = 1 + random.nextInt(Math.min(size, maxLength));
+            int offset = random.nextInt(size - length + 1);
+            return new RandomCase(ProofScheme.merkle(blockSize), shard, AuditProofsTest.challenge(offset, length, random));
+        }
+    }
+
     @Test
     void hashProofIsSha256OfRangeThenNonce() {
         byte[] shard = new byte[100];
@@ -64,14 +77,12 @@ class AuditProofsTest {
         long seed = Fixtures.seed("merkleProofsVerifyForRandomShardsAndRanges");
         SplittableRandom random = new SplittableRandom(seed);
         for (int round = 0; round < 400; round++) {
-            int blockSize = 1 + random.nextInt(300);
-            int size = 1 + random.nextInt(5000);
-            byte[] shard = new byte[size];
-            random.nextBytes(shard);
-            int length = 1 + random.nextInt(Math.min(size, 700));
-            int offset = random.nextInt(size - length + 1);
-            AuditChallenge c = challenge(offset, length, random);
-            ProofScheme scheme = ProofScheme.merkle(blockSize);
+            RandomCase rc = RandomCase.draw(random, 300, 5000, 700);
+            int blockSize = rc.scheme.merkleBlockSize();
+            int size = rc.shard.length;
+            byte[] shard = rc.shard;
+            AuditChallenge c = rc.challenge;
+            ProofScheme scheme = rc.scheme;
             ShardHash root = AuditProofs.shardHash(scheme, shard);
 
             byte[] proof = AuditProofs.prove(scheme, shard, c);
@@ -128,5 +139,23 @@ class AuditProofsTest {
         AuditChallenge c = challenge(90, 20, new SplittableRandom(3));
         assertThatThrownBy(() -> AuditProofs.prove(ProofScheme.merkle(), new byte[100], c))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("100-byte shard");
+    }
+
+    /**
+     * The roots and proof bytes of 300 seeded shards, ranges and block sizes, hashed together: the value the
+     * chain's own tree produced before the tree became icn-storage-core's MerkleProof (commit dff1cad).
+     * The format is normative (docs/chain.md); this pins it.
+     */
+    @Test
+    void rootsAndProofBytesAreThoseOfTheFormat() throws Exception {
+        SplittableRandom random = new SplittableRandom(20261206);
+        java.security.MessageDigest all = java.security.MessageDigest.getInstance("SHA-256");
+        for (int round = 0; round < 300; round++) {
+            RandomCase rc = RandomCase.draw(random, 2000, 20000, 3000);
+            all.update(AuditProofs.shardHash(rc.scheme, rc.shard).bytes());
+            all.update(AuditProofs.prove(rc.scheme, rc.shard, rc.challenge));
+        }
+        assertThat(java.util.HexFormat.of().formatHex(all.digest()))
+                .isEqualTo("27fc4f1ce970af956b1b6bcf4149cbf7aa2d9d1a35c3f41e2f6c1b373e1edbd1");
     }
 }

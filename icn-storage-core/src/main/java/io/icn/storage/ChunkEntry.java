@@ -87,6 +87,24 @@ final class ChunkEntry {
         return Arrays.equals(hashes, index * 64, index * 64 + 32, digest, 0, 32);
     }
 
+    /** The first four bytes, big-endian, of slot {@code index}'s hash at {@code offset} (0: SHA-256, 32: Merkle root). */
+    int hashBits(int index, int offset) {
+        int at = index * 64 + offset;
+        return ((hashes[at] & 0xff) << 24) | ((hashes[at + 1] & 0xff) << 16) | ((hashes[at + 2] & 0xff) << 8)
+                | (hashes[at + 3] & 0xff);
+    }
+
+    /** Whether slot {@code index}'s hash at {@code offset} (0: SHA-256, 32: Merkle root) is {@code hash}. */
+    boolean hashEquals(int index, int offset, byte[] hash) {
+        int at = index * 64 + offset;
+        return Arrays.equals(hashes, at, at + 32, hash, 0, 32);
+    }
+
+    /** Whether slot {@code index}'s Merkle root is its SHA-256 (a shard of one block). */
+    boolean merkleRootIsSha256(int index) {
+        return Arrays.equals(hashes, index * 64, index * 64 + 32, hashes, index * 64 + 32, index * 64 + 64);
+    }
+
     ChunkEntry withHealthy(int index, byte[] sha256, byte[] merkleRoot) {
         byte[] s = state.clone();
         byte[] h = hashes.clone();

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The read side both stores answer from their exact in-memory {@link StoreIndex}: presence,
- * metadata, listing, usage and the expiry index, all without touching shard bytes. Subclasses keep
+ * metadata, listing, usage, the expiry index and shard lookup by hash, all without touching shard bytes. Subclasses keep
  * the index current and say when they are closed.
  */
 abstract class IndexedShardStore implements ShardStore {
@@ -80,6 +80,16 @@ abstract class IndexedShardStore implements ShardStore {
         ensureOpen();
         ChunkEntry e = index.get(Objects.requireNonNull(cid, "cid"));
         return e == null ? 0 : e.bytes();
+    }
+
+    @Override
+    public Optional<ShardLocation> locate(byte[] shardHash) {
+        Objects.requireNonNull(shardHash, "shardHash");
+        if (shardHash.length != 32) {
+            throw new IllegalArgumentException("a shard hash is 32 bytes, got " + shardHash.length);
+        }
+        ensureOpen();
+        return Optional.ofNullable(index.locate(shardHash));
     }
 
     @Override

@@ -31,6 +31,33 @@ final class Merkle {
         return md.digest();
     }
 
+    /** @throws IllegalArgumentException unless {@code [offset, offset+length)} is a non-empty range inside the shard */
+    static void checkRange(long shardLength, long offset, int length) {
+        if (offset < 0 || length < 1 || offset + length > shardLength) {
+            throw new IllegalArgumentException("range [" + offset + ", +" + length + ") outside shard of "
+                    + shardLength + " bytes");
+        }
+    }
+
+    /**
+     * The sibling hashes a proof of leaves {@code [lo, hi]} in a tree of {@code n} leaves carries: at each level
+     * the left neighbour if {@code lo} is odd, then the right one if {@code hi} is even and has one.
+     */
+    static int siblingCount(long n, long lo, long hi) {
+        int count = 0;
+        for (long width = n; width > 1; width = (width + 1) / 2) {
+            if ((lo & 1) == 1) {
+                count++;
+            }
+            if ((hi & 1) == 0 && hi + 1 < width) {
+                count++;
+            }
+            lo /= 2;
+            hi /= 2;
+        }
+        return count;
+    }
+
     static long leafCount(long shardLength, int leafSize) {
         return Math.max(1, (shardLength + leafSize - 1) / leafSize);
     }
@@ -100,10 +127,7 @@ final class Merkle {
 
     static MerkleProof prove(ByteBuffer shard, int leafSize, long offset, int length) {
         long shardLength = shard.remaining();
-        if (offset < 0 || length < 1 || offset + length > shardLength) {
-            throw new IllegalArgumentException("range [" + offset + ", +" + length + ") outside shard of "
-                    + shardLength + " bytes");
-        }
+        checkRange(shardLength, offset, length);
         int base = shard.position();
         long first = offset / leafSize;
         long last = (offset + length - 1) / leafSize;

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A proof that a byte range of a shard belongs to the shard whose Merkle root was recorded at write
@@ -57,10 +58,7 @@ public record MerkleProof(long shardLength, int leafSize, long offset, int lengt
         if (shardLength < 0 || leafSize < 1) {
             throw new IllegalArgumentException("shardLength must be >= 0 and leafSize >= 1");
         }
-        if (offset < 0 || length < 1 || offset + length > shardLength) {
-            throw new IllegalArgumentException("range [" + offset + ", +" + length + ") outside shard of "
-                    + shardLength + " bytes");
-        }
+        Merkle.checkRange(shardLength, offset, length);
         if (firstLeaf != offset / leafSize) {
             throw new IllegalArgumentException("firstLeaf must be offset / leafSize");
         }
@@ -108,19 +106,56 @@ public record MerkleProof(long shardLength, int leafSize, long offset, int lengt
         if (expectedRoot == null || expectedRoot.length != 32 || proof == null) {
             return false;
         }
-        long n = Merkle.leafCount(proof.shardLength, proof.leafSize);
-        long lo = proof.firstLeaf;
-        long hi = (proof.offset + proof.length - 1) / proof.leafSize;
-        if (proof.leaves.size() != hi - lo + 1) {
-            return false;
+        byte[] root = proof.fold();
+        return root != null && Arrays.equals(root, expectedRoot);
+    }
+
+    /**
+     * The root that this proof's blocks and siblings fold to, in the tree of {@link #shardLength()} and
+     * {@link #leafSize()}; empty when the proof is malformed (a block of the wrong length, a sibling missing,
+     * left over or not 32 bytes). {@link #verify(byte[])} is this root compared with the expected one; a
+     * verifier that reports what it found uses this.
+     */
+    public Optional<byte[]> impliedRoot() {
+        return Optional.ofNullable(fold());
+    }
+
+    /**
+     * How many sibling hashes a proof of {@code [offset, offset+length)} carries in the tree of a shard of
+     * {@code shardLength} bytes cut into blocks of {@code leafSize}: what a fixed-layout encoding of the proof
+     * (the chain's) needs to know its exact length.
+     *
+     * @throws IllegalArgumentException if the range is not inside the shard or {@code leafSize < 1}
+     */
+    public static int siblingCount(long shardLength, int leafSize, long offset, int length) {
+        if (leafSize < 1) {
+            throw new IllegalArgumentException("leafSize must be >= 1: " + leafSize);
         }
-        List<byte[]> level = new ArrayList<>(proof.leaves.size());
-        for (int i = 0; i < proof.leaves.size(); i++) {
+        Merkle.checkRange(shardLength, offset, length);
+        return Merkle.siblingCount(Merkle.leafCount(shardLength, leafSize), offset / leafSize,
+                (offset + length - 1) / leafSize);
+    }
+
+    /** The folded root, or null if this proof is malformed. */
+    private byte[] fold() {
+        long n = Merkle.leafCount(shardLength, leafSize);
+        long lo = firstLeaf;
+        long hi = (offset + length - 1) / leafSize;
+        if (leaves.size() != hi - lo + 1) {
+            return null;
+        }
+        for (byte[] s : siblings) {
+            if (s.length != 32) {
+                return null;
+            }
+        }
+        List<byte[]> level = new ArrayList<>(leaves.size());
+        for (int i = 0; i < leaves.size(); i++) {
             long leaf = lo + i;
-            long expectedLen = leaf == n - 1 ? proof.shardLength - (n - 1) * proof.leafSize : proof.leafSize;
-            byte[] block = proof.leaves.get(i);
+            long expectedLen = leaf == n - 1 ? shardLength - (n - 1) * leafSize : leafSize;
+            byte[] block = leaves.get(i);
             if (block.length != expectedLen) {
-                return false;
+                return null;
             }
             level.add(Merkle.sha256(block));
         }
@@ -128,17 +163,17 @@ public record MerkleProof(long shardLength, int leafSize, long offset, int lengt
         long count = n;
         while (count > 1) {
             if ((lo & 1) == 1) {
-                if (next >= proof.siblings.size()) {
-                    return false;
+                if (next >= siblings.size()) {
+                    return null;
                 }
-                level.add(0, proof.siblings.get(next++));
+                level.add(0, siblings.get(next++));
                 lo--;
             }
             if ((hi & 1) == 0 && hi + 1 < count) {
-                if (next >= proof.siblings.size()) {
-                    return false;
+                if (next >= siblings.size()) {
+                    return null;
                 }
-                level.add(proof.siblings.get(next++));
+                level.add(siblings.get(next++));
                 hi++;
             }
             List<byte[]> up = new ArrayList<>((level.size() + 1) / 2);
@@ -150,12 +185,7 @@ public record MerkleProof(long shardLength, int leafSize, long offset, int lengt
             hi /= 2;
             count = (count + 1) / 2;
         }
-        for (byte[] s : proof.siblings) {
-            if (s.length != 32) {
-                return false;
-            }
-        }
-        return next == proof.siblings.size() && level.size() == 1 && Arrays.equals(level.get(0), expectedRoot);
+        return next == siblings.size() && level.size() == 1 ? level.get(0).clone() : null;
     }
 
     /** The Merkle root of {@code shard} (between position and limit; not modified) with blocks of {@code leafSize}. */

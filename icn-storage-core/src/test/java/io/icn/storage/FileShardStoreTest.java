@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -92,6 +93,37 @@ class FileShardStoreTest {
         assertThat(Files.exists(root.resolve(stray.cid.toString()))).isTrue();
     }
 
+    @Test
+    void shardHashesAreLocatedAfterReopenFromCheckpointAndJournal() throws IOException {
+        Path root = tmp.resolve("s");
+        List<Chunk> chunks = new ArrayList<>();
+        Map<Cid, ChunkMeta> metas = new HashMap<>();
+        try (ShardStore s = builder(root).merkleLeafSize(128).checkpointJournalBytes(20_000).build()) {
+            for (int i = 0; i < 30; i++) {
+                Chunk c = chunk(3000 + i, 4, 2);
+                chunks.add(c);
+                metas.put(c.cid, s.putChunk(c.cid, c.shards, c.spec));
+                if (i == 10) {
+                    assertThat(s.locate(metas.get(c.cid).shard(1).orElseThrow().sha256())) // built here
+                            .contains(new ShardLocation(c.cid, 1));
+                }
+            }
+            s.delete(chunks.get(0).cid);
+            s.setExpiry(chunks.get(3).cid, 777);
+        }
+        try (ShardStore s = builder(root).merkleLeafSize(128).build()) {
+            for (Chunk c : chunks) {
+                for (ShardInfo info : metas.get(c.cid).shards()) {
+                    assertThat(info.merkleRoot()).isNotEqualTo(info.sha256());
+                    Optional<ShardLocation> expected = c == chunks.get(0) ? Optional.empty()
+                            : Optional.of(new ShardLocation(c.cid, info.index()));
+                    assertThat(s.locate(info.sha256())).isEqualTo(expected);
+                    assertThat(s.locate(info.merkleRoot())).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
     /** {@code n} chunks of 4+2 shards stored at {@code root}, the store closed and its index deleted. */
     private List<Chunk> storeChunksThenLoseTheIndex(Path root, int n) throws IOException {
         List<Chunk> chunks = new ArrayList<>();
@@ -115,6 +147,8 @@ class FileShardStoreTest {
         List<long[]> progress = new ArrayList<>();
         try (ShardStore s = builder(root).build()) {
             assertThat(s.list()).isEmpty();
+            byte[] corrupted = ShardChecks.sha256(chunks.get(3).shards[2]);
+            assertThat(s.locate(corrupted)).isEmpty(); // builds the (empty) shard hash index
             RebuildReport r = s.rebuildIndex((done, total) -> progress.add(new long[] {done, total}));
             assertThat(r.chunks()).isEqualTo(12);
             assertThat(r.shards()).isEqualTo(71);
@@ -124,6 +158,10 @@ class FileShardStoreTest {
             assertThat(progress.get(12)).containsExactly(13, 13);
             assertThat(s.meta(chunks.get(3).cid).orElseThrow().quarantined()).extracting(ShardInfo::index)
                     .containsExactly(2);
+            assertThat(s.locate(corrupted)).contains(new ShardLocation(chunks.get(3).cid, 2)); // quarantined
+            for (Chunk c : chunks) {
+                assertThat(s.locate(ShardChecks.sha256(c.shards[5]))).contains(new ShardLocation(c.cid, 5));
+            }
             s.repair(chunks.get(3).cid);
             assertThat(s.readShard(chunks.get(3).cid, 2)).isEqualTo(chunks.get(3).shards[2]);
         }

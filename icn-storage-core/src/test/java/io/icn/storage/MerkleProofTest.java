@@ -44,6 +44,8 @@ class MerkleProofTest {
                     byte[] root = MerkleProof.root(shard, leaf);
                     MerkleProof p = MerkleProof.prove(ByteBuffer.wrap(shard), leaf, offset, length);
                     assertThat(p.verify(root)).isTrue();
+                    assertThat(p.impliedRoot()).hasValueSatisfying(r -> assertThat(r).isEqualTo(root));
+                    assertThat(MerkleProof.siblingCount(len, leaf, offset, length)).isEqualTo(p.siblings().size());
                     assertThat(p.challengedBytes())
                             .isEqualTo(Arrays.copyOfRange(shard, (int) offset, (int) offset + length));
                     // flip one bit in a covering block
@@ -65,8 +67,10 @@ class MerkleProofTest {
                     }
                     List<byte[]> extra = new ArrayList<>(p.siblings());
                     extra.add(new byte[32]);
-                    assertThat(MerkleProof.verify(root, new MerkleProof(p.shardLength(), leaf, offset, length,
-                            p.firstLeaf(), p.leaves(), extra))).isFalse();
+                    MerkleProof overlong = new MerkleProof(p.shardLength(), leaf, offset, length, p.firstLeaf(),
+                            p.leaves(), extra);
+                    assertThat(MerkleProof.verify(root, overlong)).isFalse();
+                    assertThat(overlong.impliedRoot()).isEmpty();
                     byte[] wrongRoot = root.clone();
                     wrongRoot[31] ^= 1;
                     assertThat(p.verify(wrongRoot)).isFalse();
@@ -81,5 +85,15 @@ class MerkleProofTest {
         assertThat(p.leaves()).hasSize(1);
         assertThat(p.siblings()).hasSizeLessThanOrEqualTo(13);
         assertThat(p.verify(MerkleProof.root(shard, 1024))).isTrue();
+    }
+
+    @Test
+    void siblingCountNamesABadRangeOrLeafSize() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MerkleProof.siblingCount(100, 0, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leafSize");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MerkleProof.siblingCount(100, 4, 98, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[98, +3)");
+        assertThat(MerkleProof.siblingCount(4096, 1024, 0, 4096)).isZero();
+        assertThat(MerkleProof.siblingCount(4096, 1024, 1024, 1)).isEqualTo(2);
     }
 }

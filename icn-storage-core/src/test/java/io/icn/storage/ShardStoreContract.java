@@ -428,6 +428,85 @@ abstract class ShardStoreContract {
     }
 
     @Test
+    void locateFindsEveryShardByItsSha256AndByItsMerkleRoot() {
+        ShardStore s = store();
+        Chunk before = chunk(50_000, 4, 2, 10);
+        s.putChunk(before.cid, before.shards, before.spec);
+        assertThat(s.locate(new byte[32])).isEmpty(); // the first lookup, before the next writes
+        Chunk after = chunk(60_000, 10, 4, 20);
+        s.encodeAndPut(after.cid, concat(after), after.spec);
+        Chunk partial = chunk(30_000, 4, 2, 30);
+        s.putShard(partial.cid, 5, partial.shards[5], partial.spec);
+        for (Chunk c : List.of(before, after)) {
+            for (ShardInfo info : s.meta(c.cid).orElseThrow().shards()) {
+                assertThat(info.merkleRoot()).isNotEqualTo(info.sha256()); // several blocks: two keys per shard
+                ShardLocation at = new ShardLocation(c.cid, info.index());
+                assertThat(s.locate(info.sha256())).contains(at);
+                assertThat(s.locate(info.merkleRoot())).contains(at);
+            }
+        }
+        ShardInfo five = s.meta(partial.cid).orElseThrow().shard(5).orElseThrow();
+        assertThat(s.locate(five.merkleRoot())).contains(new ShardLocation(partial.cid, 5));
+        assertThat(s.locate(s.meta(before.cid).orElseThrow().shard(0).orElseThrow().sha256()))
+                .contains(new ShardLocation(before.cid, 0));
+        byte[] other = before.shards[0].clone();
+        other[0] ^= 1;
+        assertThat(s.locate(MerkleProof.root(other, MerkleProof.DEFAULT_LEAF_SIZE))).isEmpty();
+
+        byte[] root = s.meta(after.cid).orElseThrow().shard(13).orElseThrow().merkleRoot();
+        s.setExpiry(after.cid, 99);
+        assertThat(s.locate(root)).contains(new ShardLocation(after.cid, 13));
+        assertThat(s.delete(after.cid)).isTrue();
+        assertThat(s.locate(root)).isEmpty();
+        assertThat(s.locate(five.sha256())).contains(new ShardLocation(partial.cid, 5));
+        assertThatThrownBy(() -> s.locate(new byte[31])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("31");
+    }
+
+    @Test
+    void locateAnswersAQuarantinedShardUntilItsRepairAndPrefersAHealthyCopy() {
+        ShardStore s = store();
+        Chunk c = chunk(40_000, 4, 2, 10);
+        s.putChunk(c.cid, c.shards, c.spec);
+        byte[] sha = s.meta(c.cid).orElseThrow().shard(1).orElseThrow().sha256();
+        assertThat(s.locate(sha)).contains(new ShardLocation(c.cid, 1));
+        for (int i = 0; i < 3; i++) {
+            corrupt(s, c.cid, i, 3);
+        }
+        s.scrub(e -> { });
+        assertThat(s.containsShard(c.cid, 1)).isFalse();
+        assertThat(s.locate(sha)).contains(new ShardLocation(c.cid, 1)); // quarantined, awaiting repair
+        s.putShard(c.cid, 1, c.shards[1], c.spec);
+        assertThat(s.locate(sha)).contains(new ShardLocation(c.cid, 1));
+        assertThat(s.containsShard(c.cid, 1)).isTrue();
+
+        // equal shards in two chunks: a 1-byte chunk's padded data shards are all zero
+        Chunk tiny = chunk(1, 4, 2, 10);
+        Chunk tiny2 = chunk(1, 4, 2, 10);
+        s.putChunk(tiny.cid, tiny.shards, tiny.spec);
+        s.putChunk(tiny2.cid, tiny2.shards, tiny2.spec);
+        byte[] zero = s.meta(tiny.cid).orElseThrow().shard(3).orElseThrow().sha256();
+        ShardLocation first = s.locate(zero).orElseThrow();
+        assertThat(first.index()).isBetween(1, 3);
+        s.delete(first.cid());
+        ShardLocation second = s.locate(zero).orElseThrow();
+        assertThat(second.cid()).isNotEqualTo(first.cid()).isIn(tiny.cid, tiny2.cid);
+        s.delete(second.cid());
+        assertThat(s.locate(zero)).isEmpty();
+    }
+
+    private static byte[] concat(Chunk c) {
+        byte[] out = new byte[(int) c.spec.originalLength()];
+        int at = 0;
+        for (int i = 0; i < c.spec.dataShards() && at < out.length; i++) {
+            int n = Math.min(c.shards[i].length, out.length - at);
+            System.arraycopy(c.shards[i], 0, out, at, n);
+            at += n;
+        }
+        return out;
+    }
+
+    @Test
     void scrubFindsCorruptionAndRepairRestoresIt() {
         ShardStore s = store();
         Chunk c = chunk(40_000, 4, 2, 10);
@@ -487,6 +566,7 @@ abstract class ShardStoreContract {
         Chunk c = chunk(100, 2, 1, 1);
         assertThatThrownBy(() -> s.putChunk(c.cid, c.shards, c.spec)).isInstanceOf(StoreClosedException.class);
         assertThatThrownBy(s::usage).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> s.locate(new byte[32])).isInstanceOf(StoreClosedException.class);
     }
 
     @Test

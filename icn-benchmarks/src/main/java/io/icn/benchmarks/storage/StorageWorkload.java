@@ -1,7 +1,9 @@
 package io.icn.benchmarks.storage;
 
+import io.icn.storage.ChunkMeta;
 import io.icn.storage.ChunkSpec;
 import io.icn.storage.Cid;
+import io.icn.storage.InMemoryShardStore;
 import io.icn.storage.ShardStore;
 import io.icn.storage.ShardStoreBuilder;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -55,6 +58,31 @@ final class StorageWorkload {
             }
         }
         return cids;
+    }
+
+    /**
+     * An in-memory store of {@code chunks} chunks of 14 random 16-byte shards ({@code cid(0) .. cid(chunks-1)}),
+     * with 8-byte Merkle leaves so that each shard's Merkle root differs from its SHA-256, as it does for a
+     * real 5 MB shard: the shard hash index then holds two entries per shard, as in production.
+     */
+    static InMemoryShardStore tinyShardStore(int chunks) {
+        InMemoryShardStore store = new InMemoryShardStore(Long.MAX_VALUE, 8, Clock.systemUTC());
+        for (int i = 0; i < chunks; i++) {
+            store.putChunk(cid(i), shards(i, 16), new ChunkSpec(16L * DATA_SHARDS, DATA_SHARDS,
+                    TOTAL_SHARDS - DATA_SHARDS, "bench", 1000 + i));
+        }
+        return store;
+    }
+
+    /** The Merkle roots of {@code count} shards of {@link #tinyShardStore}'s chunks, picked at random with {@code seed}. */
+    static byte[][] randomShardRoots(ShardStore store, int chunks, int count, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        byte[][] roots = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            ChunkMeta meta = store.meta(cid(r.nextInt(chunks))).orElseThrow();
+            roots[i] = meta.shard(r.nextInt(TOTAL_SHARDS)).orElseThrow().merkleRoot();
+        }
+        return roots;
     }
 
     static Path shardFile(Path root, Cid cid, int shard) {

@@ -6,6 +6,7 @@ import static io.icn.benchmarks.LoadProcesses.duBytes;
 import static io.icn.benchmarks.LoadProcesses.log;
 import static io.icn.benchmarks.LoadProcesses.result;
 import static io.icn.benchmarks.LoadProcesses.run;
+import static io.icn.benchmarks.LoadProcesses.usedHeapAfterGc;
 
 import io.icn.benchmarks.LoadProcesses;
 import io.icn.benchmarks.LoadProcesses.ChildJvm;
@@ -15,7 +16,6 @@ import io.icn.storage.ShardStoreBuilder;
 import io.icn.storage.StorageUsage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -317,13 +317,6 @@ public final class StoreStartupLoad {
         long c0 = System.nanoTime();
         store.close();
         result(String.format(Locale.ROOT, "close_ms=%.0f", (System.nanoTime() - c0) / 1e6));
-    }
-
-    private static long usedHeapAfterGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static void rawIndex(Path index) throws IOException {
