@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,12 @@ public final class GossipSub implements AutoCloseable {
     public static final String MESHSUB_V11 = "/meshsub/1.1.0";
     /** GossipSub v1.0. */
     public static final String MESHSUB_V10 = "/meshsub/1.0.0";
+
+    /** Frames from this size on are written to few peers at a time (see {@link #sendToAll}). */
+    private static final int LARGE_FRAME_BYTES = 1 << 20;
+    private static final int LARGE_FRAME_CONCURRENCY = 2;
+    /** Frames queued for a peer whose outbound stream is still opening. */
+    private static final int MAX_PENDING_FRAMES = 64;
 
     private final P2pHost host;
     private final HostIdentity identity;
@@ -374,13 +381,44 @@ public final class GossipSub implements AutoCloseable {
         sendFrame(p, RpcCodec.encode(rpc));
     }
 
-    private void write(PeerState p, byte[] frame) {
+    private CompletableFuture<Void> write(PeerState p, byte[] frame) {
         P2pStream stream = p.outbound;
-        stream.writeMessage(frame).whenCompleteAsync((v, error) -> {
+        return stream.writeMessage(frame).whenCompleteAsync((v, error) -> {
             if (error != null && p.outbound == stream) {
                 p.outbound = null;
             }
         }, router);
+    }
+
+    /**
+     * Sends {@code frame} to every peer of {@code to}. A stream write copies its frame until the peer's window
+     * takes it, so a large frame is written to at most {@link #LARGE_FRAME_CONCURRENCY} peers at a time: a 50 MB
+     * message forwarded to a mesh of 6 is not held 6 more times.
+     */
+    private void sendToAll(List<PeerState> to, byte[] frame) {
+        if (frame.length < LARGE_FRAME_BYTES) {
+            to.forEach(t -> sendFrame(t, frame));
+            return;
+        }
+        Iterator<PeerState> next = new ArrayList<>(to).iterator();
+        for (int i = 0; i < LARGE_FRAME_CONCURRENCY; i++) {
+            sendNextLarge(next, frame);
+        }
+    }
+
+    private void sendNextLarge(Iterator<PeerState> next, byte[] frame) {
+        while (next.hasNext()) {
+            PeerState p = next.next();
+            if (closed || peers.get(p.id) != p) {
+                continue;
+            }
+            if (p.outbound == null) {
+                sendFrame(p, frame);
+                continue;
+            }
+            write(p, frame).whenCompleteAsync((v, error) -> sendNextLarge(next, frame), router);
+            return;
+        }
     }
 
     private void syncPeers() {
@@ -528,14 +566,16 @@ public final class GossipSub implements AutoCloseable {
         }
         if (!to.isEmpty()) {
             byte[] frame = RpcCodec.encode(Rpc.ofMessages(List.of(m)));
-            to.forEach(t -> sendFrame(t, frame));
+            sendToAll(to, frame);
             forwarded.addAndGet(to.size());
         }
     }
 
     private void sendFrame(PeerState p, byte[] frame) {
         if (p.outbound == null) {
-            p.pending.add(frame);
+            if (p.pending.size() < MAX_PENDING_FRAMES) {
+                p.pending.add(frame); // frames are shared, not copied; beyond the bound gossip repairs what is lost
+            }
             ensureOutbound(p, MESHSUB_V11);
         } else {
             write(p, frame);
@@ -567,9 +607,7 @@ public final class GossipSub implements AutoCloseable {
             fanoutLastPublish.put(topic, clock.instant());
         }
         byte[] frame = RpcCodec.encode(Rpc.ofMessages(List.of(m)));
-        for (PeerId id2 : targets) {
-            sendFrame(peers.get(id2), frame);
-        }
+        sendToAll(targets.stream().map(peers::get).toList(), frame);
         published.incrementAndGet();
         if (subscriptions.containsKey(topic)) {
             Consumer<GossipMessage> handler = subscriptions.get(topic);

@@ -132,7 +132,8 @@ class GossipSubTest {
                     n.gossip.meshPeers(TOPIC).get().size() >= 1 && n.topicPeers() >= 1)));
             List<MessageId> ids = new ArrayList<>();
             for (int i = 0; i < nodes.size(); i++) {
-                byte[] data = ("message " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] data = new byte[i % 2 == 0 ? (1 << 20) + i : 100 + i]; // large ones take the bounded fan-out
+                random.nextBytes(data);
                 ids.add(nodes.get(i).gossip.publish(TOPIC, data).get(10, TimeUnit.SECONDS).id());
             }
             await("every message everywhere", () -> nodes.stream().allMatch(n -> ids.stream().allMatch(n.deliveries::containsKey)));
