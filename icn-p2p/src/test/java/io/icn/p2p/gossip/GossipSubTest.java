@@ -208,4 +208,31 @@ class GossipSubTest {
             nodes.forEach(Node::close);
         }
     }
+
+    @Test
+    void aMeshsub10OnlyPeerGetsOurSubscriptionsOnMeshsub10() throws Exception {
+        List<Node> nodes = new ArrayList<>();
+        try {
+            Node a = Node.start(FAST);
+            nodes.add(a);
+            a.subscribe();
+            HostIdentity oldId = HostIdentity.generate(new SecureRandom());
+            try (P2pHost old = P2pHost.builder().identity(oldId).listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")).ioThreads(1).build()) {
+                java.util.concurrent.CompletableFuture<Rpc> first = new java.util.concurrent.CompletableFuture<>();
+                old.bind(GossipSub.MESHSUB_V10, stream -> stream.readMessage().whenComplete((m, e) -> {
+                    if (e != null) {
+                        first.completeExceptionally(e);
+                    } else {
+                        first.complete(RpcCodec.decode(m.orElseThrow(), RpcLimits.forMaxData(1024)));
+                    }
+                }));
+                old.start().get(10, TimeUnit.SECONDS);
+                old.connect(a.host.listenAddresses().get(0).withPeerId(a.host.peerId())).get(10, TimeUnit.SECONDS);
+                Rpc rpc = first.get(30, TimeUnit.SECONDS);
+                assertThat(rpc.subscriptions()).containsExactly(new Rpc.Subscription(true, TOPIC));
+            }
+        } finally {
+            nodes.forEach(Node::close);
+        }
+    }
 }
