@@ -235,4 +235,57 @@ class GossipSubTest {
             nodes.forEach(Node::close);
         }
     }
+
+    @Test
+    void iwantIsAnsweredFromTheCacheAndIhaveOfUnseenIdsIsAskedFor() throws Exception {
+        List<Node> nodes = new ArrayList<>();
+        try {
+            Node a = Node.start(FAST);
+            nodes.add(a);
+            a.subscribe();
+            HostIdentity rawId = HostIdentity.generate(new SecureRandom());
+            try (P2pHost raw = P2pHost.builder().identity(rawId).listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")).ioThreads(1).build()) {
+                java.util.concurrent.LinkedBlockingQueue<Rpc> fromA = new java.util.concurrent.LinkedBlockingQueue<>();
+                raw.bind(GossipSub.MESHSUB_V11, 1 << 20, stream -> readAll(stream, fromA));
+                raw.start().get(10, TimeUnit.SECONDS);
+                raw.connect(a.host.listenAddresses().get(0).withPeerId(a.host.peerId())).get(10, TimeUnit.SECONDS);
+                MessageId id = a.gossip.publish(TOPIC, new byte[] {4, 5, 6}).get(10, TimeUnit.SECONDS).id();
+                P2pStream toA = raw.newStream(a.host.peerId(), GossipSub.MESHSUB_V11).get(10, TimeUnit.SECONDS);
+                toA.writeMessage(RpcCodec.encode(Rpc.ofControl(new Rpc.Control(List.of(), List.of(new Rpc.IWant(List.of(id))),
+                        List.of(), List.of())))).get(10, TimeUnit.SECONDS);
+                Rpc answer = poll(fromA, r -> !r.publish().isEmpty());
+                assertThat(answer.publish().get(0).data()).containsExactly(4, 5, 6);
+                assertThat(StrictSign.verify(answer.publish().get(0))).isEmpty();
+
+                MessageId unseen = MessageId.of(new byte[] {1, 2, 3});
+                toA.writeMessage(RpcCodec.encode(Rpc.ofControl(new Rpc.Control(List.of(new Rpc.IHave(TOPIC, List.of(unseen, id))),
+                        List.of(), List.of(), List.of())))).get(10, TimeUnit.SECONDS);
+                Rpc iwant = poll(fromA, r -> !r.control().iwant().isEmpty());
+                assertThat(iwant.control().iwant().get(0).messageIds()).containsExactly(unseen);
+            }
+        } finally {
+            nodes.forEach(Node::close);
+        }
+    }
+
+    private static void readAll(P2pStream stream, java.util.concurrent.BlockingQueue<Rpc> into) {
+        stream.readMessage().whenComplete((m, e) -> {
+            if (e == null && m.isPresent()) {
+                into.add(RpcCodec.decode(m.get(), RpcLimits.forMaxData(1 << 19)));
+                readAll(stream, into);
+            }
+        });
+    }
+
+    private static Rpc poll(java.util.concurrent.BlockingQueue<Rpc> queue, java.util.function.Predicate<Rpc> wanted)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            Rpc r = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (r != null && wanted.test(r)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no such RPC within 30 s");
+    }
 }
