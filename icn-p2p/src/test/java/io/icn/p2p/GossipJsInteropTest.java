@@ -240,4 +240,25 @@ class GossipJsInteropTest {
             nodes.forEach(Node::close);
         }
     }
+
+    @Test
+    void fiftyMebibyteMessagesCrossBothWays() throws Exception {
+        try (Node java = Node.start(GossipConfig.defaults()); JsPeer peer = js(MessageIdFunction.BLAKE3_HEX, java.dial())) {
+            PeerId jsId = PeerId.parse(peer.await("listening", WAIT).path("peerId").asText());
+            await("java sees js subscribed", () -> quietly(() -> java.gossip.topicPeers(TOPIC).get().contains(jsId)));
+            awaitJsMesh(peer, 1);
+            peer.command("{\"id\":1,\"cmd\":\"publish\",\"bytes\":" + 50 * MIB + ",\"seed\":\"big\"}");
+            JsonNode published = peer.await("gossip:published", n -> n.path("id").asInt() == 1, Duration.ofSeconds(60));
+            assertThat(published.path("recipients").toString()).contains(java.host.peerId().toBase58());
+            String sha = published.path("sha256").asText();
+            await("java receives 50 MiB", () -> java.deliveries.containsKey(sha));
+            assertThat(java.gossip.stats().protocolViolations()).isZero();
+
+            byte[] data = new byte[50 * MIB];
+            new Random(50).nextBytes(data);
+            java.gossip.publish(TOPIC, data).get(10, TimeUnit.SECONDS);
+            JsonNode got = peer.await("gossip:message", Duration.ofSeconds(60));
+            assertThat(got.path("sha256").asText()).isEqualTo(sha256(data));
+        }
+    }
 }
