@@ -99,7 +99,8 @@ public final class GossipSub implements AutoCloseable {
     private final SeenCache seen;
     private long nextSeqno;
     private boolean started;
-    private boolean closed;
+    private volatile boolean closed;
+    private long heartbeats;
 
     // ---- thread-safe registrations and counters ----
     private final Map<String, Consumer<GossipMessage>> subscriptions = new ConcurrentHashMap<>();
@@ -199,6 +200,7 @@ public final class GossipSub implements AutoCloseable {
     public void subscribe(String topic, Consumer<GossipMessage> handler) {
         requireTopic(topic);
         Objects.requireNonNull(handler, "handler");
+        requireOpen();
         boolean added = subscriptions.put(topic, handler) == null;
         if (added) {
             router.execute(() -> join(topic));
@@ -228,9 +230,11 @@ public final class GossipSub implements AutoCloseable {
      *
      * @return completes on the router thread with the message id and the number of peers it was sent to
      * @throws IllegalArgumentException when {@code data} exceeds the message limit
+     * @throws IllegalStateException after {@link #close()}
      */
     public CompletableFuture<Published> publish(String topic, byte[] data) {
         requireTopic(topic);
+        requireOpen();
         if (data.length > config.maxMessageBytes()) {
             throw new IllegalArgumentException("message of " + data.length + " bytes exceeds gossip_max_message_mb ("
                     + config.maxMessageBytes() + " bytes)");
@@ -842,12 +846,20 @@ public final class GossipSub implements AutoCloseable {
         for (PeerState p : peers.values()) {
             p.invalid = p.invalid * config.invalidMessageDecay() < 0.01 ? 0 : p.invalid * config.invalidMessageDecay();
             p.iwantAskedThisHeartbeat = 0;
-            p.iwantServed.clear();
+        }
+        if (++heartbeats % config.historyLength() == 0) {
+            peers.values().forEach(p -> p.iwantServed.clear()); // ids older than the history are gone from the cache
         }
         backoff.values().forEach(m -> m.values().removeIf(until -> !until.isAfter(now)));
         backoff.values().removeIf(Map::isEmpty);
         cache.shift();
         seen.expire(now);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("GossipSub is closed");
+        }
     }
 
     private static void requireTopic(String topic) {
