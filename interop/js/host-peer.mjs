@@ -24,6 +24,15 @@
 //                   {"id":1,"cmd":"dial","addr":"/ip4/../p2p/.."}  {"id":2,"cmd":"waitTable","min":3}
 //                   {"id":3,"cmd":"put","key":"/icn/..","valueB64":".."}  {"id":4,"cmd":"get","key":"..","first":true}
 //                   {"id":5,"cmd":"provide","cid":"bafk.."}  {"id":6,"cmd":"findProviders","cid":"bafk.."}
+//   GOSSIP_TOPIC    enables gossipsub (@libp2p/gossipsub 17, StrictSign) subscribed to this topic; prints
+//                   {event:'gossip:message', topic, from, seqno, id (hex), bytes, sha256} per delivery and
+//                   {event:'gossip:subscription-change', ...}; with SEND_COMMANDS=1 it also takes
+//                   {"id":2,"cmd":"publish","bytes":1048576,"seed":"x"} -> {"event":"gossip:published","id":2,..}
+//                   (data = the pattern keyed by seed; recipients listed)
+//   MSG_ID_FN       js-default (protobuf(pubkey)||seqno, gossipsub's own) | rust-default | blake3-hex | sha256
+//   MAX_MSG_BYTES   largest inbound gossipsub frame, default 64 MiB (the send cap is lifted by
+//                   big-gossip-patch.mjs, imported when GOSSIP_TOPIC is set)
+//   GOSSIP_D        mesh degree D (Dlo = min(4, D), Dhi = max(12, D)), default 6
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -91,6 +100,33 @@ function kadService () {
   })
 }
 
+const enc = new TextEncoder()
+const msgIdFns = {
+  'js-default': null,
+  'rust-default': (m) => enc.encode(m.from.toString() + m.sequenceNumber.toString()),
+  'blake3-hex': (m) => enc.encode(Buffer.from(blake3(m.data)).toString('hex')),
+  sha256: (m) => createHash('sha256').update(m.data).digest()
+}
+let pubsub = {}
+let blake3
+if (env.GOSSIP_TOPIC) {
+  await import('./big-gossip-patch.mjs')
+  blake3 = (await import('@noble/hashes/blake3.js')).blake3
+  const { gossipsub } = await import('@libp2p/gossipsub')
+  const name = env.MSG_ID_FN ?? 'js-default'
+  if (!(name in msgIdFns)) throw new Error('MSG_ID_FN ' + name + ' is not one of ' + Object.keys(msgIdFns))
+  const D = Number(env.GOSSIP_D ?? 6)
+  pubsub = {
+    pubsub: gossipsub({
+      ...(msgIdFns[name] ? { msgIdFn: msgIdFns[name] } : {}),
+      globalSignaturePolicy: 'StrictSign',
+      maxInboundDataLength: Number(env.MAX_MSG_BYTES ?? 64 * 1024 * 1024),
+      allowPublishToZeroTopicPeers: true,
+      D, Dlo: Math.min(4, D), Dhi: Math.max(12, D)
+    })
+  }
+}
+
 let privateKey
 if (env.SEED_HEX) privateKey = await generateKeyPairFromSeed('Ed25519', Buffer.from(env.SEED_HEX, 'hex'))
 
@@ -99,8 +135,8 @@ const node = await createLibp2p({
   addresses: { listen: (env.LISTEN ?? '/ip4/127.0.0.1/tcp/0').split(',') },
   transports: [tcp()],
   connectionEncrypters: [noise()],
-  streamMuxers: [yamux()],
-  services: { identify: identify(), ping: ping(), ...(env.KAD === '1' ? { dht: kadService() } : {}) }
+  streamMuxers: [yamux({ streamOptions: { maxReadBufferLength: Number(env.MAX_MSG_BYTES ?? 64 * 1024 * 1024) + 65536 } })],
+  services: { identify: identify(), ping: ping(), ...(env.KAD === '1' ? { dht: kadService() } : {}), ...pubsub }
 })
 
 await node.handle(ECHO, async (stream) => {
@@ -145,6 +181,27 @@ node.addEventListener('peer:identify', (e) => {
   out({ event: 'peer:identify', peer: d.peerId.toString(), agent: d.agentVersion, protocolVersion: d.protocolVersion, protocols: d.protocols, listenAddrs: d.listenAddrs.map(String), observedAddr: d.observedAddr?.toString(), encryption: d.connection.encryption, multiplexer: d.connection.multiplexer })
 })
 
+async function publish (id, bytes, seed) {
+  try {
+    const data = pattern(0, bytes)
+    const tag = enc.encode(String(seed ?? ''))
+    data.set(tag.subarray(0, Math.min(tag.length, bytes)))
+    const r = await node.services.pubsub.publish(env.GOSSIP_TOPIC, data)
+    out({ event: 'gossip:published', id, bytes, sha256: createHash('sha256').update(data).digest('hex'), recipients: r.recipients.map(String) })
+  } catch (err) { out({ event: 'gossip:publish:error', id, error: String(err) }) }
+}
+
+if (env.GOSSIP_TOPIC) {
+  node.services.pubsub.addEventListener('gossipsub:message', (e) => {
+    const m = e.detail.msg
+    out({ event: 'gossip:message', topic: m.topic, from: m.from?.toString(), seqno: m.sequenceNumber?.toString(), id: e.detail.msgId, bytes: m.data.byteLength, sha256: createHash('sha256').update(m.data).digest('hex'), propagationSource: e.detail.propagationSource.toString() })
+  })
+  node.services.pubsub.addEventListener('subscription-change', (e) => {
+    out({ event: 'gossip:subscription-change', peer: e.detail.peerId.toString(), subscriptions: e.detail.subscriptions })
+  })
+  node.services.pubsub.subscribe(env.GOSSIP_TOPIC)
+}
+
 out({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String), protocols: node.getProtocols() })
 
 if (env.SEND_COMMANDS === '1') {
@@ -153,8 +210,11 @@ if (env.SEND_COMMANDS === '1') {
   createInterface({ input: process.stdin }).on('line', (line) => {
     let c
     try { c = JSON.parse(line) } catch (err) { out({ event: 'command:error', error: 'not JSON: ' + line.slice(0, 100) }); return }
-    if (c.cmd !== 'send') { out({ event: 'command:error', id: c.id, error: 'unknown command ' + c.cmd }); return }
-    queue = queue.then(() => send(multiaddr(c.addr), Number(c.bytes), c.id))
+    if (c.cmd === 'send') queue = queue.then(() => send(multiaddr(c.addr), Number(c.bytes), c.id))
+    else if (c.cmd === 'publish' && env.GOSSIP_TOPIC) queue = queue.then(() => publish(c.id, Number(c.bytes), c.seed))
+    else if (c.cmd === 'mesh' && env.GOSSIP_TOPIC) out({ event: 'gossip:mesh', id: c.id, peers: node.services.pubsub.getMeshPeers(env.GOSSIP_TOPIC).map(String), topicPeers: node.services.pubsub.getSubscribers(env.GOSSIP_TOPIC).map(String) })
+    else if (c.cmd === 'dial') queue = queue.then(() => node.dial(multiaddr(c.addr), { signal: AbortSignal.timeout(10_000) }).then(() => out({ event: 'dialed', id: c.id }), (err) => out({ event: 'dial:error', id: c.id, error: String(err) })))
+    else out({ event: 'command:error', id: c.id, error: 'unknown command ' + c.cmd })
   })
 }
 

@@ -157,6 +157,15 @@ public final class PeerId {
         });
     }
 
+    /**
+     * Whether {@code signature} is the Ed25519 signature of {@code message} by this peer's inlined key; false for a
+     * peer id without an inlined Ed25519 key and for any malformed signature.
+     */
+    public boolean verifies(byte[] message, byte[] signature) {
+        Optional<byte[]> key = ed25519PublicKey();
+        return key.isPresent() && Ed25519.verify(key.get(), message, signature);
+    }
+
     /** Whether {@code publicKeyProtobuf} is the key of this peer id. */
     public boolean matches(byte[] publicKeyProtobuf) {
         return equals(fromPublicKeyProtobuf(publicKeyProtobuf));

@@ -121,6 +121,24 @@ final class JsPeer implements AutoCloseable {
         in.flush();
     }
 
+    /** Writes one command line (JSON) to the peer's stdin (it reads them with SEND_COMMANDS=1). */
+    void command(String json) throws IOException {
+        send(json);
+    }
+
+    /** Every line that matched nothing yet and has arrived, then the lines already seen, matching {@code event}. */
+    List<JsonNode> all(String event) {
+        JsonNode n;
+        while ((n = lines.poll()) != null) {
+            synchronized (seen) {
+                seen.add(n);
+            }
+        }
+        synchronized (seen) {
+            return seen.stream().filter(x -> event.equals(x.path("event").asText())).toList();
+        }
+    }
+
     String stderr() {
         synchronized (stderr) {
             return stderr.toString();

@@ -34,9 +34,30 @@ public final class ProtoReader {
 
     /** A reader of all of {@code buf}, naming {@code message} in its errors. */
     public ProtoReader(byte[] buf, String message) {
+        this(buf, 0, buf.length, message);
+    }
+
+    private ProtoReader(byte[] buf, int start, int end, String message) {
         this.buf = buf;
         this.message = message;
-        this.end = buf.length;
+        this.pos = start;
+        this.end = end;
+    }
+
+    /**
+     * A reader of the current field as an embedded message, sharing this reader's array (no copy), naming
+     * {@code embedded} in its errors; this reader moves past the field.
+     */
+    public ProtoReader embedded(String embedded) {
+        expect(2);
+        long len = rawVarint();
+        if (len < 0 || len > end - pos) {
+            throw violation("field " + field + " claims " + len + " bytes but " + (end - pos) + " remain");
+        }
+        consumed = true;
+        int start = pos;
+        pos += (int) len;
+        return new ProtoReader(buf, start, pos, message + "." + embedded);
     }
 
     /** Moves to the next field (skipping the current one if unread); false at the end of the message. */

@@ -1,0 +1,74 @@
+package io.icn.p2p.gossip;
+
+import io.icn.p2p.PeerId;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * A message received (or published) on a topic, as handed to validators and subscribers. Its data is shared with
+ * the router's message cache, so it is exposed read-only ({@link #dataView()}) or copied ({@link #data()}).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class GossipMessage {
+    private final String topic;
+    private final byte[] data;
+    private final PeerId from;
+    private final long seqno;
+    private final MessageId id;
+    private final PeerId receivedFrom;
+
+    GossipMessage(String topic, byte[] data, PeerId from, long seqno, MessageId id, PeerId receivedFrom) {
+        this.topic = Objects.requireNonNull(topic, "topic");
+        this.data = Objects.requireNonNull(data, "data");
+        this.from = Objects.requireNonNull(from, "from");
+        this.seqno = seqno;
+        this.id = Objects.requireNonNull(id, "id");
+        this.receivedFrom = Objects.requireNonNull(receivedFrom, "receivedFrom");
+    }
+
+    /** The topic. */
+    public String topic() {
+        return topic;
+    }
+
+    /** The data, a copy. */
+    public byte[] data() {
+        return data.clone();
+    }
+
+    /** The data without copying, read-only. */
+    public ByteBuffer dataView() {
+        return ByteBuffer.wrap(data).asReadOnlyBuffer();
+    }
+
+    /** The data's length in bytes. */
+    public int size() {
+        return data.length;
+    }
+
+    /** The publisher, whose StrictSign signature the message carries (verified). */
+    public PeerId from() {
+        return from;
+    }
+
+    /** The publisher's sequence number. */
+    public long seqno() {
+        return seqno;
+    }
+
+    /** The message id under the router's {@link MessageIdFunction}. */
+    public MessageId id() {
+        return id;
+    }
+
+    /** The peer this router received it from (this host for its own messages). */
+    public PeerId receivedFrom() {
+        return receivedFrom;
+    }
+
+    @Override
+    public String toString() {
+        return "GossipMessage[" + topic + " " + id + " " + data.length + " bytes from " + from + "]";
+    }
+}
