@@ -431,8 +431,7 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int n = (int) Math.min(context.config().chunkSize(), end - position);
-        PeerLimits.Peer peer = connection.peer;
-        long wait = peer.bandwidth == null ? 0 : peer.bandwidth.reserve(n);
+        long wait = context.peers().reserve(connection.peer, n);
         if (wait > 0) {
             throttled = true;
             metrics.throttledStreams.incrementAndGet();
