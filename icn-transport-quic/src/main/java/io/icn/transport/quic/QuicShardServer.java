@@ -181,7 +181,9 @@ final class QuicShardServer implements ShardServer {
                 .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel stream) {
-                        stream.pipeline().addLast(new RequestDecoder(), new ShardStreamHandler(context));
+                        stream.pipeline().addLast(
+                                new RequestDecoder(() -> new ShardStreamHandler(context, ResponseFormat.LEGACY)),
+                                new ShardStreamHandler(context, ResponseFormat.BINARY));
                     }
                 });
     }
