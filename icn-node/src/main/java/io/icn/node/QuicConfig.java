@@ -19,14 +19,23 @@ import java.util.stream.Collectors;
  *     64 lower-case hex digits; empty = PUT refused to everybody
  * @param maxPutBytes the longest chunk one PUT may carry
  * @param putBudgetBytes the PUT bodies held at once, server-wide; at least {@code maxPutBytes}
+ * @param limits bandwidth, connection and request limits of the server
  */
 public record QuicConfig(String bind, int port, String advertise, Set<String> ingestClients, long maxPutBytes,
-        long putBudgetBytes) {
+        long putBudgetBytes, TransportLimits limits) {
 
-    /** Port 9002 on every address, no PUT, chunks up to 64 MiB, 256 MiB of them at once. */
-    public static final QuicConfig DEFAULT = new QuicConfig("0.0.0.0", 9002, "", Set.of(), 64L << 20, 256L << 20);
+    /** Port 9002 on every address, no PUT, chunks up to 64 MiB, 256 MiB of them at once, the server's limits. */
+    public static final QuicConfig DEFAULT = new QuicConfig("0.0.0.0", 9002, "", Set.of(), 64L << 20, 256L << 20,
+            TransportLimits.DEFAULT);
+
+    /** With the server's default {@link TransportLimits}. */
+    public QuicConfig(String bind, int port, String advertise, Set<String> ingestClients, long maxPutBytes,
+            long putBudgetBytes) {
+        this(bind, port, advertise, ingestClients, maxPutBytes, putBudgetBytes, TransportLimits.DEFAULT);
+    }
 
     public QuicConfig {
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(advertise, "advertise");
         ConfigChecks.host("bind", bind);
@@ -56,19 +65,23 @@ public record QuicConfig(String bind, int port, String advertise, Set<String> in
     }
 
     public QuicConfig withBind(String host, int value) {
-        return new QuicConfig(host, value, advertise, ingestClients, maxPutBytes, putBudgetBytes);
+        return new QuicConfig(host, value, advertise, ingestClients, maxPutBytes, putBudgetBytes, limits);
     }
 
     public QuicConfig withAdvertise(String host) {
-        return new QuicConfig(bind, port, host, ingestClients, maxPutBytes, putBudgetBytes);
+        return new QuicConfig(bind, port, host, ingestClients, maxPutBytes, putBudgetBytes, limits);
     }
 
     public QuicConfig withIngestClients(Set<String> fingerprints) {
-        return new QuicConfig(bind, port, advertise, fingerprints, maxPutBytes, putBudgetBytes);
+        return new QuicConfig(bind, port, advertise, fingerprints, maxPutBytes, putBudgetBytes, limits);
     }
 
     public QuicConfig withPutLimits(long maxPut, long budget) {
-        return new QuicConfig(bind, port, advertise, ingestClients, maxPut, budget);
+        return new QuicConfig(bind, port, advertise, ingestClients, maxPut, budget, limits);
+    }
+
+    public QuicConfig withLimits(TransportLimits value) {
+        return new QuicConfig(bind, port, advertise, ingestClients, maxPutBytes, putBudgetBytes, value);
     }
 
     private static String fingerprint(String value) {

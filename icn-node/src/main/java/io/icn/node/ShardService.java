@@ -64,6 +64,12 @@ final class ShardService implements NodeService {
                 .ingestClients(config.ingestClients())
                 .maxPutBytes(config.maxPutBytes())
                 .maxConcurrentPutBytes(config.putBudgetBytes())
+                .perClientBandwidth(config.limits().maxClientMbps() * 1_000_000L, 1 << 20)
+                .maxEgress(config.limits().maxEgressMbps() * 1_000_000L)
+                .maxConnections(config.limits().maxConnections())
+                .maxStreamsPerConnection(config.limits().maxStreamsPerConnection())
+                .maxConcurrentRequests(config.limits().maxConcurrentRequests())
+                .perClientRequestRate(config.limits().clientRequestsPerSec(), config.limits().clientRequestBurst())
                 .meterRegistry(registry)
                 .start();
         if (config.ingestClients().isEmpty()) {

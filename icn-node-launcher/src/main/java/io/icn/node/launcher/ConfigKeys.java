@@ -11,6 +11,7 @@ import io.icn.chain.Region;
 import io.icn.node.ConfigException;
 import io.icn.node.FsyncPolicy;
 import io.icn.node.ServiceConfig;
+import io.icn.node.TransportLimits;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -201,12 +202,42 @@ public final class ConfigKeys {
                     all.get(ConfigKeys.MAX_QUIC_PUT_MB) * MIB, v * MIB))));
 
     /** Every key, in the order the effective configuration is logged. */
+    static final ConfigKey<Long> MAX_CLIENT_MBPS = new ConfigKey<>("transport.max_client_mbps", integer(0, 1_000_000), 0L,
+            "hard cap per client, Mbit/s; 0 = none", (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> MAX_EGRESS_MBPS = new ConfigKey<>("transport.max_egress_mbps", integer(0, 1_000_000), 0L,
+            "node-wide egress for shards, Mbit/s; 0 = none", (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> MAX_CONNECTIONS = new ConfigKey<>("transport.max_connections", integer(1, 1_000_000), 1024L,
+            "QUIC connections open at once", (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> MAX_STREAMS_PER_CONNECTION = new ConfigKey<>("transport.max_streams_per_connection", integer(1, 10_000), 64L,
+            "requests at once on one connection", (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> MAX_CONCURRENT_REQUESTS = new ConfigKey<>("transport.max_concurrent_requests", integer(1, 1_000_000), 256L,
+            "requests at once, node-wide", (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> CLIENT_REQUESTS_PER_SEC = new ConfigKey<>("transport.client_requests_per_sec", integer(1, 1_000_000), 200L,
+            "sustained requests per second per client", (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> CLIENT_REQUEST_BURST = new ConfigKey<>("transport.client_request_burst", integer(1, 1_000_000), 400L,
+            "requests a client may make at once beyond its rate", (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    /** The {@code [transport]} table as the node's limits (every key of it applies the whole table). */
+    private static TransportLimits transport(ConfigValues all) {
+        return new TransportLimits(all.get(MAX_CLIENT_MBPS), all.get(MAX_EGRESS_MBPS),
+                all.get(MAX_CONNECTIONS).intValue(), all.get(MAX_STREAMS_PER_CONNECTION).intValue(),
+                all.get(MAX_CONCURRENT_REQUESTS).intValue(), all.get(CLIENT_REQUESTS_PER_SEC).intValue(),
+                all.get(CLIENT_REQUEST_BURST).intValue());
+    }
+
     public static final List<ConfigKey<?>> ALL = List.of(CHAIN_ENDPOINT, STORAGE_PATH, QUIC_PORT, QUIC_BIND,
             METRICS_PORT, METRICS_BIND, P2P_LISTEN_ADDR, BOOTSTRAP_PEERS, REGION, MAX_STORAGE_GB, AUDIT_POLL_SECS,
             CLEANUP_INTERVAL_BLOCKS, CACHE_MB, FSYNC, VERIFY_ON_READ, SCRUB_BYTES_PER_SEC, SCRUB_INTERVAL_SECS,
             ADMIN_TOKEN, ADMIN_BIND, ADMIN_PORT, BLOCK_TIME_SECS, AUDIT_INTERVAL_BLOCKS, CHAIN_RETENTION_BLOCKS,
             STAKE_ICN, DEAL_BLOCKS, DEAL_GRACE_BLOCKS, LOG_FORMAT, LOG_LEVEL, QUIC_ADVERTISE, PEERS, SHUTDOWN_GRACE_SECS, INGEST_CLIENTS,
-            MAX_PUT_MB, CHUNK_MB, MAX_JSON_BODY_KB, HTTP_THREADS, MAX_QUIC_PUT_MB, QUIC_PUT_BUDGET_MB);
+            MAX_PUT_MB, CHUNK_MB, MAX_JSON_BODY_KB, HTTP_THREADS, MAX_QUIC_PUT_MB, QUIC_PUT_BUDGET_MB,
+            MAX_CLIENT_MBPS, MAX_EGRESS_MBPS, MAX_CONNECTIONS, MAX_STREAMS_PER_CONNECTION, MAX_CONCURRENT_REQUESTS, CLIENT_REQUESTS_PER_SEC, CLIENT_REQUEST_BURST);
 
     /** The keys whose values are secrets: logged masked. */
     static final List<ConfigKey<?>> SECRET = List.of(ADMIN_TOKEN);

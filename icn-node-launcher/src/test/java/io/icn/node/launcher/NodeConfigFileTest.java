@@ -93,6 +93,7 @@ class NodeConfigFileTest {
         assertThat(c.quic().ingestClients()).as("QUIC PUT is closed by default").isEmpty();
         assertThat(c.quic().maxPutBytes()).isEqualTo(64L << 20);
         assertThat(c.quic().putBudgetBytes()).isEqualTo(256L << 20);
+        assertThat(c.quic().limits()).as("no bandwidth cap by default").isEqualTo(io.icn.node.TransportLimits.DEFAULT);
         assertThat(c.ingest().chunkBytes()).isEqualTo(50 << 20);
         assertThat(all.http().maxPutBytes()).isEqualTo(10_240L << 20);
         assertThat(all.http().maxJsonBodyBytes()).isEqualTo(64 << 10);
@@ -142,6 +143,15 @@ class NodeConfigFileTest {
                 http_threads = 2
                 max_quic_put_mb = 16
                 quic_put_budget_mb = 48
+
+                [transport]
+                max_client_mbps = 100
+                max_egress_mbps = 1000
+                max_connections = 16
+                max_streams_per_connection = 4
+                max_concurrent_requests = 32
+                client_requests_per_sec = 20
+                client_request_burst = 30
                 """.formatted("ef".repeat(30), "01".repeat(32));
         ConfigValues values = NodeConfigFile.parse(text, "full.toml");
         assertThat(ConfigKeys.ALL).as("this test sets every declared key but peers")
@@ -323,5 +333,15 @@ class NodeConfigFileTest {
         assertThat(storage).doesNotExist();
         assertThat(List.of(Main.execute("--help"), Main.execute("run", "--help"), Main.execute("put", "--help")))
                 .containsOnly(0);
+    }
+
+    @Test
+    void transportTableSetsTheServerLimits() {
+        io.icn.node.TransportLimits l = parse("[transport]\nmax_client_mbps = 300\nmax_egress_mbps = 900\n"
+                + "max_connections = 10\nmax_streams_per_connection = 8\nmax_concurrent_requests = 20\n"
+                + "client_requests_per_sec = 50\nclient_request_burst = 60\n").node().quic().limits();
+        assertThat(l).isEqualTo(new io.icn.node.TransportLimits(300, 900, 10, 8, 20, 50, 60));
+        assertThatThrownBy(() -> parse("[transport]\nmax_egress_mbps = -1\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max_egress_mbps");
     }
 }

@@ -7,7 +7,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Per-client budgets, keyed by {@link PeerKey}: a bandwidth bucket and a request-rate bucket per client,
- * shared by all of the client's connections and dropped when its last connection closes.
+ * shared by all of the client's connections and dropped when its last connection closes; and the node-wide
+ * egress bucket.
  *
  * <p>Thread-safe.
  */
@@ -31,10 +32,25 @@ final class PeerLimits {
     private final ServerConfig config;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<Object, Peer> peers = new ConcurrentHashMap<>();
+    /** The node-wide egress bucket; {@code null} when egress is unlimited. */
+    private final TokenBucket egress;
 
     PeerLimits(ServerConfig config) {
         this.config = config;
         this.nanoTime = config.nanoTime();
+        this.egress = config.maxEgressBitsPerSecond() == 0 ? null
+                : new TokenBucket(config.maxEgressBitsPerSecond() / 8.0, config.perClientBurstBytes(), nanoTime);
+    }
+
+    /**
+     * Reserves {@code bytes} of the client's and of the node's bandwidth.
+     *
+     * @return the nanoseconds the caller must wait before sending them (0 if none)
+     */
+    long reserve(Peer peer, int bytes) {
+        long own = peer.bandwidth == null ? 0 : peer.bandwidth.reserve(bytes);
+        long node = egress == null ? 0 : egress.reserve(bytes);
+        return Math.max(own, node);
     }
 
     /** Registers a connection of the client at {@code remote}; pair with {@link #release(Peer)}. */

@@ -3,6 +3,7 @@ package io.icn.transport.quic;
 import io.icn.storage.ShardStore;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -50,6 +51,7 @@ final class QuicShardServer implements ShardServer {
     private final ExecutorService ownedDiskExecutor;
     private final ServingContext context;
     private final ChannelGroup connections;
+    private final DatagramFaults datagramFaults;
     /** The bound sockets, one per event loop; the first one's address is the server's. */
     private final List<Channel> sockets;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -66,6 +68,7 @@ final class QuicShardServer implements ShardServer {
                 ownedDiskExecutor != null ? ownedDiskExecutor : config.diskExecutor(),
                 new Semaphore(config.maxConcurrentRequests()), new IngestBudget(config.maxConcurrentPutBytes()),
                 new PeerLimits(config), metrics, new AtomicBoolean());
+        this.datagramFaults = new DatagramFaults(metrics, config.nanoTime());
         boolean shared = config.ioThreads() > 1 && QuicIo.canReusePort();
         this.group = QuicIo.newGroup(shared ? config.ioThreads() : 1, "icn-shard-server");
         this.connections = new DefaultChannelGroup(group.next());
@@ -74,7 +77,7 @@ final class QuicShardServer implements ShardServer {
             if (shared) {
                 bindShared(bound);
             } else {
-                bound.add(bootstrap().handler(codec().build()).bind(config.bindAddress()).sync().channel());
+                bound.add(bootstrap().handler(withFaults(codec().build())).bind(config.bindAddress()).sync().channel());
             }
             this.sockets = List.copyOf(bound);
         } catch (Exception e) {
@@ -104,10 +107,10 @@ final class QuicShardServer implements ShardServer {
         QuicServerCodecBuilder codec = codec();
         Bootstrap bootstrap = bootstrap()
                 .option(UnixChannelOption.SO_REUSEPORT, true)
-                .handler(new SocketDispatcher((idLength, ids) -> codec.clone()
+                .handler(filtered(new SocketDispatcher((idLength, ids) -> withFaults(codec.clone()
                         .localConnectionIdLength(idLength)
                         .connectionIdAddressGenerator(ids)
-                        .build()));
+                        .build()))));
         InetSocketAddress address = config.bindAddress().getPort() == 0 ? freePort(config.bindAddress())
                 : config.bindAddress();
         for (int i = 0; i < config.ioThreads(); i++) {
@@ -124,6 +127,26 @@ final class QuicShardServer implements ShardServer {
         try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(address.getAddress(), 0))) {
             return new InetSocketAddress(address.getAddress(), probe.getLocalPort());
         }
+    }
+
+    /** The socket's pipeline: the QUIC codec, then {@link DatagramFaults} for what the codec fails on. */
+    private ChannelHandler withFaults(ChannelHandler codec) {
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel socket) {
+                socket.pipeline().addLast(codec, datagramFaults);
+            }
+        };
+    }
+
+    /** A dispatcher behind the filter of datagrams it would leak (see {@link DatagramFaults#truncatedFilter()}). */
+    private ChannelHandler filtered(ChannelHandler dispatcher) {
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel socket) {
+                socket.pipeline().addLast(datagramFaults.truncatedFilter(), dispatcher);
+            }
+        };
     }
 
     private QuicServerCodecBuilder codec() {
@@ -158,7 +181,9 @@ final class QuicShardServer implements ShardServer {
                 .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel stream) {
-                        stream.pipeline().addLast(new RequestDecoder(), new ShardStreamHandler(context));
+                        stream.pipeline().addLast(
+                                new RequestDecoder(() -> new ShardStreamHandler(context, ResponseFormat.LEGACY)),
+                                new ShardStreamHandler(context, ResponseFormat.BINARY));
                     }
                 });
     }

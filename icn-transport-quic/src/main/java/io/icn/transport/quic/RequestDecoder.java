@@ -1,14 +1,18 @@
 package io.icn.transport.quic;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Decodes the one request frame a stream carries into a {@link Request}, or into a {@link Failure} that
- * names the status to answer with. Exactly one such message is produced per stream. After a GET, HAS or
+ * names the status to answer with. A stream whose first byte is {@code G} is the original network's text
+ * request: this decoder hands the stream to a {@link LegacyRequestDecoder} and the legacy handler instead. Exactly one such message is produced per stream. After a GET, HAS or
  * MANIFEST frame every further byte is discarded; after a {@link Request.Put PUT} frame the decoder removes
  * itself from the pipeline, so the chunk bytes that follow (those of the same read first) reach the next
  * handler as they are, as {@code ByteBuf}s. The decoder never buffers more than
@@ -31,12 +35,38 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** The first byte of the original network's text request ({@code GET ...}); never a binary version. */
+    static final int LEGACY_FIRST_BYTE = 'G';
+
+    private final Supplier<? extends ChannelHandler> legacyHandler;
     private boolean done;
+
+    /**
+     * @param legacyHandler makes the handler that serves a text request in the original format; it replaces
+     *     the {@link ShardStreamHandler} after this decoder in the pipeline when the stream starts with
+     *     {@code G}, and a {@link LegacyRequestDecoder} replaces this decoder
+     */
+    RequestDecoder(Supplier<? extends ChannelHandler> legacyHandler) {
+        this.legacyHandler = Objects.requireNonNull(legacyHandler, "legacyHandler");
+    }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (done) {
             in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (in.isReadable() && in.getUnsignedByte(in.readerIndex()) == LEGACY_FIRST_BYTE) {
+            // The original's text request: its own decoder and handler take the stream; the bytes read so far
+            // pass to the new decoder when this one leaves the pipeline.
+            done = true;
+            ChannelPipeline pipeline = ctx.pipeline();
+            if (pipeline.get(ShardStreamHandler.class) != null) {
+                pipeline.replace(ShardStreamHandler.class, "legacy-handler", legacyHandler.get());
+            } else {
+                pipeline.addLast("legacy-handler", legacyHandler.get());
+            }
+            pipeline.replace(this, "legacy-decoder", new LegacyRequestDecoder());
             return;
         }
         if (in.readableBytes() < Protocol.HEADER_LENGTH) {
@@ -80,7 +110,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         decode(ctx, in, out);
-        if (!done) {
+        if (!done && !ctx.isRemoved()) {
             emit(in, out, new Failure(Status.BAD_REQUEST, "stream ended after " + in.readableBytes()
                     + " bytes, before a complete request frame"));
         }

@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
  * @param diskExecutor the executor for store calls, or {@code null} to let the server own {@code diskThreads}
  *     threads
  * @param perClientBitsPerSecond 0 for unlimited
+ * @param maxEgressBitsPerSecond the node-wide limit of shard bytes sent, all clients together; 0 for unlimited
  * @param ioThreads event loops, each with its own UDP socket on the bind address when the transport allows it
  * @param socketReceiveBuffer requested {@code SO_RCVBUF} of each socket (the kernel caps it)
  * @param socketSendBuffer requested {@code SO_SNDBUF} of each socket (the kernel caps it)
@@ -31,6 +32,7 @@ record ServerConfig(
         int maxConcurrentRequests,
         long perClientBitsPerSecond,
         long perClientBurstBytes,
+        long maxEgressBitsPerSecond,
         double perClientRequestsPerSecond,
         int perClientRequestBurst,
         PeerKey peerKey,
@@ -71,6 +73,10 @@ record ServerConfig(
         if (perClientBitsPerSecond < 0) {
             throw new IllegalArgumentException("perClientBitsPerSecond must be >= 0 (0 = unlimited): "
                     + perClientBitsPerSecond);
+        }
+        if (maxEgressBitsPerSecond < 0) {
+            throw new IllegalArgumentException("maxEgressBitsPerSecond must be >= 0 (0 = unlimited): "
+                    + maxEgressBitsPerSecond);
         }
         if (perClientBurstBytes < chunkSize) {
             throw new IllegalArgumentException("perClientBurstBytes must be >= chunkSize (" + chunkSize + "): "

@@ -39,6 +39,7 @@ final class ServerMetrics implements AutoCloseable {
     final Counter putBytes;
     final Counter throttleWaits;
     final Timer throttleDelay;
+    final Counter malformedDatagrams;
     final AtomicInteger activeStreams = new AtomicInteger();
     final AtomicInteger activeConnections = new AtomicInteger();
     final AtomicInteger throttledStreams = new AtomicInteger();
@@ -63,6 +64,9 @@ final class ServerMetrics implements AutoCloseable {
                 .description("Times a stream paused for its client's bandwidth budget").register(registry));
         throttleDelay = add(Timer.builder("icn.transport.throttle.delay")
                 .description("Pauses imposed by per-client bandwidth limits").register(registry));
+        malformedDatagrams = add(Counter.builder("icn.transport.datagrams.malformed")
+                .description("Datagrams the QUIC codec failed on (dropped; logged at most once a minute)")
+                .register(registry));
         add(Gauge.builder("icn.transport.streams.active", activeStreams, AtomicInteger::get)
                 .description("Requests admitted and not finished").register(registry));
         add(Gauge.builder("icn.transport.connections.active", activeConnections, AtomicInteger::get)

@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  * <tr><td>{@link #maxConnections}</td><td>1024</td></tr>
  * <tr><td>{@link #maxStreamsPerConnection}</td><td>64</td></tr>
  * <tr><td>{@link #maxConcurrentRequests}</td><td>256</td></tr>
- * <tr><td>{@link #perClientBandwidth}</td><td>100 Mbit/s, burst 1 MiB</td></tr>
+ * <tr><td>{@link #perClientBandwidth}</td><td>unlimited (burst 1 MiB when a rate is set)</td></tr>
+ * <tr><td>{@link #maxEgress}</td><td>unlimited</td></tr>
  * <tr><td>{@link #perClientRequestRate}</td><td>200 requests/s, burst 400</td></tr>
  * <tr><td>{@link #peerKey}</td><td>{@link PeerKey#IP}</td></tr>
  * <tr><td>{@link #idleTimeout}</td><td>30 s</td></tr>
@@ -53,7 +54,8 @@ public final class ShardServerBuilder {
     private int maxConnections = 1024;
     private int maxStreamsPerConnection = 64;
     private int maxConcurrentRequests = 256;
-    private long perClientBitsPerSecond = 100_000_000L;
+    private long perClientBitsPerSecond;
+    private long maxEgressBitsPerSecond;
     private long perClientBurstBytes = 1024 * 1024;
     private double perClientRequestsPerSecond = 200;
     private int perClientRequestBurst = 400;
@@ -126,8 +128,9 @@ public final class ShardServerBuilder {
      * Bytes per second one client (see {@link #peerKey}) may receive, as a token bucket; streams of a client
      * that exceed it are paused, not refused.
      *
-     * @param bitsPerSecond the sustained rate; 0 for unlimited
-     * @param burstBytes how far a client may run ahead of the rate; at least {@link #chunkSize}
+     * @param bitsPerSecond the sustained rate; 0 (the default) for unlimited: a lone client gets the whole link
+     * @param burstBytes how far a client (or, for {@link #maxEgress}, the node) may run ahead of the rate; at
+     *     least {@link #chunkSize}
      */
     public ShardServerBuilder perClientBandwidth(long bitsPerSecond, long burstBytes) {
         if (bitsPerSecond < 0) {
@@ -135,6 +138,22 @@ public final class ShardServerBuilder {
         }
         this.perClientBitsPerSecond = bitsPerSecond;
         this.perClientBurstBytes = atLeast("burstBytes", burstBytes, 1);
+        return this;
+    }
+
+    /**
+     * Bits per second the node sends as shard bodies, all clients together, as one token bucket (burst
+     * {@link #perClientBandwidth burstBytes}); streams that would exceed it are paused, not refused. A lone
+     * client gets all of it. Streams take the node's tokens in the order they ask, chunk by chunk, so under this
+     * limit a client with more streams gets more of it; the per-client limit bounds what one client can take.
+     *
+     * @param bitsPerSecond the sustained rate; 0 (the default) for unlimited
+     */
+    public ShardServerBuilder maxEgress(long bitsPerSecond) {
+        if (bitsPerSecond < 0) {
+            throw new IllegalArgumentException("bitsPerSecond must be >= 0 (0 = unlimited): " + bitsPerSecond);
+        }
+        this.maxEgressBitsPerSecond = bitsPerSecond;
         return this;
     }
 
@@ -314,7 +333,8 @@ public final class ShardServerBuilder {
             throw new IllegalStateException("a node certificate is required: call certificate(...) or certificateFiles(...)");
         }
         ServerConfig config = new ServerConfig(bindAddress, certificate, maxConnections, maxStreamsPerConnection,
-                maxConcurrentRequests, perClientBitsPerSecond, perClientBurstBytes, perClientRequestsPerSecond,
+                maxConcurrentRequests, perClientBitsPerSecond, perClientBurstBytes, maxEgressBitsPerSecond,
+                perClientRequestsPerSecond,
                 perClientRequestBurst, peerKey, idleTimeout, requestHeaderTimeout, requestDeadline, busyRetryAfter,
                 chunkSize, maxUdpPayloadSize, ioThreads, socketReceiveBuffer, socketSendBuffer, diskExecutor,
                 diskThreads, chunkSink, ingestClients, maxPutBytes, maxConcurrentPutBytes,

@@ -81,9 +81,16 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
     /** The fingerprint of the client certificate of an authorised PUT. */
     private String putClient;
 
-    ShardStreamHandler(ServingContext context) {
+    private final ResponseFormat format;
+
+    /**
+     * @param format how responses are worded: {@link ResponseFormat#BINARY} for the frames of the protocol,
+     *     {@link ResponseFormat#LEGACY} for a text request of the original network
+     */
+    ShardStreamHandler(ServingContext context, ResponseFormat format) {
         this.context = context;
         this.metrics = context.metrics();
+        this.format = Objects.requireNonNull(format, "format");
     }
 
     @Override
@@ -92,6 +99,14 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
         this.connection = ctx.channel().parent().attr(ConnectionState.KEY).get();
         Duration timeout = context.config().requestHeaderTimeout();
         headerTimer = ctx.executor().schedule(this::onHeaderTimeout, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Removed before any request (replaced by the legacy handler): nothing was taken but the header timer. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (!requestSeen && headerTimer != null) {
+            headerTimer.cancel(false);
+        }
     }
 
     @Override
@@ -416,7 +431,7 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
         position = 0;
         end = length;
         headerSent = true;
-        ByteBuf header = Frames.okShard(ctx.alloc(), shardLength, offset, length, sha256);
+        ByteBuf header = format.shardHeader(ctx.alloc(), shardLength, offset, length, sha256);
         if (length == 0) {
             writeLast(header);
             return;
@@ -431,8 +446,7 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int n = (int) Math.min(context.config().chunkSize(), end - position);
-        PeerLimits.Peer peer = connection.peer;
-        long wait = peer.bandwidth == null ? 0 : peer.bandwidth.reserve(n);
+        long wait = context.peers().reserve(connection.peer, n);
         if (wait > 0) {
             throttled = true;
             metrics.throttledStreams.incrementAndGet();
@@ -548,13 +562,13 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         metrics.refused(reason);
-        respond(Frames.error(ctx.alloc(), status, message));
+        respond(format.error(ctx.alloc(), status, message));
     }
 
     private void busy(ServerMetrics.Refusal reason, Duration wait, String message) {
         metrics.refused(reason);
         Duration retryAfter = wait.compareTo(context.config().busyRetryAfter()) > 0 ? wait : context.config().busyRetryAfter();
-        respond(Frames.busy(ctx.alloc(), retryAfter, message));
+        respond(format.busy(ctx.alloc(), retryAfter, message));
     }
 
     private void onHeaderTimeout() {

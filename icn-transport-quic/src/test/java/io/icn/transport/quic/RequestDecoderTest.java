@@ -6,6 +6,7 @@ import io.icn.storage.Cid;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class RequestDecoderTest {
                 new Request.Put(CID, 50L << 20, 0),
                 new Request.Put(CID, 1, Long.MAX_VALUE));
         for (Request request : requests) {
-            EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder());
+            EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(ChannelInboundHandlerAdapter::new));
             ByteBuf frame = Frames.encodeRequest(ByteBufAllocator.DEFAULT, request);
             while (frame.isReadable()) {
                 ch.writeInbound(frame.readRetainedSlice(1));
@@ -52,7 +53,7 @@ class RequestDecoderTest {
 
     @Test
     void reportsTruncatedFrameAtEndOfInput() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder());
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(ChannelInboundHandlerAdapter::new));
         ch.writeInbound(Unpooled.wrappedBuffer(bytes(1, 1, 0, 40, 36)));
         assertThat((Object) ch.readInbound()).isNull();
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
@@ -63,7 +64,7 @@ class RequestDecoderTest {
 
     @Test
     void passesTheChunkAfterAPutFrameOnUntouched() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder());
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(ChannelInboundHandlerAdapter::new));
         Request.Put put = new Request.Put(CID, 3000, 7);
         ByteBuf frame = Frames.encodeRequest(ByteBufAllocator.DEFAULT, put);
         byte[] chunk = Fixtures.randomBytes(9, 3000);
@@ -103,7 +104,7 @@ class RequestDecoderTest {
 
     @Test
     void ignoresBytesAfterTheFrame() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder());
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(ChannelInboundHandlerAdapter::new));
         ByteBuf frame = Frames.encodeRequest(ByteBufAllocator.DEFAULT, new Request.Has(CID));
         ch.writeInbound(Unpooled.wrappedBuffer(frame, Unpooled.wrappedBuffer(new byte[1000])));
         assertThat((Object) ch.readInbound()).isEqualTo(new Request.Has(CID));
@@ -136,7 +137,7 @@ class RequestDecoderTest {
         int puts = 0;
         for (int i = 0; i < 120_000; i++) {
             byte[] input = mutate(random, valid.get(random.nextInt(valid.size())), i);
-            EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder());
+            EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(ChannelInboundHandlerAdapter::new));
             int at = 0;
             while (at < input.length) {
                 int n = 1 + random.nextInt(Math.max(1, input.length - at));
@@ -209,7 +210,7 @@ class RequestDecoderTest {
     }
 
     private static void assertFailure(byte[] input, Status status) {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder());
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(ChannelInboundHandlerAdapter::new));
         ch.writeInbound(Unpooled.wrappedBuffer(input));
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         RequestDecoder.Failure failure = ch.readInbound();
