@@ -36,8 +36,21 @@ public final class ConfigKeys {
     // ---------------------------------------------------------------- the original node's keys
 
     static final ConfigKey<String> CHAIN_ENDPOINT = new ConfigKey<>("chain_endpoint", string(ConfigKeys::endpoint),
-            "local", "\"local\" (the embedded chain) or a ws:// / wss:// chain node (refused at start for now)",
+            "local", "\"local\" (the embedded chain) or a ws:// / wss:// Substrate chain node",
             (c, v, all) -> c.withNode(n -> n.withChain(n.chain().withEndpoint(v))));
+
+    static final ConfigKey<String> CHAIN_PALLET = new ConfigKey<>("chain_pallet", string(ConfigKeys::identifier),
+            "IcnPinning", "on a ws:// chain, the pinning pallet's name in the runtime",
+            (c, v, all) -> c.withSubstrate(s -> new LauncherConfig.SubstrateConfig(v, s.keyEnv(), s.connectTimeout())));
+
+    static final ConfigKey<String> CHAIN_KEY_ENV = new ConfigKey<>("chain_key_env", string(ConfigKeys::identifierOrEmpty),
+            "", "on a ws:// chain, the environment variable holding the node key's 32-byte seed (hex); empty = node-key.pk8",
+            (c, v, all) -> c.withSubstrate(s -> new LauncherConfig.SubstrateConfig(s.pallet(), v, s.connectTimeout())));
+
+    static final ConfigKey<Long> CHAIN_CONNECT_TIMEOUT_SECS = new ConfigKey<>("chain_connect_timeout_secs",
+            integer(1, 3_600), 10L, "on a ws:// chain, bound on connecting and on each request, seconds",
+            (c, v, all) -> c.withSubstrate(s -> new LauncherConfig.SubstrateConfig(s.pallet(), s.keyEnv(),
+                    Duration.ofSeconds(v))));
 
     static final ConfigKey<Path> STORAGE_PATH = new ConfigKey<>("storage_path",
             parsed(ConfigKeys::path, Path::toString), LauncherConfig.DEFAULT_STORAGE,
@@ -201,7 +214,6 @@ public final class ConfigKeys {
             (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withPutLimits(
                     all.get(ConfigKeys.MAX_QUIC_PUT_MB) * MIB, v * MIB))));
 
-    /** Every key, in the order the effective configuration is logged. */
     static final ConfigKey<Long> MAX_CLIENT_MBPS = new ConfigKey<>("transport.max_client_mbps", integer(0, 1_000_000), 0L,
             "hard cap per client, Mbit/s; 0 = none", (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
 
@@ -231,7 +243,9 @@ public final class ConfigKeys {
                 all.get(CLIENT_REQUEST_BURST).intValue());
     }
 
-    public static final List<ConfigKey<?>> ALL = List.of(CHAIN_ENDPOINT, STORAGE_PATH, QUIC_PORT, QUIC_BIND,
+    /** Every key, in the order the effective configuration is logged. */
+    public static final List<ConfigKey<?>> ALL = List.of(CHAIN_ENDPOINT, CHAIN_PALLET, CHAIN_KEY_ENV,
+            CHAIN_CONNECT_TIMEOUT_SECS, STORAGE_PATH, QUIC_PORT, QUIC_BIND,
             METRICS_PORT, METRICS_BIND, P2P_LISTEN_ADDR, BOOTSTRAP_PEERS, REGION, MAX_STORAGE_GB, AUDIT_POLL_SECS,
             CLEANUP_INTERVAL_BLOCKS, CACHE_MB, FSYNC, VERIFY_ON_READ, SCRUB_BYTES_PER_SEC, SCRUB_INTERVAL_SECS,
             ADMIN_TOKEN, ADMIN_BIND, ADMIN_PORT, BLOCK_TIME_SECS, AUDIT_INTERVAL_BLOCKS, CHAIN_RETENTION_BLOCKS,
@@ -272,6 +286,19 @@ public final class ConfigKeys {
         if (!"local".equals(value) && !(value.startsWith("ws://") || value.startsWith("wss://"))) {
             throw new ConfigException(key + " = \"" + value + "\" is neither \"local\" (the embedded chain) nor a"
                     + " ws:// or wss:// URL such as \"ws://127.0.0.1:9944\"");
+        }
+    }
+
+    private static void identifier(String key, String value) {
+        if (!value.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new ConfigException(key + " = \"" + value + "\" is not a name (letters, digits and _, not starting"
+                    + " with a digit)");
+        }
+    }
+
+    private static void identifierOrEmpty(String key, String value) {
+        if (!value.isEmpty()) {
+            identifier(key, value);
         }
     }
 

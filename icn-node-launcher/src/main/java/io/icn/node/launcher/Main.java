@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
         description = "ICN super-node: stores erasure-coded video chunks, answers the chain's audits.",
         subcommands = {Main.Run.class, Main.Put.class, GetCommand.class, Main.Status.class, Main.Usage.class, Main.Verify.class,
             Main.Repair.class, Main.Cleanup.class, Main.Index.class, Main.Keys.class, Main.Jobs.class,
-            Main.Config.class, Main.DirectorCert.class, CommandLine.HelpCommand.class},
+            Main.Config.class, Main.DirectorCert.class, ChainCommand.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = Main.USAGE, exitCodeOnExecutionException = Main.FAILED)
 public final class Main implements Runnable {
     static final int OK = 0;
@@ -116,7 +116,7 @@ public final class Main implements Runnable {
                 description = "overrides region: NA-WEST, NA-EAST, EU-WEST, EU-EAST, APAC, LATAM, MENA")
         String region;
 
-        @Option(names = "--chain-endpoint", paramLabel = "URL", description = "overrides chain_endpoint (only 'local' runs)")
+        @Option(names = "--chain-endpoint", paramLabel = "URL", description = "overrides chain_endpoint: local, or a ws:// / wss:// chain node")
         String chainEndpoint;
 
         @Override
@@ -135,7 +135,7 @@ public final class Main implements Runnable {
                     values.override(ConfigKeys.CHAIN_ENDPOINT, chainEndpoint, "--chain-endpoint");
                 }
                 config = values.build();
-                Preflight.check(config.node());
+                Preflight.check(config.node(), config.node().chain().isLocal());
             } catch (ConfigException e) {
                 System.err.println("icn-node: configuration error (" + source() + "): " + e.getMessage());
                 return USAGE;
@@ -144,7 +144,13 @@ public final class Main implements Runnable {
             LOG.info("configuration from {}: {}", source(), values.describe().entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
 
-            NodeLauncher launcher = NodeLauncher.of(config);
+            NodeLauncher launcher;
+            try {
+                launcher = NodeLauncher.of(config);
+            } catch (NodeException e) {
+                LOG.error("cannot start: {}", e.getMessage());
+                return FAILED;
+            }
             AtomicBoolean running = new AtomicBoolean();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
@@ -194,8 +200,10 @@ public final class Main implements Runnable {
             out.println("  region      " + c.region().wireName());
             out.println("  storage     " + c.storagePath() + " (capacity " + (c.store().capacityBytes() >> 30)
                     + " GiB, fsync " + c.store().fsync().configName() + ")");
-            out.println("  chain       " + c.chain().endpoint() + " (block every " + c.chain().local().blockTime()
-                    .toSeconds() + " s, state " + c.storagePath().resolve(SuperNode.CHAIN_STATE_FILE) + ")");
+            out.println("  chain       " + c.chain().endpoint() + (c.chain().isLocal()
+                    ? " (block every " + c.chain().local().blockTime().toSeconds() + " s, state "
+                            + c.storagePath().resolve(SuperNode.CHAIN_STATE_FILE) + ")"
+                    : " (pallet " + launcher.config().substrate().pallet() + "; registration is the operator's act)"));
             out.println("  metrics     " + launcher.metricsUrl());
             out.println("  health      " + health);
             out.println("  admin       " + launcher.adminUrl()

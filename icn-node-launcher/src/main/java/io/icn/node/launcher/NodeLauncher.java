@@ -52,6 +52,8 @@ public final class NodeLauncher implements AutoCloseable {
     private final Function<NodeConfig, SuperNode.Builder> nodeBuilder;
     private final PrometheusMeterRegistry prometheus;
     private final SuperNode node;
+    /** The real chain the node runs on; null with the embedded chain. */
+    private final RemoteChain remote;
     private final AdminJobs jobs;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final JvmThreadMetrics threadMetrics = new JvmThreadMetrics();
@@ -64,6 +66,11 @@ public final class NodeLauncher implements AutoCloseable {
      *     its meter registry
      */
     NodeLauncher(LauncherConfig config, Function<NodeConfig, SuperNode.Builder> nodeBuilder) {
+        this(config, nodeBuilder, null);
+    }
+
+    private NodeLauncher(LauncherConfig config, Function<NodeConfig, SuperNode.Builder> nodeBuilder, RemoteChain remote) {
+        this.remote = remote;
         this.config = Objects.requireNonNull(config, "config");
         this.nodeBuilder = Objects.requireNonNull(nodeBuilder, "nodeBuilder");
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -73,7 +80,27 @@ public final class NodeLauncher implements AutoCloseable {
 
     /** A launcher of the node {@link SuperNode#builder} makes of {@code config}. */
     public static NodeLauncher of(LauncherConfig config) {
-        return new NodeLauncher(config, SuperNode::builder);
+        return of(config, SuperNode::builder);
+    }
+
+    /**
+     * A launcher of the node {@code nodeBuilder} makes of {@code config}; with a {@code ws://} / {@code wss://}
+     * {@code chain_endpoint} it first connects to that chain (see {@link RemoteChain}) and runs the node on it,
+     * and closes the connection after the node.
+     *
+     * @throws NodeException naming the endpoint if the chain cannot be reached or the node's key read
+     */
+    static NodeLauncher of(LauncherConfig config, Function<NodeConfig, SuperNode.Builder> nodeBuilder) {
+        if (config.node().chain().isLocal()) {
+            return new NodeLauncher(config, nodeBuilder);
+        }
+        RemoteChain remote = RemoteChain.connect(config, System.getenv());
+        try {
+            return new NodeLauncher(config, n -> nodeBuilder.apply(n).chainClient(remote.client()), remote);
+        } catch (RuntimeException | Error e) {
+            remote.close();
+            throw e;
+        }
     }
 
     /**
@@ -251,6 +278,9 @@ public final class NodeLauncher implements AutoCloseable {
             first = step(first, http::close);
         }
         first = step(first, node::close);
+        if (remote != null) {
+            first = step(first, remote::close);
+        }
         first = step(first, () -> jobs.close(Duration.ofSeconds(10)));
         first = step(first, gcMetrics::close);
         first = step(first, prometheus::close);

@@ -135,6 +135,9 @@ class NodeConfigFileTest {
                 quic_advertise = "192.0.2.9"
                 shutdown_grace_secs = 3
                 ingest_clients = ["AB:CD:%s", "%s"]
+                chain_pallet = "OtherPinning"
+                chain_key_env = "ICN_CHAIN_SEED"
+                chain_connect_timeout_secs = 7
 
                 [limits]
                 max_put_mb = 100
@@ -157,6 +160,8 @@ class NodeConfigFileTest {
         assertThat(ConfigKeys.ALL).as("this test sets every declared key but peers")
                 .allMatch(k -> values.isSet(k) || k == ConfigKeys.PEERS);
         LauncherConfig all = values.build();
+        assertThat(all.substrate()).isEqualTo(new LauncherConfig.SubstrateConfig("OtherPinning", "ICN_CHAIN_SEED",
+                java.time.Duration.ofSeconds(7)));
         NodeConfig c = all.node();
         assertThat(c.storagePath()).isEqualTo(Path.of("/srv/icn"));
         assertThat(c.quic().port()).isZero();
@@ -327,7 +332,7 @@ class NodeConfigFileTest {
         assertThat(Main.execute("run", "--config", config.toString())).isEqualTo(1);
         Path good = Files.writeString(tmp.resolve("good.toml"), "storage_path = \"" + storage + "\"\n");
         assertThat(Main.execute("run", "--config", good.toString(), "--region", "ATLANTIS")).isEqualTo(1);
-        assertThat(Main.execute("run", "--config", good.toString(), "--chain-endpoint", "ws://127.0.0.1:9944"))
+        assertThat(Main.execute("run", "--config", good.toString(), "--chain-endpoint", "http://127.0.0.1:9944"))
                 .isEqualTo(1);
         assertThat(Main.execute("run", "--no-such-flag")).isEqualTo(1);
         assertThat(storage).doesNotExist();

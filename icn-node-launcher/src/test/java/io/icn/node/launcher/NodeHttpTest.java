@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -342,6 +343,13 @@ class NodeHttpTest {
 
     /** Runs the CLI in this JVM; asserts exit code 0 and returns what it printed. */
     static String cli(String... args) {
+        Map.Entry<Integer, String> r = cliResult(args);
+        assertThat(r.getKey()).as("exit code of %s: %s", String.join(" ", args), r.getValue()).isZero();
+        return r.getValue();
+    }
+
+    /** Runs the CLI in this JVM; returns its exit code and what it printed to stdout. */
+    static Map.Entry<Integer, String> cliResult(String... args) {
         PrintStream saved = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -351,9 +359,7 @@ class NodeHttpTest {
         } finally {
             System.setOut(saved);
         }
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(code).as("exit code of %s: %s", String.join(" ", args), text).isZero();
-        return text;
+        return Map.entry(code, out.toString(StandardCharsets.UTF_8));
     }
 
     private static List<String> cids(String json) {
