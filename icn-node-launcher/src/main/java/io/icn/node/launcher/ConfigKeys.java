@@ -53,11 +53,11 @@ public final class ConfigKeys {
 
     static final ConfigKey<String> P2P_LISTEN_ADDR = new ConfigKey<>("p2p_listen_addr", string(ConfigKeys::multiaddr),
             "/ip4/0.0.0.0/tcp/30333", "libp2p listen multiaddr",
-            (c, v, all) -> c.withNode(n -> n.withNetwork(new ServiceConfig.Network(v, n.network().bootstrapPeers()))));
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withListenAddress(v))));
 
     static final ConfigKey<List<String>> BOOTSTRAP_PEERS = new ConfigKey<>("bootstrap_peers",
             stringList(ConfigKeys::multiaddr), List.of(), "multiaddrs of peers to join the DHT through",
-            (c, v, all) -> c.withNode(n -> n.withNetwork(new ServiceConfig.Network(n.network().listenAddress(), v))));
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withBootstrapPeers(v))));
 
     static final ConfigKey<Region> REGION = new ConfigKey<>("region", parsed(ConfigKeys::region, Region::wireName),
             Region.NA_WEST, "the region this node registers in",
