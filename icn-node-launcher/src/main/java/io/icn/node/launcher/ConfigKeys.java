@@ -200,13 +200,36 @@ public final class ConfigKeys {
             (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withPutLimits(
                     all.get(ConfigKeys.MAX_QUIC_PUT_MB) * MIB, v * MIB))));
 
+    static final ConfigKey<Boolean> P2P_ENABLED = new ConfigKey<>("p2p_enabled", bool(), true,
+            "whether the node joins the libp2p network and its DHT",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withEnabled(v))));
+
+    static final ConfigKey<String> DHT_PROTOCOL = new ConfigKey<>("dht_protocol", string(ConfigKey.StringCheck.ANY),
+            "/ipfs/kad/1.0.0", "the Kademlia protocol id",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withDhtProtocol(v))));
+
+    static final ConfigKey<Boolean> DHT_LEGACY_KEYS = new ConfigKey<>("dht_legacy_keys", bool(), true,
+            "also put manifests under the bare CID, as the original nodes did",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withLegacyKeys(v))));
+
+    static final ConfigKey<Long> DHT_RECORD_REPUBLISH_SECS = new ConfigKey<>("dht_record_republish_secs",
+            integer(60, 7 * 86_400), 3_600L, "every held manifest is put again this often, seconds",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withRepublish(Duration.ofSeconds(v),
+                    n.network().providerRepublish()))));
+
+    static final ConfigKey<Long> DHT_PROVIDER_REPUBLISH_SECS = new ConfigKey<>("dht_provider_republish_secs",
+            integer(60, 7 * 86_400), 43_200L, "every provider record is announced again this often, seconds",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withRepublish(n.network().recordRepublish(),
+                    Duration.ofSeconds(v)))));
+
     /** Every key, in the order the effective configuration is logged. */
     public static final List<ConfigKey<?>> ALL = List.of(CHAIN_ENDPOINT, STORAGE_PATH, QUIC_PORT, QUIC_BIND,
             METRICS_PORT, METRICS_BIND, P2P_LISTEN_ADDR, BOOTSTRAP_PEERS, REGION, MAX_STORAGE_GB, AUDIT_POLL_SECS,
             CLEANUP_INTERVAL_BLOCKS, CACHE_MB, FSYNC, VERIFY_ON_READ, SCRUB_BYTES_PER_SEC, SCRUB_INTERVAL_SECS,
             ADMIN_TOKEN, ADMIN_BIND, ADMIN_PORT, BLOCK_TIME_SECS, AUDIT_INTERVAL_BLOCKS, CHAIN_RETENTION_BLOCKS,
             STAKE_ICN, DEAL_BLOCKS, DEAL_GRACE_BLOCKS, LOG_FORMAT, LOG_LEVEL, QUIC_ADVERTISE, PEERS, SHUTDOWN_GRACE_SECS, INGEST_CLIENTS,
-            MAX_PUT_MB, CHUNK_MB, MAX_JSON_BODY_KB, HTTP_THREADS, MAX_QUIC_PUT_MB, QUIC_PUT_BUDGET_MB);
+            MAX_PUT_MB, CHUNK_MB, MAX_JSON_BODY_KB, HTTP_THREADS, MAX_QUIC_PUT_MB, QUIC_PUT_BUDGET_MB, P2P_ENABLED,
+            DHT_PROTOCOL, DHT_LEGACY_KEYS, DHT_RECORD_REPUBLISH_SECS, DHT_PROVIDER_REPUBLISH_SECS);
 
     /** The keys whose values are secrets: logged masked. */
     static final List<ConfigKey<?>> SECRET = List.of(ADMIN_TOKEN);
