@@ -19,19 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class NetworkCliTest {
-    private static final String LOOPBACK_P2P = "p2p_listen_addr = \"/ip4/127.0.0.1/tcp/0\"";
-
     @TempDir
     Path tmp;
 
     @Test
     void statusPeersAndDhtQueriesThroughTheRunningNode() throws Exception {
-        NodeLauncher a = launcher(NodeHttpTest.testConfig(tmp.resolve("a"), LOOPBACK_P2P));
+        NodeLauncher a = launcher(NodeHttpTest.testConfig(tmp.resolve("a")));
         NodeLauncher b = null;
         try {
             a.start();
             NetworkService netA = a.node().network().orElseThrow();
-            b = launcher(NodeHttpTest.testConfig(tmp.resolve("b"), LOOPBACK_P2P,
+            b = launcher(NodeHttpTest.testConfig(tmp.resolve("b"),
                     "bootstrap_peers = [\"" + netA.listenAddresses().get(0) + "\"]"));
             b.start();
             NetworkService netB = b.node().network().orElseThrow();
