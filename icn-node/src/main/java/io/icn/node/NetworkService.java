@@ -106,8 +106,23 @@ public final class NetworkService implements NodeService, ManifestPublisher {
         return "network";
     }
 
+    /** Starts the host, the DHT and the republisher; a failure closes what was started and is rethrown. */
     @Override
     public synchronized void start() {
+        try {
+            startComponents();
+        } catch (RuntimeException | Error e) {
+            try {
+                close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void startComponents() {
+        List<KadPeer> bootstrap = BootstrapPeers.parse(config.bootstrapPeers()); // a bad entry fails before binding
         hostIdentity = HostIdentity.fromPrivateKey(identity.privateKey());
         KadConfig kad = KadConfig.builder().protocolId(config.dhtProtocol()).serverMode(true).build();
         AtomicReference<HostKadNetwork> net = new AtomicReference<>();
@@ -128,7 +143,6 @@ public final class NetworkService implements NodeService, ManifestPublisher {
         metrics.watch(dht);
         manifests = new ManifestDht(dht, this::manifest, new RepublishConfig(config.recordRepublish(),
                 config.providerRepublish(), 0.8, 32, config.legacyKeys()), scheduler, System::nanoTime).start();
-        List<KadPeer> bootstrap = BootstrapPeers.parse(config.bootstrapPeers());
         if (!bootstrap.isEmpty()) {
             dht.bootstrap(bootstrap).whenComplete((n, e) -> {
                 if (e != null) {
