@@ -97,21 +97,82 @@ public final class ServiceConfig {
     }
 
     /**
-     * The node on the libp2p network.
+     * The node on the libp2p network: its host, the Kademlia DHT and the manifest records of the chunks it holds
+     * ({@link NetworkService}).
      *
-     * @param listenAddress the multiaddr the host listens on
+     * @param enabled whether the node joins the network at all ({@code p2p_enabled}); off, manifests are only
+     *     logged
+     * @param listenAddress the multiaddr the host listens on ({@code /ip4/<host>/tcp/<port>}; port 0 = any)
      * @param bootstrapPeers multiaddrs ending {@code /p2p/<peer id>}
+     * @param dhtProtocol the Kademlia protocol id ({@code dht_protocol})
+     * @param legacyKeys whether manifests are also put under the bare CID, as the original nodes did
+     *     ({@code dht_legacy_keys})
+     * @param recordRepublish how often every held manifest is put again ({@code dht_record_republish_secs})
+     * @param providerRepublish how often every provider record is announced again
+     *     ({@code dht_provider_republish_secs})
      */
-    public record Network(String listenAddress, List<String> bootstrapPeers) {
-        public static final Network DEFAULT = new Network("/ip4/0.0.0.0/tcp/30333", List.of());
+    public record Network(boolean enabled, String listenAddress, List<String> bootstrapPeers, String dhtProtocol,
+            boolean legacyKeys, Duration recordRepublish, Duration providerRepublish) {
+        /**
+         * Off (an embedded node joins no network unless asked), listening on TCP 30333 of every interface when
+         * turned on, the standard kad protocol, legacy keys, records hourly and providers every 12 h.
+         */
+        public static final Network DEFAULT = new Network(false, "/ip4/0.0.0.0/tcp/30333", List.of(),
+                "/ipfs/kad/1.0.0", true, Duration.ofHours(1), Duration.ofHours(12));
 
         public Network {
             Objects.requireNonNull(listenAddress, "listenAddress");
+            Objects.requireNonNull(dhtProtocol, "dhtProtocol");
+            Objects.requireNonNull(recordRepublish, "recordRepublish");
+            Objects.requireNonNull(providerRepublish, "providerRepublish");
             bootstrapPeers = List.copyOf(bootstrapPeers);
             ConfigChecks.multiaddr("listenAddress", listenAddress);
             for (String peer : bootstrapPeers) {
                 ConfigChecks.multiaddr("bootstrapPeers", peer);
             }
+            if (!dhtProtocol.startsWith("/") || dhtProtocol.length() > 128 || dhtProtocol.contains("\n")) {
+                throw new ConfigException("dhtProtocol must be a protocol id starting with / (at most 128"
+                        + " characters): " + dhtProtocol);
+            }
+            ConfigChecks.positive("recordRepublish", recordRepublish);
+            ConfigChecks.positive("providerRepublish", providerRepublish);
+            ConfigChecks.range("recordRepublish seconds", recordRepublish.toSeconds(), 60, 7 * 86_400);
+            ConfigChecks.range("providerRepublish seconds", providerRepublish.toSeconds(), 60, 7 * 86_400);
+        }
+
+        /** The default network settings with this listen address and these bootstrap peers (enabled as before). */
+        public Network(String listenAddress, List<String> bootstrapPeers) {
+            this(DEFAULT.enabled, listenAddress, bootstrapPeers, DEFAULT.dhtProtocol, DEFAULT.legacyKeys,
+                    DEFAULT.recordRepublish, DEFAULT.providerRepublish);
+        }
+
+        public Network withEnabled(boolean value) {
+            return new Network(value, listenAddress, bootstrapPeers, dhtProtocol, legacyKeys, recordRepublish,
+                    providerRepublish);
+        }
+
+        public Network withListenAddress(String value) {
+            return new Network(enabled, value, bootstrapPeers, dhtProtocol, legacyKeys, recordRepublish,
+                    providerRepublish);
+        }
+
+        public Network withBootstrapPeers(List<String> value) {
+            return new Network(enabled, listenAddress, value, dhtProtocol, legacyKeys, recordRepublish,
+                    providerRepublish);
+        }
+
+        public Network withDhtProtocol(String value) {
+            return new Network(enabled, listenAddress, bootstrapPeers, value, legacyKeys, recordRepublish,
+                    providerRepublish);
+        }
+
+        public Network withLegacyKeys(boolean value) {
+            return new Network(enabled, listenAddress, bootstrapPeers, dhtProtocol, value, recordRepublish,
+                    providerRepublish);
+        }
+
+        public Network withRepublish(Duration records, Duration providers) {
+            return new Network(enabled, listenAddress, bootstrapPeers, dhtProtocol, legacyKeys, records, providers);
         }
     }
 }

@@ -25,11 +25,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -62,8 +64,10 @@ import org.slf4j.LoggerFactory;
  * ({@code quic_advertise}) and certificate fingerprint the node registers on the chain; and the
  * {@link Replicator}, which pulls the shards the chain assigns this node from the nodes that hold them. The
  * shard server also takes the chunks directors PUT ({@code ingest_clients}), through a {@link ChunkIngestSink}
- * into the same {@link ChunkIngest} as the admin {@code put}, on a thread of its own. The
- * DHT will plug in here as a further component in the same start/close order. With
+ * into the same {@link ChunkIngest} as the admin {@code put}, on a thread of its own. With
+ * {@code p2p_enabled}, the {@link NetworkService} (started after the shard server) puts the node on the libp2p
+ * network: its host under the node key, the Kademlia DHT, and the manifest records of the chunks it holds, which
+ * it publishes on ingest and withdraws on cleanup. With
  * {@link Builder#chain(LocalChain)} the node runs on a chain its embedder owns.
  *
  * <h2>Lifecycle</h2>
@@ -134,6 +138,7 @@ public final class SuperNode implements AutoCloseable {
     private volatile KernelSelection kernel;
     private ChainClient client;
     private volatile Replicator replicator; // read by the scrub thread's callback
+    private NetworkService network;
 
     private SuperNode(Builder b) {
         this.config = b.config;
@@ -284,7 +289,12 @@ public final class SuperNode implements AutoCloseable {
         opened.push(() -> shutdown(workers, "worker"));
 
         StoreExpiredContent expired = new StoreExpiredContent(store, scheme);
-        ManifestPublisher manifests = this.manifests != null ? this.manifests : new LoggingManifestPublisher();
+        ShardService[] shardService = new ShardService[1]; // built below; read once the network starts after it
+        network = config.network().enabled() ? new NetworkService(config.network(), identity, store,
+                () -> shardService[0].server().localAddress(), config.quic().advertisedHost(),
+                () -> shardService[0].server().certificateFingerprint(), registry, clock, version) : null;
+        ManifestPublisher manifests = this.manifests != null ? this.manifests
+                : network != null ? network : new LoggingManifestPublisher();
         PinningPolicy pinning;
         if (awaitDirectorDeals || chain == null) {
             DirectorDeals deals = new DirectorDeals(client, config.ingest().dealGraceBlocks(), workers);
@@ -301,6 +311,7 @@ public final class SuperNode implements AutoCloseable {
         monitor = audits.monitor();
         shards = new ShardService(store, ingest, client, config.quic(), config.ingest().dealBlocks(),
                 storage.resolve(QUIC_CERTIFICATE_FILE), storage.resolve(QUIC_KEY_FILE), registry);
+        shardService[0] = shards;
         replicator = Replicator.builder(client, store, scheme)
                 .meterRegistry(registry).executor(workers).scheduler(timers).nanoTime(System::nanoTime)
                 .staticPeers(config.replication().quicPeers())
@@ -309,9 +320,12 @@ public final class SuperNode implements AutoCloseable {
         startTimes.lap("components");
 
         // The services, in start order: each is closed in reverse by close().
-        List<NodeService> services = List.of(audits, NodeService.of("cleanup", cleanup::start, cleanup),
-                NodeService.of("chain", this::startOwnChain, () -> { }), shards,
-                NodeService.of("replication", replicator::start, replicator));
+        List<NodeService> services = new ArrayList<>(List.of(audits, NodeService.of("cleanup", cleanup::start, cleanup),
+                NodeService.of("chain", this::startOwnChain, () -> { }), shards));
+        if (network != null) {
+            services.add(network); // after the shard server: manifests carry its address and fingerprint
+        }
+        services.add(NodeService.of("replication", replicator::start, replicator));
         for (NodeService service : services) {
             service.start();
             opened.push(service);
@@ -610,6 +624,15 @@ public final class SuperNode implements AutoCloseable {
     /** The ingest service; available once started. */
     public ChunkIngest ingest() {
         return requireStarted(ingest);
+    }
+
+    /**
+     * The node on the libp2p network (peer id, listen addresses, peers, DHT queries); empty when
+     * {@code p2p_enabled} is off. Available once started.
+     */
+    public Optional<NetworkService> network() {
+        requireStarted(store);
+        return Optional.ofNullable(network);
     }
 
     /** The replication service; available once started. */

@@ -84,6 +84,7 @@ final class AdminEndpoints {
             kernel.put("reason", node.kernelReason());
             m.put("kernel", kernel);
             m.put("endpoints", node.endpoints());
+            m.put("network", node.network());
             return Reply.json(200, m);
         };
     }

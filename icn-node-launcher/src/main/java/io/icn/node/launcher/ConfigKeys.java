@@ -67,11 +67,11 @@ public final class ConfigKeys {
 
     static final ConfigKey<String> P2P_LISTEN_ADDR = new ConfigKey<>("p2p_listen_addr", string(ConfigKeys::multiaddr),
             "/ip4/0.0.0.0/tcp/30333", "libp2p listen multiaddr",
-            (c, v, all) -> c.withNode(n -> n.withNetwork(new ServiceConfig.Network(v, n.network().bootstrapPeers()))));
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withListenAddress(v))));
 
     static final ConfigKey<List<String>> BOOTSTRAP_PEERS = new ConfigKey<>("bootstrap_peers",
             stringList(ConfigKeys::multiaddr), List.of(), "multiaddrs of peers to join the DHT through",
-            (c, v, all) -> c.withNode(n -> n.withNetwork(new ServiceConfig.Network(n.network().listenAddress(), v))));
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withBootstrapPeers(v))));
 
     static final ConfigKey<Region> REGION = new ConfigKey<>("region", parsed(ConfigKeys::region, Region::wireName),
             Region.NA_WEST, "the region this node registers in",
@@ -243,6 +243,28 @@ public final class ConfigKeys {
                 all.get(CLIENT_REQUEST_BURST).intValue());
     }
 
+    static final ConfigKey<Boolean> P2P_ENABLED = new ConfigKey<>("p2p_enabled", bool(), true,
+            "whether the node joins the libp2p network and its DHT",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withEnabled(v))));
+
+    static final ConfigKey<String> DHT_PROTOCOL = new ConfigKey<>("dht_protocol", string(ConfigKey.StringCheck.ANY),
+            "/ipfs/kad/1.0.0", "the Kademlia protocol id",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withDhtProtocol(v))));
+
+    static final ConfigKey<Boolean> DHT_LEGACY_KEYS = new ConfigKey<>("dht_legacy_keys", bool(), true,
+            "also put manifests under the bare CID, as the original nodes did",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withLegacyKeys(v))));
+
+    static final ConfigKey<Long> DHT_RECORD_REPUBLISH_SECS = new ConfigKey<>("dht_record_republish_secs",
+            integer(60, 7 * 86_400), 3_600L, "every held manifest is put again this often, seconds",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withRepublish(Duration.ofSeconds(v),
+                    n.network().providerRepublish()))));
+
+    static final ConfigKey<Long> DHT_PROVIDER_REPUBLISH_SECS = new ConfigKey<>("dht_provider_republish_secs",
+            integer(60, 7 * 86_400), 43_200L, "every provider record is announced again this often, seconds",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withRepublish(n.network().recordRepublish(),
+                    Duration.ofSeconds(v)))));
+
     /** Every key, in the order the effective configuration is logged. */
     public static final List<ConfigKey<?>> ALL = List.of(CHAIN_ENDPOINT, CHAIN_PALLET, CHAIN_KEY_ENV,
             CHAIN_CONNECT_TIMEOUT_SECS, STORAGE_PATH, QUIC_PORT, QUIC_BIND,
@@ -250,8 +272,10 @@ public final class ConfigKeys {
             CLEANUP_INTERVAL_BLOCKS, CACHE_MB, FSYNC, VERIFY_ON_READ, SCRUB_BYTES_PER_SEC, SCRUB_INTERVAL_SECS,
             ADMIN_TOKEN, ADMIN_BIND, ADMIN_PORT, BLOCK_TIME_SECS, AUDIT_INTERVAL_BLOCKS, CHAIN_RETENTION_BLOCKS,
             STAKE_ICN, DEAL_BLOCKS, DEAL_GRACE_BLOCKS, LOG_FORMAT, LOG_LEVEL, QUIC_ADVERTISE, PEERS, SHUTDOWN_GRACE_SECS, INGEST_CLIENTS,
-            MAX_PUT_MB, CHUNK_MB, MAX_JSON_BODY_KB, HTTP_THREADS, MAX_QUIC_PUT_MB, QUIC_PUT_BUDGET_MB,
-            MAX_CLIENT_MBPS, MAX_EGRESS_MBPS, MAX_CONNECTIONS, MAX_STREAMS_PER_CONNECTION, MAX_CONCURRENT_REQUESTS, CLIENT_REQUESTS_PER_SEC, CLIENT_REQUEST_BURST);
+            MAX_PUT_MB, CHUNK_MB, MAX_JSON_BODY_KB, HTTP_THREADS, MAX_QUIC_PUT_MB, QUIC_PUT_BUDGET_MB, P2P_ENABLED,
+            DHT_PROTOCOL, DHT_LEGACY_KEYS, DHT_RECORD_REPUBLISH_SECS, DHT_PROVIDER_REPUBLISH_SECS,
+            MAX_CLIENT_MBPS, MAX_EGRESS_MBPS, MAX_CONNECTIONS, MAX_STREAMS_PER_CONNECTION, MAX_CONCURRENT_REQUESTS,
+            CLIENT_REQUESTS_PER_SEC, CLIENT_REQUEST_BURST);
 
     /** The keys whose values are secrets: logged masked. */
     static final List<ConfigKey<?>> SECRET = List.of(ADMIN_TOKEN);

@@ -54,7 +54,10 @@ public record LauncherConfig(NodeConfig node, HttpConfig http, LogConfig log, Su
 
     /** Every default. */
     public static LauncherConfig defaults() {
-        return new LauncherConfig(NodeConfig.defaults(DEFAULT_STORAGE), HttpConfig.DEFAULT, LogConfig.DEFAULT);
+        NodeConfig node = NodeConfig.defaults(DEFAULT_STORAGE);
+        // An operator's node joins the network unless p2p_enabled = false; an embedded node's default is off.
+        return new LauncherConfig(node.withNetwork(node.network().withEnabled(true)), HttpConfig.DEFAULT,
+                LogConfig.DEFAULT);
     }
 
     public LauncherConfig withNode(UnaryOperator<NodeConfig> change) {

@@ -39,6 +39,7 @@ import picocli.CommandLine.Parameters;
         description = "ICN super-node: stores erasure-coded video chunks, answers the chain's audits.",
         subcommands = {Main.Run.class, Main.Put.class, GetCommand.class, Main.Status.class, Main.Usage.class, Main.Verify.class,
             Main.Repair.class, Main.Cleanup.class, Main.Index.class, Main.Keys.class, Main.Jobs.class,
+            Main.Peers.class, Main.Dht.class,
             Main.Config.class, Main.DirectorCert.class, ChainCommand.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = Main.USAGE, exitCodeOnExecutionException = Main.FAILED)
 public final class Main implements Runnable {
@@ -415,6 +416,51 @@ public final class Main implements Runnable {
         @Override
         AdminClient.Response exchange(AdminClient client) {
             return client.get("/admin/keys");
+        }
+    }
+
+    @Command(name = "peers", mixinStandardHelpOptions = true,
+            description = "The peers the node is connected to on the p2p network, with their agent and protocols.")
+    static final class Peers extends ClientCommand {
+        @Override
+        AdminClient.Response exchange(AdminClient client) {
+            return client.get("/admin/peers");
+        }
+    }
+
+    @Command(name = "dht", mixinStandardHelpOptions = true, description = "Queries the DHT through the running node.",
+            subcommands = {Dht.Get.class, Dht.Providers.class})
+    static final class Dht implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "name a dht command: get or providers");
+        }
+
+        @Command(name = "get", mixinStandardHelpOptions = true,
+                description = "A record's value: /icn/manifest/<cid> (or the bare CID) for a chunk's manifest.")
+        static final class Get extends ClientCommand {
+            @Parameters(paramLabel = "KEY", description = "the record's key")
+            String key;
+
+            @Override
+            AdminClient.Response exchange(AdminClient client) {
+                return client.get("/admin/dht/get?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
+            }
+        }
+
+        @Command(name = "providers", mixinStandardHelpOptions = true,
+                description = "The peers that provide a CID, with their addresses.")
+        static final class Providers extends ClientCommand {
+            @Parameters(paramLabel = "CID", description = "the chunk's CID")
+            String cid;
+
+            @Override
+            AdminClient.Response exchange(AdminClient client) {
+                return client.get("/admin/dht/providers?cid=" + URLEncoder.encode(cid, StandardCharsets.UTF_8));
+            }
         }
     }
 

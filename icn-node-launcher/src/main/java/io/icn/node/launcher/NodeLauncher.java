@@ -169,6 +169,9 @@ public final class NodeLauncher implements AutoCloseable {
                 .route("POST", "/admin/index/rebuild", JobEndpoints.rebuild(jobs, store))
                 .route("POST", "/admin/repair", JobEndpoints.repair(jobs, store))
                 .route("GET", "/admin/jobs", JobEndpoints.list(jobs))
+                .route("GET", "/admin/peers", NetworkEndpoints.peers(node.network()))
+                .route("GET", "/admin/dht/get", NetworkEndpoints.get(node.network()))
+                .route("GET", "/admin/dht/providers", NetworkEndpoints.providers(node.network()))
                 .prefix("GET", jobPrefix, JobEndpoints.get(jobs, jobPrefix));
     }
 
@@ -244,6 +247,11 @@ public final class NodeLauncher implements AutoCloseable {
                 m.put("quic", SuperNode.hostPort(node.quicAddress()));
                 m.put("quic_fingerprint", node.quicFingerprint());
                 return m;
+            }
+
+            @Override
+            public Map<String, Object> network() {
+                return NetworkEndpoints.status(node.network());
             }
         };
     }

@@ -36,4 +36,7 @@ interface StatusView {
 
     /** Where the node answers: {@code metrics}, {@code admin}, {@code quic}, {@code quic_fingerprint}. */
     Map<String, String> endpoints();
+
+    /** The node on the p2p network: {@code enabled}, and when on its peer id, listen multiaddrs and peer count. */
+    Map<String, Object> network();
 }

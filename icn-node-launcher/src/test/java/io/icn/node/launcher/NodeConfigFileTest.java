@@ -138,6 +138,11 @@ class NodeConfigFileTest {
                 chain_pallet = "OtherPinning"
                 chain_key_env = "ICN_CHAIN_SEED"
                 chain_connect_timeout_secs = 7
+                p2p_enabled = false
+                dht_protocol = "/icn/kad/1.0.0"
+                dht_legacy_keys = false
+                dht_record_republish_secs = 1800
+                dht_provider_republish_secs = 21600
 
                 [limits]
                 max_put_mb = 100
@@ -169,7 +174,8 @@ class NodeConfigFileTest {
         assertThat(c.quic().advertisedHost()).isEqualTo("192.0.2.9");
         assertThat(all.http()).isEqualTo(new HttpConfig("127.0.0.1", 19102, "::1", 19103, "0123456789abcdef0123", 2,
                 4 << 10, 100L << 20));
-        assertThat(c.network()).isEqualTo(new io.icn.node.ServiceConfig.Network("/ip4/0.0.0.0/tcp/4001", List.of()));
+        assertThat(c.network()).isEqualTo(new io.icn.node.ServiceConfig.Network(false, "/ip4/0.0.0.0/tcp/4001",
+                List.of(), "/icn/kad/1.0.0", false, Duration.ofSeconds(1800), Duration.ofSeconds(21600)));
         assertThat(c.region()).isEqualTo(Region.EU_EAST);
         assertThat(c.store().capacityBytes()).isEqualTo(12L << 30);
         assertThat(c.audits().pollInterval()).isEqualTo(Duration.ofSeconds(7));

@@ -50,7 +50,7 @@ class NodeHttpTest {
         List<String> lines = new ArrayList<>(List.of("storage_path = \"" + storage + "\"", "quic_port = 0",
                 "metrics_port = 0", "admin_port = 0", "quic_bind = \"127.0.0.1\"", "metrics_bind = \"127.0.0.1\"",
                 "admin_bind = \"127.0.0.1\"", "fsync = \"never\"", "cache_mb = 16", "block_time_secs = 1",
-                "audit_poll_secs = 1"));
+                "audit_poll_secs = 1", "p2p_listen_addr = \"/ip4/127.0.0.1/tcp/0\""));
         List<String> limits = new ArrayList<>(List.of("[limits]", "chunk_mb = 1"));
         for (String line : moreToml) {
             (line.startsWith("limits.") ? limits : lines).add(line.replace("limits.", ""));

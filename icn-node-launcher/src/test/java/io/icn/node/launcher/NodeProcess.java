@@ -73,7 +73,7 @@ final class NodeProcess implements AutoCloseable {
         List<String> all = new ArrayList<>();
         for (String line : List.of("quic_port = 0", "quic_bind = \"127.0.0.1\"", "metrics_port = 0",
                 "metrics_bind = \"127.0.0.1\"", "admin_port = 0", "admin_bind = \"127.0.0.1\"", "block_time_secs = 1",
-                "cache_mb = 16")) {
+                "cache_mb = 16", "p2p_listen_addr = \"/ip4/127.0.0.1/tcp/0\"")) {
             String key = line.substring(0, line.indexOf(' '));
             if (Stream.of(lines).noneMatch(l -> l.startsWith(key + " "))) {
                 all.add(line);

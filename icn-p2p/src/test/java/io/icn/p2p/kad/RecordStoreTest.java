@@ -3,7 +3,6 @@ package io.icn.p2p.kad;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.icn.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecordStoreTest {
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-06T00:00:00Z"));
+    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-12-06T00:00:00Z"));
     private final KadConfig config = KadConfig.builder().maxRecords(3).maxValueBytes(100).maxProviderKeys(2)
             .maxProvidersPerKey(2).build();
     private final RecordStore store = new RecordStore(clock, config);

@@ -2,7 +2,6 @@ package io.icn.p2p.kad;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.icn.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RoutingTableTest {
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-06T00:00:00Z"));
+    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-12-06T00:00:00Z"));
 
     private static KadPeer peer(Random r) {
         byte[] id = new byte[34];
