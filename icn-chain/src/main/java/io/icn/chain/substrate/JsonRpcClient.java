@@ -148,12 +148,15 @@ public final class JsonRpcClient implements AutoCloseable {
     private long connects;
     private boolean closed;
     private ScheduledFuture<?> reconnectTask;
+    /** When the socket last delivered anything: a request answered by silence since it was sent means a dead socket. */
+    private volatile long lastReceivedNanos = System.nanoTime();
 
     /** A request in flight; {@code sent} once it went out on a socket (before that it waits for a connection). */
     private static final class Pending {
         final String method;
         final CompletableFuture<JsonNode> future;
         volatile boolean sent;
+        volatile long sentNanos;
 
         Pending(String method, CompletableFuture<JsonNode> future) {
             this.method = method;
@@ -223,6 +226,23 @@ public final class JsonRpcClient implements AutoCloseable {
                         resubscribeAll();
                     }
                 });
+    }
+
+    /**
+     * A request sent on the open socket got no answer, and nothing else arrived since it was sent: a connection
+     * cut without a FIN or RST (a dead peer, a dropped route) looks like this, and the WebSocket would wait on it
+     * for the kernel's keep-alive. Takes the socket as dead: aborts it and reconnects.
+     */
+    private void dropSilentSocket(String method) {
+        WebSocket ws;
+        synchronized (lock) {
+            ws = !closed && connection.isDone() && !connection.isCompletedExceptionally() ? connection.getNow(null) : null;
+        }
+        if (ws != null) {
+            ws.abort();
+            onDisconnect(ws, "no answer to " + method + " and nothing else received within "
+                    + config.requestTimeout().toMillis() + " ms: the connection is taken as dead");
+        }
     }
 
     private void onDisconnect(WebSocket ws, String reason) {
@@ -300,11 +320,15 @@ public final class JsonRpcClient implements AutoCloseable {
             if (p != null) {
                 p.future().completeExceptionally(new ChainUnavailableException(method + " got no answer from "
                         + config.endpoint() + " within " + config.requestTimeout().toMillis() + " ms"));
+                if (p.sent && lastReceivedNanos - p.sentNanos < 0) {
+                    dropSilentSocket(method);
+                }
             }
         }, config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> timeout.cancel(false));
         conn.thenAccept(ws -> {
             if (mine != null) {
+                mine.sentNanos = System.nanoTime();
                 mine.sent = true;
             }
         }).thenCompose(x -> conn).thenAccept(ws -> send(ws, text).whenComplete((r, e) -> {
@@ -567,6 +591,7 @@ public final class JsonRpcClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            lastReceivedNanos = System.nanoTime();
             if (partial.length() + data.length() > config.maxMessageBytes()) {
                 partial.setLength(0);
                 webSocket.abort();
