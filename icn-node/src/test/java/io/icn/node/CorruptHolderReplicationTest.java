@@ -36,11 +36,9 @@ class CorruptHolderReplicationTest {
     @Test
     void aCorruptShardIsRefusedCountedAndRebuiltFromTheOthers() throws Exception {
         try (LocalChain chain = LocalChain.builder().random(new SplittableRandom(31)).automaticAudits(false).build()) {
-            NodeConfig baseA = TestNodes.config(tmp.resolve("a"));
-            SuperNode a = node(chain, baseA.withChain(baseA.chain().withRegion(Region.NA_WEST))
-                    .withStore(baseA.store().withCacheBytes(0)), 1);
-            NodeConfig baseB = TestNodes.config(tmp.resolve("b"));
-            SuperNode b = node(chain, baseB.withChain(baseB.chain().withRegion(Region.EU_WEST)), 2);
+            NodeConfig baseA = TestNodes.config(tmp.resolve("a"), Region.NA_WEST);
+            SuperNode a = TestNodes.onSharedChain(chain, baseA.withStore(baseA.store().withCacheBytes(0)), 1);
+            SuperNode b = TestNodes.onSharedChain(chain, TestNodes.config(tmp.resolve("b"), Region.EU_WEST), 2);
             try {
                 a.start();
                 b.start();
@@ -79,8 +77,4 @@ class CorruptHolderReplicationTest {
         }
     }
 
-    private static SuperNode node(LocalChain chain, NodeConfig config, long seed) {
-        return SuperNode.builder(config.withCleanup(new ServiceConfig.Cleanup(1_000_000))).chain(chain)
-                .random(new SplittableRandom(seed)).calibrateKernels(false).build();
-    }
 }

@@ -41,13 +41,13 @@ class ShardRestorationTest {
     void lostShardsAreRepairedLocallyOrFetchedBackFromAPeer() throws Exception {
         try (LocalChain chain = LocalChain.builder().random(new SplittableRandom(21)).automaticAudits(false).build()) {
             // A: no cache, so a read goes to the disk; verified reads; no background scrub during the test.
-            NodeConfig baseA = TestNodes.config(tmp.resolve("a"));
-            SuperNode a = node(chain, baseA.withChain(baseA.chain().withRegion(Region.NA_WEST))
-                    .withStore(baseA.store().withCacheBytes(0).withVerifyOnRead(true)), 1);
+            NodeConfig baseA = TestNodes.config(tmp.resolve("a"), Region.NA_WEST);
+            SuperNode a = TestNodes.onSharedChain(chain,
+                    baseA.withStore(baseA.store().withCacheBytes(0).withVerifyOnRead(true)), 1);
             // B: a scrub pass every second.
-            NodeConfig baseB = TestNodes.config(tmp.resolve("b"));
-            SuperNode b = node(chain, baseB.withChain(baseB.chain().withRegion(Region.EU_WEST))
-                    .withStore(baseB.store().withScrub(baseB.store().scrubBytesPerSecond(), Duration.ofSeconds(1))), 2);
+            NodeConfig baseB = TestNodes.config(tmp.resolve("b"), Region.EU_WEST);
+            SuperNode b = TestNodes.onSharedChain(chain,
+                    baseB.withStore(baseB.store().withScrub(baseB.store().scrubBytesPerSecond(), Duration.ofSeconds(1))), 2);
             try {
                 a.start();
                 b.start();
@@ -96,10 +96,6 @@ class ShardRestorationTest {
         }
     }
 
-    private static SuperNode node(LocalChain chain, NodeConfig config, long seed) {
-        return SuperNode.builder(config.withCleanup(new ServiceConfig.Cleanup(1_000_000))).chain(chain)
-                .random(new SplittableRandom(seed)).calibrateKernels(false).build();
-    }
 
     private static int healthy(SuperNode node, Cid cid) {
         return node.store().meta(cid).map(m -> m.shards().size()).orElse(0);

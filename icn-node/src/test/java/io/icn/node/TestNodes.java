@@ -1,12 +1,30 @@
 package io.icn.node;
 
+import io.icn.chain.Region;
+import io.icn.chain.local.LocalChain;
 import io.icn.chain.local.LocalChainConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.SplittableRandom;
 
 /** Node configurations for tests: loopback, ports chosen by the system, no fsync, 1 s blocks and audit polls. */
 final class TestNodes {
     private TestNodes() {
+    }
+
+    /** {@link #config(Path)} registering in {@code region}. */
+    static NodeConfig config(Path storage, Region region) {
+        NodeConfig c = config(storage);
+        return c.withChain(c.chain().withRegion(region));
+    }
+
+    /**
+     * A node on a harness's shared chain (blocks produced by the test), seeded, not calibrating, with cleanup out of
+     * the way (a pass every million blocks).
+     */
+    static SuperNode onSharedChain(LocalChain chain, NodeConfig config, long seed) {
+        return SuperNode.builder(config.withCleanup(new ServiceConfig.Cleanup(1_000_000))).chain(chain)
+                .random(new SplittableRandom(seed)).calibrateKernels(false).build();
     }
 
     static NodeConfig config(Path storage) {
