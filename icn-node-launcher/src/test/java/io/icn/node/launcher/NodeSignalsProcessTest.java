@@ -82,7 +82,7 @@ class NodeSignalsProcessTest {
                 node.sigterm();
                 assertThat(node.awaitExit(NodeProcess.STOP_TIMEOUT)).as("exit code; output:%n%s", node.transcript())
                         .isZero();
-                load.stop();
+                load.stop(Duration.ofSeconds(20));
                 System.out.println("SIGTERM under load: " + load.summary());
                 puts = load.puts();
                 fetches = load.fetches();
@@ -135,7 +135,7 @@ class NodeSignalsProcessTest {
                     Thread.sleep(200 + random.nextInt(1_300)); // a random moment under load
                     node.sigkill();
                     assertThat(node.awaitExit(Duration.ofSeconds(30))).as("seed %d: killed", seed).isEqualTo(128 + 9);
-                    load.stop();
+                    load.stop(Duration.ZERO);
                     puts.addAll(load.puts());
                 }
             }
@@ -478,11 +478,17 @@ class NodeSignalsProcessTest {
         }
 
         /**
-         * Stops the threads and waits for them. Closing the QUIC client fails the fetches under way at once: after
-         * a SIGKILL nothing would tell it the connection is gone before its idle timeout.
+         * Stops the threads and waits for them, first up to {@code grace} for the fetches under way to end on their
+         * own: after a SIGTERM the node's CONNECTION_CLOSE fails them with its reason and their retries find no node,
+         * which is the story the test reads. Then closing the QUIC client fails what is left at once: after a SIGKILL
+         * nothing would tell it the connection is gone before its idle timeout.
          */
-        void stop() throws InterruptedException {
+        void stop(Duration grace) throws InterruptedException {
             stop.set(true);
+            long deadline = System.nanoTime() + grace.toNanos();
+            for (Thread t : threads) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
             relay.close();
             for (Thread t : threads) {
                 t.join(TimeUnit.SECONDS.toMillis(90));
@@ -509,7 +515,7 @@ class NodeSignalsProcessTest {
 
         @Override
         public void close() throws InterruptedException {
-            stop(); // idempotent, as the client's close is
+            stop(Duration.ZERO); // idempotent, as the client's close is
         }
     }
 }

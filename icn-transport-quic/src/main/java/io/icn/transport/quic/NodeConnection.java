@@ -3,10 +3,12 @@ package io.icn.transport.quic;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicStreamLimitChangedEvent;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 
@@ -25,6 +27,8 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     private QuicChannel channel;
     private int open;
+    /** What the node said when it closed the connection (its CONNECTION_CLOSE), or null. */
+    private volatile String closedByNode;
 
     NodeConnection(InetSocketAddress address, int maxStreams) {
         this.address = address;
@@ -68,10 +72,20 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Why the node closed this connection, from its CONNECTION_CLOSE ("the node is shutting down", "connection
+     * limit reached", or the code), or null if it has not closed it. Thread-safe.
+     */
+    String closedByNode() {
+        return closedByNode;
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof QuicStreamLimitChangedEvent) {
             drain();
+        } else if (evt instanceof QuicConnectionCloseEvent close) {
+            closedByNode = describe(close);
         }
         ReferenceCountUtil.release(evt);
     }
@@ -84,6 +98,15 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
             waiting.poll().run();
         }
         super.channelInactive(ctx);
+    }
+
+    private static String describe(QuicConnectionCloseEvent close) {
+        String reason = new String(close.reason(), StandardCharsets.UTF_8);
+        if (close.isApplicationClose() && close.error() == Protocol.ERR_SHUTDOWN) {
+            return Protocol.SHUTTING_DOWN;
+        }
+        return "the node closed the connection (" + (close.isApplicationClose() ? "application" : "transport")
+                + " code 0x" + Integer.toHexString(close.error()) + (reason.isEmpty() ? "" : ": " + reason) + ")";
     }
 
     @Override

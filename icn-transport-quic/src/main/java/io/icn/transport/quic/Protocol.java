@@ -33,8 +33,10 @@ final class Protocol {
 
     /** Stream reset / stop-sending code: the request deadline passed. */
     static final int ERR_DEADLINE = 0x101;
-    /** Stream reset code: the server is shutting down. */
+    /** Stream reset and connection close code: the server is shutting down. */
     static final int ERR_SHUTDOWN = 0x102;
+    /** The reason phrase of {@link #ERR_SHUTDOWN}, also the message of the BUSY answer while draining. */
+    static final String SHUTTING_DOWN = "the node is shutting down";
     /** Stream reset code: the server failed mid-body (e.g. a disk read failed). */
     static final int ERR_INTERNAL = 0x103;
     /** Stream reset code: the client no longer wants the response. */

@@ -410,7 +410,7 @@ final class QuicShardClient implements ShardClient {
                     null));
             return;
         }
-        channel.createStream(QuicStreamType.BIDIRECTIONAL, new ResponseReader(request, result, config.maxShardBytes))
+        channel.createStream(QuicStreamType.BIDIRECTIONAL, new ResponseReader(request, connection, result, config.maxShardBytes))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         connection.release();

@@ -2,7 +2,9 @@ package io.icn.transport.quic;
 
 import io.icn.storage.ShardStore;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -10,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.UnixChannelOption;
+import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -19,6 +22,7 @@ import io.netty.handler.ssl.ClientAuth;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -243,8 +247,16 @@ final class QuicShardServer implements ShardServer {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        // Tell every client first (CONNECTION_CLOSE), then give the packets a moment to leave.
-        connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        // Tell every client first (CONNECTION_CLOSE with the reason), then give the packets a moment to leave.
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (Channel connection : connections) {
+            closing.add(((QuicChannel) connection).close(true, Protocol.ERR_SHUTDOWN,
+                    Unpooled.copiedBuffer(Protocol.SHUTTING_DOWN, StandardCharsets.US_ASCII)));
+        }
+        long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (ChannelFuture f : closing) {
+            f.awaitUninterruptibly(Math.max(0, closeDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
         for (Channel socket : sockets) {
             socket.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }

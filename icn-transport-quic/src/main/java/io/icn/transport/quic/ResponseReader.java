@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 final class ResponseReader extends ChannelInboundHandlerAdapter {
 
     private final Request request;
+    private final NodeConnection connection;
     private final CompletableFuture<Object> result;
     private final long maxBodyBytes;
     private byte[] header = new byte[Protocol.HEADER_LENGTH];
@@ -39,8 +40,9 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
     private MessageDigest digest;
     private Object parsed;
 
-    ResponseReader(Request request, CompletableFuture<Object> result, long maxBodyBytes) {
+    ResponseReader(Request request, NodeConnection connection, CompletableFuture<Object> result, long maxBodyBytes) {
         this.request = request;
+        this.connection = connection;
         this.result = result;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -68,14 +70,20 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        String closedByNode = connection.closedByNode();
+        if (closedByNode != null && !result.isDone()) { // cut by the node's CONNECTION_CLOSE, not ended by its FIN
+            fail(ctx, new ConnectionFailedException(request + ": connection closed by the node: " + closedByNode, null));
+            return;
+        }
         endOfInput(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof QuicStreamResetException reset) {
+            long code = reset.applicationProtocolCode();
             fail(ctx, new RequestRejectedException(Status.INTERNAL_ERROR, request + ": node reset the stream with code 0x"
-                    + Long.toHexString(reset.applicationProtocolCode())));
+                    + Long.toHexString(code) + (code == Protocol.ERR_SHUTDOWN ? " (" + Protocol.SHUTTING_DOWN + ")" : "")));
         } else {
             fail(ctx, new ConnectionFailedException(request + ": stream failed", cause));
         }

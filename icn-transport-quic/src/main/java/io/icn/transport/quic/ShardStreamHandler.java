@@ -196,7 +196,7 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
             if (put != null) {
                 context.ingestBudget().release(put.length()); // reserved above; no IncomingChunk owns it yet
             }
-            busy(ServerMetrics.Refusal.DRAINING, Duration.ZERO, "the node is shutting down; ask another node");
+            busy(ServerMetrics.Refusal.DRAINING, Duration.ZERO, Protocol.SHUTTING_DOWN + "; ask another node");
             return;
         }
         admittedAt = System.nanoTime();

@@ -120,6 +120,32 @@ class ServerLimitsTest {
         }
     }
 
+    /**
+     * A node that closes while a transfer is still under way (a drain that ran out of time) tells its clients why in
+     * its CONNECTION_CLOSE, and the transfer fails at once with that reason rather than as a truncated stream.
+     */
+    @Test
+    void closingTheServerMidTransferFailsItWithTheShutdownReason() throws Exception {
+        InMemoryShardStore store = Fixtures.store();
+        Cid cid = Fixtures.cid(17);
+        Fixtures.storeChunk(store, cid, 17, 4_000_000);
+        ShardServer server = null;
+        ShardClient client = null;
+        try {
+            // 2 MB/s per client: a 400 KB shard takes about 200 ms, long enough to be cut in flight.
+            server = Fixtures.server(store).perClientBandwidth(16_000_000, 64 * 1024).start();
+            client = Fixtures.client(server).maxAttempts(1).build();
+            CompletableFuture<ShardData> inFlight = client.fetchShard(server.localAddress(), cid, 3);
+            awaitAdmitted(server);
+            server.close();
+            assertThatThrownBy(() -> inFlight.get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(ConnectionFailedException.class).hasMessageContaining("shutting down");
+        } finally {
+            ShardTransferTest.close(client, server);
+            store.close();
+        }
+    }
+
     /** A request waiting to retry after BUSY (here: from a draining node) fails at once when its client closes. */
     @Test
     void closingTheClientFailsARequestWaitingToRetry() throws Exception {
