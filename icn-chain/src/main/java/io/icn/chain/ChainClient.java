@@ -32,8 +32,19 @@ public interface ChainClient extends AutoCloseable {
     /** The super-node account this client reads for and signs as. */
     AccountId account();
 
-    /** The number of the best block this client has seen. */
+    /**
+     * The number of the block this client acts on: the best block it has seen, or on a chain with finality the latest
+     * finalized one (what cleanup may act on).
+     */
     long currentBlock();
+
+    /**
+     * The number of the newest block of the chain, finalized or not: a transaction submitted now is included after
+     * it. By default {@link #currentBlock()} (a chain without a separate finality). Reads the chain.
+     */
+    default long bestBlock() {
+        return currentBlock();
+    }
 
     /**
      * Calls {@code listener} with every new block number, in increasing order, from the next block on.
@@ -130,8 +141,11 @@ public interface ChainClient extends AutoCloseable {
      * This node's stake, free balance and reputation.
      *
      * @throws NodeNotRegisteredException if the account is not a registered super-node
+     * @throws UnsupportedChainCallException unless {@link ChainCapability#STANDING} is supported
      */
-    NodeStanding standing();
+    default NodeStanding standing() {
+        throw new UnsupportedChainCallException("standing", ChainCapability.STANDING);
+    }
 
     /** Ends the block subscriptions made through this client and releases its resources. Idempotent. */
     @Override

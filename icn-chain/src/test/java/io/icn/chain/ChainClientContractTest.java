@@ -66,7 +66,7 @@ public abstract class ChainClientContractTest {
         List<PinningDeal> deals = c.dealsForShard(chunk.shardHashes().get(0));
         assertThat(deals).hasSize(1);
         assertThat(c.deal(deals.get(0).id())).contains(deals.get(0));
-        assertThat(deals.get(0).shardSize()).isEqualTo(chunk.shardSize());
+        assertThat(deals.get(0).shardSize()).hasValue(chunk.shardSize());
 
         PinningAudit audit = h.initiateAudit(chunk.shardHashes().get(1));
         assertThat(c.pendingAudits()).containsExactly(audit);

@@ -49,7 +49,9 @@ import java.util.function.LongSupplier;
  * abandoned, counted as a failure with {@code reason="shard_missing"} and logged. Nothing a prover or the
  * chain throws escapes a tick. When the chain is unavailable the monitor backs off exponentially
  * ({@linkplain Builder#initialBackoff(Duration) 1 s} doubling to {@linkplain Builder#maxBackoff(Duration)
- * 30 s}, far inside the 100-block deadline) and catches up on the first successful call. The shard store
+ * 30 s}, far inside the 100-block deadline) and catches up on the first successful call: audits issued meanwhile are
+ * answered if the best block is still before their deadline, and otherwise abandoned as {@code reason="expired"}
+ * (never submitted). The shard store
  * is never locked by the monitor, so serving continues whatever the chain does.
  *
  * <h2>Metrics</h2>
@@ -265,7 +267,7 @@ public final class AuditMonitor implements AutoCloseable {
                 tracked.computeIfAbsent(audit.id(), id -> new Tracked(audit, now));
             }
             resolveDecided(pendingIds, block);
-            submit(collectProofs(block), block);
+            submit(collectProofs(block, Math.max(block, chain.bestBlock())), block);
             if (backingOff) {
                 LOG.log(System.Logger.Level.INFO, "chain reachable again at block {0} after {1} failed passes",
                         block, consecutiveFailures);
@@ -315,11 +317,21 @@ public final class AuditMonitor implements AutoCloseable {
     }
 
     /** The proofs to submit in this pass: new audits, and submitted ones that are due a retry. */
-    private List<AuditProofSubmission> collectProofs(long block) {
+    private List<AuditProofSubmission> collectProofs(long block, long best) {
         List<AuditProofSubmission> batch = new ArrayList<>();
         ProofScheme scheme = null;
         for (Tracked t : tracked.values()) {
             if (t.abandoned) {
+                continue;
+            }
+            if (best >= t.audit.deadline()) {
+                // A proof submitted now is included after the best block, so after the deadline (a proof counts only
+                // in a block up to it). Typically an audit issued while the chain was unreachable. One already
+                // submitted is left to the chain's verdict (it may have been included in time).
+                if (t.submittedAt < 0) {
+                    abandon(t, failureExpired, "its deadline passed (best block " + best + ") before a proof could be"
+                            + " submitted; not answered");
+                }
                 continue;
             }
             if (block >= t.internalDeadline && !t.lateCounted) {

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -627,14 +628,20 @@ final class Replicator implements AutoCloseable {
         }
     }
 
-    /** Whether a holder's chunk has the deal's shape: the local copy's, or the deal's shard count and size. */
-    private static boolean fitsDeal(ChunkSpec s, ChunkMeta local, PinningDeal deal) {
+    /**
+     * Whether a holder's chunk has the deal's shape: the local copy's, or the deal's shard count and, where the chain
+     * records it, its shard size. A chain that does not (the pallet's deals) leaves the size to the holder's manifest
+     * ({@code shard_size}), which the shard hashes bind: a shard of another length never matches the deal's hash
+     * ({@link #fetchAndStore}'s verifier), and the store refuses a shard whose length is not the spec's.
+     */
+    static boolean fitsDeal(ChunkSpec s, ChunkMeta local, PinningDeal deal) {
         if (local != null) {
             ChunkSpec l = local.spec();
             return s.originalLength() == l.originalLength() && s.dataShards() == l.dataShards()
                     && s.parityShards() == l.parityShards();
         }
-        return s.totalShards() == deal.shards().size() && s.shardLength() == deal.shardSize();
+        OptionalInt size = deal.shardSize();
+        return s.totalShards() == deal.shards().size() && (size.isEmpty() || s.shardLength() == size.getAsInt());
     }
 
     /** The spec this node records for a chunk it starts holding: the holders' shape under the deal. */

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FaultyChainClient implements ChainClient {
     private final ChainClient delegate;
     volatile boolean down;
-    /** Like the ICN pallet: no endpoint registry, no deal content. */
+    /** Like the ICN pallet: no endpoint registry, no deal content, no standing, deals without a shard size. */
     volatile boolean palletOnly;
     volatile CountDownLatch gate;
     final AtomicInteger dropSubmissions = new AtomicInteger();
@@ -84,6 +84,12 @@ final class FaultyChainClient implements ChainClient {
     }
 
     @Override
+    public long bestBlock() {
+        enter("bestBlock");
+        return delegate.bestBlock();
+    }
+
+    @Override
     public BlockSubscription subscribeBlocks(BlockListener listener) {
         enter("subscribeBlocks");
         return delegate.subscribeBlocks(block -> {
@@ -102,13 +108,19 @@ final class FaultyChainClient implements ChainClient {
     @Override
     public Optional<PinningDeal> deal(DealId id) {
         enter("deal");
-        return delegate.deal(id);
+        return delegate.deal(id).map(this::asChainRecordsIt);
     }
 
     @Override
     public List<PinningDeal> dealsForShard(ShardHash shard) {
         enter("dealsForShard");
-        return delegate.dealsForShard(shard);
+        return delegate.dealsForShard(shard).stream().map(this::asChainRecordsIt).toList();
+    }
+
+    /** The pallet's deals carry no shard size. */
+    private PinningDeal asChainRecordsIt(PinningDeal d) {
+        return palletOnly ? new PinningDeal(d.id(), d.creator(), d.shards(), java.util.OptionalInt.empty(), d.createdAt(),
+                d.expiresAt(), d.totalReward(), d.status()) : d;
     }
 
     @Override
@@ -183,6 +195,9 @@ final class FaultyChainClient implements ChainClient {
     @Override
     public NodeStanding standing() {
         enter("standing");
+        if (palletOnly) {
+            throw new io.icn.chain.UnsupportedChainCallException("standing", io.icn.chain.ChainCapability.STANDING);
+        }
         return delegate.standing();
     }
 

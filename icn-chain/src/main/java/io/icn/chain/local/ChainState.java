@@ -683,7 +683,7 @@ final class ChainState {
         for (DealId id : dealIdsOf(shard)) {
             Deal d = deals.get(id);
             if (d.deal.status() == DealStatus.ACTIVE) {
-                return d.deal.shardSize();
+                return d.deal.shardSize().orElseThrow(); // the embedded chain records every deal's size
             }
         }
         throw new IllegalArgumentException("no active deal holds shard " + shard);

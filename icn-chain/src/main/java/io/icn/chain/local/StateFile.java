@@ -332,7 +332,7 @@ final class StateFile {
         for (ShardHash h : p.shards()) {
             out.write(h.bytes());
         }
-        out.writeInt(p.shardSize());
+        out.writeInt(p.shardSize().orElseThrow()); // the embedded chain records every deal's size
         out.writeLong(p.createdAt());
         out.writeLong(p.expiresAt());
         writeBalance(out, p.totalReward());

@@ -13,8 +13,6 @@ import io.icn.chain.ChainCapability;
 import io.icn.chain.ChainClient;
 import io.icn.chain.DealId;
 import io.icn.chain.DealStatus;
-import io.icn.chain.NodeNotRegisteredException;
-import io.icn.chain.NodeStanding;
 import io.icn.chain.PalletMerkleTree;
 import io.icn.chain.PinningAudit;
 import io.icn.chain.PinningDeal;
@@ -30,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
@@ -54,10 +53,10 @@ import java.util.logging.Logger;
  * </ul>
  *
  * <h2>What the pallet lacks</h2>
- * No {@link ChainCapability}: the endpoint calls and {@link #dealContent} throw
- * {@link io.icn.chain.UnsupportedChainCallException} (the node uses the DHT and its configured peers);
- * {@link #standing()} throws {@link NodeNotRegisteredException} (no stake or reputation registry). The pallet
- * records no shard size: deals report {@link #UNKNOWN_SHARD_SIZE}.
+ * No {@link ChainCapability}: the endpoint calls, {@link #dealContent} and {@link #standing()} throw
+ * {@link io.icn.chain.UnsupportedChainCallException} (the node uses the DHT and its configured peers; the pallet
+ * keeps no stake or reputation, the free balance is in {@link SubstrateChain#info()}). The pallet records no shard
+ * size: {@link PinningDeal#shardSize()} is empty.
  * {@code PinningAudit.issuedAt} is {@code deadline - 100} (the pallet's audit window).
  *
  * <h2>Proofs</h2>
@@ -70,8 +69,6 @@ import java.util.logging.Logger;
  */
 public final class SubstrateChainClient implements ChainClient {
     private static final Logger LOG = Logger.getLogger(SubstrateChainClient.class.getName());
-    /** The shard size reported for a deal: the pallet does not record one. */
-    public static final int UNKNOWN_SHARD_SIZE = 1;
     /** The pallet's audit window ({@code AUDIT_DEADLINE_BLOCKS}). */
     public static final long AUDIT_WINDOW_BLOCKS = 100;
 
@@ -200,7 +197,7 @@ public final class SubstrateChainClient implements ChainClient {
             case CANCELLED -> DealStatus.CANCELLED;
         };
         long expires = Math.max(d.expiresAt(), d.createdAt() + 1);
-        return new PinningDeal(new DealId(d.dealId()), new AccountId(d.creator()), shards, UNKNOWN_SHARD_SIZE,
+        return new PinningDeal(new DealId(d.dealId()), new AccountId(d.creator()), shards, OptionalInt.empty(),
                 d.createdAt(), expires, new Balance(d.totalReward()), status);
     }
 
@@ -240,6 +237,13 @@ public final class SubstrateChainClient implements ChainClient {
         return finalized.number();
     }
 
+    /** The best block's number, read from the chain ({@code chain_getHeader}). */
+    @Override
+    public long bestBlock() {
+        checkOpen();
+        return Math.max(finalized.number(), chain.bestHead().number());
+    }
+
     /** Finalized blocks, each once, in order (blocks missed while disconnected included). */
     @Override
     public BlockSubscription subscribeBlocks(BlockListener listener) {
@@ -249,7 +253,10 @@ public final class SubstrateChainClient implements ChainClient {
         return () -> listeners.remove(listener);
     }
 
-    /** None: the pallet has no endpoint registry and records no deal content; those calls throw. */
+    /**
+     * None: the pallet has no endpoint registry, records no deal content and keeps no stake or reputation; those
+     * calls throw {@link io.icn.chain.UnsupportedChainCallException}.
+     */
     @Override
     public Set<ChainCapability> capabilities() {
         return EnumSet.noneOf(ChainCapability.class);
@@ -369,16 +376,6 @@ public final class SubstrateChainClient implements ChainClient {
         }
         return chain.pallet().submitAuditProofCall(Optional.of(chain.runtime().metadata()), auditId,
                 PalletMerkleTree.Proof.decode(proof));
-    }
-
-    /**
-     * @throws NodeNotRegisteredException always: the pinning pallet keeps no registry of super-nodes (no stake,
-     *     no reputation); the free balance is in {@link SubstrateChain#info()}
-     */
-    @Override
-    public NodeStanding standing() {
-        checkOpen();
-        throw new NodeNotRegisteredException(account);
     }
 
     @Override

@@ -18,14 +18,15 @@ import java.util.regex.Pattern;
  * icn-chain's build): node scripts with a bound on their run time, and chopsticks processes started and
  * ended by the test that needs them, on 127.0.0.1 and a port the OS picks.
  */
-final class InteropHarness {
-    static final Path DIR = Path.of("..", "interop", "chain").toAbsolutePath().normalize();
+public final class InteropHarness {
+    /** The harness directory, {@code interop/chain} (tests run in a module directory). */
+    public static final Path DIR = Path.of("..", "interop", "chain").toAbsolutePath().normalize();
     private static final Pattern LISTENING = Pattern.compile("RPC listening on .* ws://127\\.0\\.0\\.1:(\\d+)");
 
     private InteropHarness() {
     }
 
-    static void requireInstalled() {
+    public static void requireInstalled() {
         if (!Files.isDirectory(DIR.resolve("node_modules/@polkadot/api"))) {
             throw new IllegalStateException(DIR + "/node_modules is missing: run `npm ci --ignore-scripts` there"
                     + " (icn-chain's build does it when the directory is absent)");
@@ -33,12 +34,21 @@ final class InteropHarness {
     }
 
     /** Runs {@code node script args...} in the harness directory and returns its standard output. */
-    static String runNode(long timeoutSeconds, String script, String... args) throws IOException, InterruptedException {
+    public static String runNode(long timeoutSeconds, String script, String... args) throws IOException, InterruptedException {
+        return runNodeWithInput(timeoutSeconds, "", script, args);
+    }
+
+    /** {@link #runNode} with {@code input} on the script's standard input. */
+    public static String runNodeWithInput(long timeoutSeconds, String input, String script, String... args)
+            throws IOException, InterruptedException {
         requireInstalled();
         List<String> cmd = new ArrayList<>(List.of("node", script));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(DIR.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
+            try (java.io.OutputStream in = p.getOutputStream()) {
+                in.write(input.getBytes(StandardCharsets.UTF_8));
+            }
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
                 try {
                     return p.getInputStream().readAllBytes();
@@ -59,7 +69,7 @@ final class InteropHarness {
     }
 
     /** A daemon scheduler for the adapter under test (timeouts, reconnection, listeners). */
-    static java.util.concurrent.ScheduledExecutorService scheduler(String name) {
+    public static java.util.concurrent.ScheduledExecutorService scheduler(String name) {
         return java.util.concurrent.Executors.newScheduledThreadPool(3, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -78,7 +88,7 @@ final class InteropHarness {
     }
 
     /** A chopsticks chain (Rococo Asset Hub's runtime, offline) on 127.0.0.1. */
-    static final class Chopsticks implements AutoCloseable {
+    public static final class Chopsticks implements AutoCloseable {
         final Process process;
         final int port;
 
@@ -88,7 +98,7 @@ final class InteropHarness {
         }
 
         /** Starts chopsticks on {@code port} (0: any free port) and waits (at most 90 s) until it serves RPC. */
-        static Chopsticks start(int port) throws IOException, InterruptedException {
+        public static Chopsticks start(int port) throws IOException, InterruptedException {
             requireInstalled();
             Path spec = DIR.resolve("specs/asset-hub-rococo.json");
             if (!Files.exists(spec)) {
@@ -128,10 +138,15 @@ final class InteropHarness {
             }
         }
 
-        String url() {
+        public int port() {
+            return port;
+        }
+
+        public String url() {
             return "ws://127.0.0.1:" + port;
         }
 
+        /** Kills the process (and its children) at once, as a crash would. */
         @Override
         public void close() {
             destroyTree(process);

@@ -131,7 +131,8 @@ class SubstrateChainClientTest {
             assertThatThrownBy(() -> client.registerEndpoint("127.0.0.1:9002", "00".repeat(32)))
                     .isInstanceOf(io.icn.chain.UnsupportedChainCallException.class).hasMessageContaining("ENDPOINT_REGISTRY");
             assertThatThrownBy(client::nodeEndpoints).isInstanceOf(io.icn.chain.UnsupportedChainCallException.class);
-            assertThatThrownBy(client::standing).isInstanceOf(io.icn.chain.NodeNotRegisteredException.class);
+            assertThatThrownBy(client::standing).isInstanceOf(io.icn.chain.UnsupportedChainCallException.class)
+                    .hasMessageContaining("STANDING");
         }
     }
 
@@ -155,6 +156,7 @@ class SubstrateChainClientTest {
             }
             ChopsticksInteropTest.waitFor(() -> client.deal(late).isPresent(), 30);
             assertThat(client.deal(late).orElseThrow().shards()).hasSize(14);
+            assertThat(client.deal(late).orElseThrow().shardSize()).isEmpty(); // the pallet records none
             client.close();
             client.close();
             assertThatThrownBy(client::currentBlock).isInstanceOf(IllegalStateException.class);
