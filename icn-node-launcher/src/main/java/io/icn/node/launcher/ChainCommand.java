@@ -4,6 +4,7 @@ import io.icn.chain.ChainException;
 import io.icn.chain.ChainUnavailableException;
 import io.icn.chain.substrate.ChainInfo;
 import io.icn.chain.substrate.ChainKey;
+import io.icn.chain.substrate.Head;
 import io.icn.chain.substrate.PinningPallet;
 import io.icn.chain.substrate.SubstrateChain;
 import io.icn.node.ConfigException;
@@ -12,7 +13,10 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -210,38 +214,80 @@ final class ChainCommand implements Runnable {
     }
 
     @Command(name = "audits", mixinStandardHelpOptions = true,
-            description = "The pending audits addressed to this node (all of them with --all), decoded.")
+            description = "The pending audits addressed to this node (all of them with --all), decoded, each with its"
+                    + " shard's assignment and Merkle root; with --deals also the deals holding shards assigned to it.")
     static final class Audits extends ChainSubcommand {
         @Option(names = "--all", description = "every pending audit, not only this node's")
         boolean all;
 
+        @Option(names = "--deals", description = "also list the deals with shards assigned to this node"
+                + " (reads every PinningDeals entry and their ShardAssignments: slow on a large chain)")
+        boolean deals;
+
         @Override
         boolean needsKey() {
-            return !all;
+            return !all || deals;
         }
 
         @Override
         int run(SubstrateChain chain, Optional<ChainKey> key) {
+            Head best = chain.bestHead();
+            Map<String, PinningPallet.Audit> audits = chain.pendingAudits(best.hash());
             if (!chain.pinningPalletPresent()) {
-                System.err.println("icn-node: the runtime has no pallet named " + pallet + " (pass --pallet)");
-                return Main.FAILED;
+                if (audits.isEmpty()) {
+                    System.err.println("icn-node: the runtime has no pallet named " + pallet + " (pass --pallet)");
+                    return Main.FAILED;
+                }
+                System.err.println("icn-node: the runtime's metadata has no pallet named " + pallet + ", but its storage"
+                        + " holds entries: decoded by the original pallet's layout");
             }
-            Map<String, PinningPallet.Audit> audits = chain.pendingAudits(null);
-            long best = chain.bestHead().number();
             int shown = 0;
             for (Map.Entry<String, PinningPallet.Audit> e : audits.entrySet()) {
                 PinningPallet.Audit a = e.getValue();
-                if (!all && !java.util.Arrays.equals(a.pinner(), key.orElseThrow().publicKey())) {
+                if (!all && !Arrays.equals(a.pinner(), key.orElseThrow().publicKey())) {
                     continue;
                 }
                 shown++;
+                List<byte[]> pinners = chain.shardAssignments(a.shardHash(), best.hash());
+                boolean assigned = pinners.stream().anyMatch(p -> Arrays.equals(p, a.pinner()));
                 System.out.println("audit 0x" + e.getKey() + " pinner 0x" + HEX.formatHex(a.pinner())
                         + " shard 0x" + HEX.formatHex(a.shardHash()) + " bytes " + a.byteOffset() + "+" + a.byteLength()
                         + " nonce 0x" + HEX.formatHex(a.nonce()) + " deadline #" + a.deadline()
-                        + " (" + (a.deadline() - best) + " blocks left) status " + a.status());
+                        + " (" + (a.deadline() - best.number()) + " blocks left) status " + a.status()
+                        + " assigned " + (assigned ? "yes" : "NO") + " (" + pinners.size() + " pinner(s))"
+                        + " root " + chain.shardMerkleRoot(a.shardHash(), best.hash()).map(r -> "0x" + HEX.formatHex(r))
+                                .orElse("NONE"));
             }
-            System.out.println(shown + " pending audit(s)" + (all ? "" : " for this node") + " at block #" + best);
+            System.out.println(shown + " pending audit(s)" + (all ? "" : " for this node") + " at block #" + best.number());
+            if (deals) {
+                printDeals(chain, key.orElseThrow().publicKey(), best);
+            }
             return Main.OK;
+        }
+
+        /** Every deal with at least one shard whose {@code ShardAssignments} names {@code me}, at block {@code at}. */
+        private static void printDeals(SubstrateChain chain, byte[] me, Head at) {
+            List<PinningPallet.Deal> all = new ArrayList<>();
+            long read = chain.forEachDeal(at.hash(), all::add);
+            int mine = 0;
+            for (PinningPallet.Deal d : all) {
+                List<byte[]> keys = new ArrayList<>(d.shards().size());
+                d.shards().forEach(s -> keys.add(chain.pallet().shardAssignmentsKey(s)));
+                int assigned = 0;
+                for (Optional<byte[]> v : chain.queryStorageAt(keys, at.hash())) {
+                    if (v.isPresent() && PinningPallet.decodeAssignments(v.get()).stream().anyMatch(p -> Arrays.equals(p, me))) {
+                        assigned++;
+                    }
+                }
+                if (assigned == 0) {
+                    continue;
+                }
+                mine++;
+                System.out.println("deal 0x" + HEX.formatHex(d.dealId()) + " creator 0x" + HEX.formatHex(d.creator())
+                        + " shards " + d.shards().size() + " (" + assigned + " assigned to this node) blocks #"
+                        + d.createdAt() + "..#" + d.expiresAt() + " status " + d.status() + " reward " + d.totalReward());
+            }
+            System.out.println(mine + " deal(s) with shards assigned to this node, of " + read + " at block #" + at.number());
         }
     }
 }

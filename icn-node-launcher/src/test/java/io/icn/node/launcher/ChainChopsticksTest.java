@@ -2,6 +2,8 @@ package io.icn.node.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.icn.chain.substrate.ChainKey;
 import io.icn.chain.substrate.SubstrateChain;
 import io.icn.chain.substrate.Ss58;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +113,74 @@ class ChainChopsticksTest {
         // this runtime has no pinning pallet: the command says so and fails
         Map.Entry<Integer, String> audits = cli("chain", "audits", "--chain-endpoint", url, "--storage-path", storage.toString());
         assertThat(audits.getKey()).isEqualTo(Main.FAILED);
+    }
+
+    /** Runs {@code node seed-pinning.mjs} (polkadot.js encodes the pallet's entries, dev_setStorage writes them). */
+    private static JsonNode seedPinning(String pinnerHex, int deals, int audits, String pallet) throws Exception {
+        Process p = new ProcessBuilder("node", "seed-pinning.mjs", url, "0x" + pinnerHex, String.valueOf(deals),
+                String.valueOf(audits), pallet, "0x51ab").directory(HARNESS.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("seed-pinning.mjs finished").isTrue();
+            assertThat(p.exitValue()).as("seed-pinning.mjs exit").isZero();
+            return new ObjectMapper().readTree(out.join());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void auditsDecodesThePalletEntriesSeededByPolkadotJs() throws Exception {
+        Path storage = Files.createDirectories(tmp.resolve("auditor"));
+        ChainKey key = ChainKey.fromPkcs8File(io.icn.node.NodeIdentity.loadOrCreate(storage).privateKeyFile());
+        // A pallet name of its own, so the other tests' "no pallet" case stays true on the shared chain.
+        String pallet = "IcnPinningSeeded";
+        JsonNode seeded = seedPinning(key.accountHex(), 2, 4, pallet);
+
+        Map.Entry<Integer, String> mine = cli("chain", "audits", "--deals", "--pallet", pallet, "--chain-endpoint", url,
+                "--storage-path", storage.toString());
+        assertThat(mine.getKey()).as(mine.getValue()).isZero();
+        String out = mine.getValue();
+        for (int i = 0; i < 4; i++) {
+            JsonNode a = seeded.get("audits").get(i);
+            String line = out.lines().filter(l -> l.startsWith("audit " + a.get("audit_id").asText())).findFirst()
+                    .orElse(null);
+            if (i % 2 == 1) { // seed-pinning.mjs addresses audits 0 and 2 to the given pinner, 1 and 3 to others
+                assertThat(line).as(out).isNull();
+                continue;
+            }
+            JsonNode ch = a.get("challenge");
+            assertThat(line).as(out).isNotNull()
+                    .contains("pinner 0x" + key.accountHex())
+                    .contains("shard " + a.get("shard_hash").asText())
+                    .contains("bytes " + ch.get("byte_offset").asLong() + "+64")
+                    .contains("nonce " + ch.get("nonce").asText())
+                    .contains("deadline #" + a.get("deadline").asLong())
+                    .contains("status PENDING")
+                    .contains("assigned yes (2 pinner(s))")
+                    .contains("root " + seeded.get("roots").get(0).get("root").asText());
+        }
+        assertThat(out).contains("2 pending audit(s) for this node at block #");
+        for (JsonNode d : seeded.get("deals")) {
+            assertThat(out).as(out).contains("deal " + d.get("deal_id").asText() + " creator " + d.get("creator").asText()
+                    + " shards 14 (1 assigned to this node) blocks #" + d.get("created_at").asLong() + "..#"
+                    + d.get("expires_at").asLong() + " status ACTIVE reward 1000000000000");
+        }
+        assertThat(out).contains("2 deal(s) with shards assigned to this node, of 2 at block #");
+
+        Map.Entry<Integer, String> every = cli("chain", "audits", "--all", "--pallet", pallet, "--chain-endpoint", url);
+        assertThat(every.getKey()).as(every.getValue()).isZero();
+        assertThat(every.getValue()).contains("4 pending audit(s) at block #");
+        for (JsonNode a : seeded.get("audits")) {
+            assertThat(every.getValue()).contains("audit " + a.get("audit_id").asText());
+        }
     }
 
     @Test
