@@ -12,7 +12,7 @@ import { pinningTypes } from './pallet-types.mjs'
 const WS = globalThis.WebSocket ?? (await import('ws')).default
 
 const [url] = process.argv.slice(2)
-const hard = setTimeout(() => { console.error('TIMEOUT'); process.exit(2) }, 120_000)
+const hard = setTimeout(() => { console.error('TIMEOUT'); process.exit(2) }, 300_000)
 let input = ''
 for await (const chunk of process.stdin) input += chunk
 const spec = JSON.parse(input)

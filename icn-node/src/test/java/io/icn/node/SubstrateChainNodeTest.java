@@ -65,7 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the expired content stays; once the expiry block is finalized it is deleted.</li>
  * </ul>
  */
-@Timeout(value = 420, unit = TimeUnit.SECONDS)
+@Timeout(value = 900, unit = TimeUnit.SECONDS)
 class SubstrateChainNodeTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -168,14 +168,15 @@ class SubstrateChainNodeTest {
     }
 
     private static void seed(String url, ObjectNode spec) throws Exception {
-        InteropHarness.runNodeWithInput(120, JSON.writeValueAsString(spec), "seed-entries.mjs", url);
+        InteropHarness.runNodeWithInput(300, JSON.writeValueAsString(spec), "seed-entries.mjs", url);
     }
 
     private SubstrateChain connect(String url, Optional<ChainKey> key) {
         URI uri = URI.create(url);
         JsonRpcClient.Config d = JsonRpcClient.Config.defaults(uri);
-        // Reconnection backoff capped at 2 s, so the return of the chain is noticed soon.
-        JsonRpcClient.Config rpc = new JsonRpcClient.Config(uri, Duration.ofSeconds(30), Duration.ofSeconds(10),
+        // Reconnection backoff capped at 2 s, so the return of the chain is noticed soon; requests bounded by 120 s
+        // (chopsticks builds a block in seconds on a loaded machine).
+        JsonRpcClient.Config rpc = new JsonRpcClient.Config(uri, Duration.ofSeconds(120), Duration.ofSeconds(10),
                 Duration.ofMillis(200), Duration.ofSeconds(2), d.maxPendingRequests(), d.maxQueuedNotifications(),
                 d.maxMessageBytes());
         SubstrateChain.Config c = SubstrateChain.Config.defaults(uri);

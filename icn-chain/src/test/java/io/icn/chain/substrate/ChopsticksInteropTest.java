@@ -59,7 +59,7 @@ class ChopsticksInteropTest {
 
     static SubstrateChain connect(String url) {
         SubstrateChain.Config defaults = SubstrateChain.Config.defaults(URI.create(url));
-        JsonRpcClient.Config rpc = new JsonRpcClient.Config(URI.create(url), Duration.ofSeconds(30), Duration.ofSeconds(5),
+        JsonRpcClient.Config rpc = new JsonRpcClient.Config(URI.create(url), Duration.ofSeconds(120), Duration.ofSeconds(5),
                 Duration.ofMillis(100), Duration.ofMillis(500), 1024, 4096, 64 << 20);
         return SubstrateChain.connect(new SubstrateChain.Config(rpc, defaults.palletName(), 64, 100, 4096),
                 Optional.of(KEY), http, scheduler);
@@ -105,7 +105,7 @@ class ChopsticksInteropTest {
             long start = c.bestHead().number();
             try (JsonRpcClient.Subscription sub = c.followHeads(false, seen::add)) {
                 c.rpc().request("dev_newBlock", Map.of("count", 3));
-                waitFor(() -> seen.stream().anyMatch(h -> h.number() >= start + 3), 30);
+                waitFor(() -> seen.stream().anyMatch(h -> h.number() >= start + 3), 120);
             }
             List<Long> numbers = new ArrayList<>();
             seen.forEach(h -> numbers.add(h.number()));
