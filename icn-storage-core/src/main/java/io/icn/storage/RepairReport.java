@@ -3,7 +3,7 @@ package io.icn.storage;
 import java.util.List;
 
 /**
- * The outcome of {@link ShardStore#repair(Cid)}.
+ * The outcome of {@link ShardStore.Maintenance#repair(Cid)}.
  *
  * @param cid the chunk
  * @param corruptFound shards found corrupt during repair's own verification (and quarantined)

@@ -98,7 +98,7 @@ final class AdminEndpoints {
     static Supplier<Map<String, Object>> usageOf(ShardStore store, Path storagePath) {
         return () -> {
             StorageUsage u = store.usage();
-            CacheCounters c = store.cacheCounters();
+            CacheCounters c = store.maintenance().cacheCounters();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("path", storagePath.toString());
             m.put("chunks", u.chunkCount());
