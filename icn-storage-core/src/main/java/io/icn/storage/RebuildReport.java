@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * The outcome of {@link ShardStore.Maintenance#rebuildIndex(RebuildListener)}.
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param chunks chunks found and indexed
  * @param shards healthy shards indexed
  * @param bytes bytes of healthy shards

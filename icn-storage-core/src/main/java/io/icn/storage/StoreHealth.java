@@ -6,14 +6,14 @@ import java.util.Optional;
 /**
  * A shard store's health as {@link ShardStore.Maintenance#health()} reports it.
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param writeFault present once an I/O fault made the store refuse writes (it completes the journalled ones on
  *     restart): the fault
  * @param checkpointFailures index checkpoints that failed since the store opened (each failed retry counts)
  * @param checkpointFault present while the latest checkpoint failed and none has succeeded since: when and why.
  *     The journal is kept meanwhile (nothing is lost; a restart replays more) and the checkpoint is retried
  * @param lastCheckpoint when the latest checkpoint became durable, if one did since the store opened
- *
- * <p>Immutable; thread-safe.
  */
 public record StoreHealth(Optional<String> writeFault, long checkpointFailures, Optional<String> checkpointFault,
         Optional<Instant> lastCheckpoint) {
