@@ -33,7 +33,9 @@ import java.util.concurrent.Future;
  *       {@code checkpointJournalBytes = --checkpoint-bytes} (small, so that checkpoints come every few dozen
  *       puts), runs {@code --puts} {@code encodeAndPut}s of new {@code --chunk-bytes} chunks on one thread,
  *       timing each, then deletes them and closes. Prints P50, P90, P99 and max in ms and the number of
- *       checkpoints written during the puts (new {@code checkpoint-*.bin} names seen in {@code .index}).</li>
+ *       checkpoints written during the puts (new {@code checkpoint-*.bin} names seen in {@code .index}), and apart
+ *       the puts during which a checkpoint became durable (with the checkpoint on the writer thread, the put queued
+ *       behind it) against the others.</li>
  *   <li>{@code --fill N --crash true}: as {@code --fill} but with {@code FSYNC} and then {@code Runtime.halt}
  *       without closing (a crash: the whole index is in the journal); copy {@code .index} aside for
  *       {@code --crash-state}.</li>
@@ -172,6 +174,7 @@ public final class StoreEngineLoad {
         ChunkSpec spec = ChunkSpec.rs10x4(chunkBytes, "measure", 2_000_000);
         byte[] chunk = new byte[chunkBytes];
         long[] nanos = new long[puts];
+        boolean[] overlapped = new boolean[puts]; // a checkpoint became durable while this put ran
         List<Cid> written = new ArrayList<>();
         List<String> checkpointsBefore = checkpoints(root);
         List<String> seen = new ArrayList<>(checkpointsBefore);
@@ -186,6 +189,7 @@ public final class StoreEngineLoad {
                 for (String c : checkpoints(root)) {
                     if (!seen.contains(c)) {
                         seen.add(c);
+                        overlapped[i] = true;
                     }
                 }
             }
@@ -195,15 +199,24 @@ public final class StoreEngineLoad {
         }
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
+        long[] during = java.util.stream.IntStream.range(0, puts).filter(i -> overlapped[i]).mapToLong(i -> nanos[i])
+                .sorted().toArray();
+        long[] others = java.util.stream.IntStream.range(0, puts).filter(i -> !overlapped[i]).mapToLong(i -> nanos[i])
+                .sorted().toArray();
         System.out.printf(Locale.ROOT,
                 "puts=%d chunkBytes=%d checkpointBytes=%d checkpoints=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f"
-                        + " mean_ms=%.2f%n",
+                        + " mean_ms=%.2f | puts_ending_a_checkpoint=%d their_p50_ms=%.2f their_max_ms=%.2f"
+                        + " | other_puts_p50_ms=%.2f other_puts_p99_ms=%.2f%n",
                 puts, chunkBytes, checkpointBytes, seen.size() - checkpointsBefore.size(), ms(sorted, 0.50),
                 ms(sorted, 0.90), ms(sorted, 0.99), sorted[sorted.length - 1] / 1e6,
-                Arrays.stream(sorted).average().orElse(0) / 1e6);
+                Arrays.stream(sorted).average().orElse(0) / 1e6, during.length, ms(during, 0.5),
+                during.length == 0 ? 0 : during[during.length - 1] / 1e6, ms(others, 0.5), ms(others, 0.99));
     }
 
     private static double ms(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
         int i = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
     }
