@@ -89,7 +89,7 @@ import org.slf4j.LoggerFactory;
  * missing by the scrubber, a verified read or an audit) is missing. Every pass re-checks the deals it had
  * settled against the store ({@link ShardStore#bytesStored}, no disk I/O) and takes up again any whose
  * chunk lost a shard; {@link #shardLost} (the store's scrub callback) asks for such a pass at once. A
- * deal with quarantined shards is first repaired locally ({@link ShardStore#repair}) when {@code k}
+ * deal with quarantined shards is first repaired locally ({@link ShardStore.Maintenance#repair}) when {@code k}
  * healthy shards remain; what is still missing then is fetched from the holders as above.
  *
  * <h2>Metrics</h2>
@@ -473,13 +473,13 @@ final class Replicator implements AutoCloseable {
 
     /**
      * Regenerates the chunk's quarantined shards from its healthy local ones when {@code k} remain
-     * ({@link ShardStore#repair}); returns the deal's shards still missing afterwards, for the holders.
+     * ({@link ShardStore.Maintenance#repair}); returns the deal's shards still missing afterwards, for the holders.
      */
     private List<Integer> repairLocally(PinningDeal deal, Cid cid) {
         ChunkMeta local = store.meta(cid).orElse(null);
         if (local != null && local.shards().size() >= local.dataShards()) {
             try {
-                List<Integer> regenerated = store.repair(cid).regenerated();
+                List<Integer> regenerated = store.maintenance().repair(cid).regenerated();
                 restoredLocal.increment(regenerated.size());
                 LOG.info("restored lost shards {} of deal={} cid={} from this node's own shards", regenerated,
                         deal.id(), cid);

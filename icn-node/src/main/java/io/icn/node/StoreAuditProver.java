@@ -20,7 +20,7 @@ import java.util.Optional;
  * store's erasure repair.
  *
  * <p>A shard hash is the shard's Merkle root (Merkle scheme) or its SHA-256 (hash scheme), as the
- * store records them at write time. The store finds it with {@link ShardStore#locate(byte[])}, an
+ * store records them at write time. The store finds it with {@link ShardStore.Maintenance#locate(byte[])}, an
  * index from both hashes of every stored shard to its chunk and index: proving an audit never walks
  * the stored chunks.
  *
@@ -66,7 +66,7 @@ public final class StoreAuditProver implements AuditProver {
         Cid cid = at.get().cid();
         int index = at.get().index();
         try {
-            RepairReport report = store.repair(cid);
+            RepairReport report = store.maintenance().repair(cid);
             return report != null && store.containsShard(cid, index)
                     && AuditProofs.shardHash(scheme, store.readShard(cid, index)).equals(shard);
         } catch (StorageException e) {
@@ -75,6 +75,6 @@ public final class StoreAuditProver implements AuditProver {
     }
 
     private Optional<ShardLocation> locate(ShardHash shard) {
-        return store.locate(shard.bytes());
+        return store.maintenance().locate(shard.bytes());
     }
 }

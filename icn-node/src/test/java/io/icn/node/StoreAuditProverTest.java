@@ -78,7 +78,7 @@ class StoreAuditProverTest {
         for (int lost : new int[] {12, 0, 1, 2, 3}) {
             store.corruptShard(meta.cid(), lost, 5);
         }
-        assertThat(store.scrub(e -> { }).unrepairable()).containsExactly(meta.cid());
+        assertThat(store.maintenance().scrub(e -> { }).unrepairable()).containsExactly(meta.cid());
         assertThatThrownBy(() -> prover.prove(merkle, root, challenge)).isInstanceOf(ShardMissingException.class)
                 .hasMessageContaining("unreadable");
         assertThat(prover.repair(root)).isFalse();

@@ -3,6 +3,8 @@ package io.icn.storage;
 /**
  * Counters of the hot-shard cache since the store opened.
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param hits reads served from the cache
  * @param misses reads that went to disk
  * @param evictions shards evicted for size

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param createdAt when the chunk was first stored (from the store's clock)
  * @param shards the healthy shards held here, ordered by index
  * @param quarantined shards held here once but found corrupt or missing and moved aside, awaiting
- *     {@linkplain ShardStore#repair(Cid) repair}; their recorded hashes are the ones repair must reproduce
+ *     {@linkplain ShardStore.Maintenance#repair(Cid) repair}; their recorded hashes are the ones repair must reproduce
  */
 public record ChunkMeta(Cid cid, ChunkSpec spec, int merkleLeafSize, Instant createdAt, List<ShardInfo> shards,
         List<ShardInfo> quarantined) {

@@ -5,6 +5,8 @@ package io.icn.storage;
  * The store adds what it measures itself (hashes, Merkle roots, creation time) to form a
  * {@link ChunkMeta}.
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param originalLength the chunk length before erasure coding, {@code >= 0}
  * @param dataShards {@code k}, {@code >= 1}
  * @param parityShards {@code m}, {@code >= 0}; {@code k + m <= 256}

@@ -6,6 +6,8 @@ import java.util.HexFormat;
  * A shard's bytes no longer hash to the SHA-256 recorded when it was written (or its file is gone or
  * has the wrong length). Raised by verify-on-read and reported by the scrubber, which also moves the
  * shard to quarantine.
+ *
+ * <p>Immutable once thrown; safe to hand between threads.
  */
 public final class CorruptShardException extends StorageException {
     private static final long serialVersionUID = 1L;

@@ -7,12 +7,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
  * A {@link ShardStore} on the heap, with the same contract as the file store: atomic puts, capacity,
- * hashes, Merkle roots, expiry index, scrub, repair and proofs. Meant for tests and for embedding
+ * hashes, Merkle roots, expiry index, and the maintenance view (scrub, repair, proofs). Meant for tests and for embedding
  * without a disk; the {@code icn-test-support} module re-exports it.
  *
  * <p>{@link #corruptShard(Cid, int, long)} flips a bit of a stored shard, so that callers can test
@@ -29,6 +30,7 @@ public final class InMemoryShardStore extends IndexedShardStore {
     private final ConcurrentHashMap<Key, byte[]> data = new ConcurrentHashMap<>();
     private final int leafSize;
     private final Clock clock;
+    private final Maintenance maintenance = new HeapMaintenance();
     private volatile boolean closed;
 
     /** Unlimited capacity, 4 KiB Merkle leaves ({@link MerkleProof#DEFAULT_LEAF_SIZE}), the system UTC clock. */
@@ -169,14 +171,12 @@ public final class InMemoryShardStore extends IndexedShardStore {
         return ByteBuffer.wrap(bytes(cid, shardIndex), (int) offset, (int) length).slice();
     }
 
-    @Override
-    public CacheCounters cacheCounters() {
+    private CacheCounters cacheCounters() {
         ensureOpen();
         return new CacheCounters(0, 0, 0, 0, 0);
     }
 
-    @Override
-    public ScrubReport scrub(Consumer<CorruptShardException> onCorrupt) {
+    private ScrubReport scrub(Consumer<CorruptShardException> onCorrupt) {
         ensureOpen();
         Objects.requireNonNull(onCorrupt, "onCorrupt");
         long chunks = 0;
@@ -228,8 +228,7 @@ public final class InMemoryShardStore extends IndexedShardStore {
         }
     }
 
-    @Override
-    public synchronized RepairReport repair(Cid cid) {
+    private synchronized RepairReport repair(Cid cid) {
         ensureOpen();
         ChunkEntry e = index.get(Objects.requireNonNull(cid, "cid"));
         if (e == null) {
@@ -276,8 +275,7 @@ public final class InMemoryShardStore extends IndexedShardStore {
         return new RepairReport(cid, corrupt, regenerate);
     }
 
-    @Override
-    public RebuildReport rebuildIndex(RebuildListener listener) {
+    private RebuildReport rebuildIndex(RebuildListener listener) {
         ensureOpen();
         long total = index.chunkCount();
         listener.progress(total, total);
@@ -285,16 +283,64 @@ public final class InMemoryShardStore extends IndexedShardStore {
         return new RebuildReport(u.chunkCount(), u.shardCount(), u.bytesStored(), 0, List.of(), List.of());
     }
 
-    @Override
-    public byte[] proveHash(Cid cid, int shardIndex, long offset, int length, byte[] nonce) {
+    private byte[] proveHash(Cid cid, int shardIndex, long offset, int length, byte[] nonce) {
         return ShardChecks.proveHash(slice(cid, shardIndex, offset, length), nonce);
     }
 
-    @Override
-    public MerkleProof proveMerkle(Cid cid, int shardIndex, long offset, int length) {
+    private MerkleProof proveMerkle(Cid cid, int shardIndex, long offset, int length) {
         ensureOpen();
         ChunkEntry e = ShardChecks.requireShard(index.get(cid), cid, shardIndex);
         return MerkleProof.prove(ByteBuffer.wrap(bytes(cid, shardIndex)), e.leafSize, offset, length);
+    }
+
+    @Override
+    public Maintenance maintenance() {
+        return maintenance;
+    }
+
+    /** The maintenance view; thread-safe, as the store. */
+    private final class HeapMaintenance implements Maintenance {
+
+        @Override
+        public Optional<ShardLocation> locate(byte[] shardHash) {
+            return InMemoryShardStore.this.locate(shardHash);
+        }
+
+        @Override
+        public CacheCounters cacheCounters() {
+            return InMemoryShardStore.this.cacheCounters();
+        }
+
+        @Override
+        public ScrubReport scrub(Consumer<CorruptShardException> onCorrupt) {
+            return InMemoryShardStore.this.scrub(onCorrupt);
+        }
+
+        @Override
+        public RepairReport repair(Cid cid) {
+            return InMemoryShardStore.this.repair(cid);
+        }
+
+        @Override
+        public RebuildReport rebuildIndex(RebuildListener listener) {
+            return InMemoryShardStore.this.rebuildIndex(listener);
+        }
+
+        @Override
+        public byte[] proveHash(Cid cid, int shardIndex, long offset, int length, byte[] nonce) {
+            return InMemoryShardStore.this.proveHash(cid, shardIndex, offset, length, nonce);
+        }
+
+        @Override
+        public MerkleProof proveMerkle(Cid cid, int shardIndex, long offset, int length) {
+            return InMemoryShardStore.this.proveMerkle(cid, shardIndex, offset, length);
+        }
+
+        @Override
+        public StoreHealth health() {
+            ensureOpen();
+            return StoreHealth.IN_MEMORY;
+        }
     }
 
     /**

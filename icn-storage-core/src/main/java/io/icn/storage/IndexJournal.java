@@ -2,15 +2,12 @@ package io.icn.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,16 +16,20 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * The persistent form of the index: a checkpoint (full snapshot) plus an append-only journal of the
- * changes made since, both in the {@code .index} directory of the store root.
+ * The append-only journal of the index's changes, in the {@code .index} directory of the store root, after the
+ * {@linkplain IndexCheckpoint checkpoint} it continues.
  *
- * <p>Files are named by generation {@code g} (16 hex digits): {@code checkpoint-g.bin} and
- * {@code journal-g.log}. A checkpoint is written as {@code checkpoint-g.bin.tmp}, forced, renamed and the
- * directory forced; only then does generation {@code g} begin and the older files get deleted, so
- * recovery picks the highest checkpoint that validates and replays its journal. Records are framed as
- * {@code [int length][int crc32c][payload]}; a torn or corrupt tail is cut off at the last good record.
+ * <p>Files are named by generation {@code g} (16 hex digits): {@code checkpoint-g.bin} and {@code journal-g.log}.
+ * The journal of generation {@code g} holds the changes made after the snapshot that {@code checkpoint-g.bin} holds
+ * (or will hold): the writer {@linkplain #rotate() starts generation g+1} at the moment it takes a snapshot for
+ * the background checkpointer, and goes on appending there. Until {@code checkpoint-(g+1).bin} is durable,
+ * recovery replays the newest valid checkpoint and then every journal of that generation and after, in order; only
+ * once a checkpoint is durable are the older checkpoints and journals deleted ({@link #deleteCovered}). Records
+ * are framed as {@code [int length][int crc32c][payload]}; a torn or corrupt tail is cut off at the last good
+ * record.
  *
- * <p>Confined to the store's writer thread (and its constructor). Not thread-safe.
+ * <p>{@link #open}, {@link #append} and {@link #rotate} are confined to the store's writer thread (and its
+ * constructor); {@link #deleteCovered} runs on the checkpointer and touches only files of older generations.
  */
 final class IndexJournal implements AutoCloseable {
 
@@ -36,13 +37,10 @@ final class IndexJournal implements AutoCloseable {
     static final byte DELETE = 2;
     static final byte SET = 3;
     /**
-     * A marker written at the head of a group commit: every record before it in this journal has been
+     * A marker written at the head of a group commit: every record before it in the journal has been
      * applied to the files (and, with fsync, made durable), so recovery need not re-check them.
      */
     static final byte APPLIED = 4;
-
-    private static final long CHECKPOINT_MAGIC = 0x49434e4944583031L; // "ICNIDX01"
-    private static final int TRAILER_MAGIC = 0x454e4421; // "END!"
 
     /** A PUT record replayed since the last checkpoint; its staging directory may need rolling forward. */
     record CommittedPut(Cid cid, long txid, int[] indexes) {
@@ -55,44 +53,55 @@ final class IndexJournal implements AutoCloseable {
         final Set<Cid> touched = new HashSet<>();
         long maxTxid;
         long records;
+        /** The generation of the checkpoint loaded (0: none). */
+        long checkpointGeneration;
     }
 
+    private final StoreLayout layout;
     private final Path dir;
-    private final boolean fsync;
-    private final WriteHook hook;
     private long generation;
     private FileChannel journal;
     private Path journalPath;
     private long size;
 
-    private IndexJournal(Path dir, boolean fsync, WriteHook hook) {
-        this.dir = dir;
-        this.fsync = fsync;
-        this.hook = hook;
+    private IndexJournal(StoreLayout layout) {
+        this.layout = layout;
+        this.dir = layout.indexDir;
     }
 
     static String stagingName(Cid cid, long txid) {
         return cid + "." + txid;
     }
 
-    /** Loads the newest valid checkpoint and replays its journal into {@code out}. */
-    static IndexJournal open(Path dir, boolean fsync, WriteHook hook, Loaded out) throws IOException {
+    /**
+     * Loads the newest valid checkpoint and replays, in order, every journal of its generation and after into
+     * {@code out}; appends will go to the newest of those journals.
+     */
+    static IndexJournal open(StoreLayout layout, Loaded out) throws IOException {
+        Path dir = layout.indexDir;
         Files.createDirectories(dir);
-        IndexJournal j = new IndexJournal(dir, fsync, hook);
+        IndexJournal j = new IndexJournal(layout);
         List<Long> checkpoints = new ArrayList<>();
+        List<Long> journals = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                if (n.startsWith("checkpoint-") && n.endsWith(".bin") && n.length() == 11 + 16 + 4) {
-                    checkpoints.add(Long.parseUnsignedLong(n.substring(11, 27), 16));
+                long cp = IndexCheckpoint.generationOf(n);
+                if (cp >= 0) {
+                    checkpoints.add(cp);
+                } else if (n.startsWith("journal-") && n.endsWith(".log") && n.length() == 8 + 16 + 4) {
+                    journals.add(Long.parseUnsignedLong(n.substring(8, 24), 16));
+                } else if (n.endsWith(".tmp")) {
+                    Files.deleteIfExists(p); // a checkpoint a crash or a failure left unfinished
                 }
             }
         }
         checkpoints.sort(null);
+        journals.sort(null);
         long gen = 0;
         for (int i = checkpoints.size() - 1; i >= 0; i--) {
             Map<Cid, ChunkEntry> loaded = new HashMap<>();
-            long maxTx = readCheckpoint(j.checkpointPath(checkpoints.get(i)), loaded);
+            long maxTx = IndexCheckpoint.read(IndexCheckpoint.path(dir, checkpoints.get(i)), loaded);
             if (maxTx >= 0) {
                 gen = checkpoints.get(i);
                 out.entries.putAll(loaded);
@@ -100,55 +109,94 @@ final class IndexJournal implements AutoCloseable {
                 break;
             }
         }
-        j.generation = gen;
-        j.journalPath = j.journalPath(gen);
+        out.checkpointGeneration = gen;
+        long last = gen;
+        for (long g : journals) {
+            if (g > gen) {
+                last = g;
+            }
+        }
+        for (long g : journals) {
+            if (g >= gen && g < last) { // a journal the writer left for a newer one: replay it up to its valid end
+                j.journalPath = j.journalPath(g);
+                try (FileChannel older = FileChannel.open(j.journalPath, StandardOpenOption.READ)) {
+                    j.journal = older;
+                    j.replay(out);
+                }
+            }
+        }
+        j.generation = last;
+        j.journalPath = j.journalPath(last);
         j.journal = FileChannel.open(j.journalPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         j.size = j.replay(out);
         j.journal.truncate(j.size);
         j.journal.position(j.size);
-        j.deleteOtherGenerations();
-        if (fsync) {
+        deleteFiles(dir, gen, true);
+        if (layout.fsync) {
             j.journal.force(true);
-            forceDirectory(dir);
+            StoreLayout.forceDirectory(dir);
         }
         return j;
-    }
-
-    private Path checkpointPath(long gen) {
-        return dir.resolve(String.format("checkpoint-%016x.bin", gen));
     }
 
     private Path journalPath(long gen) {
         return dir.resolve(String.format("journal-%016x.log", gen));
     }
 
-    /** @return the highest txid recorded, or -1 if the file is invalid */
-    private static long readCheckpoint(Path path, Map<Cid, ChunkEntry> out) {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long len = ch.size();
-            if (len < 8 + 8 + 4 + 8 || len > Integer.MAX_VALUE) {
-                return -1;
+    /** The generation appends go to now. */
+    long generation() {
+        return generation;
+    }
+
+    /**
+     * Starts the next generation: appends go to a new, empty {@code journal-(g+1).log} from now on; the current
+     * journal is closed and kept (it is still needed until {@code checkpoint-(g+1).bin} is durable).
+     *
+     * @return the new generation, the one whose checkpoint will cover every record appended before this call
+     */
+    long rotate() throws IOException {
+        long next = generation + 1;
+        Path nextPath = journalPath(next);
+        FileChannel nj = FileChannel.open(nextPath, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            layout.force(dir);
+        } catch (IOException e) {
+            nj.close();
+            Files.deleteIfExists(nextPath);
+            throw e;
+        }
+        FileChannel old = journal;
+        journal = nj;
+        journalPath = nextPath;
+        generation = next;
+        size = 0;
+        old.close();
+        return next;
+    }
+
+    /**
+     * Deletes what the durable checkpoint of generation {@code gen} covers: every older checkpoint and every
+     * journal of an older generation. Called once that checkpoint is durable.
+     */
+    static void deleteCovered(Path dir, long gen) throws IOException {
+        deleteFiles(dir, gen, false);
+    }
+
+    /** Deletes journals older than {@code gen} and checkpoints older than it (or, with {@code allButGen}, all but it). */
+    private static void deleteFiles(Path dir, long gen, boolean allButGen) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                long cp = IndexCheckpoint.generationOf(n);
+                boolean oldJournal = n.startsWith("journal-") && n.endsWith(".log") && n.length() == 8 + 16 + 4
+                        && Long.parseUnsignedLong(n.substring(8, 24), 16) < gen;
+                boolean oldCheckpoint = cp >= 0 && (allButGen ? cp != gen : cp < gen);
+                if (oldJournal || oldCheckpoint) {
+                    Files.deleteIfExists(p);
+                }
             }
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, len);
-            CRC32C crc = new CRC32C();
-            ByteBuffer body = map.duplicate();
-            body.limit((int) len - 8);
-            crc.update(body);
-            if (map.getInt((int) len - 8) != (int) crc.getValue() || map.getInt((int) len - 4) != TRAILER_MAGIC
-                    || map.getLong(0) != CHECKPOINT_MAGIC) {
-                return -1;
-            }
-            map.position(8);
-            long maxTxid = map.getLong();
-            int count = map.getInt();
-            for (int i = 0; i < count; i++) {
-                ChunkEntry e = ChunkEntry.decode(map);
-                out.put(e.cid, e);
-            }
-            return maxTxid;
-        } catch (IOException | RuntimeException e) {
-            return -1;
         }
     }
 
@@ -280,12 +328,12 @@ final class IndexJournal implements AutoCloseable {
         b.flip();
         long start = size;
         try {
-            hook.beforeWrite(journalPath, start, total);
+            layout.hook.beforeWrite(journalPath, start, total);
             long pos = start;
             while (b.hasRemaining()) {
                 pos += journal.write(b, pos);
             }
-            if (fsync) {
+            if (layout.fsync) {
                 journal.force(false);
             }
             size = start + total;
@@ -299,88 +347,9 @@ final class IndexJournal implements AutoCloseable {
         }
     }
 
+    /** Bytes in the current generation's journal. */
     long size() {
         return size;
-    }
-
-    /** Writes a full snapshot as the next generation and starts its empty journal. */
-    void checkpoint(Collection<ChunkEntry> entries, long maxTxid) throws IOException {
-        long next = generation + 1;
-        Path tmp = dir.resolve(String.format("checkpoint-%016x.bin.tmp", next));
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            CRC32C crc = new CRC32C();
-            ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-            buf.putLong(CHECKPOINT_MAGIC).putLong(maxTxid).putInt(entries.size());
-            long pos = 0;
-            int written = 0;
-            for (ChunkEntry e : entries) {
-                int need = e.encodedSize();
-                if (buf.remaining() < need) {
-                    pos = flush(ch, buf, crc, pos, tmp);
-                }
-                e.encode(buf);
-                written++;
-            }
-            if (written != entries.size()) {
-                throw new IOException("index changed while checkpointing");
-            }
-            pos = flush(ch, buf, crc, pos, tmp);
-            buf.putInt((int) crc.getValue()).putInt(TRAILER_MAGIC);
-            buf.flip();
-            hook.beforeWrite(tmp, pos, buf.remaining());
-            while (buf.hasRemaining()) {
-                pos += ch.write(buf, pos);
-            }
-            if (fsync) {
-                ch.force(true);
-            }
-        }
-        Files.move(tmp, checkpointPath(next), StandardCopyOption.ATOMIC_MOVE);
-        Path nextJournal = journalPath(next);
-        FileChannel nj = FileChannel.open(nextJournal, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-        if (fsync) {
-            forceDirectory(dir);
-        }
-        FileChannel old = journal;
-        journal = nj;
-        journalPath = nextJournal;
-        generation = next;
-        size = 0;
-        old.close();
-        deleteOtherGenerations();
-    }
-
-    private long flush(FileChannel ch, ByteBuffer buf, CRC32C crc, long pos, Path file) throws IOException {
-        buf.flip();
-        crc.update(buf.duplicate());
-        hook.beforeWrite(file, pos, buf.remaining());
-        while (buf.hasRemaining()) {
-            pos += ch.write(buf, pos);
-        }
-        buf.clear();
-        return pos;
-    }
-
-    private void deleteOtherGenerations() throws IOException {
-        String keepCheckpoint = checkpointPath(generation).getFileName().toString();
-        String keepJournal = journalPath.getFileName().toString();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                String n = p.getFileName().toString();
-                if (!n.equals(keepCheckpoint) && !n.equals(keepJournal)
-                        && (n.startsWith("checkpoint-") || n.startsWith("journal-"))) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-    }
-
-    static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
     }
 
     @Override

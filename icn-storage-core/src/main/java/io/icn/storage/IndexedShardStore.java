@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The read side both stores answer from their exact in-memory {@link StoreIndex}: presence,
  * metadata, listing, usage, the expiry index and shard lookup by hash, all without touching shard bytes. Subclasses keep
- * the index current and say when they are closed.
+ * the index current and say when they are closed. Thread-safe, as the index.
  */
 abstract class IndexedShardStore implements ShardStore {
     final StoreIndex index = new StoreIndex();
@@ -82,8 +82,8 @@ abstract class IndexedShardStore implements ShardStore {
         return e == null ? 0 : e.bytes();
     }
 
-    @Override
-    public Optional<ShardLocation> locate(byte[] shardHash) {
+    /** {@link ShardStore.Maintenance#locate}, from the index. */
+    final Optional<ShardLocation> locate(byte[] shardHash) {
         Objects.requireNonNull(shardHash, "shardHash");
         if (shardHash.length != 32) {
             throw new IllegalArgumentException("a shard hash is 32 bytes, got " + shardHash.length);

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The outcome of {@link ShardStore#rebuildIndex(RebuildListener)}.
+ * The outcome of {@link ShardStore.Maintenance#rebuildIndex(RebuildListener)}.
+ *
+ * <p>Immutable; thread-safe.
  *
  * @param chunks chunks found and indexed
  * @param shards healthy shards indexed

@@ -3,7 +3,9 @@ package io.icn.storage;
 import java.util.List;
 
 /**
- * The outcome of {@link ShardStore#repair(Cid)}.
+ * The outcome of {@link ShardStore.Maintenance#repair(Cid)}.
+ *
+ * <p>Immutable; thread-safe.
  *
  * @param cid the chunk
  * @param corruptFound shards found corrupt during repair's own verification (and quarantined)

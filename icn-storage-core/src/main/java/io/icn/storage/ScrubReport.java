@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * The outcome of one scrub pass.
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param chunksScanned chunks visited
  * @param shardsScanned shards re-hashed
  * @param bytesScanned bytes re-hashed

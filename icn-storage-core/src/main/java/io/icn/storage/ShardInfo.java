@@ -6,6 +6,8 @@ import java.util.HexFormat;
 /**
  * What the store recorded about one shard when it was written.
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param index the shard index, {@code 0 .. k+m-1}
  * @param length the shard length in bytes
  * @param sha256 SHA-256 of the whole shard (32 bytes)

@@ -3,7 +3,7 @@ package io.icn.storage;
 import java.util.Objects;
 
 /**
- * Where a store holds a shard: the chunk and the shard's index in it, as {@link ShardStore#locate(byte[])}
+ * Where a store holds a shard: the chunk and the shard's index in it, as {@link ShardStore.Maintenance#locate(byte[])}
  * answers. Immutable and thread-safe.
  *
  * @param cid the chunk

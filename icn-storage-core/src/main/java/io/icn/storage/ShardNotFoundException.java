@@ -1,6 +1,10 @@
 package io.icn.storage;
 
-/** The store holds no such chunk, or holds the chunk but not that shard. */
+/**
+ * The store holds no such chunk, or holds the chunk but not that shard.
+ *
+ * <p>Immutable once thrown; safe to hand between threads.
+ */
 public final class ShardNotFoundException extends StorageException {
     private static final long serialVersionUID = 1L;
 

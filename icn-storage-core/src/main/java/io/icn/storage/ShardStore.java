@@ -16,6 +16,8 @@ import java.util.function.Consumer;
  * {@link #open(Path)} / {@link #builder(Path)} give the durable file store (layout
  * {@code <root>/<CID>/shard_NN.bin}, an index journal, group commit, hot-shard cache, scrubber);
  * {@link InMemoryShardStore} keeps the same contract on the heap for tests and embedding.
+ * This interface carries the data operations (put, read, regions, presence, delete, usage, expiry); the rare ones
+ * (scrub, repair, index rebuild, proofs, lookup by hash, cache counters, health) are on {@link #maintenance()}.
  *
  * <h2>Atomicity and durability</h2>
  * {@link #putChunk} makes every shard of the chunk visible at once or none of them; when it returns,
@@ -25,8 +27,8 @@ import java.util.function.Consumer;
  * held; shards already held are kept as they are (content addressing: same CID, same bytes).
  *
  * <h2>Thread safety</h2>
- * All implementations are thread-safe: any number of threads may put, read, delete, prove and scrub at
- * once. Usage figures never lose an update. Reads observe a shard either fully written or not at all.
+ * All implementations are thread-safe: any number of threads may put, read, delete, and use the
+ * {@linkplain #maintenance() maintenance view} at once. Usage figures never lose an update. Reads observe a shard either fully written or not at all.
  * Methods block on disk I/O: never call them from an event loop.
  *
  * <h2>Lifecycle</h2>
@@ -126,25 +128,6 @@ public interface ShardStore extends AutoCloseable {
     Set<Cid> list();
 
     /**
-     * Where a shard with this hash is held: the shard whose recorded SHA-256 or Merkle root
-     * ({@link ShardInfo#sha256()}, {@link ShardInfo#merkleRoot()}, at the chunk's
-     * {@linkplain ChunkMeta#merkleLeafSize() leaf size}) is {@code shardHash}, that is the shard a chain names
-     * by that hash under its hash or Merkle proof scheme. A healthy shard is preferred; a quarantined one
-     * (awaiting {@linkplain #repair(Cid) repair}) is answered when no healthy one has the hash. When several
-     * shards have the hash (equal shards), any one of them.
-     *
-     * <p>Answered from an in-memory index of every recorded shard's two hashes, never by walking chunks or
-     * the disk: O(1). Both stores build that index from their chunk index on the first call (after an open or
-     * a {@linkplain #rebuildIndex rebuild}), in memory, O(shards): about 0.75 s of CPU for two million shards,
-     * which writes do not wait for (other lookups do); from then on every write keeps it current.
-     *
-     * @param shardHash 32 bytes
-     * @return the shard's location, or empty if no recorded shard has this hash
-     * @throws IllegalArgumentException if {@code shardHash} is not 32 bytes
-     */
-    Optional<ShardLocation> locate(byte[] shardHash);
-
-    /**
      * The whole shard. With verify-on-read enabled the bytes are checked against the recorded SHA-256
      * first, and a mismatch quarantines the shard and throws {@link CorruptShardException}.
      */
@@ -195,63 +178,99 @@ public interface ShardStore extends AutoCloseable {
      */
     List<Cid> expiredBefore(long block);
 
-    /** Hot-shard cache counters (all zero for a store without a cache). */
-    CacheCounters cacheCounters();
-
-    // ---- integrity ------------------------------------------------------------------------------------
+    // ---- maintenance ----------------------------------------------------------------------------------
 
     /**
-     * Re-hashes every healthy shard once, within the configured bandwidth budget. Each corrupt or missing
-     * shard is moved to quarantine; once all of a chunk's shards are checked, the chunk is repaired when
-     * at least {@code k} healthy shards remain, and then each of its corrupt shards is reported to
-     * {@code onCorrupt} (on the scrubbing thread), so a listener finds the store as the repair left it: a
-     * shard still quarantined then needs another source.
+     * The store's rarely used operations (scrub, repair, index rebuild, shard lookup by hash, audit proofs, cache
+     * counters, health), kept off this interface in the manner of Caffeine's {@code Cache.policy()}: a view of this
+     * store, valid as long as it is open, thread-safe as the store is.
      */
-    ScrubReport scrub(Consumer<CorruptShardException> onCorrupt);
-
-    /**
-     * Regenerates the quarantined shards of a chunk (and any held shard that fails its hash now) from
-     * the healthy ones, with the chunk's Reed-Solomon {@code k+m} code, and re-verifies each against its
-     * recorded SHA-256 before storing it.
-     *
-     * @throws UnrepairableChunkException if fewer than {@code k} healthy shards are held locally
-     * @throws ShardNotFoundException if the chunk is absent
-     */
-    RepairReport repair(Cid cid);
-
-    /**
-     * Disaster recovery: discards the index, reads every chunk directory under the root (manifest and
-     * shard files, re-hashing each shard), and writes a fresh index. A directory that is no readable chunk
-     * is moved to quarantine ({@link RebuildReport#unreadable()}); a file system's {@code lost+found}, such
-     * a directory that the store's user does not own or may not write, and any directory whose examination
-     * or move fails are left in place and listed in {@link RebuildReport#skipped()} with the reason: one
-     * foreign entry never fails the whole rebuild.
-     *
-     * <p>Reads continue from the old index while it runs. Writes ({@link #putChunk}, {@link #putShard},
-     * {@link #delete}, {@link #setExpiry}, {@link #repair}) and a second rebuild are refused at once with
-     * {@link RebuildInProgressException} rather than wait for the whole rebuild; a write that had already
-     * started when the rebuild began completes after it.
-     *
-     * @throws RebuildInProgressException if a rebuild is already running
-     */
-    RebuildReport rebuildIndex(RebuildListener listener);
-
-    // ---- audit proofs ---------------------------------------------------------------------------------
-
-    /**
-     * The original node's audit answer: {@code SHA-256(shard[offset .. offset+length) || nonce)}.
-     *
-     * @throws IllegalArgumentException if the range is not inside the shard
-     */
-    byte[] proveHash(Cid cid, int index, long offset, int length, byte[] nonce);
-
-    /**
-     * A Merkle range proof for {@code [offset, offset+length)} of a shard against its recorded Merkle
-     * root ({@link ShardInfo#merkleRoot()}); check it with {@link MerkleProof#verify(byte[], MerkleProof)}.
-     */
-    MerkleProof proveMerkle(Cid cid, int index, long offset, int length);
+    Maintenance maintenance();
 
     /** Releases files, threads and meters this store created. Idempotent. */
     @Override
     void close();
+
+    /**
+     * The maintenance view of a {@link ShardStore} ({@link ShardStore#maintenance()}): integrity (scrub, repair),
+     * disaster recovery (index rebuild), audit proofs and the lookup of a shard by its hash, cache counters and the
+     * store's health. Thread-safe, as the store; every method throws {@link StoreClosedException} once the store is
+     * closed. Scrub, repair and rebuild block on disk I/O for long: never call them from an event loop.
+     */
+    interface Maintenance {
+
+        /**
+         * Where a shard with this hash is held: the shard whose recorded SHA-256 or Merkle root
+         * ({@link ShardInfo#sha256()}, {@link ShardInfo#merkleRoot()}, at the chunk's
+         * {@linkplain ChunkMeta#merkleLeafSize() leaf size}) is {@code shardHash}, that is the shard a chain names
+         * by that hash under its hash or Merkle proof scheme. A healthy shard is preferred; a quarantined one
+         * (awaiting {@linkplain #repair(Cid) repair}) is answered when no healthy one has the hash. When several
+         * shards have the hash (equal shards), any one of them.
+         *
+         * <p>Answered from an in-memory index of every recorded shard's two hashes, never by walking chunks or
+         * the disk: O(1). Both stores build that index from their chunk index on the first call (after an open or
+         * a {@linkplain #rebuildIndex rebuild}), in memory, O(shards): about 0.75 s of CPU for two million shards,
+         * which writes do not wait for (other lookups do); from then on every write keeps it current.
+         *
+         * @param shardHash 32 bytes
+         * @return the shard's location, or empty if no recorded shard has this hash
+         * @throws IllegalArgumentException if {@code shardHash} is not 32 bytes
+         */
+        Optional<ShardLocation> locate(byte[] shardHash);
+
+        /** Hot-shard cache counters (all zero for a store without a cache). */
+        CacheCounters cacheCounters();
+
+        /**
+         * Re-hashes every healthy shard once, within the configured bandwidth budget. Each corrupt or missing
+         * shard is moved to quarantine; once all of a chunk's shards are checked, the chunk is repaired when
+         * at least {@code k} healthy shards remain, and then each of its corrupt shards is reported to
+         * {@code onCorrupt} (on the scrubbing thread), so a listener finds the store as the repair left it: a
+         * shard still quarantined then needs another source.
+         */
+        ScrubReport scrub(Consumer<CorruptShardException> onCorrupt);
+
+        /**
+         * Regenerates the quarantined shards of a chunk (and any held shard that fails its hash now) from
+         * the healthy ones, with the chunk's Reed-Solomon {@code k+m} code, and re-verifies each against its
+         * recorded SHA-256 before storing it.
+         *
+         * @throws UnrepairableChunkException if fewer than {@code k} healthy shards are held locally
+         * @throws ShardNotFoundException if the chunk is absent
+         */
+        RepairReport repair(Cid cid);
+
+        /**
+         * Disaster recovery: discards the index, reads every chunk directory under the root (manifest and
+         * shard files, re-hashing each shard), and writes a fresh index. A directory that is no readable chunk
+         * is moved to quarantine ({@link RebuildReport#unreadable()}); a file system's {@code lost+found}, such
+         * a directory that the store's user does not own or may not write, and any directory whose examination
+         * or move fails are left in place and listed in {@link RebuildReport#skipped()} with the reason: one
+         * foreign entry never fails the whole rebuild.
+         *
+         * <p>Reads continue from the old index while it runs. Writes ({@link ShardStore#putChunk},
+         * {@link ShardStore#putShard}, {@link ShardStore#delete}, {@link ShardStore#setExpiry}, {@link #repair}) and a second rebuild are refused at once with
+         * {@link RebuildInProgressException} rather than wait for the whole rebuild; a write that had already
+         * started when the rebuild began completes after it.
+         *
+         * @throws RebuildInProgressException if a rebuild is already running
+         */
+        RebuildReport rebuildIndex(RebuildListener listener);
+
+        /**
+         * The original node's audit answer: {@code SHA-256(shard[offset .. offset+length) || nonce)}.
+         *
+         * @throws IllegalArgumentException if the range is not inside the shard
+         */
+        byte[] proveHash(Cid cid, int index, long offset, int length, byte[] nonce);
+
+        /**
+         * A Merkle range proof for {@code [offset, offset+length)} of a shard against its recorded Merkle
+         * root ({@link ShardInfo#merkleRoot()}); check it with {@link MerkleProof#verify(byte[], MerkleProof)}.
+         */
+        MerkleProof proveMerkle(Cid cid, int index, long offset, int length);
+
+        /** The store's health: whether it takes writes, and how its index checkpoints fare. */
+        StoreHealth health();
+    }
 }

@@ -7,6 +7,8 @@ package io.icn.storage;
  * <p>Callers that can act on a specific fault catch one of the leaves: {@link InvalidCidException},
  * {@link ShardNotFoundException}, {@link CorruptShardException}, {@link StorageFullException},
  * {@link UnrepairableChunkException}, {@link StoreClosedException}, {@link RebuildInProgressException}.
+ *
+ * <p>Immutable once thrown; safe to hand between threads.
  */
 public class StorageException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -3,6 +3,8 @@ package io.icn.storage;
 /**
  * A write was refused because it would exceed the store's byte capacity, or the file system ran out
  * of space while writing. Either way nothing of the write remains and existing data is intact.
+ *
+ * <p>Immutable once thrown; safe to hand between threads.
  */
 public final class StorageFullException extends StorageException {
     private static final long serialVersionUID = 1L;

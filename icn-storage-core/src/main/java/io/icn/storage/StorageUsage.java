@@ -4,6 +4,8 @@ package io.icn.storage;
  * A consistent snapshot of what the store holds, maintained on every write and delete (never by
  * scanning the disk).
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param chunkCount chunks with at least one healthy shard or quarantined shard
  * @param shardCount healthy shards
  * @param bytesStored bytes of healthy shards

@@ -1,6 +1,10 @@
 package io.icn.storage;
 
-/** The store was used after {@link ShardStore#close()}, or stopped accepting writes after a fatal I/O fault. */
+/**
+ * The store was used after {@link ShardStore#close()}, or stopped accepting writes after a fatal I/O fault.
+ *
+ * <p>Immutable once thrown; safe to hand between threads.
+ */
 public final class StoreClosedException extends StorageException {
     private static final long serialVersionUID = 1L;
 

@@ -134,13 +134,13 @@ class CrashSafetyTest {
     }
 
     private static void verify(Path root, Set<Cid> acked, Set<Cid> begun, String where) throws Exception {
-        if (!Files.exists(root.resolve(FileShardStore.INDEX))) {
+        if (!Files.exists(root.resolve(StoreLayout.INDEX))) {
             assertThat(acked).as(where).isEmpty();
             return;
         }
         try (ShardStore s = ShardStore.builder(root).cacheBytes(0).build()) {
-            assertThat(count(root.resolve(FileShardStore.STAGING))).as(where + ": staging left over").isZero();
-            assertThat(count(root.resolve(FileShardStore.TRASH))).as(where + ": trash left over").isZero();
+            assertThat(count(root.resolve(StoreLayout.STAGING))).as(where + ": staging left over").isZero();
+            assertThat(count(root.resolve(StoreLayout.TRASH))).as(where + ": trash left over").isZero();
             Set<Cid> listed = s.list();
             assertThat(listed).as(where + ": acknowledged puts").containsAll(acked);
             Set<String> dirs;
@@ -164,16 +164,16 @@ class CrashSafetyTest {
         ChunkMeta meta = s.meta(cid).orElseThrow();
         assertThat(meta.shards()).as(where + ": complete chunk " + cid).hasSize(6);
         Set<String> expected = new HashSet<>();
-        expected.add(FileShardStore.MANIFEST);
+        expected.add(StoreLayout.MANIFEST);
         for (ShardInfo info : meta.shards()) {
-            expected.add(FileShardStore.shardFileName(info.index()));
+            expected.add(StoreLayout.shardFileName(info.index()));
             byte[] bytes = s.readShard(cid, info.index());
             assertThat(bytes.length).isEqualTo(meta.spec().shardLength());
             assertThat(MessageDigest.getInstance("SHA-256").digest(bytes)).as(where + ": hash of " + cid)
                     .isEqualTo(info.sha256());
             for (byte[] hash : List.of(info.sha256(), info.merkleRoot())) {
                 // equal shards (padding of small chunks) may be found in another chunk: one with that hash
-                ShardLocation at = s.locate(hash).orElseThrow(() -> new AssertionError(where + ": shard "
+                ShardLocation at = s.maintenance().locate(hash).orElseThrow(() -> new AssertionError(where + ": shard "
                         + info.index() + " of " + cid + " not found by its hash"));
                 ShardInfo found = s.meta(at.cid()).orElseThrow().shard(at.index()).orElseThrow();
                 assertThat(List.of(found.sha256(), found.merkleRoot())).as(where + ": located " + at)

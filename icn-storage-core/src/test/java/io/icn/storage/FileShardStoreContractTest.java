@@ -22,7 +22,7 @@ class FileShardStoreContractTest extends ShardStoreContract {
 
     @Override
     void corrupt(ShardStore store, Cid cid, int index, long offset) {
-        flipBit(tmp.resolve("store" + (n - 1)).resolve(cid.toString()).resolve(FileShardStore.shardFileName(index)),
+        flipBit(tmp.resolve("store" + (n - 1)).resolve(cid.toString()).resolve(StoreLayout.shardFileName(index)),
                 offset);
     }
 

@@ -104,7 +104,7 @@ class FileShardStoreTest {
                 chunks.add(c);
                 metas.put(c.cid, s.putChunk(c.cid, c.shards, c.spec));
                 if (i == 10) {
-                    assertThat(s.locate(metas.get(c.cid).shard(1).orElseThrow().sha256())) // built here
+                    assertThat(s.maintenance().locate(metas.get(c.cid).shard(1).orElseThrow().sha256())) // built here
                             .contains(new ShardLocation(c.cid, 1));
                 }
             }
@@ -117,8 +117,8 @@ class FileShardStoreTest {
                     assertThat(info.merkleRoot()).isNotEqualTo(info.sha256());
                     Optional<ShardLocation> expected = c == chunks.get(0) ? Optional.empty()
                             : Optional.of(new ShardLocation(c.cid, info.index()));
-                    assertThat(s.locate(info.sha256())).isEqualTo(expected);
-                    assertThat(s.locate(info.merkleRoot())).isEqualTo(expected);
+                    assertThat(s.maintenance().locate(info.sha256())).isEqualTo(expected);
+                    assertThat(s.maintenance().locate(info.merkleRoot())).isEqualTo(expected);
                 }
             }
         }
@@ -134,7 +134,7 @@ class FileShardStoreTest {
                 s.putChunk(c.cid, c.shards, c.spec);
             }
         }
-        FileShardStore.deleteRecursively(root.resolve(FileShardStore.INDEX));
+        StoreLayout.deleteRecursively(root.resolve(StoreLayout.INDEX));
         return chunks;
     }
 
@@ -148,8 +148,8 @@ class FileShardStoreTest {
         try (ShardStore s = builder(root).build()) {
             assertThat(s.list()).isEmpty();
             byte[] corrupted = ShardChecks.sha256(chunks.get(3).shards[2]);
-            assertThat(s.locate(corrupted)).isEmpty(); // builds the (empty) shard hash index
-            RebuildReport r = s.rebuildIndex((done, total) -> progress.add(new long[] {done, total}));
+            assertThat(s.maintenance().locate(corrupted)).isEmpty(); // builds the (empty) shard hash index
+            RebuildReport r = s.maintenance().rebuildIndex((done, total) -> progress.add(new long[] {done, total}));
             assertThat(r.chunks()).isEqualTo(12);
             assertThat(r.shards()).isEqualTo(71);
             assertThat(r.quarantined()).isEqualTo(1);
@@ -158,11 +158,11 @@ class FileShardStoreTest {
             assertThat(progress.get(12)).containsExactly(13, 13);
             assertThat(s.meta(chunks.get(3).cid).orElseThrow().quarantined()).extracting(ShardInfo::index)
                     .containsExactly(2);
-            assertThat(s.locate(corrupted)).contains(new ShardLocation(chunks.get(3).cid, 2)); // quarantined
+            assertThat(s.maintenance().locate(corrupted)).contains(new ShardLocation(chunks.get(3).cid, 2)); // quarantined
             for (Chunk c : chunks) {
-                assertThat(s.locate(ShardChecks.sha256(c.shards[5]))).contains(new ShardLocation(c.cid, 5));
+                assertThat(s.maintenance().locate(ShardChecks.sha256(c.shards[5]))).contains(new ShardLocation(c.cid, 5));
             }
-            s.repair(chunks.get(3).cid);
+            s.maintenance().repair(chunks.get(3).cid);
             assertThat(s.readShard(chunks.get(3).cid, 2)).isEqualTo(chunks.get(3).shards[2]);
         }
         try (ShardStore s = builder(root).build()) {
@@ -183,7 +183,7 @@ class FileShardStoreTest {
         boolean chowned = chownToAnotherUser(Files.createDirectories(root.resolve("someone-elses")));
 
         try (ShardStore s = builder(root).build()) {
-            RebuildReport r = s.rebuildIndex(RebuildListener.NONE);
+            RebuildReport r = s.maintenance().rebuildIndex(RebuildListener.NONE);
 
             assertThat(r.chunks()).isEqualTo(3);
             assertThat(r.shards()).isEqualTo(18);
@@ -229,7 +229,7 @@ class FileShardStoreTest {
             java.util.concurrent.CountDownLatch firstDirectory = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CompletableFuture<RebuildReport> rebuild = java.util.concurrent.CompletableFuture
-                    .supplyAsync(() -> s.rebuildIndex((done, total) -> {
+                    .supplyAsync(() -> s.maintenance().rebuildIndex((done, total) -> {
                         if (done == 1) {
                             firstDirectory.countDown();
                             try {
@@ -250,7 +250,7 @@ class FileShardStoreTest {
                         .isInstanceOf(RebuildInProgressException.class);
                 assertThatThrownBy(() -> s.delete(stored.cid)).isInstanceOf(RebuildInProgressException.class);
                 assertThatThrownBy(() -> s.setExpiry(stored.cid, 5)).isInstanceOf(RebuildInProgressException.class);
-                assertThatThrownBy(() -> s.rebuildIndex(RebuildListener.NONE))
+                assertThatThrownBy(() -> s.maintenance().rebuildIndex(RebuildListener.NONE))
                         .isInstanceOf(RebuildInProgressException.class);
                 assertThat(s.readShard(stored.cid, 1)).as("reads continue").isEqualTo(stored.shards[1]);
             } finally {
@@ -286,7 +286,7 @@ class FileShardStoreTest {
                 assertThat(s.contains(b.cid)).isFalse();
                 assertThat(s.usage()).isEqualTo(before);
                 assertThat(Files.exists(root.resolve(b.cid.toString()))).isFalse();
-                assertThat(countFiles(root.resolve(FileShardStore.STAGING))).isZero();
+                assertThat(countFiles(root.resolve(StoreLayout.STAGING))).isZero();
             }
             // the journal itself hits ENOSPC: shard files fit, the commit record does not
             Chunk c = chunk(50_000, 10, 4);
@@ -294,7 +294,7 @@ class FileShardStoreTest {
             budget.set(0);
             assertThatThrownBy(() -> s.putChunk(c.cid, c.shards, c.spec)).isInstanceOf(StorageFullException.class);
             assertThat(s.contains(c.cid)).isFalse();
-            assertThat(countFiles(root.resolve(FileShardStore.STAGING))).isZero();
+            assertThat(countFiles(root.resolve(StoreLayout.STAGING))).isZero();
             budget.set(Long.MAX_VALUE);
             for (int i = 0; i < 14; i++) {
                 assertThat(Arrays.equals(s.readShard(a.cid, i), a.shards[i])).isTrue();
@@ -358,23 +358,23 @@ class FileShardStoreTest {
                 java.util.Collections.shuffle(idx, r);
                 for (int j = 0; j < n; j++) {
                     FileShardStoreContractTest.flipBit(root.resolve(c.cid.toString())
-                            .resolve(FileShardStore.shardFileName(idx.get(j))), r.nextInt(c.spec.shardLength()));
+                            .resolve(StoreLayout.shardFileName(idx.get(j))), r.nextInt(c.spec.shardLength()));
                     flips++;
                 }
             }
             List<CorruptShardException> found = new ArrayList<>();
-            ScrubReport report = s.scrub(found::add);
+            ScrubReport report = s.maintenance().scrub(found::add);
             assertThat(found).as("seed %d", seed).hasSize(flips);
             assertThat(report.repairedShards()).isEqualTo(flips);
             assertThat(report.unrepairable()).isEmpty();
             for (Chunk c : chunks) {
                 for (int i = 0; i < 14; i++) {
-                    assertThat(Files.readAllBytes(root.resolve(c.cid.toString()).resolve(FileShardStore.shardFileName(i))))
+                    assertThat(Files.readAllBytes(root.resolve(c.cid.toString()).resolve(StoreLayout.shardFileName(i))))
                             .isEqualTo(c.shards[i]);
                 }
             }
-            assertThat(countFiles(root.resolve(FileShardStore.QUARANTINE))).isEqualTo(flips);
-            assertThat(s.scrub(e -> { }).corrupt()).isEmpty();
+            assertThat(countFiles(root.resolve(StoreLayout.QUARANTINE))).isEqualTo(flips);
+            assertThat(s.maintenance().scrub(e -> { }).corrupt()).isEmpty();
             assertThat(registry.get("icn_super_node_scrub_corrupt_shards").counter().count()).isEqualTo(flips);
             assertThat(registry.get("icn_super_node_repaired_shards").counter().count()).isEqualTo(flips);
         }
@@ -410,7 +410,7 @@ class FileShardStoreTest {
                 Chunk c = chunk(100_000, 5, 1);
                 s.putChunk(c.cid, c.shards, c.spec);
             }
-            ScrubReport r = s.scrub(e -> { });
+            ScrubReport r = s.maintenance().scrub(e -> { });
             assertThat(r.bytesScanned()).isEqualTo(600_000);
             // 600 kB at 100 kB/s: six seconds of the store's clock
             assertThat(Duration.ofNanos(slept.get())).isBetween(Duration.ofMillis(5_990), Duration.ofMillis(6_010));
@@ -450,7 +450,7 @@ class FileShardStoreTest {
             FileShardStoreContractTest.flipBit(root.resolve(c.cid.toString()).resolve("shard_01.bin"), 0);
             assertThatThrownBy(() -> s.readShard(c.cid, 1)).isInstanceOf(CorruptShardException.class);
             assertThat(s.containsShard(c.cid, 1)).isFalse();
-            assertThat(s.repair(c.cid).regenerated()).containsExactly(1);
+            assertThat(s.maintenance().repair(c.cid).regenerated()).containsExactly(1);
             assertThat(s.readShard(c.cid, 1)).isEqualTo(c.shards[1]);
         }
     }
@@ -469,7 +469,7 @@ class FileShardStoreTest {
             byte[][] expected = ErasureCodec.reedSolomon(10, 4).encode(data);
             FileShardStoreContractTest.flipBit(root.resolve(cid.toString()).resolve("shard_12.bin"), 5);
             FileShardStoreContractTest.flipBit(root.resolve(cid.toString()).resolve("shard_03.bin"), 9);
-            assertThat(s.repair(cid).regenerated()).containsExactly(3, 12);
+            assertThat(s.maintenance().repair(cid).regenerated()).containsExactly(3, 12);
             for (int i = 0; i < 14; i++) {
                 assertThat(s.readShard(cid, i)).as("shard %d", i).isEqualTo(expected[i]);
             }
@@ -486,7 +486,7 @@ class FileShardStoreTest {
             s.readShard(c.cid, 0);
             s.readShard(c.cid, 0);
             s.readRange(c.cid, 0, 10, 10);
-            CacheCounters cc = s.cacheCounters();
+            CacheCounters cc = s.maintenance().cacheCounters();
             assertThat(cc.misses()).isEqualTo(1);
             assertThat(cc.hits()).isEqualTo(2);
             assertThat(cc.weightBytes()).isEqualTo(c.spec.shardLength());
@@ -496,7 +496,7 @@ class FileShardStoreTest {
             assertThat(registry.get("icn_super_node_cache_hits").functionCounter().count()).isEqualTo(2);
             assertThat(s.usage().utilization()).isEqualTo(6.0 * c.spec.shardLength() / 1_000_000);
             s.delete(c.cid);
-            assertThat(s.cacheCounters().weightBytes()).isZero();
+            assertThat(s.maintenance().cacheCounters().weightBytes()).isZero();
         }
         assertThat(registry.getMeters()).isEmpty();
     }
@@ -529,7 +529,7 @@ class FileShardStoreTest {
         Random r = new Random(7);
         try (ShardStore s = builder(root).writeHook(hook).build()) {
             for (String name : new String[] {"shard_00.bin", "shard_09.bin", "shard_10.bin", "shard_13.bin",
-                FileShardStore.MANIFEST}) {
+                StoreLayout.MANIFEST}) {
                 failOn.set(name);
                 byte[] data = new byte[2_000_003];
                 r.nextBytes(data);
@@ -538,7 +538,7 @@ class FileShardStoreTest {
                         .as(name).isInstanceOf(StorageFullException.class);
                 assertThat(s.contains(cid)).isFalse();
                 assertThat(s.usage().bytesStored()).isZero();
-                assertThat(countFiles(root.resolve(FileShardStore.STAGING))).isZero();
+                assertThat(countFiles(root.resolve(StoreLayout.STAGING))).isZero();
             }
             failOn.set("");
             byte[] data = new byte[2_000_003];

@@ -231,7 +231,7 @@ abstract class ShardStoreContract {
                     assertThat(s.readShard(cid, i)).as("length %d, RS(%d,%d), shard %d", length, km[0], km[1], i)
                             .isEqualTo(expected[i]);
                 }
-                assertThat(s.scrub(e -> { }).corrupt()).isEmpty();
+                assertThat(s.maintenance().scrub(e -> { }).corrupt()).isEmpty();
             }
         }
     }
@@ -416,14 +416,14 @@ abstract class ShardStoreContract {
         ChunkMeta meta = s.putChunk(c.cid, c.shards, c.spec);
         byte[] nonce = {9, 8, 7};
         byte[] expected = sha256(java.util.Arrays.copyOfRange(c.shards[4], 1000, 1064), nonce);
-        assertThat(s.proveHash(c.cid, 4, 1000, 64, nonce)).isEqualTo(expected);
+        assertThat(s.maintenance().proveHash(c.cid, 4, 1000, 64, nonce)).isEqualTo(expected);
         for (long off : new long[] {0, 1023, 1024, 5000, c.spec.shardLength() - 7}) {
-            MerkleProof p = s.proveMerkle(c.cid, 4, off, 7);
+            MerkleProof p = s.maintenance().proveMerkle(c.cid, 4, off, 7);
             assertThat(p.verify(meta.shard(4).orElseThrow().merkleRoot())).isTrue();
             assertThat(p.challengedBytes()).isEqualTo(java.util.Arrays.copyOfRange(c.shards[4], (int) off, (int) off + 7));
             assertThat(p.verify(meta.shard(3).orElseThrow().merkleRoot())).isFalse();
         }
-        assertThatThrownBy(() -> s.proveHash(c.cid, 4, c.spec.shardLength(), 1, nonce))
+        assertThatThrownBy(() -> s.maintenance().proveHash(c.cid, 4, c.spec.shardLength(), 1, nonce))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -432,7 +432,7 @@ abstract class ShardStoreContract {
         ShardStore s = store();
         Chunk before = chunk(50_000, 4, 2, 10);
         s.putChunk(before.cid, before.shards, before.spec);
-        assertThat(s.locate(new byte[32])).isEmpty(); // the first lookup, before the next writes
+        assertThat(s.maintenance().locate(new byte[32])).isEmpty(); // the first lookup, before the next writes
         Chunk after = chunk(60_000, 10, 4, 20);
         s.encodeAndPut(after.cid, concat(after), after.spec);
         Chunk partial = chunk(30_000, 4, 2, 30);
@@ -441,25 +441,25 @@ abstract class ShardStoreContract {
             for (ShardInfo info : s.meta(c.cid).orElseThrow().shards()) {
                 assertThat(info.merkleRoot()).isNotEqualTo(info.sha256()); // several blocks: two keys per shard
                 ShardLocation at = new ShardLocation(c.cid, info.index());
-                assertThat(s.locate(info.sha256())).contains(at);
-                assertThat(s.locate(info.merkleRoot())).contains(at);
+                assertThat(s.maintenance().locate(info.sha256())).contains(at);
+                assertThat(s.maintenance().locate(info.merkleRoot())).contains(at);
             }
         }
         ShardInfo five = s.meta(partial.cid).orElseThrow().shard(5).orElseThrow();
-        assertThat(s.locate(five.merkleRoot())).contains(new ShardLocation(partial.cid, 5));
-        assertThat(s.locate(s.meta(before.cid).orElseThrow().shard(0).orElseThrow().sha256()))
+        assertThat(s.maintenance().locate(five.merkleRoot())).contains(new ShardLocation(partial.cid, 5));
+        assertThat(s.maintenance().locate(s.meta(before.cid).orElseThrow().shard(0).orElseThrow().sha256()))
                 .contains(new ShardLocation(before.cid, 0));
         byte[] other = before.shards[0].clone();
         other[0] ^= 1;
-        assertThat(s.locate(MerkleProof.root(other, MerkleProof.DEFAULT_LEAF_SIZE))).isEmpty();
+        assertThat(s.maintenance().locate(MerkleProof.root(other, MerkleProof.DEFAULT_LEAF_SIZE))).isEmpty();
 
         byte[] root = s.meta(after.cid).orElseThrow().shard(13).orElseThrow().merkleRoot();
         s.setExpiry(after.cid, 99);
-        assertThat(s.locate(root)).contains(new ShardLocation(after.cid, 13));
+        assertThat(s.maintenance().locate(root)).contains(new ShardLocation(after.cid, 13));
         assertThat(s.delete(after.cid)).isTrue();
-        assertThat(s.locate(root)).isEmpty();
-        assertThat(s.locate(five.sha256())).contains(new ShardLocation(partial.cid, 5));
-        assertThatThrownBy(() -> s.locate(new byte[31])).isInstanceOf(IllegalArgumentException.class)
+        assertThat(s.maintenance().locate(root)).isEmpty();
+        assertThat(s.maintenance().locate(five.sha256())).contains(new ShardLocation(partial.cid, 5));
+        assertThatThrownBy(() -> s.maintenance().locate(new byte[31])).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("31");
     }
 
@@ -469,15 +469,15 @@ abstract class ShardStoreContract {
         Chunk c = chunk(40_000, 4, 2, 10);
         s.putChunk(c.cid, c.shards, c.spec);
         byte[] sha = s.meta(c.cid).orElseThrow().shard(1).orElseThrow().sha256();
-        assertThat(s.locate(sha)).contains(new ShardLocation(c.cid, 1));
+        assertThat(s.maintenance().locate(sha)).contains(new ShardLocation(c.cid, 1));
         for (int i = 0; i < 3; i++) {
             corrupt(s, c.cid, i, 3);
         }
-        s.scrub(e -> { });
+        s.maintenance().scrub(e -> { });
         assertThat(s.containsShard(c.cid, 1)).isFalse();
-        assertThat(s.locate(sha)).contains(new ShardLocation(c.cid, 1)); // quarantined, awaiting repair
+        assertThat(s.maintenance().locate(sha)).contains(new ShardLocation(c.cid, 1)); // quarantined, awaiting repair
         s.putShard(c.cid, 1, c.shards[1], c.spec);
-        assertThat(s.locate(sha)).contains(new ShardLocation(c.cid, 1));
+        assertThat(s.maintenance().locate(sha)).contains(new ShardLocation(c.cid, 1));
         assertThat(s.containsShard(c.cid, 1)).isTrue();
 
         // equal shards in two chunks: a 1-byte chunk's padded data shards are all zero
@@ -486,13 +486,13 @@ abstract class ShardStoreContract {
         s.putChunk(tiny.cid, tiny.shards, tiny.spec);
         s.putChunk(tiny2.cid, tiny2.shards, tiny2.spec);
         byte[] zero = s.meta(tiny.cid).orElseThrow().shard(3).orElseThrow().sha256();
-        ShardLocation first = s.locate(zero).orElseThrow();
+        ShardLocation first = s.maintenance().locate(zero).orElseThrow();
         assertThat(first.index()).isBetween(1, 3);
         s.delete(first.cid());
-        ShardLocation second = s.locate(zero).orElseThrow();
+        ShardLocation second = s.maintenance().locate(zero).orElseThrow();
         assertThat(second.cid()).isNotEqualTo(first.cid()).isIn(tiny.cid, tiny2.cid);
         s.delete(second.cid());
-        assertThat(s.locate(zero)).isEmpty();
+        assertThat(s.maintenance().locate(zero)).isEmpty();
     }
 
     private static byte[] concat(Chunk c) {
@@ -514,7 +514,7 @@ abstract class ShardStoreContract {
         corrupt(s, c.cid, 1, 17);
         corrupt(s, c.cid, 5, 0);
         List<CorruptShardException> seen = new ArrayList<>();
-        ScrubReport r = s.scrub(seen::add);
+        ScrubReport r = s.maintenance().scrub(seen::add);
         assertThat(seen).extracting(CorruptShardException::shardIndex).containsExactlyInAnyOrder(1, 5);
         assertThat(r.corrupt()).hasSize(2);
         assertThat(r.repairedShards()).isEqualTo(2);
@@ -522,7 +522,7 @@ abstract class ShardStoreContract {
             assertThat(s.readShard(c.cid, i)).isEqualTo(c.shards[i]);
         }
         assertThat(s.usage().shardCount()).isEqualTo(6);
-        assertThat(s.scrub(e -> { }).corrupt()).isEmpty();
+        assertThat(s.maintenance().scrub(e -> { }).corrupt()).isEmpty();
     }
 
     @Test
@@ -537,7 +537,7 @@ abstract class ShardStoreContract {
             corrupt(s, lost.cid, i, 5);
         }
         List<String> seen = new ArrayList<>();
-        s.scrub(c -> seen.add(c.cid().equals(repairable.cid) + ":" + c.shardIndex() + ":"
+        s.maintenance().scrub(c -> seen.add(c.cid().equals(repairable.cid) + ":" + c.shardIndex() + ":"
                 + s.containsShard(c.cid(), c.shardIndex())));
         // The listener sees the repaired shard healthy again and the unrepairable ones still quarantined.
         assertThat(seen).containsExactlyInAnyOrder("true:2:true", "false:0:false", "false:1:false", "false:2:false");
@@ -551,10 +551,10 @@ abstract class ShardStoreContract {
         for (int i = 0; i < 3; i++) {
             corrupt(s, c.cid, i, 3);
         }
-        ScrubReport r = s.scrub(e -> { });
+        ScrubReport r = s.maintenance().scrub(e -> { });
         assertThat(r.unrepairable()).containsExactly(c.cid);
         assertThat(s.meta(c.cid).orElseThrow().quarantined()).hasSize(3);
-        assertThatThrownBy(() -> s.repair(c.cid)).isInstanceOf(UnrepairableChunkException.class);
+        assertThatThrownBy(() -> s.maintenance().repair(c.cid)).isInstanceOf(UnrepairableChunkException.class);
         assertThat(s.usage().shardCount()).isEqualTo(3);
     }
 
@@ -566,7 +566,7 @@ abstract class ShardStoreContract {
         Chunk c = chunk(100, 2, 1, 1);
         assertThatThrownBy(() -> s.putChunk(c.cid, c.shards, c.spec)).isInstanceOf(StoreClosedException.class);
         assertThatThrownBy(s::usage).isInstanceOf(StoreClosedException.class);
-        assertThatThrownBy(() -> s.locate(new byte[32])).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> s.maintenance().locate(new byte[32])).isInstanceOf(StoreClosedException.class);
     }
 
     @Test
@@ -603,7 +603,7 @@ abstract class ShardStoreContract {
             }
             fs.add(pool.submit(() -> {
                 for (int i = 0; i < 5; i++) {
-                    assertThat(s.scrub(e -> { }).corrupt()).isEmpty();
+                    assertThat(s.maintenance().scrub(e -> { }).corrupt()).isEmpty();
                 }
                 return null;
             }));

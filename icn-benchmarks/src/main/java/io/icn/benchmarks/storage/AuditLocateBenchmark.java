@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Finding the shard an audit names, by its Merkle root, in a store of 10,000 and 140,000 chunks (140,000 =
- * 1.96 M shards, the node's design size): {@code ShardStore.locate} (the shard hash index) against the walk
+ * 1.96 M shards, the node's design size): {@code ShardStore.maintenance().locate} (the shard hash index) against the walk
  * that {@code StoreAuditProver} did before it ({@code list()}, then each chunk's {@code meta()} compared shard
  * by shard until the hash is found: on average half the chunks visited). The audited shard is one of 256
  * picked at random, in turn, so the walk's cost is its average over positions.
@@ -56,7 +56,7 @@ public class AuditLocateBenchmark {
     public void fill() {
         store = StorageWorkload.tinyShardStore(chunks);
         targets = StorageWorkload.randomShardRoots(store, chunks, 256, 42);
-        if (store.locate(targets[0]).isEmpty()) { // builds the shard hash index
+        if (store.maintenance().locate(targets[0]).isEmpty()) { // builds the shard hash index
             throw new IllegalStateException("a stored shard's root is not found");
         }
     }
@@ -73,7 +73,7 @@ public class AuditLocateBenchmark {
     /** The shard hash index: O(1). */
     @Benchmark
     public Optional<ShardLocation> locate() {
-        return store.locate(target());
+        return store.maintenance().locate(target());
     }
 
     /** The baseline: the walk over every chunk's metadata that proving an audit did before the index. */

@@ -48,13 +48,13 @@ public final class ShardLocateLoad {
             long heap0 = usedHeapAfterGc();
             long cpu0 = THREADS.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
-            store.locate(targets[0]).orElseThrow();
+            store.maintenance().locate(targets[0]).orElseThrow();
             double buildMs = (System.nanoTime() - t0) / 1e6;
             double buildCpuMs = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6;
             long heap1 = usedHeapAfterGc();
             t0 = System.nanoTime();
             for (byte[] t : targets) {
-                store.locate(t).orElseThrow();
+                store.maintenance().locate(t).orElseThrow();
             }
             double lookupUs = (System.nanoTime() - t0) / 1e3 / targets.length;
             cpu0 = THREADS.getCurrentThreadCpuTime();

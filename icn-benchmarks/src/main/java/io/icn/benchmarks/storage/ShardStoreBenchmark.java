@@ -114,7 +114,7 @@ public class ShardStoreBenchmark {
 
         @TearDown(Level.Iteration)
         public void report() {
-            CacheCounters c = store.cacheCounters();
+            CacheCounters c = store.maintenance().cacheCounters();
             System.out.printf(" [cache: %d hits, %d misses, %d evictions, %d bytes] ", c.hits(), c.misses(),
                     c.evictions(), c.weightBytes());
         }

@@ -7,6 +7,7 @@ import io.icn.node.SuperNode;
 import io.icn.storage.CacheCounters;
 import io.icn.storage.ShardStore;
 import io.icn.storage.StorageUsage;
+import io.icn.storage.StoreHealth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,13 +49,25 @@ final class AdminEndpoints {
         ChunkIngest.IngestReport ingest(InputStream in, long dealBlocks);
     }
 
-    /** {@code GET /health}: the lifecycle state; 200 when RUNNING, else 503. */
-    static Handler health(Supplier<SuperNode.State> state) {
+    /**
+     * {@code GET /health}: the lifecycle state, 200 when RUNNING, else 503; and, while the store is open, its health
+     * ({@link StoreHealth}: a write fault, failed index checkpoints), which does not change the status code.
+     */
+    static Handler health(Supplier<SuperNode.State> state, Supplier<Optional<StoreHealth>> storage) {
         return request -> {
             SuperNode.State s = state.get();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("status", s == SuperNode.State.RUNNING ? "UP" : "DOWN");
             m.put("state", s.name());
+            storage.get().ifPresent(h -> {
+                Map<String, Object> st = new LinkedHashMap<>();
+                st.put("healthy", h.healthy());
+                h.writeFault().ifPresent(f -> st.put("write_fault", f));
+                st.put("checkpoint_failures", h.checkpointFailures());
+                h.checkpointFault().ifPresent(f -> st.put("checkpoint_fault", f));
+                h.lastCheckpoint().ifPresent(t -> st.put("last_checkpoint", t.toString()));
+                m.put("storage", st);
+            });
             return Reply.json(s == SuperNode.State.RUNNING ? 200 : 503, m);
         };
     }
@@ -98,7 +112,7 @@ final class AdminEndpoints {
     static Supplier<Map<String, Object>> usageOf(ShardStore store, Path storagePath) {
         return () -> {
             StorageUsage u = store.usage();
-            CacheCounters c = store.cacheCounters();
+            CacheCounters c = store.maintenance().cacheCounters();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("path", storagePath.toString());
             m.put("chunks", u.chunkCount());

@@ -67,7 +67,7 @@ final class JobEndpoints {
             long from = scrubbedBytes.getAsLong();
             progress.track("bytes", store.usage().bytesStored(), () -> scrubbedBytes.getAsLong() - from);
             List<Map<String, Object>> corrupt = new ArrayList<>();
-            ScrubReport r = store.scrub(c -> corrupt.add(corruptShard(c)));
+            ScrubReport r = store.maintenance().scrub(c -> corrupt.add(corruptShard(c)));
             LOG.info("admin verify: chunks={} shards={} bytes={} corrupt={} repaired={} unrepairable={}",
                     r.chunksScanned(), r.shardsScanned(), r.bytesScanned(), r.corrupt().size(), r.repairedShards(),
                     r.unrepairable().size());
@@ -94,7 +94,7 @@ final class JobEndpoints {
     /** {@code POST /admin/index/rebuild}: the store's index from the chunk directories; progress in chunks. */
     static Handler rebuild(AdminJobs jobs, ShardStore store) {
         return request -> accepted(jobs.submit("index_rebuild", progress -> {
-            RebuildReport r = store.rebuildIndex((done, total) -> {
+            RebuildReport r = store.maintenance().rebuildIndex((done, total) -> {
                 progress.update("chunks", done, total);
                 if (done == total || done % 10_000 == 0) {
                     LOG.info("index rebuild: {} of {} chunk directories", done, total);
@@ -137,7 +137,7 @@ final class JobEndpoints {
                 Cid cid = cids.get(0);
                 return accepted(jobs.submit("repair", progress -> {
                     progress.update("chunks", 0, 1);
-                    Map<String, Object> report = repairReport(store.repair(cid));
+                    Map<String, Object> report = repairReport(store.maintenance().repair(cid));
                     progress.update("chunks", 1, 1);
                     return report;
                 }));
@@ -153,7 +153,7 @@ final class JobEndpoints {
         List<Map<String, Object>> failed = new ArrayList<>();
         for (Cid cid : cids) {
             try {
-                repaired.add(repairReport(store.repair(cid)));
+                repaired.add(repairReport(store.maintenance().repair(cid)));
             } catch (UnrepairableChunkException | ShardNotFoundException e) {
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("cid", cid.toString());

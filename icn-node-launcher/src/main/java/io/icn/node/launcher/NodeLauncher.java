@@ -6,6 +6,7 @@ import io.icn.node.NodeConfig;
 import io.icn.node.NodeException;
 import io.icn.node.Preflight;
 import io.icn.node.SuperNode;
+import io.icn.storage.StoreHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -146,11 +148,20 @@ public final class NodeLauncher implements AutoCloseable {
         return stopping && s != SuperNode.State.STOPPED && s != SuperNode.State.FAILED ? SuperNode.State.STOPPING : s;
     }
 
+    /** The store's health while it is open (not before the start, nor after the close). */
+    private Optional<StoreHealth> storageHealth() {
+        try {
+            return Optional.of(node.store().maintenance().health());
+        } catch (RuntimeException notOpen) {
+            return Optional.empty();
+        }
+    }
+
     private Router publicRoutes() {
         return new Router("; this listener serves /metrics and /health (the admin endpoints listen on"
                 + " admin_bind:admin_port)")
                 .route("GET", "/metrics", AdminEndpoints.metrics(prometheus::scrape))
-                .route("GET", "/health", AdminEndpoints.health(this::state));
+                .route("GET", "/health", AdminEndpoints.health(this::state, this::storageHealth));
     }
 
     private Router adminRoutes() {
@@ -158,7 +169,7 @@ public final class NodeLauncher implements AutoCloseable {
         var usage = AdminEndpoints.usageOf(store, config.node().storagePath());
         String jobPrefix = "/admin/jobs/";
         return new Router("; the admin endpoints are under /admin/ (see docs/operations.md for the list)")
-                .route("GET", "/health", AdminEndpoints.health(this::state))
+                .route("GET", "/health", AdminEndpoints.health(this::state, this::storageHealth))
                 .route("GET", "/admin/status", AdminEndpoints.status(statusView(), usage))
                 .route("GET", "/admin/usage", AdminEndpoints.usage(usage))
                 .route("GET", "/admin/keys", AdminEndpoints.keys(node.identity()))

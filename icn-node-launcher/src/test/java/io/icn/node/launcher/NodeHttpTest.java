@@ -74,7 +74,8 @@ class NodeHttpTest {
             launcher.start();
             HttpResponse<String> health = get(launcher.metricsUrl().replace("/metrics", "/health"), null);
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(health.body()).contains("\"state\":\"RUNNING\"");
+            assertThat(health.body()).contains("\"state\":\"RUNNING\"", "\"storage\":{\"healthy\":true",
+                    "\"checkpoint_failures\":0");
             HttpResponse<String> metrics = get(launcher.metricsUrl(), null);
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");

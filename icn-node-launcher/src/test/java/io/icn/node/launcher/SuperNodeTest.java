@@ -145,7 +145,7 @@ class SuperNodeTest {
 
                 Thread scrub = null;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while ((scrub = threadIn("io.icn.storage.FileShardStore", "scrub")) == null) {
+                while ((scrub = threadIn("io.icn.storage.Scrubber", "scrub")) == null) {
                     assertThat(System.nanoTime()).as("no scrub pass started in 20 s").isLessThan(deadline);
                     Thread.sleep(50);
                 }
@@ -156,7 +156,7 @@ class SuperNodeTest {
                             .isLessThan(deadline);
                     Thread.sleep(100);
                 }
-                assertThat(threadIn("io.icn.storage.FileShardStore", "scrub")).as("the slow pass still runs")
+                assertThat(threadIn("io.icn.storage.Scrubber", "scrub")).as("the slow pass still runs")
                         .isSameAs(scrub);
                 assertThat(scrub.getName()).startsWith("icn-node-scrub");
                 assertThat(producers).as("threads that produced blocks").isNotEmpty().doesNotContain(scrub.getName());
