@@ -68,6 +68,43 @@ class ErasureCodecContractTest {
         }
     }
 
+    /**
+     * encode(byte[]) gives the chunk's bytes split into k shards (the last zero-padded, shards wholly
+     * past the end all zeros) and the parity of encodeParity on that split, for lengths that divide
+     * evenly, leave a partial last shard, or leave whole shards empty.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
+    void encodeOfChunkIsSplitThenEncodeParity(Gf256Kernel kernel) {
+        long seed = seed("encode(byte[]) against split + encodeParity on " + kernel.name());
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int round = 0; round < 30; round++) {
+            int k = 1 + random.nextInt(14);
+            int m = 1 + random.nextInt(6);
+            int shard = 1 + random.nextInt(round % 3 == 0 ? 70_000 : 300);
+            int len = switch (round % 3) {
+                case 0 -> k * shard;                                  // even split
+                case 1 -> k * shard - 1 - random.nextInt(shard);      // partial last shard
+                default -> Math.max(0, (k - 1 - random.nextInt(k)) * shard - random.nextInt(shard)); // empty tail shards
+            };
+            ErasureCodec codec = ErasureCodec.reedSolomon(k, m, kernel);
+            byte[] chunk = bytes(random, len);
+            int size = codec.shardSize(len);
+            byte[][] expected = new byte[k + m][size];
+            for (int s = 0; s < k; s++) {
+                int from = s * size;
+                if (from < len) {
+                    System.arraycopy(chunk, from, expected[s], 0, Math.min(size, len - from));
+                }
+            }
+            if (size > 0) {
+                codec.encodeParity(expected);
+            }
+            assertThat(codec.encode(chunk)).as("RS(%d,%d) len %d seed %d round %d", k, m, len, seed, round)
+                    .isDeepEqualTo(expected);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
     void everyErasurePatternReconstructsBitForBit(Gf256Kernel kernel) {

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -48,6 +49,49 @@ class Gf256KernelContractTest {
     }
 
     /**
+     * Every SIMD kernel in both loop shapes, whichever one this JVM picks by default: blocked (inputs
+     * five at a time, strip by strip, the remainder by the unblocked loop accumulating) and unblocked.
+     */
+    static Stream<Arguments> vectorKernelsInBothLoopShapes() {
+        return Kernels.available().stream().filter(k -> k != Kernels.scalar()).flatMap(k -> Stream.of(true, false)
+                .map(blocked -> Arguments.of(k.name() + (blocked ? " blocked" : " unblocked"), withLoopShape(k, blocked))));
+    }
+
+    private static Gf256Kernel withLoopShape(Gf256Kernel k, boolean blocked) {
+        try {
+            return k.getClass().getDeclaredConstructor(boolean.class, boolean.class)
+                    .newInstance(k.inPlace(ByteBuffer.allocateDirect(0)), blocked);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("every SIMD kernel has the (inPlaceBuffers, blockedInputs) constructor", e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectorKernelsInBothLoopShapes")
+    void bothLoopShapesMultiplyLikeTheDefinition(String shape, Gf256Kernel kernel) throws Exception {
+        assertThat((boolean) kernel.getClass().getDeclaredMethod("blockedInputs").invoke(kernel))
+                .isEqualTo(shape.endsWith(" blocked"));
+        checkAgainstTheDefinition(kernel, false);
+        if (kernel.inPlace(ByteBuffer.allocateDirect(0))) {
+            checkAgainstTheDefinition(kernel, true);
+        }
+    }
+
+    /**
+     * The default shape: blocked exactly for the shuffle-style classes (JDK 17-20) while the Vector
+     * API checks every access, which the tests leave on.
+     */
+    @Test
+    void theDefaultLoopShapeFollowsTheLookupStyleAndTheAccessChecks() throws Exception {
+        boolean checked = Integer.getInteger("jdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK", 2) != 0;
+        for (Gf256Kernel k : Kernels.available().subList(1, Kernels.available().size())) {
+            boolean shuffleStyle = k.getClass().getSimpleName().startsWith("VectorShuffle");
+            assertThat((boolean) k.getClass().getDeclaredMethod("blockedInputs").invoke(k)).as(k.getClass().getName())
+                    .isEqualTo(shuffleStyle && checked);
+        }
+    }
+
+    /**
      * Random shapes, lengths and offsets; on arrays, or on direct buffers (every third input
      * read-only) through the kernel's in-place buffer path.
      */
@@ -58,7 +102,7 @@ class Gf256KernelContractTest {
         for (int round = 0; round < 60; round++) {
             int rows = 1 + random.nextInt(round % 3 == 0 ? 20 : 6);
             int cols = 1 + random.nextInt(round % 4 == 0 ? 40 : 12);
-            int len = random.nextInt(round % 5 == 0 ? 5000 : 300);
+            int len = random.nextInt(round % 5 == 0 ? 5000 : round % 11 == 1 ? 3 * 1024 + 300 : 300);
             byte[][] coef = bytes(random, rows, cols);
             if (round % 7 == 0) {
                 coef[0][0] = 0;
