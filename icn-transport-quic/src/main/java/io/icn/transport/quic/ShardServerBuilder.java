@@ -27,14 +27,14 @@ import java.util.function.LongSupplier;
  * <tr><td>{@link #maxStreamsPerConnection}</td><td>64</td></tr>
  * <tr><td>{@link #maxConcurrentRequests}</td><td>256</td></tr>
  * <tr><td>{@link #perClientBandwidth}</td><td>unlimited (burst 1 MiB when a rate is set)</td></tr>
- * <tr><td>{@link #maxEgress}</td><td>unlimited</td></tr>
+ * <tr><td>{@link #maxEgress}</td><td>unlimited (clients share the server's reads by deficit round robin)</td></tr>
  * <tr><td>{@link #perClientRequestRate}</td><td>200 requests/s, burst 400</td></tr>
  * <tr><td>{@link #peerKey}</td><td>{@link PeerKey#IP}</td></tr>
  * <tr><td>{@link #idleTimeout}</td><td>30 s</td></tr>
  * <tr><td>{@link #requestHeaderTimeout}</td><td>5 s</td></tr>
  * <tr><td>{@link #requestDeadline}</td><td>60 s</td></tr>
  * <tr><td>{@link #busyRetryAfter}</td><td>250 ms</td></tr>
- * <tr><td>{@link #chunkSize}</td><td>64 KiB</td></tr>
+ * <tr><td>{@link #chunkSize}</td><td>256 KiB</td></tr>
  * <tr><td>{@link #maxUdpPayloadSize}</td><td>1350 bytes</td></tr>
  * <tr><td>{@link #ioThreads}</td><td>available processors (one UDP socket each, {@code SO_REUSEPORT})</td></tr>
  * <tr><td>{@link #socketBuffers}</td><td>8 MiB receive, 8 MiB send (capped by the kernel)</td></tr>
@@ -64,7 +64,7 @@ public final class ShardServerBuilder {
     private Duration requestHeaderTimeout = Duration.ofSeconds(5);
     private Duration requestDeadline = Duration.ofSeconds(60);
     private Duration busyRetryAfter = Duration.ofMillis(250);
-    private int chunkSize = 64 * 1024;
+    private int chunkSize = 256 * 1024;
     private int maxUdpPayloadSize = 1350;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int socketReceiveBuffer = 8 * 1024 * 1024;
@@ -129,8 +129,8 @@ public final class ShardServerBuilder {
      * that exceed it are paused, not refused.
      *
      * @param bitsPerSecond the sustained rate; 0 (the default) for unlimited: a lone client gets the whole link
-     * @param burstBytes how far a client (or, for {@link #maxEgress}, the node) may run ahead of the rate; at
-     *     least {@link #chunkSize}
+     * @param burstBytes how far a client (or, for {@link #maxEgress}, the node) may run ahead of the rate; raised
+     *     to {@link #chunkSize} if smaller (one read must fit)
      */
     public ShardServerBuilder perClientBandwidth(long bitsPerSecond, long burstBytes) {
         if (bitsPerSecond < 0) {
@@ -144,8 +144,11 @@ public final class ShardServerBuilder {
     /**
      * Bits per second the node sends as shard bodies, all clients together, as one token bucket (burst
      * {@link #perClientBandwidth burstBytes}); streams that would exceed it are paused, not refused. A lone
-     * client gets all of it. Streams take the node's tokens in the order they ask, chunk by chunk, so under this
-     * limit a client with more streams gets more of it; the per-client limit bounds what one client can take.
+     * client gets all of it; clients that want more than their share get equal shares, whatever their number of
+     * streams or connections (deficit round robin across clients, one read of at most {@link #chunkSize} bytes
+     * per turn). Without this limit the same round robin shares the server's reads between clients, and the link
+     * is shared as QUIC's congestion control shares it; set it to the link's rate to make the node share the link
+     * itself equally.
      *
      * @param bitsPerSecond the sustained rate; 0 (the default) for unlimited
      */
@@ -200,7 +203,11 @@ public final class ShardServerBuilder {
         return this;
     }
 
-    /** Bytes read from the store per step, 4 KiB..1 MiB: the per-request memory bound outside QUIC. */
+    /**
+     * Most bytes read from the store per disk step, 4 KiB..1 MiB (default 256 KiB): the per-request memory bound
+     * outside QUIC. A step reads what the stream can take right now (its QUIC send capacity) up to this, so one
+     * disk round trip and one event-loop wake-up carry several QUIC packets' worth.
+     */
     public ShardServerBuilder chunkSize(int bytes) {
         if (bytes < ServerConfig.MIN_CHUNK || bytes > ServerConfig.MAX_CHUNK) {
             throw new IllegalArgumentException("chunkSize must be " + ServerConfig.MIN_CHUNK + ".."
