@@ -125,7 +125,8 @@ if [[ " $PHASES " == *" fetch "* ]]; then
     for round in $(seq 1 "$ROUNDS"); do
         for label in "${!JAR[@]}"; do
             before=$(udp_rcvbuf)
-            client "$label" chunk "${PORT[$label]}" "${FP[$label]}" "$WORK/store" 5 "$PAYLOAD" | tail -1 \
+            # the first jar's client for every server: the chunk mode is newer than some servers' jars
+            client "$first" chunk "${PORT[$label]}" "${FP[$label]}" "$WORK/store" 5 "$PAYLOAD" | tail -1 \
                 | sed "s/^/FETCH $label load=$(cut -d' ' -f1 /proc/loadavg) /"
             echo "UDP $label receive buffer errors: before $before after $(udp_rcvbuf)"
         done
