@@ -134,7 +134,8 @@ if [[ " $PHASES " == *" fetch "* ]]; then
         for _ in 1 2 3 4 5; do
             s0=$(date +%s.%N); taskset -c 1 curl -sk "${urls[@]}"; s1=$(date +%s.%N)
             echo "$s0 $s1"
-        done | awk -v load="$(cut -d' ' -f1 /proc/loadavg)" '{ t[NR] = $2 - $1 } END { n = asort(t); printf "CURL load=%s median_s=%.3f min_s=%.3f\n", load, t[int((n + 1) / 2)], t[1] }'
+        done | awk '{ printf "%.3f\n", $2 - $1 }' | sort -g | awk -v load="$(cut -d' ' -f1 /proc/loadavg)" \
+            '{ t[NR] = $1 } END { printf "CURL load=%s median_s=%.3f min_s=%.3f\n", load, t[int((NR + 1) / 2)], t[1] }'
     done
 fi
 
