@@ -263,7 +263,7 @@ public final class ConfigKeys {
             (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
 
     static final ConfigKey<Long> TRANSPORT_READ_CHUNK_KB = new ConfigKey<>("transport.read_chunk_kb",
-            integer(4, 1024), 256L, "most bytes read from the store per disk step, KiB",
+            integer(4, 1024), 64L, "most bytes read from the store per disk step, KiB",
             (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
 
     static final ConfigKey<Long> TRANSPORT_MAX_UDP_PAYLOAD = new ConfigKey<>("transport.max_udp_payload",

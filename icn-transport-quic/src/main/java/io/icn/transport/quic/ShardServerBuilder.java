@@ -34,7 +34,7 @@ import java.util.function.LongSupplier;
  * <tr><td>{@link #requestHeaderTimeout}</td><td>5 s</td></tr>
  * <tr><td>{@link #requestDeadline}</td><td>60 s</td></tr>
  * <tr><td>{@link #busyRetryAfter}</td><td>250 ms</td></tr>
- * <tr><td>{@link #chunkSize}</td><td>256 KiB</td></tr>
+ * <tr><td>{@link #chunkSize}</td><td>64 KiB</td></tr>
  * <tr><td>{@link #maxUdpPayloadSize}</td><td>1350 bytes</td></tr>
  * <tr><td>{@link #ioThreads}</td><td>available processors (one UDP socket each, {@code SO_REUSEPORT})</td></tr>
  * <tr><td>{@link #socketBuffers}</td><td>8 MiB receive, 8 MiB send (capped by the kernel)</td></tr>
@@ -64,7 +64,7 @@ public final class ShardServerBuilder {
     private Duration requestHeaderTimeout = Duration.ofSeconds(5);
     private Duration requestDeadline = Duration.ofSeconds(60);
     private Duration busyRetryAfter = Duration.ofMillis(250);
-    private int chunkSize = 256 * 1024;
+    private int chunkSize = 64 * 1024;
     private int maxUdpPayloadSize = 1350;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int socketReceiveBuffer = 8 * 1024 * 1024;
@@ -204,9 +204,10 @@ public final class ShardServerBuilder {
     }
 
     /**
-     * Most bytes read from the store per disk step, 4 KiB..1 MiB (default 256 KiB): the per-request memory bound
-     * outside QUIC. A step reads what the stream can take right now (its QUIC send capacity) up to this, so one
-     * disk round trip and one event-loop wake-up carry several QUIC packets' worth.
+     * Most bytes read from the store per disk step, 4 KiB..1 MiB (default 64 KiB): the per-request memory bound
+     * outside QUIC. A step reads what the stream can take right now (its QUIC send capacity) up to this. Larger
+     * steps mean fewer disk round trips and event-loop wake-ups, but each flush then hands QUIC a larger burst,
+     * which quiche sends unpaced: a receiver short of CPU drops more of it (docs/benchmarks.md, issue 16).
      */
     public ShardServerBuilder chunkSize(int bytes) {
         if (bytes < ServerConfig.MIN_CHUNK || bytes > ServerConfig.MAX_CHUNK) {
