@@ -67,3 +67,40 @@ bench_machine_basics() {
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores"
     echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
 }
+
+# nginx serving $1/store over HTTPS (TLS 1.3, sendfile, one worker) on 127.0.0.1:$2, the baseline of the transport
+# figures; installs Debian's nginx if missing. Extra arguments prefix the command (e.g. `taskset -c 0`). Sets
+# NGINX_PID (the master) for the caller to stop.
+bench_nginx_https() {
+    local work=$1 port=$2
+    shift 2
+    if ! command -v nginx >/dev/null; then
+        apt-get install -y nginx >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y nginx >/dev/null; }
+    fi
+    [ -f "$work/nginx.crt" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+        -subj /CN=localhost -keyout "$work/nginx.key" -out "$work/nginx.crt" 2>/dev/null
+    mkdir -p "$work/nginx"
+    cat > "$work/nginx/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    server {
+        listen 127.0.0.1:$port ssl;
+        ssl_protocols TLSv1.3;
+        ssl_certificate $work/nginx.crt;
+        ssl_certificate_key $work/nginx.key;
+        root $work/store;
+    }
+}
+CONF
+    "$@" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+    NGINX_PID=$!
+    sleep 1
+}

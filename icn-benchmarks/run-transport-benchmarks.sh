@@ -11,6 +11,8 @@
 # Every section header carries the load average and the kernel's UDP receive-buffer drop counter
 # (RcvbufErrors in /proc/net/snmp, machine-wide): other work on the machine moves these figures.
 set -euo pipefail
+# shellcheck source=bench-lib.sh
+source "$(dirname "$0")/bench-lib.sh"
 cd "$(dirname "$0")/.."
 WORK=${1:-/tmp/icn-transport-bench}
 PAYLOAD=${PAYLOAD:-32768}
@@ -69,35 +71,7 @@ section "4 connections at once"
 run single "$PORT" "$FP" "$WORK/store" "$REPEAT" 4 "$PAYLOAD"; echo "server: $(stats)"
 
 # ---- nginx over HTTPS on the same files ----
-if ! command -v nginx >/dev/null; then
-    apt-get install -y nginx >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y nginx >/dev/null; }
-fi
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-    -keyout "$WORK/nginx.key" -out "$WORK/nginx.crt" 2>/dev/null
-mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx/nginx.conf" <<CONF
-user root;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 100000;
-    server {
-        listen 127.0.0.1:$HTTPS_PORT ssl;
-        ssl_protocols TLSv1.3;
-        ssl_certificate $WORK/nginx.crt;
-        ssl_certificate_key $WORK/nginx.key;
-        root $WORK/store;
-    }
-}
-CONF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
-NGINX_PID=$!
-sleep 1
+bench_nginx_https "$WORK" "$HTTPS_PORT"
 section "nginx HTTPS (TLS 1.3, HTTP/1.1), single connection, same 5 MiB shard files"
 run https "https://127.0.0.1:$HTTPS_PORT" "$WORK/store" "$REPEAT" 1
 section "nginx HTTPS, 4 connections at once"

@@ -3,7 +3,9 @@ package io.icn.node;
 import io.icn.chain.ChainCapability;
 import io.icn.chain.ChainClient;
 import io.icn.storage.ShardStore;
+import io.icn.transport.quic.PeerKey;
 import io.icn.transport.quic.ShardServer;
+import io.icn.transport.quic.ShardServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -57,21 +59,15 @@ final class ShardService implements NodeService {
     public synchronized void start() {
         // QUIC PUTs are ingested one after the other (the ingest stores one chunk at a time anyway).
         ingestThread = Executors.newSingleThreadExecutor(Threads.daemon("icn-node-ingest"));
-        server = ShardServer.builder(store)
+        ShardServerBuilder builder = ShardServer.builder(store)
                 .bindAddress(new InetSocketAddress(config.bind(), config.port()))
                 .certificateFiles(certificate, key)
                 .chunkSink(new ChunkIngestSink(ingest, ingestThread, defaultDealBlocks))
                 .ingestClients(config.ingestClients())
                 .maxPutBytes(config.maxPutBytes())
                 .maxConcurrentPutBytes(config.putBudgetBytes())
-                .perClientBandwidth(config.limits().maxClientMbps() * 1_000_000L, 1 << 20)
-                .maxEgress(config.limits().maxEgressMbps() * 1_000_000L)
-                .maxConnections(config.limits().maxConnections())
-                .maxStreamsPerConnection(config.limits().maxStreamsPerConnection())
-                .maxConcurrentRequests(config.limits().maxConcurrentRequests())
-                .perClientRequestRate(config.limits().clientRequestsPerSec(), config.limits().clientRequestBurst())
-                .meterRegistry(registry)
-                .start();
+                .meterRegistry(registry);
+        server = withLimits(builder, config.limits()).start();
         if (config.ingestClients().isEmpty()) {
             LOG.info("QUIC PUT disabled: ingest_clients is empty, so every PUT is refused (UNAUTHORIZED)");
         } else {
@@ -87,6 +83,27 @@ final class ShardService implements NodeService {
             LOG.info("the chain has no endpoint registry; serving QUIC at {} fingerprint={} (found through the DHT"
                     + " and peers' configured peers)", advertised, server.certificateFingerprint());
         }
+    }
+
+    /** Every option of {@code [transport]} on the builder. */
+    static ShardServerBuilder withLimits(ShardServerBuilder builder, TransportLimits limits) {
+        return builder
+                .perClientBandwidth(limits.maxClientMbps() * 1_000_000L, limits.burstBytes())
+                .maxEgress(limits.maxEgressMbps() * 1_000_000L)
+                .maxConnections(limits.maxConnections())
+                .maxStreamsPerConnection(limits.maxStreamsPerConnection())
+                .maxConcurrentRequests(limits.maxConcurrentRequests())
+                .perClientRequestRate(limits.clientRequestsPerSec(), limits.clientRequestBurst())
+                .peerKey(limits.clientsByPort() ? PeerKey.IP_AND_PORT : PeerKey.IP)
+                .idleTimeout(limits.idleTimeout())
+                .requestHeaderTimeout(limits.requestHeaderTimeout())
+                .requestDeadline(limits.requestDeadline())
+                .busyRetryAfter(limits.busyRetryAfter())
+                .chunkSize(limits.readChunkBytes())
+                .maxUdpPayloadSize(limits.maxUdpPayloadBytes())
+                .ioThreads(limits.effectiveIoThreads())
+                .diskThreads(limits.diskThreads())
+                .socketBuffers(limits.socketReceiveBytes(), limits.socketSendBytes());
     }
 
     /** The running server; null before {@link #start()}. */

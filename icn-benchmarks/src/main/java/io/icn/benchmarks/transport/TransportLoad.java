@@ -67,6 +67,9 @@ import javax.net.ssl.X509TrustManager;
  *       REPEAT times;</li>
  *   <li>{@code https BASE_URL ROOT REPEAT PARALLEL}: the same over HTTPS (e.g. nginx serving ROOT) with the
  *       JDK HttpClient, one HTTP/1.1 connection per parallel worker.</li>
+ *   <li>{@code chunk PORT FP ROOT REPEAT PAYLOAD}: one client fetches whole chunks through
+ *       {@code ShardClient.fetchChunk} (its 10 data shards in parallel, rebuilt), 3 warm-up fetches then REPEAT
+ *       timed ones, one at a time; prints each time and the median and minimum.</li>
  * </ul>
  */
 public final class TransportLoad {
@@ -86,6 +89,8 @@ public final class TransportLoad {
             case "single" -> single(Integer.parseInt(args[1]), args[2], Path.of(args[3]), Integer.parseInt(args[4]),
                     Integer.parseInt(args[5]), Integer.parseInt(args[6]));
             case "https" -> https(args[1], Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "chunk" -> chunk(Integer.parseInt(args[1]), args[2], Path.of(args[3]), Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -252,8 +257,17 @@ public final class TransportLoad {
         return list;
     }
 
+    /**
+     * A client of the load; {@code -Dicn.load.connectionWindowKiB=N} sets its connection receive window (the
+     * default is the library's).
+     */
     private static ShardClientBuilder clientBuilder(String fingerprint, EventLoopGroup group, int payload) {
-        return ShardClient.builder().pinnedFingerprints(List.of(fingerprint)).eventLoopGroup(group)
+        ShardClientBuilder builder = ShardClient.builder();
+        Long window = Long.getLong("icn.load.connectionWindowKiB");
+        if (window != null) {
+            builder.connectionReceiveWindow(window * 1024).streamReceiveWindow(Math.min(window * 1024, 4L << 20));
+        }
+        return builder.pinnedFingerprints(List.of(fingerprint)).eventLoopGroup(group)
                 .maxUdpPayloadSize(payload).requestTimeout(Duration.ofSeconds(60)).connectTimeout(Duration.ofSeconds(20));
     }
 
@@ -367,6 +381,31 @@ public final class TransportLoad {
                     .fetchShard(node, cids.get(i % cids.size()), (worker + i) % 14).get(60, TimeUnit.SECONDS).bytes().length);
         } finally {
             clients.forEach(ShardClient::close);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void chunk(int port, String fp, Path root, int repeat, int payload) throws Exception {
+        List<Cid> cids = cids(root);
+        InetSocketAddress node = new InetSocketAddress("127.0.0.1", port);
+        EventLoopGroup group = eventLoops(1, "load-chunk");
+        try (ShardClient client = clientBuilder(fp, group, payload).build()) {
+            double[] seconds = new double[repeat];
+            long bytes = 0;
+            for (int i = -3; i < repeat; i++) {
+                long start = System.nanoTime();
+                byte[] chunk = client.fetchChunk(List.of(node), cids.get(Math.floorMod(i, cids.size())))
+                        .get(120, TimeUnit.SECONDS);
+                if (i >= 0) {
+                    seconds[i] = (System.nanoTime() - start) / 1e9;
+                    bytes = chunk.length;
+                    System.out.printf("chunk fetch %d: %d bytes %.3f s%n", i, chunk.length, seconds[i]);
+                }
+            }
+            java.util.Arrays.sort(seconds);
+            System.out.printf("chunk bytes=%d fetches=%d median_s=%.3f min_s=%.3f%n", bytes, repeat,
+                    seconds[repeat / 2], seconds[0]);
+        } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }
     }

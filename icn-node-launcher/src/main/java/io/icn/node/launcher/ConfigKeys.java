@@ -235,12 +235,71 @@ public final class ConfigKeys {
     static final ConfigKey<Long> CLIENT_REQUEST_BURST = new ConfigKey<>("transport.client_request_burst", integer(1, 1_000_000), 400L,
             "requests a client may make at once beyond its rate", (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
 
+    // ---- [transport]: the shard server's timeouts, sizes and threads (issue 16) ----------------------------
+
+    static final ConfigKey<Long> TRANSPORT_BURST_KB = new ConfigKey<>("transport.burst_kb", integer(4, 1 << 20),
+            1024L, "how far a client (max_client_mbps) or the node (max_egress_mbps) may run ahead of its rate, KiB",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Boolean> TRANSPORT_CLIENTS_BY_PORT = new ConfigKey<>("transport.clients_by_port", bool(),
+            false, "a client is an address and port (each connection its own budget) rather than an address",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> TRANSPORT_IDLE_TIMEOUT_SECS = new ConfigKey<>("transport.idle_timeout_secs",
+            integer(1, 86_400), 30L, "a QUIC connection with no traffic for this long is closed, seconds",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> TRANSPORT_REQUEST_HEADER_TIMEOUT_MS = new ConfigKey<>(
+            "transport.request_header_timeout_ms", integer(1, 3_600_000), 5_000L,
+            "a stream whose request is not complete by then gets TIMEOUT, ms",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> TRANSPORT_REQUEST_DEADLINE_SECS = new ConfigKey<>("transport.request_deadline_secs",
+            integer(1, 86_400), 60L, "a request not finished this long after admission is cut off, seconds",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> TRANSPORT_BUSY_RETRY_AFTER_MS = new ConfigKey<>("transport.busy_retry_after_ms",
+            integer(1, 3_600_000), 250L, "retry-after sent with BUSY when no rate dictates a longer one, ms",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> TRANSPORT_READ_CHUNK_KB = new ConfigKey<>("transport.read_chunk_kb",
+            integer(4, 1024), 64L, "most bytes read from the store per disk step, KiB",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> TRANSPORT_MAX_UDP_PAYLOAD = new ConfigKey<>("transport.max_udp_payload",
+            integer(1200, 65_527), 1350L, "largest UDP payload sent and accepted, bytes",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> TRANSPORT_IO_THREADS = new ConfigKey<>("transport.io_threads", integer(0, 256), 0L,
+            "event loops, one UDP socket each; 0 = one per processor",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> TRANSPORT_DISK_THREADS = new ConfigKey<>("transport.disk_threads", integer(1, 256),
+            4L, "threads reading the store for the shard server",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> TRANSPORT_SOCKET_RECEIVE_KB = new ConfigKey<>("transport.socket_receive_kb",
+            integer(64, 1 << 20), 8_192L, "requested SO_RCVBUF per UDP socket, KiB (capped by net.core.rmem_max)",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
+    static final ConfigKey<Long> TRANSPORT_SOCKET_SEND_KB = new ConfigKey<>("transport.socket_send_kb",
+            integer(64, 1 << 20), 8_192L, "requested SO_SNDBUF per UDP socket, KiB (capped by net.core.wmem_max)",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
     /** The {@code [transport]} table as the node's limits (every key of it applies the whole table). */
     private static TransportLimits transport(ConfigValues all) {
         return new TransportLimits(all.get(MAX_CLIENT_MBPS), all.get(MAX_EGRESS_MBPS),
                 all.get(MAX_CONNECTIONS).intValue(), all.get(MAX_STREAMS_PER_CONNECTION).intValue(),
                 all.get(MAX_CONCURRENT_REQUESTS).intValue(), all.get(CLIENT_REQUESTS_PER_SEC).intValue(),
-                all.get(CLIENT_REQUEST_BURST).intValue());
+                all.get(CLIENT_REQUEST_BURST).intValue(), all.get(TRANSPORT_BURST_KB) << 10,
+                all.get(TRANSPORT_CLIENTS_BY_PORT), Duration.ofSeconds(all.get(TRANSPORT_IDLE_TIMEOUT_SECS)),
+                Duration.ofMillis(all.get(TRANSPORT_REQUEST_HEADER_TIMEOUT_MS)),
+                Duration.ofSeconds(all.get(TRANSPORT_REQUEST_DEADLINE_SECS)),
+                Duration.ofMillis(all.get(TRANSPORT_BUSY_RETRY_AFTER_MS)),
+                Math.toIntExact(all.get(TRANSPORT_READ_CHUNK_KB) << 10), all.get(TRANSPORT_MAX_UDP_PAYLOAD).intValue(),
+                all.get(TRANSPORT_IO_THREADS).intValue(), all.get(TRANSPORT_DISK_THREADS).intValue(),
+                Math.toIntExact(all.get(TRANSPORT_SOCKET_RECEIVE_KB) << 10),
+                Math.toIntExact(all.get(TRANSPORT_SOCKET_SEND_KB) << 10));
     }
 
     static final ConfigKey<Boolean> P2P_ENABLED = new ConfigKey<>("p2p_enabled", bool(), true,
@@ -275,7 +334,11 @@ public final class ConfigKeys {
             MAX_PUT_MB, CHUNK_MB, MAX_JSON_BODY_KB, HTTP_THREADS, MAX_QUIC_PUT_MB, QUIC_PUT_BUDGET_MB, P2P_ENABLED,
             DHT_PROTOCOL, DHT_LEGACY_KEYS, DHT_RECORD_REPUBLISH_SECS, DHT_PROVIDER_REPUBLISH_SECS,
             MAX_CLIENT_MBPS, MAX_EGRESS_MBPS, MAX_CONNECTIONS, MAX_STREAMS_PER_CONNECTION, MAX_CONCURRENT_REQUESTS,
-            CLIENT_REQUESTS_PER_SEC, CLIENT_REQUEST_BURST);
+            CLIENT_REQUESTS_PER_SEC, CLIENT_REQUEST_BURST,
+            TRANSPORT_BURST_KB, TRANSPORT_CLIENTS_BY_PORT, TRANSPORT_IDLE_TIMEOUT_SECS,
+            TRANSPORT_REQUEST_HEADER_TIMEOUT_MS, TRANSPORT_REQUEST_DEADLINE_SECS, TRANSPORT_BUSY_RETRY_AFTER_MS,
+            TRANSPORT_READ_CHUNK_KB, TRANSPORT_MAX_UDP_PAYLOAD, TRANSPORT_IO_THREADS, TRANSPORT_DISK_THREADS,
+            TRANSPORT_SOCKET_RECEIVE_KB, TRANSPORT_SOCKET_SEND_KB);
 
     /** The keys whose values are secrets: logged masked. */
     static final List<ConfigKey<?>> SECRET = List.of(ADMIN_TOKEN);

@@ -2,21 +2,27 @@ package io.icn.node.launcher;
 
 import io.icn.node.*;
 
+import io.icn.storage.ChunkMeta;
 import io.icn.storage.Cid;
 import io.icn.storage.InvalidCidException;
+import io.icn.storage.ShardInfo;
 import io.icn.transport.quic.ShardClient;
+import io.icn.transport.quic.ShardReceipt;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,9 +33,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code icn-node get CID... -o FILE}: fetches chunks over QUIC from one or more nodes (the k cheapest
- * shards, parity when a node is slow or missing), rebuilds and verifies each (shard hashes, and for raw
- * CIDs the chunk's SHA-256 against the CID), and writes them in order to FILE, atomically. Without
+ * {@code icn-node get CID... -o FILE}: fetches chunks over QUIC from one or more nodes and writes them in order to
+ * FILE, atomically: each chunk's data shards go straight into their place in the file as they arrive (verified
+ * against the manifest's hashes); when one cannot be had, the chunk is rebuilt from parity (the k cheapest
+ * shards, Reed-Solomon) and written over its region. Raw CIDs are then checked against the chunk's SHA-256,
+ * read back from the file. Without
  * {@code --from} it asks the node of {@code --config} (over its admin interface) for its QUIC address
  * and certificate fingerprint.
  */
@@ -108,17 +116,18 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
         long total = 0;
         boolean complete = false;
         try (ShardClient client = ShardClient.builder().pinnedFingerprints(trusted).build();
-             OutputStream out = Files.newOutputStream(partial)) {
+             FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ)) {
             for (Cid cid : wanted) {
-                byte[] chunk = client.fetchChunk(nodes, cid).get(timeoutSecs, TimeUnit.SECONDS);
-                if (cid.codec() == Cid.RAW && !Arrays.equals(sha256(chunk), cid.digest())) {
+                long length = fetchInto(client, nodes, cid, out, total);
+                if (cid.codec() == Cid.RAW && !Arrays.equals(sha256(out, total, length), cid.digest())) {
                     System.err.println("icn-node: the bytes rebuilt for " + cid + " do not hash to it");
                     return Main.FAILED;
                 }
-                out.write(chunk);
-                total += chunk.length;
-                System.err.printf("get: %s %,d bytes%n", cid, chunk.length);
+                total += length;
+                System.err.printf("get: %s %,d bytes%n", cid, length);
             }
+            out.truncate(total);
             complete = true;
         } catch (ExecutionException e) {
             System.err.println("icn-node: fetch failed: " + e.getCause().getMessage());
@@ -147,6 +156,52 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
         return Main.OK;
     }
 
+    /**
+     * Writes the chunk at {@code at} in {@code out} and returns its length. The data shards of the systematic code
+     * are the chunk itself, so each is fetched straight into its place in the file as it arrives (no copy of the
+     * chunk in memory), spread over the nodes, verified against the manifest. When one of them cannot be had, the
+     * chunk is fetched the general way (the k cheapest shards, parity, Reed-Solomon) and written over the region.
+     */
+    private long fetchInto(ShardClient client, List<InetSocketAddress> nodes, Cid cid, FileChannel out, long at)
+            throws ExecutionException, TimeoutException, InterruptedException, IOException {
+        ChunkMeta meta = manifest(client, nodes, cid);
+        if (meta != null) {
+            int k = meta.dataShards();
+            long shardLength = meta.spec().shardLength();
+            List<CompletableFuture<ShardReceipt>> shards = new ArrayList<>();
+            for (int i = 0; i < k && i * shardLength < meta.originalLength(); i++) {
+                byte[] sha = meta.shard(i).map(ShardInfo::sha256).orElse(null);
+                shards.add(client.fetchShard(nodes.get(i % nodes.size()), cid, i, sha, out, at + i * shardLength));
+            }
+            try {
+                CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new)).get(timeoutSecs, TimeUnit.SECONDS);
+                return meta.originalLength(); // the padding after it is cut by the next chunk or the final truncate
+            } catch (ExecutionException e) {
+                System.err.println("get: " + cid + ": a data shard could not be fetched (" + e.getCause().getMessage()
+                        + "); rebuilding from parity");
+                shards.forEach(f -> f.cancel(false));
+            }
+        }
+        byte[] chunk = client.fetchChunk(nodes, cid).get(timeoutSecs, TimeUnit.SECONDS);
+        ByteBuffer src = ByteBuffer.wrap(chunk);
+        for (long p = at; src.hasRemaining(); ) {
+            p += out.write(src, p);
+        }
+        return chunk.length;
+    }
+
+    /** The first manifest a node gives, or null if none does (the general path then reports why). */
+    private ChunkMeta manifest(ShardClient client, List<InetSocketAddress> nodes, Cid cid) throws InterruptedException {
+        for (InetSocketAddress node : nodes) {
+            try {
+                return client.manifest(node, cid).get(timeoutSecs, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // the next node may have it
+            }
+        }
+        return null;
+    }
+
     private static InetSocketAddress address(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         if (colon <= 0) {
@@ -160,12 +215,25 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
         }
     }
 
-    private static byte[] sha256(byte[] bytes) {
+    /** SHA-256 of {@code length} bytes of {@code file} from {@code at}, read back in 1 MiB steps. */
+    private static byte[] sha256(FileChannel file, long at, long length) throws IOException {
+        MessageDigest digest;
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        for (long p = at, end = at + length; p < end; ) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), end - p));
+            int n = file.read(buffer, p);
+            if (n < 0) {
+                throw new IOException("file ended at " + p + " of " + end);
+            }
+            p += n;
+            digest.update(buffer.flip());
+        }
+        return digest.digest();
     }
 
     private static void deleteQuietly(Path p) {

@@ -160,6 +160,18 @@ class NodeConfigFileTest {
                 max_concurrent_requests = 32
                 client_requests_per_sec = 20
                 client_request_burst = 30
+                burst_kb = 512
+                clients_by_port = true
+                idle_timeout_secs = 20
+                request_header_timeout_ms = 3000
+                request_deadline_secs = 90
+                busy_retry_after_ms = 500
+                read_chunk_kb = 128
+                max_udp_payload = 1452
+                io_threads = 1
+                disk_threads = 2
+                socket_receive_kb = 4096
+                socket_send_kb = 2048
                 """.formatted("ef".repeat(30), "01".repeat(32));
         ConfigValues values = NodeConfigFile.parse(text, "full.toml");
         assertThat(ConfigKeys.ALL).as("this test sets every declared key but peers")
@@ -350,9 +362,19 @@ class NodeConfigFileTest {
     void transportTableSetsTheServerLimits() {
         io.icn.node.TransportLimits l = parse("[transport]\nmax_client_mbps = 300\nmax_egress_mbps = 900\n"
                 + "max_connections = 10\nmax_streams_per_connection = 8\nmax_concurrent_requests = 20\n"
-                + "client_requests_per_sec = 50\nclient_request_burst = 60\n").node().quic().limits();
-        assertThat(l).isEqualTo(new io.icn.node.TransportLimits(300, 900, 10, 8, 20, 50, 60));
+                + "client_requests_per_sec = 50\nclient_request_burst = 60\nburst_kb = 512\nclients_by_port = true\n"
+                + "idle_timeout_secs = 20\nrequest_header_timeout_ms = 3000\nrequest_deadline_secs = 90\n"
+                + "busy_retry_after_ms = 500\nread_chunk_kb = 128\nmax_udp_payload = 1452\nio_threads = 1\n"
+                + "disk_threads = 2\nsocket_receive_kb = 4096\nsocket_send_kb = 2048\n").node().quic().limits();
+        assertThat(l).isEqualTo(new io.icn.node.TransportLimits(300, 900, 10, 8, 20, 50, 60, 512 << 10, true,
+                java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(3000), java.time.Duration.ofSeconds(90),
+                java.time.Duration.ofMillis(500), 128 << 10, 1452, 1, 2, 4096 << 10, 2048 << 10));
+        assertThat(l.effectiveIoThreads()).isOne();
         assertThatThrownBy(() -> parse("[transport]\nmax_egress_mbps = -1\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("max_egress_mbps");
+        assertThatThrownBy(() -> parse("[transport]\nread_chunk_kb = 2048\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("read_chunk_kb");
+        assertThatThrownBy(() -> parse("[transport]\nmax_udp_payload = 1000\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max_udp_payload");
     }
 }

@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Per-client budgets, keyed by {@link PeerKey}: a bandwidth bucket and a request-rate bucket per client,
- * shared by all of the client's connections and dropped when its last connection closes; and the node-wide
- * egress bucket.
+ * Per-client budgets, keyed by {@link PeerKey}: an optional hard bandwidth cap, a request-rate bucket and a
+ * place in the node's fair sending ({@link FairEgress}) per client, shared by all of the client's connections
+ * and dropped when its last connection closes; and the node's {@link FairEgress} itself.
  *
  * <p>Thread-safe.
  */
@@ -20,6 +20,8 @@ final class PeerLimits {
         /** {@code null} when bandwidth is unlimited. */
         final TokenBucket bandwidth;
         final TokenBucket requests;
+        /** The client's queue in the node's fair sending. */
+        final FairEgress.ClientQueue egress = FairEgress.newClient();
         private int connections;
 
         Peer(Object key, TokenBucket bandwidth, TokenBucket requests) {
@@ -32,25 +34,32 @@ final class PeerLimits {
     private final ServerConfig config;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<Object, Peer> peers = new ConcurrentHashMap<>();
-    /** The node-wide egress bucket; {@code null} when egress is unlimited. */
-    private final TokenBucket egress;
+    private final FairEgress egress;
 
-    PeerLimits(ServerConfig config) {
+    /**
+     * @param timer schedules the fair sending's retries when the node-wide egress limit has no tokens
+     * @param onPause told the nanoseconds of each wait for node-wide egress tokens
+     */
+    PeerLimits(ServerConfig config, FairEgress.Timer timer, java.util.function.LongConsumer onPause) {
         this.config = config;
         this.nanoTime = config.nanoTime();
-        this.egress = config.maxEgressBitsPerSecond() == 0 ? null
+        TokenBucket bucket = config.maxEgressBitsPerSecond() == 0 ? null
                 : new TokenBucket(config.maxEgressBitsPerSecond() / 8.0, config.perClientBurstBytes(), nanoTime);
+        this.egress = new FairEgress(bucket, config.maxInFlightBytes(), config.chunkSize(), timer, onPause);
     }
 
     /**
-     * Reserves {@code bytes} of the client's and of the node's bandwidth.
+     * Reserves {@code bytes} of the client's hard cap, if it has one.
      *
      * @return the nanoseconds the caller must wait before sending them (0 if none)
      */
-    long reserve(Peer peer, int bytes) {
-        long own = peer.bandwidth == null ? 0 : peer.bandwidth.reserve(bytes);
-        long node = egress == null ? 0 : egress.reserve(bytes);
-        return Math.max(own, node);
+    long reserveOwn(Peer peer, int bytes) {
+        return peer.bandwidth == null ? 0 : peer.bandwidth.reserve(bytes);
+    }
+
+    /** The node's fair sending, across all clients. */
+    FairEgress egress() {
+        return egress;
     }
 
     /** Registers a connection of the client at {@code remote}; pair with {@link #release(Peer)}. */

@@ -18,6 +18,9 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -130,10 +133,43 @@ final class QuicShardClient implements ShardClient {
     @Override
     public CompletableFuture<ShardData> fetchRange(InetSocketAddress node, Cid cid, int shardIndex, long offset,
             long length) {
+        checkRange(offset, length);
+        return withRetries(node, new Request.Get(cid, shardIndex, true, offset, length, null));
+    }
+
+    private void checkRange(long offset, long length) {
         if (offset < 0 || length < 0 || length > config.maxShardBytes) {
             throw new IllegalArgumentException("bad range: offset " + offset + ", length " + length);
         }
-        return withRetries(node, new Request.Get(cid, shardIndex, true, offset, length, null));
+    }
+
+    @Override
+    public CompletableFuture<ShardReceipt> fetchShard(InetSocketAddress node, Cid cid, int shardIndex,
+            byte[] expectedSha256, ByteBuffer target) {
+        return withRetries(node, new Request.Get(cid, shardIndex, false, 0, 0, expectedSha256), null,
+                BodyTarget.of(target));
+    }
+
+    @Override
+    public CompletableFuture<ShardReceipt> fetchShard(InetSocketAddress node, Cid cid, int shardIndex,
+            byte[] expectedSha256, WritableByteChannel target) {
+        return withRetries(node, new Request.Get(cid, shardIndex, false, 0, 0, expectedSha256), null,
+                BodyTarget.of(target));
+    }
+
+    @Override
+    public CompletableFuture<ShardReceipt> fetchShard(InetSocketAddress node, Cid cid, int shardIndex,
+            byte[] expectedSha256, FileChannel file, long position) {
+        return withRetries(node, new Request.Get(cid, shardIndex, false, 0, 0, expectedSha256), null,
+                BodyTarget.of(file, position));
+    }
+
+    @Override
+    public CompletableFuture<ShardReceipt> fetchRange(InetSocketAddress node, Cid cid, int shardIndex, long offset,
+            long length, WritableByteChannel target) {
+        checkRange(offset, length);
+        return withRetries(node, new Request.Get(cid, shardIndex, true, offset, length, null), null,
+                BodyTarget.of(target));
     }
 
     @Override
@@ -292,12 +328,21 @@ final class QuicShardClient implements ShardClient {
     // ---- requests ---------------------------------------------------------------------------------------
 
     private <T> CompletableFuture<T> withRetries(InetSocketAddress node, Request request) {
-        return withRetries(node, request, null);
+        return withRetries(node, request, null, null);
+    }
+
+    private <T> CompletableFuture<T> withRetries(InetSocketAddress node, Request request, byte[] body) {
+        return withRetries(node, request, body, null);
     }
 
     /** @param body the bytes that follow the request frame (a PUT's chunk), or {@code null} */
     @SuppressWarnings("unchecked")
-    private <T> CompletableFuture<T> withRetries(InetSocketAddress node, Request request, byte[] body) {
+    /**
+     * @param body the chunk of a PUT, or null
+     * @param target where a GET's body goes, or null for a {@link ShardData}
+     */
+    private <T> CompletableFuture<T> withRetries(InetSocketAddress node, Request request, byte[] body,
+            BodyTarget target) {
         Objects.requireNonNull(node, "node");
         CompletableFuture<T> result = new CompletableFuture<>();
         pending.add(result);
@@ -307,7 +352,7 @@ final class QuicShardClient implements ShardClient {
             return result;
         }
         retryBudget.onAttempt();
-        attempt(node, request, body, 1, null, (CompletableFuture<Object>) result);
+        attempt(node, request, body, target, 1, null, (CompletableFuture<Object>) result);
         return result;
     }
 
@@ -316,12 +361,12 @@ final class QuicShardClient implements ShardClient {
      *     suppressed exception, so that the final error tells the whole story (a BUSY "shutting down", then no
      *     connection, say)
      */
-    private void attempt(InetSocketAddress node, Request request, byte[] body, int attempt, Throwable earlier,
-            CompletableFuture<Object> result) {
+    private void attempt(InetSocketAddress node, Request request, byte[] body, BodyTarget target, int attempt,
+            Throwable earlier, CompletableFuture<Object> result) {
         if (result.isDone()) {
             return;
         }
-        send(node, request, body).whenComplete((value, error) -> {
+        send(node, request, body, target).whenComplete((value, error) -> {
             if (error == null) {
                 result.complete(value);
                 return;
@@ -344,7 +389,7 @@ final class QuicShardClient implements ShardClient {
                 return;
             }
             try {
-                group.schedule(() -> attempt(node, request, body, attempt + 1, cause, result), delay.toNanos(),
+                group.schedule(() -> attempt(node, request, body, target, attempt + 1, cause, result), delay.toNanos(),
                         TimeUnit.NANOSECONDS);
             } catch (RuntimeException e) {
                 result.completeExceptionally(cause);
@@ -368,9 +413,19 @@ final class QuicShardClient implements ShardClient {
 
     /** One attempt: a stream on the node's connection carrying {@code request}, then {@code body} if not null. */
     CompletableFuture<Object> send(InetSocketAddress node, Request request, byte[] body) {
+        return send(node, request, body, null);
+    }
+
+    private CompletableFuture<Object> send(InetSocketAddress node, Request request, byte[] body, BodyTarget target) {
         CompletableFuture<Object> result = new CompletableFuture<>();
         if (closed.get()) {
             result.completeExceptionally(new TransportClosedException("client closed"));
+            return result;
+        }
+        int token = target == null ? 0 : target.attempt();
+        if (token < 0) {
+            result.completeExceptionally(new TransportException(request + ": not retried, its first attempt already"
+                    + " wrote bytes to a channel that cannot be rewound", null));
             return result;
         }
         ScheduledFuture<?> timeout = group.schedule(() -> {
@@ -397,20 +452,21 @@ final class QuicShardClient implements ShardClient {
                 return;
             }
             channel.eventLoop().execute(() -> connection.acquire(() -> openStream(channel, connection, request, body,
-                    result)));
+                    target, token, result)));
         });
         return result;
     }
 
     private void openStream(QuicChannel channel, NodeConnection connection, Request request, byte[] body,
-            CompletableFuture<Object> result) {
+            BodyTarget target, int token, CompletableFuture<Object> result) {
         if (result.isDone() || !channel.isActive()) {
             connection.release();
             result.completeExceptionally(new ConnectionFailedException("connection to " + connection.address + " closed",
                     null));
             return;
         }
-        channel.createStream(QuicStreamType.BIDIRECTIONAL, new ResponseReader(request, connection, result, config.maxShardBytes))
+        channel.createStream(QuicStreamType.BIDIRECTIONAL, new ResponseReader(request, connection, result, config.maxShardBytes,
+                target, token))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         connection.release();

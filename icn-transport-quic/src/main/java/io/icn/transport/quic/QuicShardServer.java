@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,13 +69,13 @@ final class QuicShardServer implements ShardServer {
                         "icn-shard-disk", true))
                 : null;
         ServerMetrics metrics = new ServerMetrics(config.meterRegistry());
+        boolean shared = config.ioThreads() > 1 && QuicIo.canReusePort();
+        this.group = QuicIo.newGroup(shared ? config.ioThreads() : 1, "icn-shard-server");
         this.context = new ServingContext(store, config,
                 ownedDiskExecutor != null ? ownedDiskExecutor : config.diskExecutor(),
                 new Semaphore(config.maxConcurrentRequests()), new IngestBudget(config.maxConcurrentPutBytes()),
-                new PeerLimits(config), metrics, new AtomicBoolean());
+                new PeerLimits(config, this::schedule, metrics::throttled), metrics, new AtomicBoolean());
         this.datagramFaults = new DatagramFaults(metrics, config.nanoTime());
-        boolean shared = config.ioThreads() > 1 && QuicIo.canReusePort();
-        this.group = QuicIo.newGroup(shared ? config.ioThreads() : 1, "icn-shard-server");
         this.connections = new DefaultChannelGroup(group.next());
         List<Channel> bound = new ArrayList<>();
         try {
@@ -91,6 +92,15 @@ final class QuicShardServer implements ShardServer {
                 Thread.currentThread().interrupt();
             }
             throw new TransportException("cannot bind QUIC server to " + config.bindAddress(), e);
+        }
+    }
+
+    /** Runs {@code task} on one of the server's event loops after {@code delayNanos}; dropped once it shuts down. */
+    private void schedule(Runnable task, long delayNanos) {
+        try {
+            group.next().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: nothing is waiting for the retry any more.
         }
     }
 

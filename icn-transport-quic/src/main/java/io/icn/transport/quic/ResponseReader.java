@@ -8,6 +8,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.QuicStreamResetException;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -16,8 +18,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Client side of one request stream: parses the response header, copies a GET body into a heap array
- * as it arrives (hashing it on the way when it is the whole shard), and completes the request's future
- * with a {@link ShardData}, a {@code SortedSet<Integer>} (HAS), a {@link ChunkMeta} (MANIFEST) or a
+ * or writes it to the caller's {@link BodyTarget} as it arrives (hashing it on the way when it is the whole shard), and completes the request's future
+ * with a {@link ShardData} (or a {@link ShardReceipt} for a target), a {@code SortedSet<Integer>} (HAS), a {@link ChunkMeta} (MANIFEST) or a
  * {@link PutResult} (PUT) once the node's FIN arrives, or exceptionally.
  *
  * <p>Buffer ownership: every inbound {@code ByteBuf} is copied and released here; nothing is retained.
@@ -39,12 +41,23 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
     private int bodyFilled;
     private MessageDigest digest;
     private Object parsed;
+    /** The caller's target of a GET body, or null for a heap array. */
+    private final BodyTarget target;
+    private final int token;
+    private long received;
 
-    ResponseReader(Request request, NodeConnection connection, CompletableFuture<Object> result, long maxBodyBytes) {
+    /**
+     * @param target where a GET's body goes ({@link ShardReceipt}), or null for a heap array ({@link ShardData})
+     * @param token the attempt's token of {@code target}
+     */
+    ResponseReader(Request request, NodeConnection connection, CompletableFuture<Object> result, long maxBodyBytes,
+            BodyTarget target, int token) {
         this.request = request;
         this.connection = connection;
         this.result = result;
         this.maxBodyBytes = maxBodyBytes;
+        this.target = target;
+        this.token = token;
     }
 
     @Override
@@ -55,6 +68,8 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
             }
         } catch (TransportException e) {
             fail(ctx, e);
+        } catch (IOException e) {
+            fail(ctx, new TransportException(request + ": cannot write the body to the target: " + e.getMessage(), e));
         } finally {
             ReferenceCountUtil.release(msg);
         }
@@ -89,7 +104,7 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void consume(ByteBuf in) {
+    private void consume(ByteBuf in) throws IOException {
         if (!headerDone) {
             int n = Math.min(in.readableBytes(), header.length - headerFilled);
             in.readBytes(header, headerFilled, n);
@@ -112,15 +127,25 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
             onHeader();
         }
         if (in.isReadable()) {
-            if (body == null || in.readableBytes() > body.length - bodyFilled) {
+            if (shard == null || in.readableBytes() > shard.length() - received) {
                 throw new MalformedFrameException(request + ": " + in.readableBytes() + " bytes more than announced");
             }
             int n = in.readableBytes();
-            in.readBytes(body, bodyFilled, n);
-            if (digest != null) {
-                digest.update(body, bodyFilled, n);
+            if (target != null) {
+                if (digest != null) {
+                    for (ByteBuffer b : in.nioBuffers()) {
+                        digest.update(b);
+                    }
+                }
+                target.write(token, in);
+            } else {
+                in.readBytes(body, bodyFilled, n);
+                if (digest != null) {
+                    digest.update(body, bodyFilled, n);
+                }
+                bodyFilled += n;
             }
-            bodyFilled += n;
+            received += n;
         }
     }
 
@@ -150,7 +175,11 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
                 throw new ShardIntegrityException(request + ": node advertises SHA-256 "
                         + HexFormat.of().formatHex(shard.sha256()) + ", expected " + HexFormat.of().formatHex(expected));
             }
-            body = new byte[(int) shard.length()];
+            if (target != null) {
+                target.expect(shard.length(), request.toString());
+            } else {
+                body = new byte[(int) shard.length()];
+            }
             if (shard.offset() == 0 && shard.length() == shard.shardLength()) {
                 digest = Protocol.sha256();
             }
@@ -177,8 +206,8 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
             result.complete(parsed);
             return;
         }
-        if (bodyFilled != body.length) {
-            fail(ctx, new MalformedFrameException(request + ": stream ended after " + bodyFilled + " of " + body.length
+        if (received != shard.length()) {
+            fail(ctx, new MalformedFrameException(request + ": stream ended after " + received + " of " + shard.length()
                     + " body bytes"));
             return;
         }
@@ -193,9 +222,21 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
             }
             verified = true;
         }
-        result.complete(new ShardData(get.cid(), get.shardIndex(), shard.shardLength(), shard.offset(), body,
-                shard.sha256(), verified));
-        body = null;
+        if (target == null) {
+            result.complete(new ShardData(get.cid(), get.shardIndex(), shard.shardLength(), shard.offset(), body,
+                    shard.sha256(), verified));
+            body = null;
+            return;
+        }
+        try {
+            target.complete(token, shard.length());
+        } catch (IOException e) {
+            fail(ctx, new TransportException(request + ": cannot position the target after the body: " + e.getMessage(),
+                    e));
+            return;
+        }
+        result.complete(new ShardReceipt(get.cid(), get.shardIndex(), shard.shardLength(), shard.offset(),
+                shard.length(), shard.sha256(), verified));
     }
 
     private void fail(ChannelHandlerContext ctx, TransportException e) {

@@ -78,10 +78,11 @@ record ServerConfig(
             throw new IllegalArgumentException("maxEgressBitsPerSecond must be >= 0 (0 = unlimited): "
                     + maxEgressBitsPerSecond);
         }
-        if (perClientBurstBytes < chunkSize) {
-            throw new IllegalArgumentException("perClientBurstBytes must be >= chunkSize (" + chunkSize + "): "
-                    + perClientBurstBytes);
+        if (perClientBurstBytes < 1) {
+            throw new IllegalArgumentException("perClientBurstBytes must be >= 1: " + perClientBurstBytes);
         }
+        // A bucket must hold one read's worth of tokens, or a read of chunkSize bytes would wait for ever.
+        perClientBurstBytes = Math.max(perClientBurstBytes, chunkSize);
         if (!(perClientRequestsPerSecond > 0)) {
             throw new IllegalArgumentException("perClientRequestsPerSecond must be > 0: " + perClientRequestsPerSecond);
         }
@@ -112,6 +113,15 @@ record ServerConfig(
             throw new IllegalArgumentException("maxConcurrentPutBytes (" + maxConcurrentPutBytes
                     + ") must be >= maxPutBytes (" + maxPutBytes + "), or the largest PUT could never be admitted");
         }
+    }
+
+    /**
+     * Bytes granted for reading and not yet handed to QUIC, all streams together ({@link FairEgress}): two reads
+     * per disk thread, enough to keep the disk threads and the event loops busy, few enough that waiting streams
+     * queue in the fair order rather than in the disk executor's.
+     */
+    long maxInFlightBytes() {
+        return 2L * chunkSize * Math.max(2, diskThreads);
     }
 
     /** Whether a PUT can succeed at all: a sink is configured and at least one client may use it. */

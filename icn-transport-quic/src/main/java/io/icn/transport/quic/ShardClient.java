@@ -3,6 +3,9 @@ package io.icn.transport.quic;
 import io.icn.storage.ChunkMeta;
 import io.icn.storage.Cid;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +63,45 @@ public interface ShardClient extends AutoCloseable {
 
     /** {@code length} bytes of the shard from {@code offset}; not verifiable, see {@link ShardData}. */
     CompletableFuture<ShardData> fetchRange(InetSocketAddress node, Cid cid, int shardIndex, long offset, long length);
+
+    /**
+     * The whole shard, written into {@code target} from its position on as the bytes arrive (no heap copy of the
+     * shard), hashed on the way and verified against the node's recorded SHA-256 and {@code expectedSha256} if not
+     * null. On success the buffer's position is past the shard. A failed fetch may have written part of it; a
+     * retry writes again from the same position.
+     *
+     * @throws FrameTooLargeException (through the future) if the shard does not fit between position and limit
+     * @throws IllegalArgumentException if {@code target} is read-only
+     */
+    CompletableFuture<ShardReceipt> fetchShard(InetSocketAddress node, Cid cid, int shardIndex, byte[] expectedSha256,
+            ByteBuffer target);
+
+    /**
+     * The whole shard, written to {@code target} as the bytes arrive (no heap copy of the shard), verified as
+     * {@link #fetchShard(InetSocketAddress, Cid, int, byte[], ByteBuffer)}. A {@link java.nio.channels.FileChannel}
+     * is written at absolute positions from its position when called (retries start over there; on success its
+     * position is past the shard); any other channel is written in order and a request is retried only while
+     * nothing was written to it. Writes happen on the client's event loop: give a channel whose writes do not
+     * wait long (a file, a buffer), and do not use it until the future completes. The client does not close it.
+     */
+    CompletableFuture<ShardReceipt> fetchShard(InetSocketAddress node, Cid cid, int shardIndex, byte[] expectedSha256,
+            WritableByteChannel target);
+
+    /**
+     * The whole shard, written into {@code file} from byte {@code position} on as the bytes arrive (positional
+     * writes: the channel's own position is left alone, so several fetches can fill one file at once), verified
+     * as {@link #fetchShard(InetSocketAddress, Cid, int, byte[], ByteBuffer)}; retries start over at
+     * {@code position}. Writes happen on the client's event loop. The client does not close the file.
+     */
+    CompletableFuture<ShardReceipt> fetchShard(InetSocketAddress node, Cid cid, int shardIndex, byte[] expectedSha256,
+            FileChannel file, long position);
+
+    /**
+     * {@code length} bytes of the shard from {@code offset}, written to {@code target} as
+     * {@link #fetchShard(InetSocketAddress, Cid, int, byte[], WritableByteChannel)} does; not verifiable.
+     */
+    CompletableFuture<ShardReceipt> fetchRange(InetSocketAddress node, Cid cid, int shardIndex, long offset, long length,
+            WritableByteChannel target);
 
     /** The indexes of the chunk's shards the node holds; empty if it holds none. */
     CompletableFuture<SortedSet<Integer>> has(InetSocketAddress node, Cid cid);

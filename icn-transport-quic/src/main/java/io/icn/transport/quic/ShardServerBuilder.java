@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * <tr><td>{@link #maxStreamsPerConnection}</td><td>64</td></tr>
  * <tr><td>{@link #maxConcurrentRequests}</td><td>256</td></tr>
  * <tr><td>{@link #perClientBandwidth}</td><td>unlimited (burst 1 MiB when a rate is set)</td></tr>
- * <tr><td>{@link #maxEgress}</td><td>unlimited</td></tr>
+ * <tr><td>{@link #maxEgress}</td><td>unlimited (clients share the server's reads by deficit round robin)</td></tr>
  * <tr><td>{@link #perClientRequestRate}</td><td>200 requests/s, burst 400</td></tr>
  * <tr><td>{@link #peerKey}</td><td>{@link PeerKey#IP}</td></tr>
  * <tr><td>{@link #idleTimeout}</td><td>30 s</td></tr>
@@ -129,8 +129,8 @@ public final class ShardServerBuilder {
      * that exceed it are paused, not refused.
      *
      * @param bitsPerSecond the sustained rate; 0 (the default) for unlimited: a lone client gets the whole link
-     * @param burstBytes how far a client (or, for {@link #maxEgress}, the node) may run ahead of the rate; at
-     *     least {@link #chunkSize}
+     * @param burstBytes how far a client (or, for {@link #maxEgress}, the node) may run ahead of the rate; raised
+     *     to {@link #chunkSize} if smaller (one read must fit)
      */
     public ShardServerBuilder perClientBandwidth(long bitsPerSecond, long burstBytes) {
         if (bitsPerSecond < 0) {
@@ -144,8 +144,11 @@ public final class ShardServerBuilder {
     /**
      * Bits per second the node sends as shard bodies, all clients together, as one token bucket (burst
      * {@link #perClientBandwidth burstBytes}); streams that would exceed it are paused, not refused. A lone
-     * client gets all of it. Streams take the node's tokens in the order they ask, chunk by chunk, so under this
-     * limit a client with more streams gets more of it; the per-client limit bounds what one client can take.
+     * client gets all of it; clients that want more than their share get equal shares, whatever their number of
+     * streams or connections (deficit round robin across clients, one read of at most {@link #chunkSize} bytes
+     * per turn). Without this limit the same round robin shares the server's reads between clients, and the link
+     * is shared as QUIC's congestion control shares it; set it to the link's rate to make the node share the link
+     * itself equally.
      *
      * @param bitsPerSecond the sustained rate; 0 (the default) for unlimited
      */
@@ -200,7 +203,12 @@ public final class ShardServerBuilder {
         return this;
     }
 
-    /** Bytes read from the store per step, 4 KiB..1 MiB: the per-request memory bound outside QUIC. */
+    /**
+     * Most bytes read from the store per disk step, 4 KiB..1 MiB (default 64 KiB): the per-request memory bound
+     * outside QUIC. A step reads what the stream can take right now (its QUIC send capacity) up to this. Larger
+     * steps mean fewer disk round trips and event-loop wake-ups, but each flush then hands QUIC a larger burst,
+     * which quiche sends unpaced: a receiver short of CPU drops more of it (docs/benchmarks.md, issue 16).
+     */
     public ShardServerBuilder chunkSize(int bytes) {
         if (bytes < ServerConfig.MIN_CHUNK || bytes > ServerConfig.MAX_CHUNK) {
             throw new IllegalArgumentException("chunkSize must be " + ServerConfig.MIN_CHUNK + ".."

@@ -40,14 +40,19 @@ import java.util.concurrent.TimeUnit;
  * requested CID, and only then are they handed to the sink on the disk executor. The answer waits for the sink.
  *
  * <h2>Streaming</h2>
- * At most one chunk is being read or waiting for its bandwidth tokens at a time. A read starts only when
+ * At most one read is asked for, being read or waiting for tokens at a time. A read is asked for only when
  * the stream {@linkplain io.netty.channel.Channel#isWritable() is writable}, i.e. QUIC has room for more
- * of this stream (flow- and congestion-control); {@link #channelWritabilityChanged} resumes it.
+ * of this stream (flow- and congestion-control), and is sized to that room (at least 32 KiB, at most
+ * {@link ServerConfig#chunkSize()}); {@link #channelWritabilityChanged} resumes it. It waits for the client's own
+ * cap, if any, then for its turn in the node's {@link FairEgress}; each grant is given back once its bytes are
+ * handed to QUIC.
  *
  * <h2>Buffer ownership</h2>
- * Each chunk buffer is allocated on the disk executor, handed to the event loop, and written to the
- * stream, which releases it; if the stream finished meanwhile the event loop releases it instead. Header
- * buffers come from {@link Frames} and are released by the write. Decoded requests hold no buffers; the PUT
+ * Each chunk buffer is allocated (pooled) on the disk executor, handed to the event loop, and written to the
+ * stream, which releases it; if the stream finished meanwhile the event loop releases it instead. A GET's
+ * header buffer is held until the first read, copied into that read's buffer on the disk executor and
+ * released there (or released by {@code finish}); other header buffers come from {@link Frames} and are
+ * released by the write. Decoded requests hold no buffers; the PUT
  * body buffers that follow a PUT frame go to the {@link IncomingChunk}, which releases them, or are released
  * here at once when no PUT is being received.
  *
@@ -56,6 +61,9 @@ import java.util.concurrent.TimeUnit;
  * re-submitted to the event loop.
  */
 final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
+
+    /** The smallest read worth a disk round trip when the stream has less room than that. */
+    private static final int MIN_READ = 32 * 1024;
 
     private final ServingContext context;
     private final ServerMetrics metrics;
@@ -76,6 +84,10 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
     private long end;
     private long admittedAt;
     private boolean firstByteSent;
+    /** A request for read bytes waiting in the node's {@link FairEgress}; {@code null} when none waits. */
+    private FairEgress.Ticket ticket;
+    /** The response header of a GET, until it leaves with the first body bytes. */
+    private ByteBuf pendingHeader;
     /** The body of an admitted PUT until it is handed to the sink or dropped. */
     private IncomingChunk incoming;
     /** The fingerprint of the client certificate of an authorised PUT. */
@@ -436,81 +448,136 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
             writeLast(header);
             return;
         }
-        ctx.writeAndFlush(header).addListener(this::failOnError);
+        // Sent with the first body bytes, in the same buffer: one write, one flush.
+        pendingHeader = header;
         pump();
     }
 
-    /** Starts reading the next chunk if the stream has room and nothing else is pending. */
+    /**
+     * Asks for the next read if the stream has room and nothing else is pending: first the client's own cap (if
+     * any), then the node's fair sending ({@link FairEgress}), whose grant starts the read.
+     */
     private void pump() {
-        if (finished || source == null || diskBusy || throttled || position >= end || !ctx.channel().isWritable()) {
+        if (finished || source == null || diskBusy || throttled || ticket != null || position >= end
+                || !ctx.channel().isWritable()) {
             return;
         }
-        int n = (int) Math.min(context.config().chunkSize(), end - position);
-        long wait = context.peers().reserve(connection.peer, n);
+        int n = readSize();
+        long wait = context.peers().reserveOwn(connection.peer, n);
         if (wait > 0) {
             throttled = true;
             metrics.throttledStreams.incrementAndGet();
             metrics.throttled(wait);
             ctx.executor().schedule(() -> {
+                if (finished) {
+                    return; // finish() has ended the pause
+                }
                 throttled = false;
                 metrics.throttledStreams.decrementAndGet();
-                readChunk(n);
+                askEgress(n);
             }, wait, TimeUnit.NANOSECONDS);
         } else {
-            readChunk(n);
+            askEgress(n);
         }
     }
 
-    private void readChunk(int n) {
+    /**
+     * The bytes of the next read: what the stream can take now (its QUIC send capacity), at least a small read's
+     * worth, at most {@link ServerConfig#chunkSize()} and what is left.
+     */
+    private int readSize() {
+        int max = context.config().chunkSize();
+        long room = Math.max(ctx.channel().bytesBeforeUnwritable(), Math.min(max, MIN_READ));
+        return (int) Math.min(Math.min(max, room), end - position);
+    }
+
+    private void askEgress(int n) {
         if (finished) {
             return;
         }
         diskBusy = true;
         ShardSource src = source;
+        ticket = context.peers().egress().request(connection.peer.egress, n, ctx.executor(), () -> granted(n),
+                src::close);
+    }
+
+    /** On the event loop: the fair sending granted {@code n} bytes; paired with one {@link FairEgress#done}. */
+    private void granted(int n) {
+        ticket = null;
+        if (finished) {
+            diskBusy = false;
+            context.peers().egress().done(n);
+            closeSource();
+            return;
+        }
+        readChunk(n);
+    }
+
+    private void readChunk(int n) {
+        ShardSource src = source;
         long at = position;
+        ByteBuf header = pendingHeader;
+        pendingHeader = null;
+        FairEgress egress = context.peers().egress();
         onDisk(() -> {
-            ByteBuf chunk = ctx.alloc().directBuffer(n);
+            int headerBytes = header == null ? 0 : header.readableBytes();
+            ByteBuf chunk = ctx.alloc().directBuffer(headerBytes + n);
             Throwable failure = null;
             try {
+                if (header != null) {
+                    chunk.writeBytes(header);
+                }
                 src.read(chunk, at, n);
             } catch (Throwable t) {
                 chunk.release();
                 chunk = null;
                 failure = t;
+            } finally {
+                ReferenceCountUtil.release(header);
             }
             ByteBuf read = chunk;
             Throwable error = failure;
-            onLoop(() -> onChunk(read, error), () -> {
+            onLoop(() -> onChunk(read, n, error), () -> {
                 ReferenceCountUtil.release(read);
+                egress.done(n);
                 src.close();
             });
+        }, () -> {
+            ReferenceCountUtil.release(header);
+            egress.done(n);
         });
     }
 
-    private void onChunk(ByteBuf chunk, Throwable failure) {
+    private void onChunk(ByteBuf chunk, int n, Throwable failure) {
         diskBusy = false;
-        if (finished) {
-            ReferenceCountUtil.release(chunk);
-            closeSource();
-            return;
-        }
-        if (failure != null) {
-            metrics.refused(ServerMetrics.Refusal.INTERNAL);
-            abort(Protocol.ERR_INTERNAL);
-            return;
-        }
-        int n = chunk.readableBytes();
-        position += n;
-        metrics.bytesServed.increment(n);
-        if (!firstByteSent) {
-            firstByteSent = true;
-            metrics.timeToFirstByte.record(System.nanoTime() - admittedAt, TimeUnit.NANOSECONDS);
-        }
-        if (position >= end) {
-            writeLast(chunk);
-        } else {
-            ctx.writeAndFlush(chunk).addListener(this::failOnError);
-            pump();
+        try {
+            if (finished) {
+                ReferenceCountUtil.release(chunk);
+                closeSource();
+                return;
+            }
+            if (failure != null) {
+                metrics.refused(ServerMetrics.Refusal.INTERNAL);
+                abort(Protocol.ERR_INTERNAL);
+                return;
+            }
+            position += n;
+            metrics.bytesServed.increment(n);
+            if (!firstByteSent) {
+                firstByteSent = true;
+                metrics.timeToFirstByte.record(System.nanoTime() - admittedAt, TimeUnit.NANOSECONDS);
+            }
+            if (position >= end) {
+                writeLast(chunk);
+            } else {
+                ctx.writeAndFlush(chunk).addListener(this::failOnError);
+                // Asks for the next read before giving these bytes back, so this stream is in its client's queue
+                // when the freed room is granted: a client with one stream keeps its turn against many.
+                pump();
+            }
+        } finally {
+            // Handed to QUIC (or dropped): room for the next grants.
+            context.peers().egress().done(n);
         }
     }
 
@@ -625,6 +692,13 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
             throttled = false;
             metrics.throttledStreams.decrementAndGet();
         }
+        if (ticket != null && ticket.cancel()) {
+            // Withdrawn before its grant: no read will start (a granted ticket's grant sees finished instead).
+            ticket = null;
+            diskBusy = false;
+        }
+        ReferenceCountUtil.release(pendingHeader);
+        pendingHeader = null;
         dropIncoming();
         release();
         if (!diskBusy) {
@@ -655,9 +729,15 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onDisk(Runnable task) {
+        onDisk(task, () -> { });
+    }
+
+    /** Runs {@code task} on the disk executor; if it refuses (shutting down), runs {@code cleanup} and aborts. */
+    private void onDisk(Runnable task, Runnable cleanup) {
         try {
             context.diskExecutor().execute(task);
         } catch (RejectedExecutionException e) {
+            cleanup.run();
             diskBusy = false;
             metrics.refused(ServerMetrics.Refusal.INTERNAL);
             abort(Protocol.ERR_SHUTDOWN);

@@ -40,8 +40,9 @@ class ServerLimitsTest {
         ShardClient client = null;
         try {
             // 2 admitted at a time; 2 MB/s per client keeps each 300 KB shard in flight ~150 ms.
+            // Reads of 64 KiB, as the burst: every shard needs several reads, all but the first paid for by waiting.
             server = Fixtures.server(store).maxConcurrentRequests(2).perClientBandwidth(16_000_000, 64 * 1024)
-                    .meterRegistry(registry).start();
+                    .chunkSize(64 * 1024).meterRegistry(registry).start();
             client = Fixtures.client(server).maxAttempts(1).build();
             InetSocketAddress node = server.localAddress();
             List<CompletableFuture<ShardData>> fetches = new ArrayList<>();
@@ -88,7 +89,8 @@ class ServerLimitsTest {
         ShardClient client = null;
         try {
             // 2 MB/s per client: a 400 KB shard takes about 200 ms, long enough to be caught in flight.
-            server = Fixtures.server(store).perClientBandwidth(16_000_000, 64 * 1024).meterRegistry(registry).start();
+            server = Fixtures.server(store).perClientBandwidth(16_000_000, 64 * 1024).chunkSize(64 * 1024)
+                    .meterRegistry(registry).start();
             client = Fixtures.client(server).maxAttempts(1).build();
             InetSocketAddress node = server.localAddress();
             CompletableFuture<ShardData> inFlight = client.fetchShard(node, cid, 3);
@@ -133,7 +135,7 @@ class ServerLimitsTest {
         ShardClient client = null;
         try {
             // 2 MB/s per client: a 400 KB shard takes about 200 ms, long enough to be cut in flight.
-            server = Fixtures.server(store).perClientBandwidth(16_000_000, 64 * 1024).start();
+            server = Fixtures.server(store).perClientBandwidth(16_000_000, 64 * 1024).chunkSize(64 * 1024).start();
             client = Fixtures.client(server).maxAttempts(1).build();
             CompletableFuture<ShardData> inFlight = client.fetchShard(server.localAddress(), cid, 3);
             awaitAdmitted(server);
@@ -185,7 +187,7 @@ class ServerLimitsTest {
         ShardClient client = null;
         try {
             // 400 kbit/s: the 400 KB shard needs about 8 s, the drain allows 100 ms.
-            server = Fixtures.server(store).perClientBandwidth(400_000, 64 * 1024).start();
+            server = Fixtures.server(store).perClientBandwidth(400_000, 64 * 1024).chunkSize(64 * 1024).start();
             client = Fixtures.client(server).maxAttempts(1).build();
             CompletableFuture<ShardData> slow = client.fetchShard(server.localAddress(), cid, 0);
             awaitAdmitted(server);

@@ -139,7 +139,7 @@ class ShardTransferTest {
         ShardClient client = null;
         try {
             // 16 Mbit/s for one client: 14 shards of 100 KB take about 0.7 s, far beyond the 1 ms hedge delay.
-            server = Fixtures.server(store).perClientBandwidth(16_000_000, 64 * 1024).start();
+            server = Fixtures.server(store).perClientBandwidth(16_000_000, 64 * 1024).chunkSize(64 * 1024).start();
             client = Fixtures.client(server).hedgeAfter(Duration.ofMillis(1)).build();
             for (int i = 0; i < 2; i++) {
                 assertThat(client.fetchChunk(List.of(server.localAddress()), cid).get(30, TimeUnit.SECONDS))

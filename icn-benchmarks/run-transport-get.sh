@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `icn-node get` of one 50 MB chunk from an idle local node, as a user types it (JVM start included), for
+# docs/benchmarks.md (issue 16): the node runs pinned to core 0, each `get` to core 1; the UDP receive-buffer
+# errors of `netstat -su` are printed before and after each fetch.
+#
+#   icn-benchmarks/run-transport-get.sh [WORK_DIR]
+#
+# Environment: ROUNDS (default 5). Needs icn-node-launcher/target/icn-node.jar (bin/icn-node builds it if
+# missing). Takes /tmp/jmh.lock.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK=${1:-/tmp/icn-transport-get}
+ROUNDS=${ROUNDS:-5}
+if [ "${JMH_LOCK_HELD:-0}" != 1 ]; then
+    exec env JMH_LOCK_HELD=1 flock /tmp/jmh.lock "$0" "$@"
+fi
+rm -rf "$WORK"; mkdir -p "$WORK"
+cat > "$WORK/node.toml" <<TOML
+storage_path = "$WORK/data"
+quic_port = 19402
+quic_bind = "127.0.0.1"
+metrics_port = 0
+admin_port = 19403
+p2p_enabled = false
+TOML
+udp_rcvbuf() { netstat -su | awk '/receive buffer errors/ { print $1; exit }'; }
+taskset -c 0 bin/icn-node run --config "$WORK/node.toml" > "$WORK/node.log" 2>&1 &
+NODE=$!
+trap 'kill $NODE 2>/dev/null || true; wait $NODE 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do bin/icn-node status --config "$WORK/node.toml" >/dev/null 2>&1 && break; sleep 1; done
+head -c 50000000 /dev/urandom > "$WORK/in.bin"
+CID=$(bin/icn-node put --config "$WORK/node.toml" "$WORK/in.bin" | grep -o 'baf[a-z0-9]*' | head -1)
+echo "# chunk $CID (50,000,000 bytes); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq 1 "$ROUNDS"); do
+    before=$(udp_rcvbuf)
+    s0=$(date +%s.%N)
+    taskset -c 1 bin/icn-node get --config "$WORK/node.toml" "$CID" -o "$WORK/out.bin" > /dev/null 2>&1
+    s1=$(date +%s.%N)
+    cmp -s "$WORK/in.bin" "$WORK/out.bin" || { echo "round $r: output differs"; exit 1; }
+    awk -v a="$s0" -v b="$s1" -v r="$r" -v be="$before" -v af="$(udp_rcvbuf)" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
+        'BEGIN { printf "GET round=%d seconds=%.3f udp_rcvbuf_errors_before=%s after=%s load=%s\n", r, b - a, be, af, l }'
+    rm -f "$WORK/out.bin"
+done
