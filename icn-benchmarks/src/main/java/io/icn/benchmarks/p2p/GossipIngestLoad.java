@@ -77,6 +77,8 @@ public final class GossipIngestLoad {
                     }
                 }
             }
+        } finally {
+            LoadProcesses.run(120, "rm", "-rf", storage.toString());
         }
     }
 

@@ -41,16 +41,35 @@ final class RpcCodec {
      * copies it twice more; for a 50 MB chunk being forwarded that was three transient copies besides the frame.
      */
     static byte[] encodeMessageFrame(Rpc.PubMessage m) {
+        return messageBytes(null, m);
+    }
+
+    /**
+     * {@code prefix} followed by {@link #encodeMessage}'s bytes of {@code m}, written once into an array of their
+     * exact size (what StrictSign signs and verifies, without a growing buffer and two copies of the data).
+     */
+    static byte[] prefixedMessage(byte[] prefix, Rpc.PubMessage m) {
+        return messageBytes(prefix, m);
+    }
+
+    /** The message's encoding after {@code prefix}, or after its RPC field header when {@code prefix} is null. */
+    private static byte[] messageBytes(byte[] prefix, Rpc.PubMessage m) {
         byte[] topic = m.topic().getBytes(StandardCharsets.UTF_8);
         long length = (long) fieldSize(m.from()) + fieldSize(m.data()) + fieldSize(m.seqno()) + fieldSize(topic)
                 + fieldSize(m.signature()) + fieldSize(m.key());
-        long total = 1 + Varint.size(length) + length;
-        if (total > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("a gossipsub message of " + length + " bytes cannot be framed");
+        long head = prefix != null ? prefix.length : 1 + Varint.size(length);
+        if (head + length > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("a gossipsub message of " + length + " bytes cannot be encoded");
         }
-        byte[] out = new byte[(int) total];
-        out[0] = (byte) (2 << 3 | 2); // RPC.publish, length-delimited
-        int at = Varint.write(length, out, 1);
+        byte[] out = new byte[(int) (head + length)];
+        int at;
+        if (prefix != null) {
+            System.arraycopy(prefix, 0, out, 0, prefix.length);
+            at = prefix.length;
+        } else {
+            out[0] = (byte) (2 << 3 | 2); // RPC.publish, length-delimited
+            at = Varint.write(length, out, 1);
+        }
         at = field(out, at, 1, m.from());
         at = field(out, at, 2, m.data());
         at = field(out, at, 3, m.seqno());
@@ -58,7 +77,7 @@ final class RpcCodec {
         at = field(out, at, 5, m.signature());
         at = field(out, at, 6, m.key());
         if (at != out.length) {
-            throw new IllegalStateException("framed " + at + " of " + out.length + " bytes");
+            throw new IllegalStateException("encoded " + at + " of " + out.length + " bytes");
         }
         return out;
     }
