@@ -1,9 +1,12 @@
 package io.icn.node;
 
+import io.icn.chain.AccountId;
+import io.icn.chain.NodeEndpoint;
 import io.icn.p2p.HostIdentity;
 import io.icn.p2p.Multiaddr;
 import io.icn.p2p.P2pHost;
 import io.icn.p2p.PeerInfo;
+import io.icn.p2p.gossip.GossipSub;
 import io.icn.p2p.kad.BootstrapPeers;
 import io.icn.p2p.kad.HostKadNetwork;
 import io.icn.p2p.kad.KadConfig;
@@ -31,6 +34,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * cleanup deletes is withdrawn. Started after the shard service, whose QUIC address and certificate fingerprint
  * the manifests carry. At start every chunk already stored is {@linkplain ManifestDht#hold held} on a background
  * thread, paced, so a store of 140,000 chunks does not slow the start; the republisher announces them over its
- * schedule.
+ * schedule. With gossip ingest on ({@code trusted_directors} set) it also runs the host's GossipSub router
+ * ({@link #gossip()}), which {@link GossipIngest} subscribes to; off, the node says so at start.
  *
  * <p>Thread-safe. {@link #publish} blocks the calling (ingest) thread for at most {@link #PUBLISH_TIMEOUT};
  * queries return futures completed on the DHT's threads. The host's event loops never run node code.
@@ -65,6 +70,7 @@ public final class NetworkService implements NodeService, ManifestPublisher {
     private static final int HOLD_BATCH = 1_000;
 
     private final ServiceConfig.Network config;
+    private final ServiceConfig.Gossip gossipConfig;
     private final NodeIdentity identity;
     private final ShardStore store;
     private final Supplier<InetSocketAddress> quicAddress;
@@ -80,15 +86,17 @@ public final class NetworkService implements NodeService, ManifestPublisher {
     private volatile HostIdentity hostIdentity;
     private volatile P2pHost host;
     private volatile Kademlia dht;
+    private volatile GossipSub gossip;
     private volatile ManifestDht manifests;
     private volatile KadMetrics metrics;
     private volatile Thread holder;
     private boolean closed;
 
-    NetworkService(ServiceConfig.Network config, NodeIdentity identity, ShardStore store,
+    NetworkService(ServiceConfig.Network config, ServiceConfig.Gossip gossipConfig, NodeIdentity identity, ShardStore store,
             Supplier<InetSocketAddress> quicAddress, String quicHost, Supplier<String> quicFingerprint,
             MeterRegistry registry, Clock clock, String agentVersion) {
         this.config = Objects.requireNonNull(config, "config");
+        this.gossipConfig = Objects.requireNonNull(gossipConfig, "gossipConfig");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.store = Objects.requireNonNull(store, "store");
         this.quicAddress = Objects.requireNonNull(quicAddress, "quicAddress");
@@ -151,6 +159,14 @@ public final class NetworkService implements NodeService, ManifestPublisher {
                     LOG.info("DHT bootstrapped: {} peer(s) in the routing table", n);
                 }
             });
+        }
+        if (gossipConfig.enabled()) {
+            GossipSub g = GossipSub.builder(h, hostIdentity).config(gossipConfig.gossipConfig()).clock(clock).build();
+            gossip = g;
+            g.start();
+        } else {
+            LOG.info("gossip ingest off: trusted_directors is empty (set it to the directors' peer ids to receive"
+                    + " chunks on {})", GossipIngest.TOPIC);
         }
         Thread t = Threads.daemon("icn-dht-hold").newThread(this::holdStored);
         holder = t;
@@ -243,6 +259,12 @@ public final class NetworkService implements NodeService, ManifestPublisher {
 
     // ---------------------------------------------------------------- views
 
+    /** The GossipSub router, when gossip ingest is on ({@code trusted_directors} set). */
+    public Optional<GossipSub> gossip() {
+        requireHost();
+        return Optional.ofNullable(gossip);
+    }
+
     /** The node's peer id ({@code 12D3KooW...}): its node key. */
     public String peerId() {
         return requireHost().peerId().toString();
@@ -277,6 +299,58 @@ public final class NetworkService implements NodeService, ManifestPublisher {
     /** Up to {@code max} providers of {@code cid}. */
     public CompletableFuture<List<KadPeer>> providers(Cid cid, int max) {
         return requireDht().findProviders(RecordKeys.providerKey(cid), max);
+    }
+
+    /**
+     * The QUIC shard servers the DHT names as holders of {@code cid}, as {@code host:port#fingerprint} (the
+     * {@code peers} syntax): the locations of the manifest record found (with its certificate fingerprint; its
+     * signatures verified), and every provider of the CID that {@code registry} (the chain's node endpoints) knows
+     * by its account, which is the provider's peer id's Ed25519 key. This node is left out. Either lookup may find
+     * nothing; the future fails only when both fail.
+     */
+    public CompletableFuture<List<String>> quicHolders(Cid cid, List<NodeEndpoint> registry) {
+        String self = peerId();
+        CompletableFuture<List<String>> fromManifest = manifestOf(cid).thenApply(m -> {
+            List<String> out = new ArrayList<>();
+            if (!m.publisherPeerId().equals(self)) {
+                for (String location : m.locations()) {
+                    quicHostPort(location).ifPresent(hp -> out.add(hp + "#" + m.quicCertSha256()));
+                }
+            }
+            return out;
+        });
+        CompletableFuture<List<String>> fromProviders = providers(cid, 20).thenApply(found -> {
+            List<String> out = new ArrayList<>();
+            for (KadPeer p : found) {
+                Optional<byte[]> key = p.peerId().ed25519PublicKey();
+                if (key.isEmpty() || p.peerId().toString().equals(self)) {
+                    continue;
+                }
+                AccountId account = new AccountId(key.get());
+                registry.stream().filter(e -> e.account().equals(account))
+                        .forEach(e -> out.add(e.quicAddress() + "#" + e.certificateFingerprint()));
+            }
+            return out;
+        });
+        return fromManifest.handle((a, ea) -> fromProviders.handle((b, eb) -> {
+            if (ea != null && eb != null) {
+                throw new CompletionException(ea);
+            }
+            List<String> all = new ArrayList<>(a != null ? a : List.of());
+            (b != null ? b : List.<String>of()).stream().filter(x -> !all.contains(x)).forEach(all::add);
+            return all;
+        })).thenCompose(f -> f);
+    }
+
+    /** {@code host:port} of a {@code /ip4|ip6|dns4/<host>/udp/<port>/quic-v1} location, or empty for another shape. */
+    static Optional<String> quicHostPort(String location) {
+        String[] parts = location.split("/");
+        if (parts.length != 6 || !parts[0].isEmpty() || !parts[3].equals("udp") || !parts[5].equals("quic-v1")
+                || !(parts[1].equals("ip4") || parts[1].equals("ip6") || parts[1].equals("dns4"))
+                || !parts[4].matches("[0-9]{1,5}")) {
+            return Optional.empty();
+        }
+        return Optional.of(SuperNode.hostPort(parts[2], Integer.parseInt(parts[4])));
     }
 
     /** Whether this node holds, serves and republishes the manifest of {@code cid} (published, not withdrawn). */
@@ -334,7 +408,7 @@ public final class NetworkService implements NodeService, ManifestPublisher {
             t.interrupt();
         }
         RuntimeException first = null;
-        for (AutoCloseable c : new AutoCloseable[] {manifests, dht, metrics, host}) {
+        for (AutoCloseable c : new AutoCloseable[] {gossip, manifests, dht, metrics, host}) {
             if (c == null) {
                 continue;
             }

@@ -52,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +71,9 @@ import org.slf4j.LoggerFactory;
  * {@code maxConcurrentDeals} at a time.
  *
  * <h2>Replicating a deal</h2>
- * Holders are the nodes of the chain's registry ({@link ChainClient#nodeEndpoints()}, this node excepted) and
- * the configured {@code peers}, all reached through one shared {@link ShardClient} (one UDP socket, one event
+ * Holders are the nodes of the chain's registry ({@link ChainClient#nodeEndpoints()}, this node excepted), the
+ * configured {@code peers} and, with the node on the network, the holders the DHT names for the deal's CID (its
+ * manifest's location and the providers the registry knows; {@link Builder#holderLookup}), all reached through one shared {@link ShardClient} (one UDP socket, one event
  * loop) that pins each node's certificate fingerprint to that node's address alone ({@link ShardClient#pinNode}),
  * kept in step with the registry at every deal. The transport's fetcher ({@link ShardClient#fetchShards}) asks
  * every holder for its manifest and takes as holders of a shard only the nodes whose recorded root for it is the
@@ -123,6 +125,7 @@ final class Replicator implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final LongSupplier nanoTime;
     private final List<QuicPeer> staticPeers;
+    private final Function<Cid, List<String>> holderLookup;
     private final int maxConcurrentFetches;
     private final int maxConcurrentDeals;
     private final long initialBackoffNanos;
@@ -177,6 +180,7 @@ final class Replicator implements AutoCloseable {
         this.scheduler = b.scheduler;
         this.nanoTime = b.nanoTime;
         this.staticPeers = List.copyOf(b.staticPeers);
+        this.holderLookup = b.holderLookup;
         this.maxConcurrentFetches = b.maxConcurrentFetches;
         this.maxConcurrentDeals = b.maxConcurrentDeals;
         this.initialBackoffNanos = b.initialBackoff.toNanos();
@@ -497,7 +501,7 @@ final class Replicator implements AutoCloseable {
      * hash, and stores them.
      */
     private int fetchAndStore(PinningDeal deal, Cid cid, List<Integer> missing) {
-        Map<InetSocketAddress, QuicPeer> peers = holders();
+        Map<InetSocketAddress, QuicPeer> peers = holders(cid);
         if (peers.isEmpty()) {
             throw new ReplicationFailure("no_holders", "no node is registered on the chain or configured in peers");
         }
@@ -587,8 +591,11 @@ final class Replicator implements AutoCloseable {
         return out;
     }
 
-    /** The nodes to ask, by address: the chain's registry (this node excepted) first, then the configured peers. */
-    private Map<InetSocketAddress, QuicPeer> holders() {
+    /**
+     * The nodes to ask, by address: the chain's registry (this node excepted) first, then the configured peers, then
+     * those the DHT names for {@code cid}.
+     */
+    private Map<InetSocketAddress, QuicPeer> holders(Cid cid) {
         AccountId self = chain.account();
         List<QuicPeer> candidates = new ArrayList<>();
         if (chain.capabilities().contains(ChainCapability.ENDPOINT_REGISTRY)) {
@@ -599,6 +606,13 @@ final class Replicator implements AutoCloseable {
             }
         }
         candidates.addAll(staticPeers);
+        for (String entry : holderLookup.apply(cid)) {
+            try {
+                candidates.add(QuicPeer.parse(entry));
+            } catch (IllegalArgumentException e) {
+                LOG.debug("a DHT holder of {} is unusable: {}", cid, e.getMessage());
+            }
+        }
         Map<InetSocketAddress, QuicPeer> out = new LinkedHashMap<>();
         for (QuicPeer p : candidates) {
             QuicPeer first = out.putIfAbsent(p.address(), p);
@@ -768,6 +782,7 @@ final class Replicator implements AutoCloseable {
         private ScheduledExecutorService scheduler;
         private LongSupplier nanoTime;
         private List<QuicPeer> staticPeers = List.of();
+        private Function<Cid, List<String>> holderLookup = cid -> List.of();
         private int maxConcurrentFetches = 4;
         private int maxConcurrentDeals = 1;
         private Duration initialBackoff = Duration.ofSeconds(1);
@@ -806,6 +821,16 @@ final class Replicator implements AutoCloseable {
         /** The configured {@code peers}, asked besides the chain's registry; default none. */
         Builder staticPeers(List<QuicPeer> peers) {
             this.staticPeers = List.copyOf(peers);
+            return this;
+        }
+
+        /**
+         * Finds more holders of a CID, as {@code host:port#fingerprint} (the DHT's, through the
+         * {@link NetworkService}); called on the replication executor for every deal fetched, so it must be bounded
+         * in time and return an empty list rather than fail; default none.
+         */
+        Builder holderLookup(Function<Cid, List<String>> lookup) {
+            this.holderLookup = Objects.requireNonNull(lookup, "lookup");
             return this;
         }
 

@@ -1,8 +1,13 @@
 package io.icn.node;
 
+import io.icn.p2p.PeerId;
+import io.icn.p2p.gossip.GossipConfig;
+import io.icn.p2p.gossip.MessageIdFunction;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The settings of the node's own services, one record each. Immutable and thread-safe; every value is checked
@@ -173,6 +178,106 @@ public final class ServiceConfig {
 
         public Network withRepublish(Duration records, Duration providers) {
             return new Network(enabled, listenAddress, bootstrapPeers, dhtProtocol, legacyKeys, records, providers);
+        }
+    }
+
+    /**
+     * Gossip ingest: the chunks directors publish on GossipSub topic {@code /icn/video/1.0.0}, taken in by the node
+     * ({@link GossipIngest}) through the same {@link ChunkIngest} as a put. On only when {@link #trustedDirectors()}
+     * is non-empty (and the node is on the network): only messages signed by one of them are accepted and forwarded.
+     *
+     * @param trustedDirectors peer ids ({@code 12D3KooW...}) whose signed messages are accepted
+     *     ({@code trusted_directors}); empty = gossip ingest off
+     * @param maxMessageBytes the largest message accepted, relayed or published ({@code gossip_max_message_mb})
+     * @param messageId how message ids are derived ({@code gossip_message_id}); every peer of the mesh must agree
+     * @param queueChunks accepted chunks waiting for ingest at most; one more is dropped, counted and logged
+     *     ({@code gossip_ingest_queue})
+     * @param meshD the mesh size aimed at ({@code gossip_mesh_n})
+     * @param meshDLo below this the heartbeat grafts ({@code gossip_mesh_n_low})
+     * @param meshDHi above this the heartbeat prunes ({@code gossip_mesh_n_high})
+     * @param heartbeat mesh maintenance interval ({@code gossip_heartbeat_ms})
+     * @param historyLength heartbeats a message stays answerable to IWANT ({@code gossip_history_length})
+     * @param historyGossip heartbeats of history announced in IHAVE ({@code gossip_history_gossip})
+     */
+    public record Gossip(List<String> trustedDirectors, int maxMessageBytes, MessageIdFunction messageId,
+            int queueChunks, int meshD, int meshDLo, int meshDHi, Duration heartbeat, int historyLength,
+            int historyGossip) {
+        /** Off (no trusted director); otherwise the original network's gossip spec: 64 MiB, BLAKE3 ids, D 6/4/12, 1 s, 12/3. */
+        public static final Gossip DEFAULT = new Gossip(List.of(), GossipConfig.DEFAULT_MAX_MESSAGE_BYTES,
+                MessageIdFunction.BLAKE3_HEX, 4, 6, 4, 12, Duration.ofSeconds(1), 12, 3);
+
+        public Gossip {
+            trustedDirectors = List.copyOf(new LinkedHashSet<>(trustedDirectors));
+            Objects.requireNonNull(messageId, "messageId");
+            Objects.requireNonNull(heartbeat, "heartbeat");
+            for (String id : trustedDirectors) {
+                try {
+                    PeerId.parse(id);
+                } catch (RuntimeException e) {
+                    throw new ConfigException("trustedDirectors: \"" + id + "\" is not a peer id (12D3KooW... or"
+                            + " Qm...): " + e.getMessage(), e);
+                }
+            }
+            ConfigChecks.range("queueChunks", queueChunks, 1, 1_024);
+            ConfigChecks.range("heartbeat ms", heartbeat.toMillis(), 50, 60_000);
+            try {
+                gossipConfig(maxMessageBytes, messageId, meshD, meshDLo, meshDHi, heartbeat, historyLength, historyGossip);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("gossip: " + e.getMessage(), e);
+            }
+        }
+
+        /** Whether gossip ingest runs (some director is trusted). */
+        public boolean enabled() {
+            return !trustedDirectors.isEmpty();
+        }
+
+        /** The trusted directors, parsed. */
+        public Set<PeerId> trustedPeers() {
+            Set<PeerId> out = new LinkedHashSet<>();
+            trustedDirectors.forEach(id -> out.add(PeerId.parse(id)));
+            return Set.copyOf(out);
+        }
+
+        /** The router's parameters: the original network's spec with these values. */
+        public GossipConfig gossipConfig() {
+            return gossipConfig(maxMessageBytes, messageId, meshD, meshDLo, meshDHi, heartbeat, historyLength,
+                    historyGossip);
+        }
+
+        private static GossipConfig gossipConfig(int maxMessageBytes, MessageIdFunction messageId, int d, int dLo,
+                int dHi, Duration heartbeat, int historyLength, int historyGossip) {
+            GossipConfig base = GossipConfig.defaults();
+            return new GossipConfig(d, dLo, dHi, base.dLazy(), base.gossipFactor(), heartbeat, historyLength,
+                    historyGossip, base.seenTtl(), base.fanoutTtl(), base.pruneBackoff(), base.floodPublish(),
+                    maxMessageBytes, messageId, base.gossipThreshold(), base.publishThreshold(),
+                    base.graylistThreshold(), base.invalidMessageWeight(), base.invalidMessageDecay(),
+                    base.gossipRetransmission(), base.maxIHaveLength());
+        }
+
+        public Gossip withTrustedDirectors(List<String> value) {
+            return new Gossip(value, maxMessageBytes, messageId, queueChunks, meshD, meshDLo, meshDHi, heartbeat,
+                    historyLength, historyGossip);
+        }
+
+        public Gossip withMaxMessageBytes(int value) {
+            return new Gossip(trustedDirectors, value, messageId, queueChunks, meshD, meshDLo, meshDHi, heartbeat,
+                    historyLength, historyGossip);
+        }
+
+        public Gossip withMessageId(MessageIdFunction value) {
+            return new Gossip(trustedDirectors, maxMessageBytes, value, queueChunks, meshD, meshDLo, meshDHi,
+                    heartbeat, historyLength, historyGossip);
+        }
+
+        public Gossip withQueueChunks(int value) {
+            return new Gossip(trustedDirectors, maxMessageBytes, messageId, value, meshD, meshDLo, meshDHi, heartbeat,
+                    historyLength, historyGossip);
+        }
+
+        public Gossip withMesh(int d, int dLo, int dHi, Duration heartbeat, int historyLength, int historyGossip) {
+            return new Gossip(trustedDirectors, maxMessageBytes, messageId, queueChunks, d, dLo, dHi, heartbeat,
+                    historyLength, historyGossip);
         }
     }
 }

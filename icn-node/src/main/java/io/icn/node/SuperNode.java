@@ -1,8 +1,10 @@
 package io.icn.node;
 
 import io.icn.chain.Balance;
+import io.icn.chain.ChainCapability;
 import io.icn.chain.ChainClient;
 import io.icn.chain.local.LocalChain;
+import io.icn.chain.NodeEndpoint;
 import io.icn.chain.NodeNotRegisteredException;
 import io.icn.chain.NodeStanding;
 import io.icn.chain.DirectorDeals;
@@ -10,6 +12,7 @@ import io.icn.chain.PinningPolicy;
 import io.icn.chain.ProofScheme;
 import io.icn.erasure.KernelSelection;
 import io.icn.erasure.Kernels;
+import io.icn.storage.Cid;
 import io.icn.storage.CorruptShardException;
 import io.icn.storage.ShardStore;
 import io.micrometer.core.instrument.Gauge;
@@ -67,7 +70,9 @@ import org.slf4j.LoggerFactory;
  * into the same {@link ChunkIngest} as the admin {@code put}, on a thread of its own. With
  * {@code p2p_enabled}, the {@link NetworkService} (started after the shard server) puts the node on the libp2p
  * network: its host under the node key, the Kademlia DHT, and the manifest records of the chunks it holds, which
- * it publishes on ingest and withdraws on cleanup. With
+ * it publishes on ingest and withdraws on cleanup; with {@code trusted_directors} set, also the GossipSub router,
+ * whose chunks on {@code /icn/video/1.0.0} signed by a trusted director {@link GossipIngest} takes through the same
+ * {@link ChunkIngest}. With
  * {@link Builder#chain(LocalChain)} the node runs on a chain its embedder owns.
  *
  * <h2>Lifecycle</h2>
@@ -139,6 +144,7 @@ public final class SuperNode implements AutoCloseable {
     private ChainClient client;
     private volatile Replicator replicator; // read by the scrub thread's callback
     private NetworkService network;
+    private volatile GossipIngest gossipIngest;
 
     private SuperNode(Builder b) {
         this.config = b.config;
@@ -290,7 +296,7 @@ public final class SuperNode implements AutoCloseable {
 
         StoreExpiredContent expired = new StoreExpiredContent(store, scheme);
         ShardService[] shardService = new ShardService[1]; // built below; read once the network starts after it
-        network = config.network().enabled() ? new NetworkService(config.network(), identity, store,
+        network = config.network().enabled() ? new NetworkService(config.network(), config.gossip(), identity, store,
                 () -> shardService[0].server().localAddress(), config.quic().advertisedHost(),
                 () -> shardService[0].server().certificateFingerprint(), registry, clock, version) : null;
         ManifestPublisher manifests = this.manifests != null ? this.manifests
@@ -315,6 +321,7 @@ public final class SuperNode implements AutoCloseable {
         replicator = Replicator.builder(client, store, scheme)
                 .meterRegistry(registry).executor(workers).scheduler(timers).nanoTime(System::nanoTime)
                 .staticPeers(config.replication().quicPeers())
+                .holderLookup(this::dhtHolders)
                 .erasureKernel(kernel.kernel())
                 .build();
         startTimes.lap("components");
@@ -324,6 +331,16 @@ public final class SuperNode implements AutoCloseable {
                 NodeService.of("chain", this::startOwnChain, () -> { }), shards));
         if (network != null) {
             services.add(network); // after the shard server: manifests carry its address and fingerprint
+        }
+        if (network != null) {
+            // built once the network runs: its router exists only then
+            services.add(NodeService.of("gossip-ingest", this::startGossipIngest, () -> {
+                if (gossipIngest != null) {
+                    gossipIngest.close();
+                }
+            }));
+        } else if (config.gossip().enabled()) {
+            LOG.warn("gossip ingest off: trusted_directors is set but p2p_enabled is false");
         }
         services.add(NodeService.of("replication", replicator::start, replicator));
         for (NodeService service : services) {
@@ -336,6 +353,38 @@ public final class SuperNode implements AutoCloseable {
             daemonThreads("icn-kernel-calibration").newThread(() -> adviseKernel(inUse)).start();
         }
 
+    }
+
+    /**
+     * The holders of {@code cid} the DHT names ({@link NetworkService#quicHolders}), within 20 s; none when the node
+     * is off the network or the lookup fails (logged). For the replicator, on its executor.
+     */
+    private List<String> dhtHolders(Cid cid) {
+        NetworkService n = network;
+        if (n == null) {
+            return List.of();
+        }
+        try {
+            List<NodeEndpoint> registry = client.capabilities().contains(ChainCapability.ENDPOINT_REGISTRY)
+                    ? client.nodeEndpoints() : List.of();
+            return n.quicHolders(cid, registry).get(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (Exception e) {
+            LOG.debug("no holders of {} from the DHT: {}", cid, e.toString());
+            return List.of();
+        }
+    }
+
+    /** Subscribes the node's ingest to the network's GossipSub router, when gossip ingest is on. */
+    private void startGossipIngest() {
+        network.gossip().ifPresent(g -> {
+            GossipIngest gi = new GossipIngest(g, config.gossip().trustedPeers(), ingest, config.ingest().dealBlocks(),
+                    config.gossip().queueChunks(), registry);
+            gossipIngest = gi;
+            gi.start();
+        });
     }
 
     /** The store's scrub callback: logs, and has the replicator restore what the store could not repair. */
@@ -633,6 +682,12 @@ public final class SuperNode implements AutoCloseable {
     public Optional<NetworkService> network() {
         requireStarted(store);
         return Optional.ofNullable(network);
+    }
+
+    /** Gossip ingest from the trusted directors; empty when it is off. Available once started. */
+    public Optional<GossipIngest> gossipIngest() {
+        requireStarted(store);
+        return Optional.ofNullable(gossipIngest);
     }
 
     /** The replication service; available once started. */

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three nodes on one shared {@link LocalChain}, on the libp2p network over loopback: B bootstraps from A, C from B.
  * A put on A publishes the chunk's manifest; C, which was only told of B, finds it in the DHT (signatures
- * verified, locations naming A's QUIC address) and finds A among the CID's providers; cleanup on A withdraws it.
+ * verified, locations naming A's QUIC address), finds A among the CID's providers and as the CID's QUIC holder;
+ * cleanup on A withdraws it.
  */
 @Timeout(120)
 class NetworkEndToEndTest {
@@ -88,6 +89,16 @@ class NetworkEndToEndTest {
                     providers = netC.providers(cid, 20).get(30, TimeUnit.SECONDS).stream()
                             .map(p -> p.peerId().toString()).toList();
                 }
+
+                // C finds A as a QUIC holder through the DHT: the manifest's location, and A as a provider the
+                // chain's registry knows; the entries agree, so A is named once.
+                String aHolder = "127.0.0.1:" + a.quicAddress().getPort() + "#" + a.quicFingerprint();
+                assertThat(netC.quicHolders(cid, chain.nodeEndpoints()).get(30, TimeUnit.SECONDS))
+                        .containsExactly(aHolder);
+                assertThat(netC.quicHolders(cid, List.of()).get(30, TimeUnit.SECONDS)).as("from the manifest alone")
+                        .containsExactly(aHolder);
+                assertThat(netA.quicHolders(cid, chain.nodeEndpoints()).get(30, TimeUnit.SECONDS))
+                        .as("a node leaves itself out").isEmpty();
 
                 // The deal expires; cleanup (a pass of A's schedule at the first block it sees past the expiry, or
                 // this one) deletes the chunk and withdraws its manifest.

@@ -95,20 +95,8 @@ class GossipJsInteropTest {
         }
     }
 
-    /** Waits until js's mesh for the topic holds {@code count} peers (asked by command, bounded). */
     private static void awaitJsMesh(JsPeer peer, int count) throws Exception {
-        AtomicInteger asks = new AtomicInteger();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            int id = 1000 + asks.incrementAndGet();
-            peer.command("{\"id\":" + id + ",\"cmd\":\"mesh\"}");
-            JsonNode mesh = peer.await("gossip:mesh", n -> n.path("id").asInt() == id, Duration.ofSeconds(10));
-            if (mesh.path("peers").size() >= count) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("js mesh did not reach " + count + " peers; stderr: " + peer.stderr());
+        peer.awaitGossipMesh(count, WAIT);
     }
 
     private static boolean quietly(java.util.concurrent.Callable<Boolean> c) {

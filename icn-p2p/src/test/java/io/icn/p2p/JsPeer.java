@@ -18,14 +18,18 @@ import java.util.function.Predicate;
 
 /**
  * A js-libp2p peer ({@code interop/js/host-peer.mjs}) in a child process: configured by environment variables,
- * its JSON lines collected. Every wait is bounded; {@link #close()} ends the process (SIGTERM, then SIGKILL).
+ * its JSON lines collected. Every wait is bounded; {@link #close()} ends the process (SIGTERM, then SIGKILL). Shared
+ * with icn-node's tests through this module's test jar.
+ *
+ * <p>Thread-safe for one test thread driving it (the readers are its own daemon threads).
  */
-final class JsPeer implements AutoCloseable {
+public final class JsPeer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
     private final LinkedBlockingQueue<JsonNode> lines = new LinkedBlockingQueue<>();
     private final List<JsonNode> seen = new ArrayList<>();
     private final StringBuilder stderr = new StringBuilder();
+    private int nextCommandId = 1_000_000;
 
     private JsPeer(Process process) {
         this.process = process;
@@ -66,7 +70,7 @@ final class JsPeer implements AutoCloseable {
     }
 
     /** The folder of the js peers, as the build installed it. */
-    static Path interopDir() {
+    public static Path interopDir() {
         Path dir = Path.of(System.getProperty("icn.interop.js.dir", "../interop/js"));
         if (!Files.isDirectory(dir.resolve("node_modules"))) {
             throw new IllegalStateException("the js-libp2p peer is not installed in " + dir.toAbsolutePath()
@@ -76,7 +80,7 @@ final class JsPeer implements AutoCloseable {
     }
 
     /** Starts {@code host-peer.mjs} with {@code env} (RUN_SECONDS bounds its life). */
-    static JsPeer start(Map<String, String> env) throws IOException {
+    public static JsPeer start(Map<String, String> env) throws IOException {
         Path dir = interopDir();
         ProcessBuilder pb = new ProcessBuilder("node", "--import", "./node20-polyfill.mjs", "host-peer.mjs").directory(dir.toFile());
         pb.environment().put("RUN_SECONDS", "60");
@@ -85,7 +89,7 @@ final class JsPeer implements AutoCloseable {
     }
 
     /** The first line whose {@code event} is {@code event} and which matches {@code filter}, waiting at most {@code timeout}. */
-    JsonNode await(String event, Predicate<JsonNode> filter, Duration timeout) throws InterruptedException {
+    public JsonNode await(String event, Predicate<JsonNode> filter, Duration timeout) throws InterruptedException {
         synchronized (seen) {
             for (JsonNode n : seen) {
                 if (event.equals(n.path("event").asText()) && filter.test(n)) {
@@ -110,24 +114,24 @@ final class JsPeer implements AutoCloseable {
         }
     }
 
-    JsonNode await(String event, Duration timeout) throws InterruptedException {
+    public JsonNode await(String event, Duration timeout) throws InterruptedException {
         return await(event, n -> true, timeout);
     }
 
     /** Writes {@code line} and a newline to the peer's stdin (the kad commands of host-peer.mjs). */
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         var in = process.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
     }
 
     /** Writes one command line (JSON) to the peer's stdin (it reads them with SEND_COMMANDS=1). */
-    void command(String json) throws IOException {
+    public void command(String json) throws IOException {
         send(json);
     }
 
     /** Every line that matched nothing yet and has arrived, then the lines already seen, matching {@code event}. */
-    List<JsonNode> all(String event) {
+    public List<JsonNode> all(String event) {
         JsonNode n;
         while ((n = lines.poll()) != null) {
             synchronized (seen) {
@@ -139,7 +143,46 @@ final class JsPeer implements AutoCloseable {
         }
     }
 
-    String stderr() {
+    /**
+     * Waits until js's gossip mesh for its topic ({@code GOSSIP_TOPIC}) holds at least {@code count} peers, asking by
+     * command ({@code SEND_COMMANDS=1}) every 200 ms, at most {@code timeout}.
+     */
+    public void awaitGossipMesh(int count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            int id = nextCommandId++;
+            command("{\"id\":" + id + ",\"cmd\":\"mesh\"}");
+            JsonNode mesh = await("gossip:mesh", n -> n.path("id").asInt() == id, Duration.ofSeconds(10));
+            if (mesh.path("peers").size() >= count) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("js mesh did not reach " + count + " peers in " + timeout + "; stderr: " + stderr());
+    }
+
+    /**
+     * Publishes {@code bytes} bytes of host-peer.mjs's pattern keyed by {@code seed} on its topic and returns the
+     * {@code gossip:published} line (sha256, recipients), waiting at most {@code timeout}.
+     */
+    public JsonNode publish(int bytes, String seed, Duration timeout) throws Exception {
+        int id = nextCommandId++;
+        command("{\"id\":" + id + ",\"cmd\":\"publish\",\"bytes\":" + bytes + ",\"seed\":\"" + seed + "\"}");
+        return await("gossip:published", n -> n.path("id").asInt() == id, timeout);
+    }
+
+    /** The data host-peer.mjs publishes for {@code bytes} and {@code seed}: byte i = (31 i + 7) mod 251, the seed over its start. */
+    public static byte[] pattern(int bytes, String seed) {
+        byte[] data = new byte[bytes];
+        for (int i = 0; i < bytes; i++) {
+            data[i] = (byte) ((i * 31L + 7) % 251);
+        }
+        byte[] tag = seed.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(tag, 0, data, 0, Math.min(tag.length, bytes));
+        return data;
+    }
+
+    public String stderr() {
         synchronized (stderr) {
             return stderr.toString();
         }

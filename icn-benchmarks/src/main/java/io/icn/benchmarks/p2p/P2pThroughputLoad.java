@@ -182,7 +182,7 @@ public final class P2pThroughputLoad {
     }
 
     /** A {@code host-peer.mjs} process; its JSON lines read on demand, every wait bounded; closing ends it. */
-    private static final class Node implements AutoCloseable {
+    static final class Node implements AutoCloseable {
         private final Process process;
         private final BufferedReader lines;
 

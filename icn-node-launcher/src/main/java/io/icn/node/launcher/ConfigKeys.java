@@ -12,6 +12,8 @@ import io.icn.node.ConfigException;
 import io.icn.node.FsyncPolicy;
 import io.icn.node.ServiceConfig;
 import io.icn.node.TransportLimits;
+import io.icn.p2p.PeerId;
+import io.icn.p2p.gossip.MessageIdFunction;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -324,8 +326,59 @@ public final class ConfigKeys {
             (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withRepublish(n.network().recordRepublish(),
                     Duration.ofSeconds(v)))));
 
+    // ---------------------------------------------------------------- gossip ingest (every key applies them all)
+
+    static final ConfigKey<List<String>> TRUSTED_DIRECTORS = new ConfigKey<>("trusted_directors",
+            stringList(ConfigKeys::peerId), List.of(),
+            "peer ids of the directors whose chunks on /icn/video/1.0.0 the node stores; empty = gossip ingest off",
+            (c, v, all) -> c.withNode(n -> n.withGossip(gossip(all))));
+
+    static final ConfigKey<Long> GOSSIP_MAX_MESSAGE_MB = new ConfigKey<>("gossip_max_message_mb", integer(1, 2_047), 64L,
+            "largest gossip message received, relayed or published, MiB",
+            (c, v, all) -> c.withNode(n -> n.withGossip(gossip(all))));
+
+    static final ConfigKey<MessageIdFunction> GOSSIP_MESSAGE_ID = new ConfigKey<>("gossip_message_id",
+            parsed(ConfigKeys::messageId, MessageIdFunction::configName), MessageIdFunction.BLAKE3_HEX,
+            "\"blake3-hex\" (the original network's), \"rust-default\", \"js-default\" or \"sha256\"",
+            (c, v, all) -> c.withNode(n -> n.withGossip(gossip(all))));
+
+    static final ConfigKey<Long> GOSSIP_INGEST_QUEUE = new ConfigKey<>("gossip_ingest_queue", integer(1, 1_024), 4L,
+            "accepted gossip chunks waiting for ingest at most; beyond, a chunk is dropped and counted",
+            (c, v, all) -> c.withNode(n -> n.withGossip(gossip(all))));
+
+    static final ConfigKey<Long> GOSSIP_MESH_N = new ConfigKey<>("gossip_mesh_n", integer(1, 100), 6L,
+            "GossipSub mesh size aimed at (D)", (c, v, all) -> c.withNode(n -> n.withGossip(gossip(all))));
+
+    static final ConfigKey<Long> GOSSIP_MESH_N_LOW = new ConfigKey<>("gossip_mesh_n_low", integer(0, 100), 4L,
+            "below this many mesh peers the heartbeat grafts (Dlo)", (c, v, all) -> c.withNode(n -> n.withGossip(gossip(all))));
+
+    static final ConfigKey<Long> GOSSIP_MESH_N_HIGH = new ConfigKey<>("gossip_mesh_n_high", integer(1, 1_000), 12L,
+            "above this many mesh peers the heartbeat prunes (Dhi)", (c, v, all) -> c.withNode(n -> n.withGossip(gossip(all))));
+
+    static final ConfigKey<Long> GOSSIP_HEARTBEAT_MS = new ConfigKey<>("gossip_heartbeat_ms", integer(50, 60_000), 1_000L,
+            "GossipSub heartbeat interval, milliseconds", (c, v, all) -> c.withNode(n -> n.withGossip(gossip(all))));
+
+    static final ConfigKey<Long> GOSSIP_HISTORY_LENGTH = new ConfigKey<>("gossip_history_length", integer(1, 1_000), 12L,
+            "heartbeats a message stays answerable to IWANT", (c, v, all) -> c.withNode(n -> n.withGossip(gossip(all))));
+
+    static final ConfigKey<Long> GOSSIP_HISTORY_GOSSIP = new ConfigKey<>("gossip_history_gossip", integer(1, 1_000), 3L,
+            "heartbeats of history announced in IHAVE", (c, v, all) -> c.withNode(n -> n.withGossip(gossip(all))));
+
+    /** The gossip keys as the node's record (every gossip key applies the whole record, checked together). */
+    private static ServiceConfig.Gossip gossip(ConfigValues all) {
+        return new ServiceConfig.Gossip(all.get(TRUSTED_DIRECTORS), Math.toIntExact(all.get(GOSSIP_MAX_MESSAGE_MB) * MIB),
+                all.get(GOSSIP_MESSAGE_ID), all.get(GOSSIP_INGEST_QUEUE).intValue(), all.get(GOSSIP_MESH_N).intValue(),
+                all.get(GOSSIP_MESH_N_LOW).intValue(), all.get(GOSSIP_MESH_N_HIGH).intValue(),
+                Duration.ofMillis(all.get(GOSSIP_HEARTBEAT_MS)), all.get(GOSSIP_HISTORY_LENGTH).intValue(),
+                all.get(GOSSIP_HISTORY_GOSSIP).intValue());
+    }
+
+    private static final List<ConfigKey<?>> GOSSIP_KEYS = List.of(TRUSTED_DIRECTORS, GOSSIP_MAX_MESSAGE_MB,
+            GOSSIP_MESSAGE_ID, GOSSIP_INGEST_QUEUE, GOSSIP_MESH_N, GOSSIP_MESH_N_LOW, GOSSIP_MESH_N_HIGH,
+            GOSSIP_HEARTBEAT_MS, GOSSIP_HISTORY_LENGTH, GOSSIP_HISTORY_GOSSIP);
+
     /** Every key, in the order the effective configuration is logged. */
-    public static final List<ConfigKey<?>> ALL = List.of(CHAIN_ENDPOINT, CHAIN_PALLET, CHAIN_KEY_ENV,
+    public static final List<ConfigKey<?>> ALL = concat(List.of(CHAIN_ENDPOINT, CHAIN_PALLET, CHAIN_KEY_ENV,
             CHAIN_CONNECT_TIMEOUT_SECS, STORAGE_PATH, QUIC_PORT, QUIC_BIND,
             METRICS_PORT, METRICS_BIND, P2P_LISTEN_ADDR, BOOTSTRAP_PEERS, REGION, MAX_STORAGE_GB, AUDIT_POLL_SECS,
             CLEANUP_INTERVAL_BLOCKS, CACHE_MB, FSYNC, VERIFY_ON_READ, SCRUB_BYTES_PER_SEC, SCRUB_INTERVAL_SECS,
@@ -338,7 +391,13 @@ public final class ConfigKeys {
             TRANSPORT_BURST_KB, TRANSPORT_CLIENTS_BY_PORT, TRANSPORT_IDLE_TIMEOUT_SECS,
             TRANSPORT_REQUEST_HEADER_TIMEOUT_MS, TRANSPORT_REQUEST_DEADLINE_SECS, TRANSPORT_BUSY_RETRY_AFTER_MS,
             TRANSPORT_READ_CHUNK_KB, TRANSPORT_MAX_UDP_PAYLOAD, TRANSPORT_IO_THREADS, TRANSPORT_DISK_THREADS,
-            TRANSPORT_SOCKET_RECEIVE_KB, TRANSPORT_SOCKET_SEND_KB);
+            TRANSPORT_SOCKET_RECEIVE_KB, TRANSPORT_SOCKET_SEND_KB), GOSSIP_KEYS);
+
+    private static List<ConfigKey<?>> concat(List<ConfigKey<?>> a, List<ConfigKey<?>> b) {
+        List<ConfigKey<?>> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
+    }
 
     /** The keys whose values are secrets: logged masked. */
     static final List<ConfigKey<?>> SECRET = List.of(ADMIN_TOKEN);
@@ -406,6 +465,24 @@ public final class ConfigKeys {
         if (!addr.startsWith("/") || addr.length() < 3 || addr.chars().anyMatch(c -> c <= ' ')) {
             throw new ConfigException(key + ": \"" + addr + "\" is not a multiaddr; write it like"
                     + " \"/ip4/0.0.0.0/tcp/30333\" or \"/ip4/203.0.113.7/tcp/30333/p2p/12D3KooW...\"");
+        }
+    }
+
+    private static void peerId(String key, String value) {
+        try {
+            PeerId.parse(value);
+        } catch (RuntimeException e) {
+            throw new ConfigException(key + ": \"" + value + "\" is not a peer id; write it like"
+                    + " \"12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5\" (" + e.getMessage() + ")");
+        }
+    }
+
+    private static MessageIdFunction messageId(String key, String value) {
+        try {
+            return MessageIdFunction.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + " = \"" + value + "\" is not one of blake3-hex, rust-default, js-default,"
+                    + " sha256", e);
         }
     }
 

@@ -38,8 +38,9 @@ import picocli.CommandLine.Parameters;
  * against the manifest's hashes); when one cannot be had, the chunk is rebuilt from parity (the k cheapest
  * shards, Reed-Solomon) and written over its region. Raw CIDs are then checked against the chunk's SHA-256,
  * read back from the file. Without
- * {@code --from} it asks the node of {@code --config} (over its admin interface) for its QUIC address
- * and certificate fingerprint.
+ * {@code --from} it asks the node of {@code --config} (over its admin interface) for its QUIC address and
+ * certificate fingerprint and, when that node is on the p2p network, for the holders the DHT names for each CID
+ * (their manifests' locations and the providers the chain's registry knows, {@code /admin/dht/holders}).
  */
 @Command(name = "get", mixinStandardHelpOptions = true,
         description = "Fetch chunks over QUIC from one or more nodes, rebuild and verify them, and write them in"
@@ -47,6 +48,7 @@ import picocli.CommandLine.Parameters;
 final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
     private static final Pattern QUIC = Pattern.compile("\"quic\":\"([^\"]+)\"");
     private static final Pattern FINGERPRINT = Pattern.compile("\"quic_fingerprint\":\"([0-9a-f]{64})\"");
+    private static final Pattern HOLDER = Pattern.compile("\"([^\"#]+:[0-9]{1,5})#([0-9a-f]{64})\"");
 
     @Parameters(paramLabel = "CID", arity = "1..*", description = "the chunks, in file order (as 'put' printed them)")
     List<String> cids;
@@ -54,7 +56,7 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "where to write the bytes")
     Path output;
 
-    @Option(names = "--from", paramLabel = "HOST:PORT", description = "a node's QUIC address (repeatable); default: the node of --config")
+    @Option(names = "--from", paramLabel = "HOST:PORT", description = "a node's QUIC address (repeatable); default: the node of --config and the holders its DHT names")
     List<String> from = new ArrayList<>();
 
     @Option(names = "--pin", paramLabel = "SHA256", description = "a node certificate fingerprint to trust (repeatable); required with --from")
@@ -88,6 +90,7 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
                 }
                 nodes.add(address(q.group(1)));
                 trusted.add(f.group(1));
+                addDhtHolders(wanted, nodes, trusted);
             } else {
                 if (trusted.isEmpty()) {
                     System.err.println("icn-node: --from needs --pin with each node's certificate fingerprint"
@@ -109,6 +112,30 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
             return Main.UNREACHABLE;
         }
         return fetch(wanted, nodes, trusted);
+    }
+
+    /**
+     * Adds the holders the node's DHT names for each CID ({@code host:port#fingerprint}); a node off the network
+     * (409) or a lookup that finds none adds nothing, and is said on stderr.
+     */
+    private void addDhtHolders(List<Cid> wanted, List<InetSocketAddress> nodes, List<String> trusted) {
+        AdminClient admin = AdminClient.of(values().build().http());
+        for (Cid cid : wanted) {
+            AdminClient.Response r = admin.get("/admin/dht/holders?cid=" + cid);
+            if (!r.ok()) {
+                System.err.println("get: no DHT holders of " + cid + " (HTTP " + r.status() + "); asking the node alone");
+                continue;
+            }
+            Matcher m = HOLDER.matcher(r.body());
+            while (m.find()) {
+                InetSocketAddress a = address(m.group(1));
+                if (!nodes.contains(a)) {
+                    nodes.add(a);
+                    trusted.add(m.group(2));
+                    System.err.println("get: " + cid + " is also held by " + m.group(1) + " (DHT)");
+                }
+            }
+        }
     }
 
     private int fetch(List<Cid> wanted, List<InetSocketAddress> nodes, List<String> trusted) {

@@ -1,5 +1,6 @@
 package io.icn.node.launcher;
 
+import io.icn.chain.NodeEndpoint;
 import io.icn.node.NetworkService;
 import io.icn.p2p.PeerInfo;
 import io.icn.p2p.kad.KadPeer;
@@ -18,10 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The network's admin endpoints: {@code GET /admin/peers}, {@code GET /admin/dht/get?key=K} and
- * {@code GET /admin/dht/providers?cid=C}, and the {@code network} section of {@code /admin/status}. Each depends
+ * {@code GET /admin/dht/providers?cid=C}, {@code GET /admin/dht/holders?cid=C}, and the {@code network} section of {@code /admin/status}. Each depends
  * only on the node's {@link NetworkService}, absent when {@code p2p_enabled} is off (then they answer 409).
  *
  * <p>Stateless and thread-safe; a DHT query blocks its request thread for at most {@link #QUERY_SECONDS}.
@@ -85,13 +87,8 @@ final class NetworkEndpoints {
     /** {@code GET /admin/dht/providers?cid=C}: the providers of a CID, with their addresses. */
     static Handler providers(Optional<NetworkService> network) {
         return request -> {
-            String text = requireParam(request, "cid");
-            Cid cid;
-            try {
-                cid = Cid.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw new ApiError(400, "cid: " + e.getMessage());
-            }
+            Cid cid = cidParam(request);
+            String text = cid.toString();
             List<KadPeer> found = await(require(network).providers(cid, 20), "providers of " + text);
             List<Map<String, Object>> providers = found.stream().map(p -> {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -101,6 +98,28 @@ final class NetworkEndpoints {
             }).toList();
             return Reply.json(200, Map.of("cid", text, "count", providers.size(), "providers", providers));
         };
+    }
+
+    /**
+     * {@code GET /admin/dht/holders?cid=C}: the QUIC shard servers the DHT names as holders of a CID
+     * ({@code host:port#fingerprint}, from its manifest and its providers the chain's registry knows; this node
+     * left out); what {@code icn-node get} asks without {@code --from}.
+     */
+    static Handler holders(Optional<NetworkService> network, Supplier<List<NodeEndpoint>> registry) {
+        return request -> {
+            Cid cid = cidParam(request);
+            List<String> found = await(require(network).quicHolders(cid, registry.get()), "holders of " + cid);
+            return Reply.json(200, Map.of("cid", cid.toString(), "count", found.size(), "holders", found));
+        };
+    }
+
+    private static Cid cidParam(Request request) {
+        String text = requireParam(request, "cid");
+        try {
+            return Cid.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "cid: " + e.getMessage());
+        }
     }
 
     private static NetworkService require(Optional<NetworkService> network) {

@@ -1,5 +1,8 @@
 package io.icn.node.launcher;
 
+import io.icn.chain.ChainCapability;
+import io.icn.chain.ChainClient;
+import io.icn.chain.NodeEndpoint;
 import io.icn.chain.Region;
 import io.icn.node.ConfigException;
 import io.icn.node.NodeConfig;
@@ -21,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -183,7 +187,14 @@ public final class NodeLauncher implements AutoCloseable {
                 .route("GET", "/admin/peers", NetworkEndpoints.peers(node.network()))
                 .route("GET", "/admin/dht/get", NetworkEndpoints.get(node.network()))
                 .route("GET", "/admin/dht/providers", NetworkEndpoints.providers(node.network()))
+                .route("GET", "/admin/dht/holders", NetworkEndpoints.holders(node.network(), this::registeredNodes))
                 .prefix("GET", jobPrefix, JobEndpoints.get(jobs, jobPrefix));
+    }
+
+    /** The chain's node endpoints, where the chain keeps a registry (for the DHT's holders); else none. */
+    private List<NodeEndpoint> registeredNodes() {
+        ChainClient chain = node.chainClient();
+        return chain.capabilities().contains(ChainCapability.ENDPOINT_REGISTRY) ? chain.nodeEndpoints() : List.of();
     }
 
     /** The store's scrubbed bytes so far (background passes and verify jobs). */

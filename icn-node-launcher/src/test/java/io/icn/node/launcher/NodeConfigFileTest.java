@@ -143,6 +143,16 @@ class NodeConfigFileTest {
                 dht_legacy_keys = false
                 dht_record_republish_secs = 1800
                 dht_provider_republish_secs = 21600
+                trusted_directors = ["12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5"]
+                gossip_max_message_mb = 60
+                gossip_message_id = "rust-default"
+                gossip_ingest_queue = 2
+                gossip_mesh_n = 8
+                gossip_mesh_n_low = 5
+                gossip_mesh_n_high = 16
+                gossip_heartbeat_ms = 700
+                gossip_history_length = 10
+                gossip_history_gossip = 4
 
                 [limits]
                 max_put_mb = 100
@@ -188,6 +198,9 @@ class NodeConfigFileTest {
                 4 << 10, 100L << 20));
         assertThat(c.network()).isEqualTo(new io.icn.node.ServiceConfig.Network(false, "/ip4/0.0.0.0/tcp/4001",
                 List.of(), "/icn/kad/1.0.0", false, Duration.ofSeconds(1800), Duration.ofSeconds(21600)));
+        assertThat(c.gossip()).isEqualTo(new io.icn.node.ServiceConfig.Gossip(
+                List.of("12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5"), 60 << 20,
+                io.icn.p2p.gossip.MessageIdFunction.RUST_DEFAULT, 2, 8, 5, 16, Duration.ofMillis(700), 10, 4));
         assertThat(c.region()).isEqualTo(Region.EU_EAST);
         assertThat(c.store().capacityBytes()).isEqualTo(12L << 30);
         assertThat(c.audits().pollInterval()).isEqualTo(Duration.ofSeconds(7));
@@ -224,6 +237,20 @@ class NodeConfigFileTest {
         assertThat(List.of(h.metricsPort(), h.adminPort())).containsExactly(9101, 9102);
         assertThatThrownBy(() -> parse("metrics_port = 9200\nadmin_port = 9200\n"))
                 .hasMessageContaining("metrics_port and admin_port are both 9200");
+        // the mesh degrees are checked together, in either order
+        assertThat(parse("gossip_mesh_n_high = 30\ngossip_mesh_n = 20\n").node().gossip().meshD()).isEqualTo(20);
+        assertThat(parse("gossip_mesh_n = 20\ngossip_mesh_n_high = 30\n").node().gossip().meshDHi()).isEqualTo(30);
+        assertThatThrownBy(() -> parse("gossip_mesh_n = 20\n")).hasMessageContaining("dHi 12");
+    }
+
+    @Test
+    void gossipKeysRefuseWhatCannotWork() {
+        assertThatThrownBy(() -> parse("trusted_directors = [\"not-a-peer\"]\n"))
+                .hasMessageContaining("trusted_directors").hasMessageContaining("not-a-peer");
+        assertThatThrownBy(() -> parse("gossip_message_id = \"md5\"\n"))
+                .hasMessageContaining("gossip_message_id").hasMessageContaining("blake3-hex");
+        assertThatThrownBy(() -> parse("gossip_history_gossip = 20\n")).hasMessageContaining("historyGossip");
+        assertThat(parse("").node().gossip().enabled()).as("gossip ingest is off by default").isFalse();
     }
 
     @Test

@@ -17,14 +17,17 @@ public final class GossipMessage {
     private final long seqno;
     private final MessageId id;
     private final PeerId receivedFrom;
+    private final long receivedNanos;
 
-    GossipMessage(String topic, byte[] data, PeerId from, long seqno, MessageId id, PeerId receivedFrom) {
+    GossipMessage(String topic, byte[] data, PeerId from, long seqno, MessageId id, PeerId receivedFrom,
+            long receivedNanos) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.data = Objects.requireNonNull(data, "data");
         this.from = Objects.requireNonNull(from, "from");
         this.seqno = seqno;
         this.id = Objects.requireNonNull(id, "id");
         this.receivedFrom = Objects.requireNonNull(receivedFrom, "receivedFrom");
+        this.receivedNanos = receivedNanos;
     }
 
     /** The topic. */
@@ -40,6 +43,15 @@ public final class GossipMessage {
     /** The data without copying, read-only. */
     public ByteBuffer dataView() {
         return ByteBuffer.wrap(data).asReadOnlyBuffer();
+    }
+
+    /**
+     * The data array itself, not copied: for a consumer that takes the message over whole (the node's ingest of a
+     * 50 MB chunk) and must not pay for a second copy. The array is shared with the router's message cache (which
+     * forwards and answers IWANT from it) and every other subscriber: the caller must never modify it.
+     */
+    public byte[] sharedData() {
+        return data;
     }
 
     /** The data's length in bytes. */
@@ -65,6 +77,14 @@ public final class GossipMessage {
     /** The peer this router received it from (this host for its own messages). */
     public PeerId receivedFrom() {
         return receivedFrom;
+    }
+
+    /**
+     * {@link System#nanoTime()} when the last byte of the RPC frame that carried this message had arrived (when it
+     * was published, for this router's own messages): the start of a delivery's latency.
+     */
+    public long receivedNanos() {
+        return receivedNanos;
     }
 
     @Override

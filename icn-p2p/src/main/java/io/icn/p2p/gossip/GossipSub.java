@@ -322,7 +322,9 @@ public final class GossipSub implements AutoCloseable {
     }
 
     private void readLoop(P2pStream stream) {
-        stream.readMessage().whenCompleteAsync((frame, error) -> {
+        AtomicLong arrived = new AtomicLong();
+        // the time is taken where the frame completes (its last byte in), not when the router thread gets to it
+        stream.readMessage().whenComplete((frame, error) -> arrived.set(System.nanoTime())).whenCompleteAsync((frame, error) -> {
             if (closed) {
                 stream.reset();
                 return;
@@ -346,7 +348,7 @@ public final class GossipSub implements AutoCloseable {
                 stream.reset();
                 return;
             }
-            handleRpc(stream.remotePeer(), rpc);
+            handleRpc(stream.remotePeer(), rpc, arrived.get());
             readLoop(stream);
         }, router);
     }
@@ -463,7 +465,7 @@ public final class GossipSub implements AutoCloseable {
         return config.invalidMessageWeight() * p.invalid * p.invalid;
     }
 
-    private void handleRpc(PeerId from, Rpc rpc) {
+    private void handleRpc(PeerId from, Rpc rpc, long receivedNanos) {
         PeerState p = peer(from);
         if (score(p) < config.graylistThreshold()) {
             ignored.addAndGet(rpc.publish().size());
@@ -483,12 +485,12 @@ public final class GossipSub implements AutoCloseable {
             }
         }
         for (Rpc.PubMessage m : rpc.publish()) {
-            onMessage(p, m);
+            onMessage(p, m, receivedNanos);
         }
         handleControl(p, rpc.control());
     }
 
-    private void onMessage(PeerState p, Rpc.PubMessage m) {
+    private void onMessage(PeerState p, Rpc.PubMessage m, long receivedNanos) {
         if (!subscriptions.containsKey(m.topic())) {
             ignored.incrementAndGet();
             return;
@@ -516,7 +518,7 @@ public final class GossipSub implements AutoCloseable {
         }
         received.incrementAndGet();
         long seqno = ByteBuffer.wrap(m.seqno()).getLong();
-        GossipMessage message = new GossipMessage(m.topic(), m.data(), source, seqno, id, p.id);
+        GossipMessage message = new GossipMessage(m.topic(), m.data(), source, seqno, id, p.id, receivedNanos);
         MessageValidator validator = validators.get(m.topic());
         if (validator == null) {
             onValidated(p, m, message, MessageValidator.Result.ACCEPT, null);
@@ -569,7 +571,7 @@ public final class GossipSub implements AutoCloseable {
             }
         }
         if (!to.isEmpty()) {
-            byte[] frame = RpcCodec.encode(Rpc.ofMessages(List.of(m)));
+            byte[] frame = RpcCodec.encodeMessageFrame(m);
             sendToAll(to, frame);
             forwarded.addAndGet(to.size());
         }
@@ -610,13 +612,13 @@ public final class GossipSub implements AutoCloseable {
         if (!mesh.containsKey(topic)) {
             fanoutLastPublish.put(topic, clock.instant());
         }
-        byte[] frame = RpcCodec.encode(Rpc.ofMessages(List.of(m)));
+        byte[] frame = RpcCodec.encodeMessageFrame(m);
         sendToAll(targets.stream().map(peers::get).toList(), frame);
         published.incrementAndGet();
         if (subscriptions.containsKey(topic)) {
             Consumer<GossipMessage> handler = subscriptions.get(topic);
             GossipMessage own = new GossipMessage(topic, data, identity.peerId(), ByteBuffer.wrap(m.seqno()).getLong(),
-                    id, identity.peerId());
+                    id, identity.peerId(), System.nanoTime());
             callbacks.execute(() -> handler.accept(own));
         }
         return new Published(id, targets.size());
@@ -711,7 +713,7 @@ public final class GossipSub implements AutoCloseable {
             }
         }
         for (Rpc.PubMessage m : answers) {
-            sendFrame(p, RpcCodec.encode(Rpc.ofMessages(List.of(m))));
+            sendFrame(p, RpcCodec.encodeMessageFrame(m));
             forwarded.incrementAndGet();
         }
         if (!prunes.isEmpty() || !want.isEmpty()) {

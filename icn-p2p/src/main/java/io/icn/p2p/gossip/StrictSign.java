@@ -63,10 +63,8 @@ final class StrictSign {
         return Optional.empty();
     }
 
+    /** {@code "libp2p-pubsub:"} and the unsigned message's protobuf, in one array of its exact size. */
     private static byte[] signedBytes(Rpc.PubMessage unsigned) {
-        byte[] body = RpcCodec.encodeMessage(unsigned);
-        byte[] out = Arrays.copyOf(PREFIX, PREFIX.length + body.length);
-        System.arraycopy(body, 0, out, PREFIX.length, body.length);
-        return out;
+        return RpcCodec.prefixedMessage(PREFIX, unsigned);
     }
 }

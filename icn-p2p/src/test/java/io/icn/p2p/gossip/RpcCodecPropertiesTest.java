@@ -39,6 +39,14 @@ class RpcCodecPropertiesTest {
             assertThat(decoded.control().iwant()).as("seed %d", seed).isEqualTo(rpc.control().iwant());
             assertThat(decoded.publish()).as("seed %d", seed).hasSameSizeAs(rpc.publish());
             for (int m = 0; m < rpc.publish().size(); m++) {
+                Rpc.PubMessage message = rpc.publish().get(m);
+                assertThat(RpcCodec.encodeMessageFrame(message)).as("seed %d: the one-message frame", seed)
+                        .isEqualTo(RpcCodec.encode(Rpc.ofMessages(List.of(message))));
+                byte[] prefix = bytes(random, random.nextInt(20));
+                byte[] body = RpcCodec.encodeMessage(message);
+                byte[] expected = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
+                System.arraycopy(body, 0, expected, prefix.length, body.length);
+                assertThat(RpcCodec.prefixedMessage(prefix, message)).as("seed %d: prefixed", seed).isEqualTo(expected);
                 assertThat(decoded.publish().get(m).data()).as("seed %d", seed).isEqualTo(rpc.publish().get(m).data());
                 assertThat(decoded.publish().get(m).topic()).as("seed %d", seed).isEqualTo(rpc.publish().get(m).topic());
             }
