@@ -20,11 +20,11 @@ import java.util.function.Function;
  *
  * <p>{@link #selected()}, the implementation of every Noise session, is decided once, at first use, by the JDK's
  * version (measured in docs/benchmarks.md, "The AEAD alone"): from JDK 20 on the JDK's cipher, whose ChaCha20 (JDK
- * 20) and Poly1305 (JDK 19) have CPU intrinsics and are faster than anything written in Java; before,
- * the Vector API code if it passes its self-test, else the scalar Java code (both faster than JDK 17's cipher,
- * which also allocates per message). The system property {@value #PROPERTY} forces one: {@code jdk},
- * {@code java-scalar} or {@code java-vector}; a forced choice that is unavailable falls back to the version rule
- * with a warning. One log line (System.Logger {@code io.icn.p2p}) says which one and why.
+ * 20) and Poly1305 (JDK 19) have CPU intrinsics and are faster than anything written in Java; before, the scalar
+ * Java code (about twice JDK 17's cipher, which also allocates per message). The Vector API code is faster still once
+ * C2 has compiled it, but is opt-in: the system property {@value #PROPERTY} forces one of {@code jdk},
+ * {@code java-scalar} or {@code java-vector} (see docs/p2p.md for why the vector code is not the default); a
+ * forced choice that is unavailable falls back to the version rule with a warning. One log line (System.Logger {@code io.icn.p2p}) says which one and why.
  *
  * <p>Thread-safe; the choice and the probe never change once computed. The instances made are not
  * thread-safe (see {@link ChaChaPoly}).
@@ -132,13 +132,9 @@ public final class ChaChaPolys {
             return new Selection("jdk", "JDK " + jdkFeature + " >= " + FIRST_INTRINSIC_JDK
                     + ": the JDK's cipher has ChaCha20 and Poly1305 intrinsics" + note, ChaChaPolys::jdk);
         }
-        if (vectorBits() > 0) {
-            return vectorSelection("JDK " + jdkFeature + " < " + FIRST_INTRINSIC_JDK
-                    + ": no intrinsics in the JDK's cipher; the Vector API code" + note);
-        }
         return new Selection("java-scalar", "JDK " + jdkFeature + " < " + FIRST_INTRINSIC_JDK
-                + ": no intrinsics in the JDK's cipher; no Vector API (start with --add-modules " + VECTOR_MODULE
-                + ")" + note, ChaChaPolys::javaScalar);
+                + ": no intrinsics in the JDK's cipher; the scalar Java code (-D" + PROPERTY + "=java-vector for the"
+                + " Vector API code)" + note, ChaChaPolys::javaScalar);
     }
 
     private static Selection vectorSelection(String reason) {
