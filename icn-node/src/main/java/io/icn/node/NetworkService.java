@@ -132,10 +132,10 @@ public final class NetworkService implements NodeService, ManifestPublisher {
     private void startComponents() {
         List<KadPeer> bootstrap = BootstrapPeers.parse(config.bootstrapPeers()); // a bad entry fails before binding
         hostIdentity = HostIdentity.fromPrivateKey(identity.privateKey());
-        KadConfig kad = KadConfig.builder().protocolId(config.dhtProtocol()).serverMode(true).build();
+        KadConfig kad = config.dht().toBuilder().serverMode(true).build();
         AtomicReference<HostKadNetwork> net = new AtomicReference<>();
         host = P2pHost.builder().identity(hostIdentity).listen(Multiaddr.parse(config.listenAddress()))
-                .agentVersion("icn-super-node/" + agentVersion).clock(clock)
+                .limits(config.hostLimits()).agentVersion("icn-super-node/" + agentVersion).clock(clock)
                 .eventListener(event -> {
                     HostKadNetwork n = net.get();
                     if (n != null) {

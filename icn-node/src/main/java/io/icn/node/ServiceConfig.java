@@ -3,6 +3,8 @@ package io.icn.node;
 import io.icn.p2p.PeerId;
 import io.icn.p2p.gossip.GossipConfig;
 import io.icn.p2p.gossip.MessageIdFunction;
+import io.icn.p2p.HostLimits;
+import io.icn.p2p.kad.KadConfig;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -115,15 +117,23 @@ public final class ServiceConfig {
      * @param recordRepublish how often every held manifest is put again ({@code dht_record_republish_secs})
      * @param providerRepublish how often every provider record is announced again
      *     ({@code dht_provider_republish_secs})
+     * @param hostLimits the host's connection manager and Yamux window limits ({@code p2p_max_peers},
+     *     {@code p2p_max_streams_per_peer}, {@code p2p_max_message_kb}, {@code p2p_dial_timeout_secs},
+     *     {@code p2p_max_stream_window_kb}, {@code p2p_connection_window_mb})
+     * @param dht the Kademlia settings ({@code dht_request_timeout_secs}, {@code dht_query_timeout_secs},
+     *     {@code dht_max_records}, {@code dht_max_provider_keys}, {@code dht_max_message_kb}); its protocol id is
+     *     always {@code dhtProtocol}
      */
     public record Network(boolean enabled, String listenAddress, List<String> bootstrapPeers, String dhtProtocol,
-            boolean legacyKeys, Duration recordRepublish, Duration providerRepublish) {
+            boolean legacyKeys, Duration recordRepublish, Duration providerRepublish, HostLimits hostLimits,
+            KadConfig dht) {
         /**
          * Off (an embedded node joins no network unless asked), listening on TCP 30333 of every interface when
          * turned on, the standard kad protocol, legacy keys, records hourly and providers every 12 h.
          */
         public static final Network DEFAULT = new Network(false, "/ip4/0.0.0.0/tcp/30333", List.of(),
-                "/ipfs/kad/1.0.0", true, Duration.ofHours(1), Duration.ofHours(12));
+                "/ipfs/kad/1.0.0", true, Duration.ofHours(1), Duration.ofHours(12), HostLimits.defaults(),
+                KadConfig.defaults());
 
         public Network {
             Objects.requireNonNull(listenAddress, "listenAddress");
@@ -143,6 +153,18 @@ public final class ServiceConfig {
             ConfigChecks.positive("providerRepublish", providerRepublish);
             ConfigChecks.range("recordRepublish seconds", recordRepublish.toSeconds(), 60, 7 * 86_400);
             ConfigChecks.range("providerRepublish seconds", providerRepublish.toSeconds(), 60, 7 * 86_400);
+            Objects.requireNonNull(hostLimits, "hostLimits");
+            Objects.requireNonNull(dht, "dht");
+            if (!dht.protocolId().equals(dhtProtocol)) {
+                dht = dht.toBuilder().protocolId(dhtProtocol).build();
+            }
+        }
+
+        /** These settings with the default host limits and Kademlia settings. */
+        public Network(boolean enabled, String listenAddress, List<String> bootstrapPeers, String dhtProtocol,
+                boolean legacyKeys, Duration recordRepublish, Duration providerRepublish) {
+            this(enabled, listenAddress, bootstrapPeers, dhtProtocol, legacyKeys, recordRepublish, providerRepublish,
+                    HostLimits.defaults(), KadConfig.defaults());
         }
 
         /** The default network settings with this listen address and these bootstrap peers (enabled as before). */
@@ -151,33 +173,64 @@ public final class ServiceConfig {
                     DEFAULT.recordRepublish, DEFAULT.providerRepublish);
         }
 
+        /** The TCP port of {@link #listenAddress()} ({@code /tcp/<port>}; 0 = any). */
+        public int listenPort() {
+            String[] parts = listenAddress.split("/");
+            for (int i = 0; i + 1 < parts.length; i++) {
+                if (parts[i].equals("tcp")) {
+                    return Integer.parseInt(parts[i + 1]);
+                }
+            }
+            throw new ConfigException("p2p_listen_addr " + listenAddress + " has no /tcp/<port>");
+        }
+
+        /** The host of {@link #listenAddress()} ({@code /ip4/<host>} or {@code /ip6/<host>}). */
+        public String listenHost() {
+            String[] parts = listenAddress.split("/");
+            if (parts.length < 3 || !(parts[1].equals("ip4") || parts[1].equals("ip6") || parts[1].startsWith("dns"))) {
+                throw new ConfigException("p2p_listen_addr " + listenAddress + " does not start with /ip4, /ip6 or /dns");
+            }
+            return parts[2];
+        }
+
+        public Network withHostLimits(HostLimits value) {
+            return new Network(enabled, listenAddress, bootstrapPeers, dhtProtocol, legacyKeys, recordRepublish,
+                    providerRepublish, value, dht);
+        }
+
+        public Network withDht(KadConfig value) {
+            return new Network(enabled, listenAddress, bootstrapPeers, dhtProtocol, legacyKeys, recordRepublish,
+                    providerRepublish, hostLimits, value);
+        }
+
         public Network withEnabled(boolean value) {
             return new Network(value, listenAddress, bootstrapPeers, dhtProtocol, legacyKeys, recordRepublish,
-                    providerRepublish);
+                    providerRepublish, hostLimits, dht);
         }
 
         public Network withListenAddress(String value) {
             return new Network(enabled, value, bootstrapPeers, dhtProtocol, legacyKeys, recordRepublish,
-                    providerRepublish);
+                    providerRepublish, hostLimits, dht);
         }
 
         public Network withBootstrapPeers(List<String> value) {
             return new Network(enabled, listenAddress, value, dhtProtocol, legacyKeys, recordRepublish,
-                    providerRepublish);
+                    providerRepublish, hostLimits, dht);
         }
 
         public Network withDhtProtocol(String value) {
             return new Network(enabled, listenAddress, bootstrapPeers, value, legacyKeys, recordRepublish,
-                    providerRepublish);
+                    providerRepublish, hostLimits, dht);
         }
 
         public Network withLegacyKeys(boolean value) {
             return new Network(enabled, listenAddress, bootstrapPeers, dhtProtocol, value, recordRepublish,
-                    providerRepublish);
+                    providerRepublish, hostLimits, dht);
         }
 
         public Network withRepublish(Duration records, Duration providers) {
-            return new Network(enabled, listenAddress, bootstrapPeers, dhtProtocol, legacyKeys, records, providers);
+            return new Network(enabled, listenAddress, bootstrapPeers, dhtProtocol, legacyKeys, records, providers,
+                    hostLimits, dht);
         }
     }
 

@@ -48,6 +48,7 @@ final class YamuxSession extends ByteToMessageDecoder {
     private boolean goAwayReceived;
     private boolean goAwaySent;
     private boolean closed;
+    private long windowGrowth;
 
     YamuxSession(Connection connection, boolean client, HostLimits limits, Function<String, ProtocolBinding> bindings) {
         this.connection = connection;
@@ -92,7 +93,7 @@ final class YamuxSession extends ByteToMessageDecoder {
         }
         int id = (int) nextStreamId;
         nextStreamId += 2;
-        YamuxStream stream = new YamuxStream(this, id, false, limits.streamWindowBytes());
+        YamuxStream stream = new YamuxStream(this, id, false, limits.streamWindowBytes(), limits.maxStreamWindowBytes());
         streams.put(id, stream);
         outboundStreams++;
         stream.open(protocol, limits.maxInboundMessageBytes(protocol), opened);
@@ -111,8 +112,24 @@ final class YamuxSession extends ByteToMessageDecoder {
         }
     }
 
+    /**
+     * Reserves up to {@code bytes} of the connection's window-growth budget ({@link HostLimits#connectionWindowBytes()})
+     * for a stream; returns what was granted (0 when spent). Event loop.
+     */
+    int reserveWindowGrowth(int bytes) {
+        int granted = (int) Math.max(0, Math.min(bytes, limits.connectionWindowBytes() - windowGrowth));
+        windowGrowth += granted;
+        return granted;
+    }
+
+    /** The growth budget in use by open streams. Event loop. */
+    long windowGrowth() {
+        return windowGrowth;
+    }
+
     void removed(YamuxStream stream) {
         if (streams.remove(stream.id(), stream)) {
+            windowGrowth -= stream.grownBytes();
             if (stream.isInbound()) {
                 inboundStreams--;
             } else {
@@ -177,9 +194,13 @@ final class YamuxSession extends ByteToMessageDecoder {
             }
             switch (type) {
                 case TYPE_DATA -> {
-                    if (length > limits.streamWindowBytes()) {
+                    // what the sender may send now: the open stream's remaining window, a new stream's initial one
+                    YamuxStream open = streams.get(id);
+                    long window = open != null ? open.receiveWindow()
+                            : (flags & SYN) != 0 ? HostLimits.YAMUX_INITIAL_WINDOW : limits.maxStreamWindowBytes();
+                    if (length > window) {
                         throw protocolError("data frame of " + length + " bytes on stream " + id + " exceeds the window of "
-                                + limits.streamWindowBytes());
+                                + window);
                     }
                     if (in.readableBytes() < HEADER_BYTES + length) {
                         return;
@@ -248,7 +269,7 @@ final class YamuxSession extends ByteToMessageDecoder {
             sendHeader(TYPE_WINDOW_UPDATE, RST, id, 0);
             return null;
         }
-        YamuxStream accepted = new YamuxStream(this, id, true, limits.streamWindowBytes());
+        YamuxStream accepted = new YamuxStream(this, id, true, limits.streamWindowBytes(), limits.maxStreamWindowBytes());
         streams.put(id, accepted);
         inboundStreams++;
         accepted.accept();

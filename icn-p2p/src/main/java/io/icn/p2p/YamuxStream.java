@@ -23,7 +23,13 @@ final class YamuxStream implements P2pStream {
     private final int id;
     private final boolean inbound;
     private final EventLoop loop;
-    private final int windowBytes;
+    private final int maxWindowBytes;
+    /** The receive window this stream grants: the initial one, doubled when the sender used it all (see credit). */
+    private int windowBytes;
+    /** Bytes of {@link #windowBytes} beyond the initial window, reserved from the session's growth budget. */
+    private int grownBytes;
+    /** Whether the sender used up the receive window since the last window update. */
+    private boolean windowExhausted;
     private final ByteQueue received = new ByteQueue();
     private final ArrayDeque<PendingWrite> writes = new ArrayDeque<>();
     private Phase phase;
@@ -46,16 +52,36 @@ final class YamuxStream implements P2pStream {
     private byte[] message;
     private int messageFill;
 
-    YamuxStream(YamuxSession session, int id, boolean inbound, int windowBytes) {
+    YamuxStream(YamuxSession session, int id, boolean inbound, int windowBytes, int maxWindowBytes) {
         this.session = session;
         this.id = id;
         this.inbound = inbound;
         this.loop = session.eventLoop();
         this.windowBytes = windowBytes;
+        this.maxWindowBytes = maxWindowBytes;
     }
 
     int id() {
         return id;
+    }
+
+    YamuxSession session() {
+        return session;
+    }
+
+    /** What the remote may still send before the next window update (event loop). */
+    long receiveWindow() {
+        return receiveWindow;
+    }
+
+    /** The receive window granted now (event loop). */
+    int windowBytes() {
+        return windowBytes;
+    }
+
+    /** The window's growth beyond the initial window, held from the session's budget (event loop). */
+    int grownBytes() {
+        return grownBytes;
     }
 
     // ---- opening -------------------------------------------------------------------------------------------
@@ -182,6 +208,9 @@ final class YamuxStream implements P2pStream {
             return;
         }
         receiveWindow -= n;
+        if (receiveWindow <= windowBytes / 64) {
+            windowExhausted = true;
+        }
         if (readClosed || failure != null) {
             credit(n);
             return;
@@ -403,8 +432,16 @@ final class YamuxStream implements P2pStream {
         }
         credit += n;
         if (credit >= windowBytes / 2 && !remoteFin) {
-            session.sendHeader(YamuxSession.TYPE_WINDOW_UPDATE, 0, id, credit);
-            receiveWindow += credit;
+            int growth = 0;
+            if (windowExhausted && windowBytes < maxWindowBytes) {
+                // the sender had more than the window allowed: double it, as far as the connection's budget goes
+                growth = session.reserveWindowGrowth(Math.min(windowBytes, maxWindowBytes - windowBytes));
+                windowBytes += growth;
+                grownBytes += growth;
+            }
+            windowExhausted = false;
+            session.sendHeader(YamuxSession.TYPE_WINDOW_UPDATE, 0, id, (long) credit + growth);
+            receiveWindow += credit + growth;
             credit = 0;
             session.flush();
         }

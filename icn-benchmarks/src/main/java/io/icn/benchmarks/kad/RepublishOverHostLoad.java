@@ -49,34 +49,10 @@ public final class RepublishOverHostLoad {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Random random = new Random(1);
-        ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
-        KadConfig config = KadConfig.builder().refreshInterval(Duration.ofDays(1)).requestTimeout(Duration.ofSeconds(30))
-                .queryTimeout(Duration.ofSeconds(120)).maxRecords(1_000_000).build();
-        RecordValidators acceptAll = RecordValidators.of(RecordValidator.acceptAll()).with("icn", RecordValidator.acceptAll());
-        List<P2pHost> hosts = new ArrayList<>();
-        List<Kademlia> nodes = new ArrayList<>();
-        AtomicLong requests = new AtomicLong();
-        try {
-            for (int i = 0; i <= peers; i++) {
-                P2pHost host = P2pHost.builder().identity(HostIdentity.generate(new SecureRandom()))
-                        .listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")).ioThreads(1).build();
-                hosts.add(host);
-                host.start().get(10, TimeUnit.SECONDS);
-                KadNetwork net = new HostKadNetwork(host, config, executor, executor, host::listenAddresses);
-                if (i == peers) {
-                    net = new RepublishLoad.Publisher(net, Runnable::run, requests);
-                }
-                Kademlia k = Kademlia.builder(net).config(config).validators(i == peers ? RecordValidators.icn() : acceptAll)
-                        .scheduler(executor).random(new Random(random.nextLong())).build().start();
-                nodes.add(k);
-                if (i > 0) {
-                    k.bootstrap(List.of(nodes.get(0).self())).orTimeout(60, TimeUnit.SECONDS).join();
-                }
-            }
-            Kademlia publisher = nodes.get(peers);
-            try (ManifestDht dht = new ManifestDht(publisher, RepublishLoad.manifests(hosts.get(peers).peerId().toString()),
-                    RepublishConfig.defaults(), executor, System::nanoTime)) {
+        try (HostNetwork network = HostNetwork.start(peers)) {
+            AtomicLong requests = network.requests;
+            try (ManifestDht dht = new ManifestDht(network.publisher(), RepublishLoad.manifests(network.publisherPeerId()),
+                    RepublishConfig.defaults(), network.executor, System::nanoTime)) {
                 for (int i = 0; i < chunks; i++) {
                     dht.hold(Cid.ofRaw(ByteBuffer.allocate(8).putLong(i).array()));
                 }
@@ -97,7 +73,64 @@ public final class RepublishOverHostLoad {
                             wall, n, (double) n / r.chunks(), cpu, 1e6 * cpu / n);
                 }
             }
-        } finally {
+        }
+    }
+
+    /**
+     * One publisher and {@code peers} peer nodes over real hosts on 127.0.0.1 in this process (one event loop each),
+     * bootstrapped through the first; the publisher counts its requests and validates as the node does, the peers
+     * accept every record. Closing closes every node and host.
+     */
+    static final class HostNetwork implements AutoCloseable {
+        final List<P2pHost> hosts = new ArrayList<>();
+        final List<Kademlia> nodes = new ArrayList<>();
+        final AtomicLong requests = new AtomicLong();
+        final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
+
+        static HostNetwork start(int peers) throws Exception {
+            HostNetwork n = new HostNetwork();
+            try {
+                n.build(peers);
+                return n;
+            } catch (Exception | Error e) {
+                n.close();
+                throw e;
+            }
+        }
+
+        private void build(int peers) throws Exception {
+            Random random = new Random(1);
+            KadConfig config = KadConfig.builder().refreshInterval(Duration.ofDays(1)).requestTimeout(Duration.ofSeconds(30))
+                    .queryTimeout(Duration.ofSeconds(120)).maxRecords(1_000_000).build();
+            RecordValidators acceptAll = RecordValidators.of(RecordValidator.acceptAll()).with("icn", RecordValidator.acceptAll());
+            for (int i = 0; i <= peers; i++) {
+                P2pHost host = P2pHost.builder().identity(HostIdentity.generate(new SecureRandom()))
+                        .listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")).ioThreads(1).build();
+                hosts.add(host);
+                host.start().get(10, TimeUnit.SECONDS);
+                KadNetwork net = new HostKadNetwork(host, config, executor, executor, host::listenAddresses);
+                if (i == peers) {
+                    net = new RepublishLoad.Publisher(net, Runnable::run, requests);
+                }
+                Kademlia k = Kademlia.builder(net).config(config).validators(i == peers ? RecordValidators.icn() : acceptAll)
+                        .scheduler(executor).random(new Random(random.nextLong())).build().start();
+                nodes.add(k);
+                if (i > 0) {
+                    k.bootstrap(List.of(nodes.get(0).self())).orTimeout(60, TimeUnit.SECONDS).join();
+                }
+            }
+        }
+
+        Kademlia publisher() {
+            return nodes.get(nodes.size() - 1);
+        }
+
+        String publisherPeerId() {
+            return hosts.get(hosts.size() - 1).peerId().toString();
+        }
+
+        @Override
+        public void close() {
             nodes.forEach(Kademlia::close);
             hosts.forEach(P2pHost::close);
             executor.shutdownNow();

@@ -9,6 +9,7 @@ import io.icn.p2p.Multiaddr;
 import io.icn.p2p.P2pHost;
 import io.icn.p2p.P2pStream;
 import io.icn.p2p.PeerId;
+import io.icn.p2p.aead.ChaChaPolys;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,12 +36,17 @@ import java.util.concurrent.TimeUnit;
  * peers from {@code interop/js/host-peer.mjs}: a sink and a sender, each one process for the whole run, the sender
  * driven by JSON commands on its stdin, so that both languages run warmed up). Prints each
  * transfer, then the median MB/s per pair and the ratios to js→js. The first {@code --warmup} rounds (default 1: the
- * JIT compiles the Java path) are printed but not counted. {@code --window} sets the Java hosts' Yamux receive
- * window (default 256 KiB, the Yamux default and the host's), {@code --pairs} picks the pairs.
+ * JIT compiles the Java path) are printed but not counted. {@code --window} sets the Java hosts' initial Yamux receive
+ * window (default 256 KiB, the Yamux default and the host's) and {@code --max-window} how far it grows (default
+ * 16 MiB, the host's; equal to the window turns growth off), {@code --pairs} picks the pairs. The Noise cipher is the
+ * host's choice ({@code -Dicn.p2p.aead=...} forces one; run with {@code --add-modules jdk.incubator.vector} as the
+ * node does). With the Vector API cipher selected, the tool waits after the warm-up rounds (at most
+ * {@code --warm-wait} seconds, default 300) until the host has switched from the scalar code to it (see
+ * {@code ChaChaPolys}); it logs which cipher ran.
  *
  * <pre>
- *   java -cp benchmarks.jar io.icn.benchmarks.p2p.P2pThroughputLoad --interop interop/js [--bytes N]
- *       [--rounds 5] [--warmup 1] [--window 262144] [--pairs java->java,java->js,js->java,js->js] [--lock true]
+ *   java --add-modules jdk.incubator.vector -cp benchmarks.jar io.icn.benchmarks.p2p.P2pThroughputLoad
+ *       --interop interop/js [--bytes N] [--rounds 5] [--warmup 1] [--window 262144] [--max-window 16777216] [--pairs java->java,java->js,js->java,js->js] [--lock true]
  * </pre>
  */
 public final class P2pThroughputLoad {
@@ -54,18 +60,20 @@ public final class P2pThroughputLoad {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = LoadProcesses.options(args,
-                "usage: P2pThroughputLoad --interop DIR [--bytes N] [--rounds R] [--window BYTES] [--pairs java->java,...] [--warmup W] [--lock true|false]");
+                "usage: P2pThroughputLoad --interop DIR [--bytes N] [--rounds R] [--window BYTES] [--max-window BYTES] [--pairs java->java,...] [--warmup W] [--warm-wait S] [--lock true|false]");
         Path interop = Path.of(o.getOrDefault("interop", "interop/js"));
         long bytes = Long.parseLong(o.getOrDefault("bytes", String.valueOf(50L << 20)));
         int rounds = Integer.parseInt(o.getOrDefault("rounds", "5"));
         int warmup = Integer.parseInt(o.getOrDefault("warmup", "1"));
+        long warmWaitSeconds = Long.parseLong(o.getOrDefault("warm-wait", "300"));
         int window = Integer.parseInt(o.getOrDefault("window", String.valueOf(HostLimits.YAMUX_INITIAL_WINDOW)));
+        int maxWindow = Integer.parseInt(o.getOrDefault("max-window", String.valueOf(HostLimits.MAX_STREAM_WINDOW)));
         List<String> pairs = List.of(o.getOrDefault("pairs", "java->java,java->js,js->java,js->js").split(","));
         if (!Files.isDirectory(interop.resolve("node_modules"))) {
             throw new IllegalStateException("no js peer in " + interop + ": run npm install there (or ./mvnw -pl icn-p2p verify)");
         }
         try (LoadProcesses.JmhLock lock = LoadProcesses.jmhLock(Boolean.parseBoolean(o.getOrDefault("lock", "true")), 3600);
-                P2pHost sink = host(window); P2pHost sender = host(window);
+                P2pHost sink = host(window, maxWindow); P2pHost sender = host(window, maxWindow);
                 Node jsSink = Node.start(interop, Map.of("RUN_SECONDS", "3600"));
                 Node jsSender = Node.start(interop, Map.of("RUN_SECONDS", "3600", "SEND_COMMANDS", "1"))) {
             sink.bind(SINK, P2pThroughputLoad::drain);
@@ -75,8 +83,9 @@ public final class P2pThroughputLoad {
             Multiaddr nodeSink = Multiaddr.parse(jsSink.await("listening", 30).get("addrs").get(0).asText());
             sender.connect(javaSink).get(10, TimeUnit.SECONDS);
             sender.connect(nodeSink).get(10, TimeUnit.SECONDS);
-            LoadProcesses.log("bytes per transfer %d, rounds %d, Java stream window %d, java %s, load average %s", bytes, rounds, window,
-                    System.getProperty("java.version"), loadAverage());
+            LoadProcesses.log("bytes per transfer %d, rounds %d, Java stream window %d (growing up to %d), java %s, Noise cipher %s,"
+                    + " load average %s", bytes, rounds, window, maxWindow, System.getProperty("java.version"),
+                    ChaChaPolys.selected().describe(), loadAverage());
 
             Map<String, List<Double>> mbps = new LinkedHashMap<>();
             for (int r = -warmup; r < rounds; r++) {
@@ -92,7 +101,11 @@ public final class P2pThroughputLoad {
                 }
                 LoadProcesses.log("%s %d done, load average %s", r < 0 ? "warm-up round" : "round", r < 0 ? r + warmup + 1 : r + 1,
                         loadAverage());
+                if (r == -1) {
+                    awaitCipherWarm(warmWaitSeconds);
+                }
             }
+            LoadProcesses.log("Noise cipher at the end: %s", cipherInUse());
             double base = mbps.containsKey("js->js") ? median(mbps.get("js->js")) : Double.NaN;
             for (Map.Entry<String, List<Double>> e : mbps.entrySet()) {
                 double m = median(e.getValue());
@@ -102,9 +115,10 @@ public final class P2pThroughputLoad {
         }
     }
 
-    private static P2pHost host(int window) {
+    private static P2pHost host(int window, int maxWindow) {
         return P2pHost.builder().identity(HostIdentity.generate(new SecureRandom()))
-                .limits(HostLimits.defaults().withStreamWindowBytes(window))
+                .limits(HostLimits.defaults().withStreamWindowBytes(window).withWindowGrowth(Math.max(window, maxWindow),
+                        HostLimits.defaults().connectionWindowBytes()))
                 .listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")).ioThreads(1).build();
     }
 
@@ -114,12 +128,33 @@ public final class P2pThroughputLoad {
         LoadProcesses.log("%-10s %6.1f MB/s (%.3f s)", pair, rate, nanos / 1e9);
     }
 
-    private static double median(List<Double> values) {
+    /**
+     * With the Vector API cipher selected, waits (at most {@code seconds}) until its warm-up has switched the host to
+     * it, as a JIT warm-up round does: the figures are then those of the compiled code.
+     */
+    private static void awaitCipherWarm(long seconds) throws InterruptedException {
+        if (!ChaChaPolys.selected().name().startsWith("java-vector")) {
+            return;
+        }
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!ChaChaPolys.vectorWarm() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        LoadProcesses.log("Noise cipher after the warm-up rounds: %s", cipherInUse());
+    }
+
+    private static String cipherInUse() {
+        String name = ChaChaPolys.selected().name();
+        return !name.startsWith("java-vector") ? name
+                : ChaChaPolys.vectorWarm() ? name + " (compiled, in use)" : "java-scalar (" + name + " still warming up)";
+    }
+
+    static double median(List<Double> values) {
         double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static String loadAverage() throws IOException {
+    static String loadAverage() throws IOException {
         return Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0];
     }
 

@@ -14,6 +14,8 @@ import io.icn.node.ServiceConfig;
 import io.icn.node.TransportLimits;
 import io.icn.p2p.PeerId;
 import io.icn.p2p.gossip.MessageIdFunction;
+import io.icn.p2p.HostLimits;
+import io.icn.p2p.kad.KadConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -326,6 +328,70 @@ public final class ConfigKeys {
             (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withRepublish(n.network().recordRepublish(),
                     Duration.ofSeconds(v)))));
 
+    static final ConfigKey<Long> P2P_MAX_PEERS = new ConfigKey<>("p2p_max_peers", integer(1, 65_535), 256L,
+            "most libp2p connections open at once (inbound and outbound)",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withHostLimits(hostLimits(all)))));
+
+    static final ConfigKey<Long> P2P_MAX_STREAMS_PER_PEER = new ConfigKey<>("p2p_max_streams_per_peer",
+            integer(1, 10_000), 256L, "most streams per libp2p connection and direction",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withHostLimits(hostLimits(all)))));
+
+    static final ConfigKey<Long> P2P_MAX_MESSAGE_KB = new ConfigKey<>("p2p_max_message_kb", integer(1, 16_384), 64L,
+            "largest length-prefixed message accepted on a libp2p stream (identify and others), KiB",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withHostLimits(hostLimits(all)))));
+
+    static final ConfigKey<Long> P2P_DIAL_TIMEOUT_SECS = new ConfigKey<>("p2p_dial_timeout_secs", integer(1, 600), 10L,
+            "bound on a whole dial (TCP, Noise, Yamux, identify), seconds",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withHostLimits(hostLimits(all)))));
+
+    static final ConfigKey<Long> P2P_MAX_STREAM_WINDOW_KB = new ConfigKey<>("p2p_max_stream_window_kb",
+            integer(256, 16_384), 16_384L, "most a stream's Yamux receive window grows to from 256 KiB, KiB",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withHostLimits(hostLimits(all)))));
+
+    static final ConfigKey<Long> P2P_CONNECTION_WINDOW_MB = new ConfigKey<>("p2p_connection_window_mb",
+            integer(0, 4_096), 32L, "budget of one connection for growing its streams' windows, MiB; 0 = no growth",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withHostLimits(hostLimits(all)))));
+
+    /** The p2p_* limits as the host's (every key of them applies them all). */
+    private static HostLimits hostLimits(ConfigValues all) {
+        return HostLimits.defaults().withMaxPeers(all.get(P2P_MAX_PEERS).intValue())
+                .withMaxStreamsPerPeer(all.get(P2P_MAX_STREAMS_PER_PEER).intValue())
+                .withDefaultMaxMessageBytes(Math.toIntExact(all.get(P2P_MAX_MESSAGE_KB) << 10))
+                .withDialTimeout(Duration.ofSeconds(all.get(P2P_DIAL_TIMEOUT_SECS)))
+                .withWindowGrowth(Math.toIntExact(all.get(P2P_MAX_STREAM_WINDOW_KB) << 10),
+                        Math.toIntExact(all.get(P2P_CONNECTION_WINDOW_MB) * MIB));
+    }
+
+    static final ConfigKey<Long> DHT_REQUEST_TIMEOUT_SECS = new ConfigKey<>("dht_request_timeout_secs",
+            integer(1, 300), 10L, "longest wait for one peer's DHT response, seconds",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withDht(dht(all)))));
+
+    static final ConfigKey<Long> DHT_QUERY_TIMEOUT_SECS = new ConfigKey<>("dht_query_timeout_secs",
+            integer(1, 3_600), 60L, "longest a whole DHT query (lookup, put, get) runs, seconds",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withDht(dht(all)))));
+
+    static final ConfigKey<Long> DHT_MAX_RECORDS = new ConfigKey<>("dht_max_records", integer(1, 10_000_000), 1_024L,
+            "DHT records held for other nodes",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withDht(dht(all)))));
+
+    static final ConfigKey<Long> DHT_MAX_PROVIDER_KEYS = new ConfigKey<>("dht_max_provider_keys",
+            integer(1, 10_000_000), 65_536L, "keys with provider records held for other nodes",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withDht(dht(all)))));
+
+    static final ConfigKey<Long> DHT_MAX_MESSAGE_KB = new ConfigKey<>("dht_max_message_kb", integer(16, 1_024), 20L,
+            "largest inbound DHT message, KiB; at least 16 (what rust-libp2p nodes send)",
+            (c, v, all) -> c.withNode(n -> n.withNetwork(n.network().withDht(dht(all)))));
+
+    /** The dht_* limits as the Kademlia settings (every key of them applies them all). */
+    private static KadConfig dht(ConfigValues all) {
+        return KadConfig.builder().protocolId(all.get(DHT_PROTOCOL))
+                .requestTimeout(Duration.ofSeconds(all.get(DHT_REQUEST_TIMEOUT_SECS)))
+                .queryTimeout(Duration.ofSeconds(all.get(DHT_QUERY_TIMEOUT_SECS)))
+                .maxRecords(all.get(DHT_MAX_RECORDS).intValue())
+                .maxProviderKeys(all.get(DHT_MAX_PROVIDER_KEYS).intValue())
+                .maxInboundMessageBytes(Math.toIntExact(all.get(DHT_MAX_MESSAGE_KB) << 10)).build();
+    }
+
     // ---------------------------------------------------------------- gossip ingest (every key applies them all)
 
     static final ConfigKey<List<String>> TRUSTED_DIRECTORS = new ConfigKey<>("trusted_directors",
@@ -386,6 +452,9 @@ public final class ConfigKeys {
             STAKE_ICN, DEAL_BLOCKS, DEAL_GRACE_BLOCKS, LOG_FORMAT, LOG_LEVEL, QUIC_ADVERTISE, PEERS, SHUTDOWN_GRACE_SECS, INGEST_CLIENTS,
             MAX_PUT_MB, CHUNK_MB, MAX_JSON_BODY_KB, HTTP_THREADS, MAX_QUIC_PUT_MB, QUIC_PUT_BUDGET_MB, P2P_ENABLED,
             DHT_PROTOCOL, DHT_LEGACY_KEYS, DHT_RECORD_REPUBLISH_SECS, DHT_PROVIDER_REPUBLISH_SECS,
+            P2P_MAX_PEERS, P2P_MAX_STREAMS_PER_PEER, P2P_MAX_MESSAGE_KB, P2P_DIAL_TIMEOUT_SECS, P2P_MAX_STREAM_WINDOW_KB,
+            P2P_CONNECTION_WINDOW_MB, DHT_REQUEST_TIMEOUT_SECS, DHT_QUERY_TIMEOUT_SECS, DHT_MAX_RECORDS,
+            DHT_MAX_PROVIDER_KEYS, DHT_MAX_MESSAGE_KB,
             MAX_CLIENT_MBPS, MAX_EGRESS_MBPS, MAX_CONNECTIONS, MAX_STREAMS_PER_CONNECTION, MAX_CONCURRENT_REQUESTS,
             CLIENT_REQUESTS_PER_SEC, CLIENT_REQUEST_BURST,
             TRANSPORT_BURST_KB, TRANSPORT_CLIENTS_BY_PORT, TRANSPORT_IDLE_TIMEOUT_SECS,

@@ -8,6 +8,7 @@ import io.icn.node.ConfigException;
 import io.icn.node.NodeConfig;
 import io.icn.node.NodeException;
 import io.icn.node.Preflight;
+import io.icn.node.ServiceConfig;
 import io.icn.node.SuperNode;
 import io.icn.storage.StoreHealth;
 import io.micrometer.core.instrument.Counter;
@@ -110,7 +111,8 @@ public final class NodeLauncher implements AutoCloseable {
     }
 
     /**
-     * Checks the HTTP ports, starts the node, then HTTP. A start that fails closes what it had started.
+     * Checks the HTTP ports and the p2p listen port (when p2p is on), starts the node, then HTTP. A start that fails
+     * closes what it had started.
      *
      * @throws ConfigException if a port is in use or a preflight check of the node fails (nothing touched)
      * @throws NodeException or a module's exception if the node fails to start
@@ -121,6 +123,10 @@ public final class NodeLauncher implements AutoCloseable {
         }
         Preflight.checkTcpPortFree("metrics_port", config.http().metricsBind(), config.http().metricsPort());
         Preflight.checkTcpPortFree("admin_port", config.http().adminBind(), config.http().adminPort());
+        ServiceConfig.Network network = config.node().network();
+        if (network.enabled()) {
+            Preflight.checkTcpPortFree("p2p_listen_addr", network.listenHost(), network.listenPort());
+        }
         bindJvmMetrics(prometheus);
         try {
             node.start();

@@ -153,6 +153,17 @@ class NodeConfigFileTest {
                 gossip_heartbeat_ms = 700
                 gossip_history_length = 10
                 gossip_history_gossip = 4
+                p2p_max_peers = 50
+                p2p_max_streams_per_peer = 40
+                p2p_max_message_kb = 128
+                p2p_dial_timeout_secs = 5
+                p2p_max_stream_window_kb = 4096
+                p2p_connection_window_mb = 8
+                dht_request_timeout_secs = 4
+                dht_query_timeout_secs = 30
+                dht_max_records = 5000
+                dht_max_provider_keys = 200000
+                dht_max_message_kb = 32
 
                 [limits]
                 max_put_mb = 100
@@ -197,7 +208,13 @@ class NodeConfigFileTest {
         assertThat(all.http()).isEqualTo(new HttpConfig("127.0.0.1", 19102, "::1", 19103, "0123456789abcdef0123", 2,
                 4 << 10, 100L << 20));
         assertThat(c.network()).isEqualTo(new io.icn.node.ServiceConfig.Network(false, "/ip4/0.0.0.0/tcp/4001",
-                List.of(), "/icn/kad/1.0.0", false, Duration.ofSeconds(1800), Duration.ofSeconds(21600)));
+                List.of(), "/icn/kad/1.0.0", false, Duration.ofSeconds(1800), Duration.ofSeconds(21600),
+                io.icn.p2p.HostLimits.defaults().withMaxPeers(50).withMaxStreamsPerPeer(40)
+                        .withDefaultMaxMessageBytes(128 << 10).withDialTimeout(Duration.ofSeconds(5))
+                        .withWindowGrowth(4 << 20, 8 << 20),
+                io.icn.p2p.kad.KadConfig.builder().protocolId("/icn/kad/1.0.0").requestTimeout(Duration.ofSeconds(4))
+                        .queryTimeout(Duration.ofSeconds(30)).maxRecords(5000).maxProviderKeys(200_000)
+                        .maxInboundMessageBytes(32 << 10).build()));
         assertThat(c.gossip()).isEqualTo(new io.icn.node.ServiceConfig.Gossip(
                 List.of("12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5"), 60 << 20,
                 io.icn.p2p.gossip.MessageIdFunction.RUST_DEFAULT, 2, 8, 5, 16, Duration.ofMillis(700), 10, 4));
@@ -359,6 +376,15 @@ class NodeConfigFileTest {
             try (NodeLauncher launcher = NodeLauncher.of(c)) {
                 assertThatThrownBy(launcher::start).isInstanceOf(ConfigException.class)
                         .hasMessageContaining("metrics_port = " + taken.getLocalPort());
+            }
+            assertThat(tmp.resolve("node.lock")).as("nothing touched").doesNotExist();
+        }
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            LauncherConfig c = parse("p2p_enabled = true\np2p_listen_addr = \"/ip4/127.0.0.1/tcp/" + taken.getLocalPort()
+                    + "\"\nmetrics_port = 0\nadmin_port = 0\nquic_port = 0\nstorage_path = \"" + tmp + "\"\n");
+            try (NodeLauncher launcher = NodeLauncher.of(c)) {
+                assertThatThrownBy(launcher::start).isInstanceOf(ConfigException.class)
+                        .hasMessageContaining("p2p_listen_addr = " + taken.getLocalPort());
             }
             assertThat(tmp.resolve("node.lock")).as("nothing touched").doesNotExist();
         }

@@ -1,0 +1,204 @@
+package io.icn.p2p.aead;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * The ChaCha20-Poly1305 implementations of this JVM, and the choice of one for Noise.
+ *
+ * <p>Three exist: the JDK's {@code Cipher} ({@link #jdk}), this package's scalar Java ({@link #javaScalar}) and its
+ * Vector API ChaCha20 ({@link #javaVector}: the CPU's widest vectors, one width per JVM, capped by
+ * {@code -XX:MaxVectorSize}; needs {@code --add-modules jdk.incubator.vector}, is loaded only once the module is
+ * found, and is checked against the scalar code on random data before it is handed out). All produce the same
+ * bytes.
+ *
+ * <p>{@link #selected()}, the implementation of every Noise session, is decided once, at first use, by the JDK's
+ * version (measured in docs/benchmarks.md, "The AEAD alone"): from JDK 20 on the JDK's cipher, whose ChaCha20 (JDK
+ * 20) and Poly1305 (JDK 19) have CPU intrinsics and are faster than anything written in Java; before, the scalar
+ * Java code (about twice JDK 17's cipher, which also allocates per message). The Vector API code is faster still once
+ * C2 has compiled it, but is opt-in: the system property {@value #PROPERTY} forces one of {@code jdk},
+ * {@code java-scalar} or {@code java-vector} (see docs/p2p.md for why the vector code is not the default); a
+ * forced choice that is unavailable falls back to the version rule with a warning. One log line (System.Logger {@code io.icn.p2p}) says which one and why.
+ *
+ * <p>Thread-safe; the choice and the probe never change once computed. The instances made are not
+ * thread-safe (see {@link ChaChaPoly}).
+ */
+public final class ChaChaPolys {
+    /** The system property that forces an implementation. */
+    public static final String PROPERTY = "icn.p2p.aead";
+    /** The first JDK whose {@code ChaCha20-Poly1305} has intrinsics for both halves. */
+    public static final int FIRST_INTRINSIC_JDK = 20;
+
+    private static final Logger LOG = System.getLogger("io.icn.p2p");
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+    private ChaChaPolys() {
+    }
+
+    /** The implementation chosen for this JVM and why; the same value on every call. */
+    public record Selection(String name, String reason, Function<byte[], ChaChaPoly> factory) {
+        /** A new instance of the chosen implementation with {@code key} (32 bytes). */
+        public ChaChaPoly create(byte[] key) {
+            return factory.apply(key);
+        }
+
+        /** The log line's text: name and reason. */
+        public String describe() {
+            return name + " (" + reason + ")";
+        }
+    }
+
+    /** The JDK's cipher with {@code key}. */
+    public static ChaChaPoly jdk(byte[] key) {
+        return new JdkChaChaPoly(key);
+    }
+
+    /** This package's scalar implementation with {@code key}. */
+    public static ChaChaPoly javaScalar(byte[] key) {
+        return new JavaChaChaPoly(new ScalarChaCha20(), key);
+    }
+
+    /**
+     * This package's Vector API implementation with {@code key}, if the module is present and the code passes its
+     * self-test.
+     */
+    public static Optional<ChaChaPoly> javaVector(byte[] key) {
+        if (vectorBits() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new JavaChaChaPoly(vectorCore(), key));
+    }
+
+    /** The Vector API code's width in bits, or 0 if it is unavailable here. */
+    public static int vectorBits() {
+        return VectorProbe.BITS;
+    }
+
+    /** The choice for Noise sessions (see the class comment). */
+    public static Selection selected() {
+        return Holder.SELECTED;
+    }
+
+    /** A new instance of {@link #selected()}'s implementation with {@code key}. */
+    public static ChaChaPoly create(byte[] key) {
+        return selected().create(key);
+    }
+
+    private static final class Holder {
+        static final Selection SELECTED = decide(System.getProperty(PROPERTY, "auto"), Runtime.version().feature());
+
+        static {
+            LOG.log(Level.INFO, "Noise cipher: {0}", SELECTED.describe());
+        }
+    }
+
+    /** The choice for a property value and a JDK feature version; package-private for tests. */
+    static Selection decide(String property, int jdkFeature) {
+        String forced = property.trim().toLowerCase(Locale.ROOT);
+        switch (forced) {
+            case "auto", "" -> {
+                return byVersion(jdkFeature, "");
+            }
+            case "jdk" -> {
+                return new Selection("jdk", "forced by -D" + PROPERTY, ChaChaPolys::jdk);
+            }
+            case "java-scalar" -> {
+                return new Selection("java-scalar", "forced by -D" + PROPERTY, ChaChaPolys::javaScalar);
+            }
+            case "java-vector" -> {
+                if (vectorBits() > 0) {
+                    return vectorSelection("forced by -D" + PROPERTY);
+                }
+                LOG.log(Level.WARNING, "-D{0}=java-vector is unavailable here (module {1} absent or self-test"
+                        + " failed); choosing by the JDK version", PROPERTY, VECTOR_MODULE);
+                return byVersion(jdkFeature, "; forced java-vector is unavailable");
+            }
+            default -> {
+                LOG.log(Level.WARNING, "-D{0}={1} is not jdk, java-scalar, java-vector or java-vector-128|256|512;"
+                        + " choosing by the JDK version", PROPERTY, property);
+                return byVersion(jdkFeature, "; -D" + PROPERTY + "=" + property + " is not an implementation");
+            }
+        }
+    }
+
+    private static Selection byVersion(int jdkFeature, String note) {
+        if (jdkFeature >= FIRST_INTRINSIC_JDK) {
+            return new Selection("jdk", "JDK " + jdkFeature + " >= " + FIRST_INTRINSIC_JDK
+                    + ": the JDK's cipher has ChaCha20 and Poly1305 intrinsics" + note, ChaChaPolys::jdk);
+        }
+        return new Selection("java-scalar", "JDK " + jdkFeature + " < " + FIRST_INTRINSIC_JDK
+                + ": no intrinsics in the JDK's cipher; the scalar Java code (-D" + PROPERTY + "=java-vector for the"
+                + " Vector API code)" + note, ChaChaPolys::javaScalar);
+    }
+
+    private static Selection vectorSelection(String reason) {
+        WarmingChaCha20.startWarmUp(vectorCore());
+        return new Selection("java-vector-" + vectorBits(), reason
+                + "; the scalar code until the vector code is compiled", key -> new JavaChaChaPoly(
+                        new WarmingChaCha20(vectorCore()), key));
+    }
+
+    /**
+     * Whether the selection's Vector API code is in use yet: false until its warm-up has found it compiled and
+     * faster than the scalar code (see the log), and always false if the selection is not {@code java-vector}.
+     */
+    public static boolean vectorWarm() {
+        return WarmingChaCha20.warm();
+    }
+
+    private static ChaCha20 vectorCore() {
+        try {
+            return (ChaCha20) Class.forName("io.icn.p2p.aead.VectorChaCha20").getDeclaredConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("the Vector API ChaCha20 failed to start: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the Vector API ChaCha20 is missing from this build: " + e, e);
+        }
+    }
+
+    /** The Vector API code's width if the module is present and its keystream equals the scalar one, else 0. */
+    private static final class VectorProbe {
+        static final int BITS = probe();
+
+        private static int probe() {
+            if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+                return 0;
+            }
+            try {
+                int bits = (int) Class.forName("io.icn.p2p.aead.VectorChaCha20").getDeclaredMethod("bits").invoke(null);
+                ChaCha20 vector = vectorCore();
+                ChaCha20 scalar = new ScalarChaCha20();
+                SplittableRandom random = new SplittableRandom(bits);
+                for (int length : new int[] {bits * 8 + 37, bits * 16, 3 * bits * 8 + 63}) {
+                    int[] s1 = new int[16];
+                    for (int i = 0; i < 16; i++) {
+                        s1[i] = random.nextInt();
+                    }
+                    int[] s2 = s1.clone();
+                    byte[] data = new byte[length];
+                    for (int i = 0; i < length; i++) {
+                        data[i] = (byte) random.nextInt();
+                    }
+                    ByteBuffer a = ByteBuffer.wrap(data.clone());
+                    ByteBuffer b = ByteBuffer.wrap(data.clone());
+                    vector.xor(s1, a, 0, a, 0, length);
+                    scalar.xor(s2, b, 0, b, 0, length);
+                    if (!a.equals(b) || s1[12] != s2[12]) {
+                        LOG.log(Level.WARNING, "Vector API ChaCha20 of {0} bits differs from the scalar code; not used", bits);
+                        return 0;
+                    }
+                }
+                return bits;
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "Vector API ChaCha20 unavailable: {0}", e.toString());
+                return 0;
+            }
+        }
+    }
+}
