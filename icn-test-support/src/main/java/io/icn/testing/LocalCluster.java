@@ -5,6 +5,7 @@ import io.icn.chain.AuditProofs;
 import io.icn.chain.AuditStatus;
 import io.icn.chain.Balance;
 import io.icn.chain.DealId;
+import io.icn.chain.DealStatus;
 import io.icn.chain.PinningAudit;
 import io.icn.chain.PinningDeal;
 import io.icn.chain.ProofScheme;
@@ -429,12 +430,28 @@ public final class LocalCluster implements AutoCloseable {
      * Produces blocks until every running node holds every shard of {@code chunk} that the chain assigns it:
      * the replicators have pulled what the put did not place.
      *
+     * <p>Blocks come every {@value #REACTION_PAUSE_MILLIS} ms while it waits, so a short deal can end during the
+     * wait; its assignments are then withdrawn and nothing is left to replicate. That is reported as an error,
+     * never as replication done: give the chunk a deal that outlives the wait.
+     *
      * @throws ClusterTimeoutException if replication has not finished after {@code timeout}
+     * @throws IllegalStateException if the chunk's deal is no longer active (expired or cancelled) before every
+     *     assigned shard is held, whether when called or while waiting
      * @throws InterruptedException if the calling thread is interrupted while waiting
      */
     public void awaitReplication(StoredChunk chunk, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(chunk, "chunk");
-        produceBlocksUntil(() -> replicated(chunk), timeout);
+        produceBlocksUntil(() -> {
+            PinningDeal deal = chain.deal(chunk.deal().id()).orElseThrow();
+            if (deal.status() != DealStatus.ACTIVE) {
+                throw new IllegalStateException("the deal of " + chunk.cid() + " is " + deal.status()
+                        + " (expiry block " + deal.expiresAt() + ", now block " + chain.currentBlock()
+                        + ") before its shards were replicated: a deal of " + (deal.expiresAt() - deal.createdAt())
+                        + " blocks is too short for this wait, which produces a block every "
+                        + REACTION_PAUSE_MILLIS + " ms");
+            }
+            return replicated(chunk);
+        }, timeout);
     }
 
     private boolean replicated(StoredChunk chunk) {

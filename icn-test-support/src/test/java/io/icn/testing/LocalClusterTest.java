@@ -162,6 +162,19 @@ class LocalClusterTest {
     }
 
     @Test
+    void awaitingReplicationOfAChunkWhoseDealEndedIsAnErrorNotReplicationDone() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().nodes(2).inMemoryStores().build()) {
+            StoredChunk stored = cluster.putChunk(chunk(8, 50_000), Placement.onNode(0), 2);
+            cluster.produceBlocks(3); // the deal expires and its assignments are withdrawn before node 1 replicates
+            assertThatThrownBy(() -> cluster.awaitReplication(stored, Duration.ofSeconds(10)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(stored.cid().toString())
+                    .hasMessageContaining("EXPIRED")
+                    .hasMessageContaining("too short");
+        }
+    }
+
+    @Test
     void ingestThroughANodeCutsChunksAndMakesTheNodeItsOwnDirector() throws Exception {
         try (LocalCluster cluster = LocalCluster.builder().nodes(2).inMemoryStores().chunkBytes(100_000).build()) {
             byte[] content = chunk(8, 250_000);

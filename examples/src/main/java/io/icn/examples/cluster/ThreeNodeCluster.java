@@ -39,7 +39,8 @@ import java.util.stream.Stream;
 public final class ThreeNodeCluster {
     private static final int CHUNK_BYTES = 8 << 20;
     private static final int UPLOAD_BYTES = (5 << 20) / 2;
-    private static final long UPLOAD_DEAL_BLOCKS = 300;
+    /** Outlives the waits before step 5 (each produces a block every 50 ms); step 5 reaches it in one call. */
+    private static final long UPLOAD_DEAL_BLOCKS = 3_000;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private ThreeNodeCluster() {
