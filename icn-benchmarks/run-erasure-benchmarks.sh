@@ -20,6 +20,8 @@
 #   BENCH=regex   which classes to run (bash regex on io.icn.benchmarks.erasure.<Class>.), default all
 #   RUN_TIMEOUT=s bound on each class's JMH run, default 900 (QUICK: 400)
 #   LOCK_WAIT=s   how long to wait for another benchmark run holding /tmp/jmh.lock, default 3600
+#   JDKS=list     which JDK sets to run, default "jdk17 jdk25"; one at a time (JDKS=jdk25) keeps each
+#                 hold of the lock short on a shared machine (RESULTS_DIR per set, then read both)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -122,12 +124,17 @@ jmh_class() {   # name jdk-dir class
     return "$rc"
 }
 
+JDKS=${JDKS:-jdk17 jdk25}
 rm -f "$OUT"/jmh-*.json "$OUT"/jmh-*.txt "$OUT"/jmh-*.err "$OUT"/isal-jdk*.txt
-run_jmh jdk17 "$JDK17"
-if [[ -n "$JDK25" && -x "$JDK25/bin/java" ]]; then
-    run_jmh jdk25 "$JDK25"
-else
-    echo "JDK 25 not found under /usr/lib/jvm/temurin-25* (set JDK25=dir); skipping the JDK 25 run" >&2
+if [[ " $JDKS " == *" jdk17 "* ]]; then
+    run_jmh jdk17 "$JDK17"
+fi
+if [[ " $JDKS " == *" jdk25 "* ]]; then
+    if [[ -n "$JDK25" && -x "$JDK25/bin/java" ]]; then
+        run_jmh jdk25 "$JDK25"
+    else
+        echo "JDK 25 not found under /usr/lib/jvm/temurin-25* (set JDK25=dir); skipping the JDK 25 run" >&2
+    fi
 fi
 
 # ---------------------------------------------------------------- 4. the table
