@@ -17,20 +17,14 @@ import java.util.function.Function;
  * {@code -XX:MaxVectorSize}; needs {@code --add-modules jdk.incubator.vector}, is loaded only once the module is
  * found, and is checked against the scalar code on random data before it is used). All produce the same bytes.
  *
- * <p>{@link #selected()}, the implementation of every Noise session, is decided once, at first use, per direction
- * (measured in docs/benchmarks.md, "The AEAD alone" and the host's throughput):
- * <ul>
- *   <li>sealing: from JDK 20 on the JDK's cipher, whose ChaCha20 (JDK 20) and Poly1305 (JDK 19) have CPU intrinsics
- *       and are the fastest at sealing; before, the Vector API code where the module is present, else the scalar
- *       code (JDK 17's cipher is no faster than the scalar code and allocates per message);
- *   <li>opening: the Vector API code where the module is present, else the scalar code, on every JDK: the JDK's
- *       {@code doFinal} opens direct buffers (the host's) at a fraction of ours even on JDK 25.
- * </ul>
- * The Vector API code is used only once C2 has compiled it: until then the scalar code runs, and a daemon thread
- * checks and warms the vector code ({@link WarmingChaCha20}, {@link #vectorWarm()}). The system property
- * {@value #PROPERTY} forces one implementation for both directions: {@code jdk}, {@code java-scalar} or
- * {@code java-vector}; a forced choice that is unavailable falls back to the automatic one with a warning. One log
- * line (System.Logger {@code io.icn.p2p}) says which and why.
+ * <p>{@link #selected()}, the implementation of every Noise session, is decided once, at first use (measured in
+ * docs/benchmarks.md, "The AEAD alone" and the host's throughput): from JDK 20 on the JDK's cipher, whose ChaCha20
+ * (JDK 20) and Poly1305 (JDK 19) have CPU intrinsics; before, the Vector API code where the module is present, else
+ * the scalar code (JDK 17's cipher is no faster than the scalar code and allocates per message). The Vector API code
+ * is used only once C2 has compiled it: until then the scalar code runs, and a daemon thread checks and warms the
+ * vector code ({@link WarmingChaCha20}, {@link #vectorWarm()}). The system property {@value #PROPERTY} forces one of
+ * {@code jdk}, {@code java-scalar} or {@code java-vector}; a forced choice that is unavailable falls back to the
+ * automatic one with a warning. One log line (System.Logger {@code io.icn.p2p}) says which and why.
  *
  * <p>Thread-safe; the choice and the probe never change once computed. The instances made are not
  * thread-safe (see {@link ChaChaPoly}).
@@ -47,17 +41,11 @@ public final class ChaChaPolys {
     private ChaChaPolys() {
     }
 
-    /**
-     * The implementations chosen for this JVM and why; the same value on every call.
-     *
-     * @param name {@code jdk}, {@code java-scalar}, {@code java-vector-<bits>}, or {@code <sealer>/<opener>} where
-     *     the two directions differ
-     */
-    public record Selection(String name, String reason, Function<byte[], ChaChaPoly> sealer,
-            Function<byte[], ChaChaPoly> opener) {
-        /** A new instance of the chosen implementation(s) with {@code key} (32 bytes). */
+    /** The implementation chosen for this JVM and why; the same value on every call. */
+    public record Selection(String name, String reason, Function<byte[], ChaChaPoly> factory) {
+        /** A new instance of the chosen implementation with {@code key} (32 bytes). */
         public ChaChaPoly create(byte[] key) {
-            return sealer == opener ? sealer.apply(key) : new SplitChaChaPoly(name, key, sealer, opener);
+            return factory.apply(key);
         }
 
         /** The log line's text: name and reason. */
@@ -128,16 +116,15 @@ public final class ChaChaPolys {
                 return automatic(jdkFeature, vectorWidth, "");
             }
             case "jdk" -> {
-                return new Selection("jdk", by, ChaChaPolys::jdk, ChaChaPolys::jdk);
+                return new Selection("jdk", by, ChaChaPolys::jdk);
             }
             case "java-scalar" -> {
-                return new Selection("java-scalar", by, ChaChaPolys::javaScalar, ChaChaPolys::javaScalar);
+                return new Selection("java-scalar", by, ChaChaPolys::javaScalar);
             }
             case "java-vector" -> {
                 if (vectorWidth > 0) {
-                    Function<byte[], ChaChaPoly> vector = warming(vectorWidth);
                     return new Selection("java-vector-" + vectorWidth, by + "; the scalar code until the vector code is"
-                            + " compiled", vector, vector);
+                            + " compiled", warming(vectorWidth));
                 }
                 LOG.log(Level.WARNING, "-D{0}=java-vector is unavailable here (module {1} absent); choosing"
                         + " automatically", PROPERTY, VECTOR_MODULE);
@@ -152,16 +139,18 @@ public final class ChaChaPolys {
     }
 
     private static Selection automatic(int jdkFeature, int vectorWidth, String note) {
-        String java = vectorWidth > 0 ? "java-vector-" + vectorWidth : "java-scalar";
-        Function<byte[], ChaChaPoly> ours = vectorWidth > 0 ? warming(vectorWidth) : ChaChaPolys::javaScalar;
-        String why = vectorWidth > 0 ? "the Vector API code once compiled (the scalar code until then)"
-                : "the scalar code (no " + VECTOR_MODULE + ": start with --add-modules " + VECTOR_MODULE + ")";
         if (jdkFeature >= FIRST_INTRINSIC_JDK) {
-            return new Selection("jdk/" + java, "JDK " + jdkFeature + " >= " + FIRST_INTRINSIC_JDK + ": sealing with the"
-                    + " JDK's intrinsic cipher, opening with " + why + note, ChaChaPolys::jdk, ours);
+            return new Selection("jdk", "JDK " + jdkFeature + " >= " + FIRST_INTRINSIC_JDK + ": the JDK's cipher has"
+                    + " ChaCha20 and Poly1305 intrinsics" + note, ChaChaPolys::jdk);
         }
-        return new Selection(java, "JDK " + jdkFeature + " < " + FIRST_INTRINSIC_JDK + ": no intrinsics in the JDK's"
-                + " cipher; " + why + note, ours, ours);
+        if (vectorWidth > 0) {
+            return new Selection("java-vector-" + vectorWidth, "JDK " + jdkFeature + " < " + FIRST_INTRINSIC_JDK
+                    + ": no intrinsics in the JDK's cipher; the Vector API code once compiled (the scalar code until"
+                    + " then)" + note, warming(vectorWidth));
+        }
+        return new Selection("java-scalar", "JDK " + jdkFeature + " < " + FIRST_INTRINSIC_JDK + ": no intrinsics in the"
+                + " JDK's cipher; the scalar code (no " + VECTOR_MODULE + ": start with --add-modules " + VECTOR_MODULE
+                + ")" + note, ChaChaPolys::javaScalar);
     }
 
     /** Keyed instances of the vector code behind {@link WarmingChaCha20}, whose warm-up this starts. */

@@ -250,9 +250,10 @@ class ChaChaPolyTest {
 
     @Test
     void selectionFollowsTheJdkVersionTheModuleAndTheProperty() {
-        assertThat(ChaChaPolys.decide("auto", 25, 512).name()).isEqualTo("jdk/java-vector-512");
-        assertThat(ChaChaPolys.decide("auto", 20, 0).name()).isEqualTo("jdk/java-scalar");
-        assertThat(ChaChaPolys.decide("auto", 20, 0).reason()).contains("JDK 20").contains("--add-modules");
+        assertThat(ChaChaPolys.decide("auto", 25, 512).name()).isEqualTo("jdk");
+        assertThat(ChaChaPolys.decide("auto", 20, 0).name()).isEqualTo("jdk");
+        assertThat(ChaChaPolys.decide("auto", 20, 0).reason()).contains("JDK 20");
+        assertThat(ChaChaPolys.decide("auto", 17, 0).reason()).contains("--add-modules");
         assertThat(ChaChaPolys.decide("auto", 17, 256).name()).isEqualTo("java-vector-256");
         assertThat(ChaChaPolys.decide("auto", 17, 0).name()).isEqualTo("java-scalar");
         assertThat(ChaChaPolys.decide("auto", 17, 0).reason()).contains("JDK 17");
@@ -262,34 +263,11 @@ class ChaChaPolyTest {
         assertThat(ChaChaPolys.decide("nonsense", 25, 0).reason()).contains("nonsense").contains("not an implementation");
         assertThat(ChaChaPolys.decide("java-vector", 17, 128).name()).isEqualTo("java-vector-128");
         assertThat(ChaChaPolys.decide("java-vector", 25, 0).reason()).contains("unavailable");
-        assertThat(ChaChaPolys.decide("java-vector", 25, 0).name()).isEqualTo("jdk/java-scalar");
+        assertThat(ChaChaPolys.decide("java-vector", 25, 0).name()).isEqualTo("jdk");
         int widest = ChaChaPolys.vectorBits();
         assertThat(ChaChaPolys.javaVector(new byte[32]).isPresent()).isEqualTo(widest > 0);
         ChaChaPoly chosen = ChaChaPolys.create(new byte[32]);
         assertThat(chosen.name()).isEqualTo(ChaChaPolys.selected().name());
-    }
-
-    @Test
-    void aSplitSelectionSealsWithOneAndOpensWithTheOther() throws Exception {
-        ChaChaPolys.Selection split = ChaChaPolys.decide("auto", 25, 0);
-        byte[] key = new byte[32];
-        new SplittableRandom(7).nextBytes(key);
-        ChaChaPoly both = split.create(key);
-        byte[] message = SUNSCREEN.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer sealed = ByteBuffer.allocateDirect(message.length + ChaChaPoly.TAG_BYTES);
-        both.seal(0, 9, new byte[] {1, 2}, ByteBuffer.wrap(message), sealed);
-        sealed.flip();
-        ByteBuffer jdkSealed = ByteBuffer.allocate(message.length + ChaChaPoly.TAG_BYTES);
-        ChaChaPolys.jdk(key).seal(0, 9, new byte[] {1, 2}, ByteBuffer.wrap(message), jdkSealed);
-        assertThat(sealed).isEqualTo(jdkSealed.flip());
-        ByteBuffer opened = ByteBuffer.allocate(message.length);
-        both.open(0, 9, new byte[] {1, 2}, sealed, opened);
-        assertThat(opened.array()).isEqualTo(message);
-        ByteBuffer flipped = jdkSealed.duplicate();
-        flipped.put(3, (byte) (flipped.get(3) ^ 1));
-        assertThatThrownBy(() -> split.create(key).open(0, 9, new byte[] {1, 2}, flipped, ByteBuffer.allocate(message.length)))
-                .isInstanceOf(AEADBadTagException.class);
-        assertThatThrownBy(() -> split.create(new byte[31])).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static String rawMac(byte[] key, byte[] message) {
