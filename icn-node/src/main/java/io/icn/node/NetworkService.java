@@ -44,6 +44,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +77,7 @@ public final class NetworkService implements NodeService, ManifestPublisher {
     private final Supplier<InetSocketAddress> quicAddress;
     private final String quicHost;
     private final Supplier<String> quicFingerprint;
+    private final IntSupplier shardRequests;
     private final MeterRegistry registry;
     private final Clock clock;
     private final String agentVersion;
@@ -94,7 +96,7 @@ public final class NetworkService implements NodeService, ManifestPublisher {
 
     NetworkService(ServiceConfig.Network config, ServiceConfig.Gossip gossipConfig, NodeIdentity identity, ShardStore store,
             Supplier<InetSocketAddress> quicAddress, String quicHost, Supplier<String> quicFingerprint,
-            MeterRegistry registry, Clock clock, String agentVersion) {
+            IntSupplier shardRequests, MeterRegistry registry, Clock clock, String agentVersion) {
         this.config = Objects.requireNonNull(config, "config");
         this.gossipConfig = Objects.requireNonNull(gossipConfig, "gossipConfig");
         this.identity = Objects.requireNonNull(identity, "identity");
@@ -102,6 +104,7 @@ public final class NetworkService implements NodeService, ManifestPublisher {
         this.quicAddress = Objects.requireNonNull(quicAddress, "quicAddress");
         this.quicHost = Objects.requireNonNull(quicHost, "quicHost");
         this.quicFingerprint = Objects.requireNonNull(quicFingerprint, "quicFingerprint");
+        this.shardRequests = Objects.requireNonNull(shardRequests, "shardRequests");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.agentVersion = Objects.requireNonNull(agentVersion, "agentVersion");
@@ -150,7 +153,8 @@ public final class NetworkService implements NodeService, ManifestPublisher {
                 .random(new SecureRandom()).listener(metrics).build().start();
         metrics.watch(dht);
         manifests = new ManifestDht(dht, this::manifest, new RepublishConfig(config.recordRepublish(),
-                config.providerRepublish(), 0.8, 32, config.legacyKeys()), scheduler, System::nanoTime).start();
+                config.providerRepublish(), 0.8, 32, config.legacyKeys()), scheduler, System::nanoTime)
+                .yieldTo(shardRequests).start();
         if (!bootstrap.isEmpty()) {
             dht.bootstrap(bootstrap).whenComplete((n, e) -> {
                 if (e != null) {

@@ -111,6 +111,12 @@ final class ShardService implements NodeService {
         return server;
     }
 
+    /** Shard requests under way (0 before {@link #start()} and after close); for the DHT sweeps to yield to. */
+    int activeRequests() {
+        ShardServer s = server;
+        return s == null ? 0 : s.activeRequests();
+    }
+
     /**
      * Lets transfers in flight finish for at most {@code timeout} while new requests are answered BUSY.
      *

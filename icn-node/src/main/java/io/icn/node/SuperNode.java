@@ -298,7 +298,8 @@ public final class SuperNode implements AutoCloseable {
         ShardService[] shardService = new ShardService[1]; // built below; read once the network starts after it
         network = config.network().enabled() ? new NetworkService(config.network(), config.gossip(), identity, store,
                 () -> shardService[0].server().localAddress(), config.quic().advertisedHost(),
-                () -> shardService[0].server().certificateFingerprint(), registry, clock, version) : null;
+                () -> shardService[0].server().certificateFingerprint(), () -> shardService[0].activeRequests(), registry,
+                clock, version) : null;
         ManifestPublisher manifests = this.manifests != null ? this.manifests
                 : network != null ? network : new LoggingManifestPublisher();
         PinningPolicy pinning;

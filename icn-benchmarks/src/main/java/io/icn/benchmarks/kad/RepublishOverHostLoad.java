@@ -6,6 +6,7 @@ import io.icn.p2p.P2pHost;
 import io.icn.p2p.kad.HostKadNetwork;
 import io.icn.p2p.kad.KadConfig;
 import io.icn.p2p.kad.KadNetwork;
+import io.icn.p2p.kad.KadPeer;
 import io.icn.p2p.kad.Kademlia;
 import io.icn.p2p.kad.ManifestDht;
 import io.icn.p2p.kad.RecordValidator;
@@ -88,9 +89,17 @@ public final class RepublishOverHostLoad {
         final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
 
         static HostNetwork start(int peers) throws Exception {
+            return start(peers, true, List.of());
+        }
+
+        /**
+         * {@code peers} peer nodes (accepting every record), and a publisher after them if {@code publisher}; each
+         * bootstraps through {@code bootstrap} if given, else through the first node.
+         */
+        static HostNetwork start(int peers, boolean publisher, List<KadPeer> bootstrap) throws Exception {
             HostNetwork n = new HostNetwork();
             try {
-                n.build(peers);
+                n.build(peers, publisher, bootstrap);
                 return n;
             } catch (Exception | Error e) {
                 n.close();
@@ -98,27 +107,36 @@ public final class RepublishOverHostLoad {
             }
         }
 
-        private void build(int peers) throws Exception {
+        private void build(int peers, boolean withPublisher, List<KadPeer> bootstrap) throws Exception {
             Random random = new Random(1);
             KadConfig config = KadConfig.builder().refreshInterval(Duration.ofDays(1)).requestTimeout(Duration.ofSeconds(30))
                     .queryTimeout(Duration.ofSeconds(120)).maxRecords(1_000_000).build();
             RecordValidators acceptAll = RecordValidators.of(RecordValidator.acceptAll()).with("icn", RecordValidator.acceptAll());
-            for (int i = 0; i <= peers; i++) {
+            int count = peers + (withPublisher ? 1 : 0);
+            for (int i = 0; i < count; i++) {
+                boolean publisher = withPublisher && i == count - 1;
                 P2pHost host = P2pHost.builder().identity(HostIdentity.generate(new SecureRandom()))
                         .listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")).ioThreads(1).build();
                 hosts.add(host);
                 host.start().get(10, TimeUnit.SECONDS);
                 KadNetwork net = new HostKadNetwork(host, config, executor, executor, host::listenAddresses);
-                if (i == peers) {
+                if (publisher) {
                     net = new RepublishLoad.Publisher(net, Runnable::run, requests);
                 }
-                Kademlia k = Kademlia.builder(net).config(config).validators(i == peers ? RecordValidators.icn() : acceptAll)
+                Kademlia k = Kademlia.builder(net).config(config).validators(publisher ? RecordValidators.icn() : acceptAll)
                         .scheduler(executor).random(new Random(random.nextLong())).build().start();
                 nodes.add(k);
-                if (i > 0) {
+                if (!bootstrap.isEmpty()) {
+                    k.bootstrap(bootstrap).orTimeout(60, TimeUnit.SECONDS).join();
+                } else if (i > 0) {
                     k.bootstrap(List.of(nodes.get(0).self())).orTimeout(60, TimeUnit.SECONDS).join();
                 }
             }
+        }
+
+        /** The first node's dialable address, {@code /ip4/127.0.0.1/tcp/<port>/p2p/<id>}. */
+        Multiaddr firstAddress() {
+            return hosts.get(0).listenAddresses().get(0).withPeerId(hosts.get(0).peerId());
         }
 
         Kademlia publisher() {

@@ -15,16 +15,16 @@ import java.util.function.Function;
  * <p>Three exist: the JDK's {@code Cipher} ({@link #jdk}), this package's scalar Java ({@link #javaScalar}) and its
  * Vector API ChaCha20 ({@link #javaVector}: the CPU's widest vectors, one width per JVM, capped by
  * {@code -XX:MaxVectorSize}; needs {@code --add-modules jdk.incubator.vector}, is loaded only once the module is
- * found, and is checked against the scalar code on random data before it is handed out). All produce the same
- * bytes.
+ * found, and is checked against the scalar code on random data before it is used). All produce the same bytes.
  *
- * <p>{@link #selected()}, the implementation of every Noise session, is decided once, at first use, by the JDK's
- * version (measured in docs/benchmarks.md, "The AEAD alone"): from JDK 20 on the JDK's cipher, whose ChaCha20 (JDK
- * 20) and Poly1305 (JDK 19) have CPU intrinsics and are faster than anything written in Java; before, the scalar
- * Java code (about twice JDK 17's cipher, which also allocates per message). The Vector API code is faster still once
- * C2 has compiled it, but is opt-in: the system property {@value #PROPERTY} forces one of {@code jdk},
- * {@code java-scalar} or {@code java-vector} (see docs/p2p.md for why the vector code is not the default); a
- * forced choice that is unavailable falls back to the version rule with a warning. One log line (System.Logger {@code io.icn.p2p}) says which one and why.
+ * <p>{@link #selected()}, the implementation of every Noise session, is decided once, at first use (measured in
+ * docs/benchmarks.md, "The AEAD alone" and the host's throughput): from JDK 20 on the JDK's cipher, whose ChaCha20
+ * (JDK 20) and Poly1305 (JDK 19) have CPU intrinsics; before, the Vector API code where the module is present, else
+ * the scalar code (JDK 17's cipher is no faster than the scalar code and allocates per message). The Vector API code
+ * is used only once C2 has compiled it: until then the scalar code runs, and a daemon thread checks and warms the
+ * vector code ({@link WarmingChaCha20}, {@link #vectorWarm()}). The system property {@value #PROPERTY} forces one of
+ * {@code jdk}, {@code java-scalar} or {@code java-vector}; a forced choice that is unavailable falls back to the
+ * automatic one with a warning. One log line (System.Logger {@code io.icn.p2p}) says which and why.
  *
  * <p>Thread-safe; the choice and the probe never change once computed. The instances made are not
  * thread-safe (see {@link ChaChaPoly}).
@@ -51,6 +51,14 @@ public final class ChaChaPolys {
         /** The log line's text: name and reason. */
         public String describe() {
             return name + " (" + reason + ")";
+        }
+    }
+
+    /** @throws IllegalArgumentException unless {@code key} is 32 bytes */
+    static void requireKey(byte[] key) {
+        if (key == null || key.length != ChaChaPoly.KEY_BYTES) {
+            throw new IllegalArgumentException("a ChaCha20-Poly1305 key is 32 bytes, got "
+                    + (key == null ? "null" : key.length + " bytes"));
         }
     }
 
@@ -91,57 +99,67 @@ public final class ChaChaPolys {
     }
 
     private static final class Holder {
-        static final Selection SELECTED = decide(System.getProperty(PROPERTY, "auto"), Runtime.version().feature());
+        static final Selection SELECTED = decide(System.getProperty(PROPERTY, "auto"), Runtime.version().feature(),
+                vectorWidth());
 
         static {
             LOG.log(Level.INFO, "Noise cipher: {0}", SELECTED.describe());
         }
     }
 
-    /** The choice for a property value and a JDK feature version; package-private for tests. */
-    static Selection decide(String property, int jdkFeature) {
+    /** The choice for a property value, a JDK feature version and the Vector API's width (0: absent); for tests. */
+    static Selection decide(String property, int jdkFeature, int vectorWidth) {
         String forced = property.trim().toLowerCase(Locale.ROOT);
+        String by = "forced by -D" + PROPERTY;
         switch (forced) {
             case "auto", "" -> {
-                return byVersion(jdkFeature, "");
+                return automatic(jdkFeature, vectorWidth, "");
             }
             case "jdk" -> {
-                return new Selection("jdk", "forced by -D" + PROPERTY, ChaChaPolys::jdk);
+                return new Selection("jdk", by, ChaChaPolys::jdk);
             }
             case "java-scalar" -> {
-                return new Selection("java-scalar", "forced by -D" + PROPERTY, ChaChaPolys::javaScalar);
+                return new Selection("java-scalar", by, ChaChaPolys::javaScalar);
             }
             case "java-vector" -> {
-                if (vectorBits() > 0) {
-                    return vectorSelection("forced by -D" + PROPERTY);
+                if (vectorWidth > 0) {
+                    return new Selection("java-vector-" + vectorWidth, by + "; the scalar code until the vector code is"
+                            + " compiled", warming(vectorWidth));
                 }
-                LOG.log(Level.WARNING, "-D{0}=java-vector is unavailable here (module {1} absent or self-test"
-                        + " failed); choosing by the JDK version", PROPERTY, VECTOR_MODULE);
-                return byVersion(jdkFeature, "; forced java-vector is unavailable");
+                LOG.log(Level.WARNING, "-D{0}=java-vector is unavailable here (module {1} absent); choosing"
+                        + " automatically", PROPERTY, VECTOR_MODULE);
+                return automatic(jdkFeature, vectorWidth, "; forced java-vector is unavailable");
             }
             default -> {
-                LOG.log(Level.WARNING, "-D{0}={1} is not jdk, java-scalar, java-vector or java-vector-128|256|512;"
-                        + " choosing by the JDK version", PROPERTY, property);
-                return byVersion(jdkFeature, "; -D" + PROPERTY + "=" + property + " is not an implementation");
+                LOG.log(Level.WARNING, "-D{0}={1} is not jdk, java-scalar or java-vector; choosing automatically",
+                        PROPERTY, property);
+                return automatic(jdkFeature, vectorWidth, "; -D" + PROPERTY + "=" + property + " is not an implementation");
             }
         }
     }
 
-    private static Selection byVersion(int jdkFeature, String note) {
+    private static Selection automatic(int jdkFeature, int vectorWidth, String note) {
         if (jdkFeature >= FIRST_INTRINSIC_JDK) {
-            return new Selection("jdk", "JDK " + jdkFeature + " >= " + FIRST_INTRINSIC_JDK
-                    + ": the JDK's cipher has ChaCha20 and Poly1305 intrinsics" + note, ChaChaPolys::jdk);
+            return new Selection("jdk", "JDK " + jdkFeature + " >= " + FIRST_INTRINSIC_JDK + ": the JDK's cipher has"
+                    + " ChaCha20 and Poly1305 intrinsics" + note, ChaChaPolys::jdk);
         }
-        return new Selection("java-scalar", "JDK " + jdkFeature + " < " + FIRST_INTRINSIC_JDK
-                + ": no intrinsics in the JDK's cipher; the scalar Java code (-D" + PROPERTY + "=java-vector for the"
-                + " Vector API code)" + note, ChaChaPolys::javaScalar);
+        if (vectorWidth > 0) {
+            return new Selection("java-vector-" + vectorWidth, "JDK " + jdkFeature + " < " + FIRST_INTRINSIC_JDK
+                    + ": no intrinsics in the JDK's cipher; the Vector API code once compiled (the scalar code until"
+                    + " then)" + note, warming(vectorWidth));
+        }
+        return new Selection("java-scalar", "JDK " + jdkFeature + " < " + FIRST_INTRINSIC_JDK + ": no intrinsics in the"
+                + " JDK's cipher; the scalar code (no " + VECTOR_MODULE + ": start with --add-modules " + VECTOR_MODULE
+                + ")" + note, ChaChaPolys::javaScalar);
     }
 
-    private static Selection vectorSelection(String reason) {
-        WarmingChaCha20.startWarmUp(vectorCore());
-        return new Selection("java-vector-" + vectorBits(), reason
-                + "; the scalar code until the vector code is compiled", key -> new JavaChaChaPoly(
-                        new WarmingChaCha20(vectorCore()), key));
+    /** Keyed instances of the vector code behind {@link WarmingChaCha20}, whose warm-up this starts. */
+    private static Function<byte[], ChaChaPoly> warming(int vectorWidth) {
+        return key -> {
+            ChaCha20 vector = vectorCore();
+            WarmingChaCha20.startWarmUp(vector);
+            return new JavaChaChaPoly(new WarmingChaCha20(vector), key);
+        };
     }
 
     /**
@@ -162,16 +180,32 @@ public final class ChaChaPolys {
         }
     }
 
+    /**
+     * The Vector API code's width if the module is present and the class loads, else 0; without the self-test, so
+     * that choosing runs no vector arithmetic (interpreted, slow) on the caller's thread: the warm-up runs the test.
+     */
+    private static int vectorWidth() {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            return 0;
+        }
+        try {
+            return (int) Class.forName("io.icn.p2p.aead.VectorChaCha20").getDeclaredMethod("bits").invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "Vector API ChaCha20 unavailable: {0}", e.toString());
+            return 0;
+        }
+    }
+
     /** The Vector API code's width if the module is present and its keystream equals the scalar one, else 0. */
     private static final class VectorProbe {
         static final int BITS = probe();
 
         private static int probe() {
-            if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            int bits = vectorWidth();
+            if (bits == 0) {
                 return 0;
             }
             try {
-                int bits = (int) Class.forName("io.icn.p2p.aead.VectorChaCha20").getDeclaredMethod("bits").invoke(null);
                 ChaCha20 vector = vectorCore();
                 ChaCha20 scalar = new ScalarChaCha20();
                 SplittableRandom random = new SplittableRandom(bits);
@@ -195,7 +229,7 @@ public final class ChaChaPolys {
                     }
                 }
                 return bits;
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            } catch (RuntimeException | LinkageError e) {
                 LOG.log(Level.WARNING, "Vector API ChaCha20 unavailable: {0}", e.toString());
                 return 0;
             }

@@ -21,10 +21,7 @@ final class JavaChaChaPoly implements ChaChaPoly {
     private final Poly1305 mac = new Poly1305();
 
     JavaChaChaPoly(ChaCha20 core, byte[] key) {
-        if (key == null || key.length != KEY_BYTES) {
-            throw new IllegalArgumentException("a ChaCha20-Poly1305 key is 32 bytes, got "
-                    + (key == null ? "null" : key.length + " bytes"));
-        }
+        ChaChaPolys.requireKey(key);
         this.core = core;
         System.arraycopy(SIGMA, 0, state, 0, 4);
         ByteBuffer k = ByteBuffer.wrap(key);

@@ -19,10 +19,7 @@ final class JdkChaChaPoly implements ChaChaPoly {
     private final byte[] nonce = new byte[12];
 
     JdkChaChaPoly(byte[] key) {
-        if (key == null || key.length != KEY_BYTES) {
-            throw new IllegalArgumentException("a ChaCha20-Poly1305 key is 32 bytes, got "
-                    + (key == null ? "null" : key.length + " bytes"));
-        }
+        ChaChaPolys.requireKey(key);
         this.key = new SecretKeySpec(key, "ChaCha20");
         try {
             this.cipher = Cipher.getInstance("ChaCha20-Poly1305");

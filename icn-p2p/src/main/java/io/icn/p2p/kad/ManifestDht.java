@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,6 +29,14 @@ import java.util.function.LongSupplier;
  * {@link ManifestSource} (this class is the DHT's {@link LocalRecords}), not copied into the record
  * store.
  *
+ * <p><b>Yielding to shard serving.</b> With {@link #yieldTo} given the shard server's requests under way, a sweep
+ * that finds the server busy (any request under way) keeps at most {@link #BUSY_IN_FLIGHT} chunks in flight and
+ * issues a chunk only once it is behind the pace that ends the sweep with its whole interval rather than its
+ * spread ({@code window / spread}, e.g. 60 rather than 48 minutes of the hour); while the server is idle it runs at
+ * its own pace with up to {@link RepublishConfig#maxInFlight()} chunks and catches up. So a sweep still ends within
+ * its interval (the deadline that matters: the records expire after 36 h, providers after 24 h), and the slack of
+ * the spread goes to shard serving.
+ *
  * <p>The protocol cannot delete a record from other peers: after {@link #withdraw} the copies they
  * hold expire within the record TTL (36 h) and their provider records within the provider TTL (24 h);
  * this node stops answering for the chunk at once.
@@ -36,6 +45,11 @@ import java.util.function.LongSupplier;
  * schedule (the DHT and the scheduler stay the caller's).
  */
 public final class ManifestDht implements LocalRecords, AutoCloseable {
+    /** Chunks a sweep keeps in flight at most while the shard server is busy (see the class comment). */
+    public static final int BUSY_IN_FLIGHT = 4;
+    /** How often a sweep held back by a busy shard server looks again whether it has become idle. */
+    static final long BUSY_RECHECK_NANOS = 100_000_000L;
+
     private final Kademlia dht;
     private final ManifestSource source;
     private final RepublishConfig config;
@@ -52,6 +66,8 @@ public final class ManifestDht implements LocalRecords, AutoCloseable {
     private final AtomicLong providersAnnounced = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final List<ScheduledFuture<?>> schedule = new ArrayList<>();
+    private final AtomicLong busyPumps = new AtomicLong();
+    private volatile IntSupplier servingRequests = () -> 0;
 
     /** What one {@link #publish} reached: peers that stored each record, and that got the provider record. */
     public record PublishResult(int manifestAcks, int legacyAcks, int providerAcks) {
@@ -61,9 +77,13 @@ public final class ManifestDht implements LocalRecords, AutoCloseable {
     public record SweepResult(int chunks, int failed, Duration elapsed) {
     }
 
-    /** Counters since construction. */
+    /**
+     * Counters since construction.
+     *
+     * @param busyPumps how often a sweep found the shard server busy and held back (see {@link #yieldTo})
+     */
     public record Stats(long recordSweeps, long providerSweeps, long sweepsSkipped, long recordsPut,
-            long providersAnnounced, long failures, int held) {
+            long providersAnnounced, long failures, int held, long busyPumps) {
     }
 
     /**
@@ -79,6 +99,16 @@ public final class ManifestDht implements LocalRecords, AutoCloseable {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         dht.localRecords(this);
+    }
+
+    /**
+     * Makes sweeps yield to shard serving: {@code requestsUnderWay} is read (from the sweep's threads, it must not
+     * block) before chunks are issued, and a positive value slows the sweep as the class comment says. Without it
+     * sweeps never yield.
+     */
+    public ManifestDht yieldTo(IntSupplier requestsUnderWay) {
+        this.servingRequests = Objects.requireNonNull(requestsUnderWay, "requestsUnderWay");
+        return this;
     }
 
     /** Starts the republication schedule. Call once. */
@@ -200,7 +230,7 @@ public final class ManifestDht implements LocalRecords, AutoCloseable {
 
     public Stats stats() {
         return new Stats(recordSweeps.get(), providerSweeps.get(), skipped.get(), recordsPut.get(),
-                providersAnnounced.get(), failures.get(), held.size());
+                providersAnnounced.get(), failures.get(), held.size(), busyPumps.get());
     }
 
     private CompletableFuture<SweepResult> sweep(boolean records, Duration window) {
@@ -232,19 +262,26 @@ public final class ManifestDht implements LocalRecords, AutoCloseable {
 
         void pump() {
             List<Cid> now = new ArrayList<>();
+            boolean busy = servingRequests.getAsInt() > 0;
+            if (busy) {
+                busyPumps.incrementAndGet();
+            }
+            int cap = busy ? Math.min(BUSY_IN_FLIGHT, config.maxInFlight()) : config.maxInFlight();
+            long perItem = busy ? (long) (nanosPerItem / config.spread()) : nanosPerItem;
             synchronized (this) {
                 wakeScheduled = false;
                 long elapsed = nanoTime.getAsLong() - start;
-                while (items.hasNext() && inFlight < config.maxInFlight() && !closed.get()
-                        && (nanosPerItem == 0 || (long) issued * nanosPerItem <= elapsed)) {
+                while (items.hasNext() && inFlight < cap && !closed.get()
+                        && (perItem == 0 || (long) issued * perItem <= elapsed)) {
                     now.add(items.next());
                     issued++;
                     inFlight++;
                 }
-                if (items.hasNext() && inFlight < config.maxInFlight() && !closed.get() && !wakeScheduled) {
+                if (items.hasNext() && inFlight < cap && !closed.get() && !wakeScheduled) {
                     wakeScheduled = true;
-                    long due = (long) issued * nanosPerItem - elapsed;
-                    scheduler.schedule(this::pump, Math.max(due, 0), TimeUnit.NANOSECONDS);
+                    long due = Math.max((long) issued * perItem - elapsed, 0);
+                    // held back by a busy server: look again soon, to catch up as soon as it is idle
+                    scheduler.schedule(this::pump, busy ? Math.min(due, BUSY_RECHECK_NANOS) : due, TimeUnit.NANOSECONDS);
                 }
                 if (inFlight == 0 && (!items.hasNext() || closed.get())) {
                     done.complete(new SweepResult(issued, failed, Duration.ofNanos(nanoTime.getAsLong() - start)));

@@ -249,21 +249,22 @@ class ChaChaPolyTest {
     }
 
     @Test
-    void selectionFollowsTheJdkVersionAndTheProperty() {
-        assertThat(ChaChaPolys.decide("auto", 25).name()).isEqualTo("jdk");
-        assertThat(ChaChaPolys.decide("auto", 20).name()).isEqualTo("jdk");
+    void selectionFollowsTheJdkVersionTheModuleAndTheProperty() {
+        assertThat(ChaChaPolys.decide("auto", 25, 512).name()).isEqualTo("jdk");
+        assertThat(ChaChaPolys.decide("auto", 20, 0).name()).isEqualTo("jdk");
+        assertThat(ChaChaPolys.decide("auto", 20, 0).reason()).contains("JDK 20");
+        assertThat(ChaChaPolys.decide("auto", 17, 0).reason()).contains("--add-modules");
+        assertThat(ChaChaPolys.decide("auto", 17, 256).name()).isEqualTo("java-vector-256");
+        assertThat(ChaChaPolys.decide("auto", 17, 0).name()).isEqualTo("java-scalar");
+        assertThat(ChaChaPolys.decide("auto", 17, 0).reason()).contains("JDK 17");
+        assertThat(ChaChaPolys.decide("jdk", 17, 512).name()).isEqualTo("jdk");
+        assertThat(ChaChaPolys.decide("java-scalar", 25, 512).name()).isEqualTo("java-scalar");
+        assertThat(ChaChaPolys.decide("java-scalar", 25, 512).reason()).contains("forced");
+        assertThat(ChaChaPolys.decide("nonsense", 25, 0).reason()).contains("nonsense").contains("not an implementation");
+        assertThat(ChaChaPolys.decide("java-vector", 17, 128).name()).isEqualTo("java-vector-128");
+        assertThat(ChaChaPolys.decide("java-vector", 25, 0).reason()).contains("unavailable");
+        assertThat(ChaChaPolys.decide("java-vector", 25, 0).name()).isEqualTo("jdk");
         int widest = ChaChaPolys.vectorBits();
-        assertThat(ChaChaPolys.decide("auto", 17).name()).isEqualTo("java-scalar");
-        assertThat(ChaChaPolys.decide("auto", 17).reason()).contains("JDK 17");
-        assertThat(ChaChaPolys.decide("jdk", 17).name()).isEqualTo("jdk");
-        assertThat(ChaChaPolys.decide("java-scalar", 25).name()).isEqualTo("java-scalar");
-        assertThat(ChaChaPolys.decide("java-scalar", 25).reason()).contains("forced");
-        assertThat(ChaChaPolys.decide("nonsense", 25).reason()).contains("nonsense").contains("not an implementation");
-        if (widest > 0) {
-            assertThat(ChaChaPolys.decide("java-vector", 25).name()).isEqualTo("java-vector-" + widest);
-        } else {
-            assertThat(ChaChaPolys.decide("java-vector", 25).reason()).contains("unavailable");
-        }
         assertThat(ChaChaPolys.javaVector(new byte[32]).isPresent()).isEqualTo(widest > 0);
         ChaChaPoly chosen = ChaChaPolys.create(new byte[32]);
         assertThat(chosen.name()).isEqualTo(ChaChaPolys.selected().name());

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -126,6 +127,32 @@ class ManifestDhtTest {
                 assertThat(s.recordsPut()).isEqualTo(19);
                 assertThat(s.providersAnnounced()).isEqualTo(19);
                 assertThat(s.held()).isEqualTo(19);
+            }
+        }
+    }
+
+    @Test
+    void aSweepYieldsToABusyShardServerButEndsWithinItsInterval() {
+        try (SimulatedDht dht = new SimulatedDht(27).grow(10, CONFIG, ICN)) {
+            Chunks chunks = new Chunks();
+            AtomicInteger serving = new AtomicInteger(3);
+            try (ManifestDht publisher = new ManifestDht(dht.nodes.get(1), chunks, RepublishConfig.defaults(),
+                    dht.executor, System::nanoTime).yieldTo(serving::get)) {
+                for (int i = 0; i < 20; i++) {
+                    publisher.hold(chunks.add(200 + i));
+                }
+                // window 400 ms for 20 chunks: 20 ms a chunk at its own pace, 25 ms (window / spread 0.8) while the
+                // server is busy, so the last chunk is issued no sooner than 19 x 25 ms
+                ManifestDht.SweepResult busy = await(publisher.republishRecords(Duration.ofMillis(400)));
+                assertThat(busy.chunks()).isEqualTo(20);
+                assertThat(busy.failed()).isZero();
+                assertThat(busy.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(19 * 25));
+                assertThat(publisher.stats().busyPumps()).isPositive();
+                assertThat(publisher.stats().recordsPut()).isEqualTo(20);
+                serving.set(0);
+                long before = publisher.stats().busyPumps();
+                assertThat(await(publisher.republishRecords(Duration.ZERO)).chunks()).isEqualTo(20);
+                assertThat(publisher.stats().busyPumps()).isEqualTo(before);
             }
         }
     }
