@@ -181,7 +181,15 @@ final class YamuxStream implements P2pStream {
 
     @Override
     public CompletableFuture<Optional<byte[]>> readMessage() {
-        return readMessage(0).thenApply(m -> m.map(ByteBuffer::array));
+        CompletableFuture<Optional<byte[]>> result = new CompletableFuture<>();
+        readMessage(0).whenComplete((m, error) -> { // fails with the read's own exception, as P2pStream states
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(m.map(ByteBuffer::array));
+            }
+        });
+        return result;
     }
 
     @Override
