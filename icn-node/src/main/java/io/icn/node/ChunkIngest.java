@@ -11,6 +11,7 @@ import io.icn.storage.ShardStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,7 +127,7 @@ public final class ChunkIngest {
                 break;
             }
             try {
-                done.add(ingestOne(Cid.of(Cid.RAW, cid.digest()), chunk, offset, dealBlocks));
+                done.add(ingestOne(Cid.of(Cid.RAW, cid.digest()), ByteBuffer.wrap(chunk), offset, dealBlocks));
             } catch (RuntimeException e) {
                 throw new PartialIngestException("chunk at offset " + offset + " failed: " + e.getMessage()
                         + (done.isEmpty() ? "" : "; the " + done.size() + " chunk(s) before it are stored and pinned"),
@@ -184,8 +185,17 @@ public final class ChunkIngest {
      * @throws io.icn.storage.StorageFullException if the store has no room for its shards
      */
     public IngestedChunk ingestChunk(Cid cid, byte[] chunk, long dealBlocks) {
+        return ingestChunk(cid, ByteBuffer.wrap(chunk), dealBlocks);
+    }
+
+    /**
+     * As {@link #ingestChunk(Cid, byte[], long)} for the chunk in {@code chunk}'s remaining bytes, which are read in
+     * place (not copied: the store writes the data shards from them) and not modified; the position does not move.
+     * For a chunk that is a slice of a larger buffer, such as a GossipSub message's data in its RPC frame.
+     */
+    public IngestedChunk ingestChunk(Cid cid, ByteBuffer chunk, long dealBlocks) {
         checkDealBlocks(dealBlocks);
-        return ingestOne(Objects.requireNonNull(cid, "cid"), chunk, 0, dealBlocks);
+        return ingestOne(Objects.requireNonNull(cid, "cid"), chunk.duplicate(), 0, dealBlocks);
     }
 
     private static void checkDealBlocks(long dealBlocks) {
@@ -194,8 +204,9 @@ public final class ChunkIngest {
         }
     }
 
-    private IngestedChunk ingestOne(Cid cid, byte[] chunk, long offset, long dealBlocks) {
-        if (chunk.length == 0) {
+    private IngestedChunk ingestOne(Cid cid, ByteBuffer chunk, long offset, long dealBlocks) {
+        int length = chunk.remaining();
+        if (length == 0) {
             throw new IllegalArgumentException("the upload is empty; there is nothing to store");
         }
         boolean already;
@@ -206,7 +217,7 @@ public final class ChunkIngest {
             meta = store.contains(cid) ? store.meta(cid).orElse(null) : null;
             already = meta != null;
             if (meta == null) {
-                meta = store.encodeAndPut(cid, chunk, ChunkSpec.rs10x4(chunk.length, "", 0));
+                meta = store.encodeAndPut(cid, chunk, ChunkSpec.rs10x4(length, "", 0));
             }
         } finally {
             oneAtATime.unlock();
@@ -227,9 +238,9 @@ public final class ChunkIngest {
         if (meta.expiryBlock() < deal.expiresAt()) {
             store.setExpiry(cid, deal.expiresAt());
         }
-        LOG.info("ingested cid={} bytes={} deal={} expires_at={}", cid, chunk.length, deal.id(), deal.expiresAt());
+        LOG.info("ingested cid={} bytes={} deal={} expires_at={}", cid, length, deal.id(), deal.expiresAt());
         announce(cid.toString());
-        return new IngestedChunk(cid.toString(), offset, chunk.length, deal.id().toString(), deal.expiresAt(), already,
+        return new IngestedChunk(cid.toString(), offset, length, deal.id().toString(), deal.expiresAt(), already,
                 meta.shards().size());
     }
 

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -39,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * full, the message is dropped (it was still forwarded), counted in {@code icn_super_node_gossip_ingest_dropped}
  * and logged with its id, size and publisher.
  *
- * <p><b>Memory.</b> The message's data array is handed to the ingest as it is ({@link GossipMessage#sharedData()}):
- * no copy is made between the router and the store.
+ * <p><b>Memory.</b> The message's data, a slice of the RPC frame it was received in, is handed to the ingest as it
+ * is ({@link GossipMessage#sharedData()}): no copy is made between the receive buffer and the store, which writes the
+ * data shards from it.
  *
  * <p>Thread-safe. Owns its worker thread and its meters; not the router (the {@link NetworkService}'s) or the
  * ingest.
@@ -215,7 +217,7 @@ public final class GossipIngest implements NodeService {
 
     private void ingestOne(GossipMessage m) {
         try {
-            byte[] chunk = m.sharedData(); // read only: the router's cache shares it
+            ByteBuffer chunk = m.sharedData(); // a slice of the RPC frame, read only: the router's cache shares it
             ChunkIngest.IngestedChunk done = ingest.ingestChunk(Cid.ofRaw(chunk), chunk, dealBlocks);
             storedAndAnnounced.record(System.nanoTime() - m.receivedNanos(), TimeUnit.NANOSECONDS);
             (done.alreadyStored() ? alreadyStored : stored).increment();

@@ -1,5 +1,6 @@
 package io.icn.p2p;
 
+import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
  * directions (Yamux RST): outstanding futures fail with {@link StreamResetException}. When the connection or the
  * host closes, open streams are reset.
  *
- * <p><b>Ownership.</b> Arrays passed to writes are copied before the call returns; arrays returned by reads
+ * <p><b>Ownership.</b> Arrays passed to writes are copied before the call returns, except by
+ * {@link #writeMessageShared}, which reads the caller's buffers as the window allows; arrays returned by reads
  * belong to the caller.
  */
 public interface P2pStream extends AutoCloseable {
@@ -53,6 +55,18 @@ public interface P2pStream extends AutoCloseable {
     CompletableFuture<Void> writeMessage(byte[] message);
 
     /**
+     * Writes the total length of {@code parts}' remaining bytes as an unsigned varint, then those bytes in order,
+     * without copying them first (each is copied into the connection's frames as the remote's window allows): one
+     * encoding of a large message can be written to several peers at once, and a message can be written from
+     * pieces (a header and a slice of a received frame). The buffers' positions are not moved.
+     *
+     * @return completes when all bytes are handed to the connection; until then the caller must not modify the
+     *     parts' bytes. Fails as {@link #write}.
+     * @throws IllegalArgumentException if the parts hold more than {@code Integer.MAX_VALUE} bytes
+     */
+    CompletableFuture<Void> writeMessageShared(ByteBuffer... parts);
+
+    /**
      * Reads whatever bytes have arrived (waiting for at least one), or an empty array at the end of the stream (the
      * remote half-closed and everything before was read).
      *
@@ -70,6 +84,19 @@ public interface P2pStream extends AutoCloseable {
      *     stream ends inside a message or the prefix is malformed, {@link StreamResetException}
      */
     CompletableFuture<Optional<byte[]>> readMessage();
+
+    /**
+     * As {@link #readMessage()}, but the message is received into an array with {@code headroom} free bytes before
+     * it, written straight from the connection's frames once its length prefix has arrived (one array of exactly
+     * {@code headroom} + the message's length, allocated when the prefix is read; a prefix over the limit resets the
+     * stream before anything is allocated).
+     *
+     * @param headroom 0..1024 bytes
+     * @return a buffer over the array whose position is {@code headroom} and whose limit is the end of the message
+     *     (the whole array, headroom included, belongs to the caller), or empty at a clean end of the stream
+     * @throws IllegalArgumentException if {@code headroom} is out of range
+     */
+    CompletableFuture<Optional<ByteBuffer>> readMessage(int headroom);
 
     /**
      * Half-closes: sends the end of stream after all earlier writes.

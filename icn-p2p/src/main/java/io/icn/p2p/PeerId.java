@@ -5,6 +5,7 @@ import io.icn.p2p.internal.Base58;
 import io.icn.p2p.internal.Varint;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -162,8 +163,19 @@ public final class PeerId {
      * peer id without an inlined Ed25519 key and for any malformed signature.
      */
     public boolean verifies(byte[] message, byte[] signature) {
+        return verifies(message, 0, message.length, signature);
+    }
+
+    /**
+     * Whether {@code signature} is this peer's Ed25519 signature of {@code message[offset, offset + length)} (the
+     * bytes are read in place, not copied); false when the peer id inlines no Ed25519 key.
+     *
+     * @throws IndexOutOfBoundsException if the range is outside {@code message}
+     */
+    public boolean verifies(byte[] message, int offset, int length, byte[] signature) {
+        Objects.checkFromIndexSize(offset, length, message.length);
         Optional<byte[]> key = ed25519PublicKey();
-        return key.isPresent() && Ed25519.verify(key.get(), message, signature);
+        return key.isPresent() && Ed25519.verify(key.get(), message, offset, length, signature);
     }
 
     /** Whether {@code publicKeyProtobuf} is the key of this peer id. */

@@ -3,6 +3,7 @@ package io.icn.p2p;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -151,13 +152,17 @@ final class YamuxSession extends ByteToMessageDecoder {
         ctx.write(frame, ctx.voidPromise());
     }
 
-    void sendData(int streamId, int flags, byte[] data, int offset, int length) {
+    /** Sends the next {@code length} bytes of {@code data} (its position advances past them) in one data frame. */
+    void sendData(int streamId, int flags, ByteBuffer data, int length) {
         if (closed) {
             return;
         }
         ByteBuf frame = ctx.alloc().buffer(HEADER_BYTES + length);
         writeHeader(frame, TYPE_DATA, flags, streamId, length);
-        frame.writeBytes(data, offset, length);
+        int limit = data.limit();
+        data.limit(data.position() + length);
+        frame.writeBytes(data);
+        data.limit(limit);
         ctx.write(frame, ctx.voidPromise());
     }
 

@@ -19,6 +19,9 @@ import java.util.concurrent.RejectedExecutionException;
 final class YamuxStream implements P2pStream {
     private enum Phase { OUT_HEADER, OUT_PROTOCOL, IN_HEADER, IN_PROPOSAL, OPEN }
 
+    /** The most headroom a message read may ask for. */
+    static final int MAX_HEADROOM = 1024;
+
     private final YamuxSession session;
     private final int id;
     private final boolean inbound;
@@ -48,8 +51,12 @@ final class YamuxStream implements P2pStream {
     private boolean removed;
     private Throwable failure;
     private CompletableFuture<byte[]> pendingRead;
-    private CompletableFuture<Optional<byte[]>> pendingMessage;
+    private CompletableFuture<Optional<ByteBuffer>> pendingMessage;
+    /** Free bytes the pending message read asked for before the message, in the same array. */
+    private int messageHeadroom;
+    /** The message being received (its headroom first), once its length prefix was read; null otherwise. */
     private byte[] message;
+    /** The end of the message's bytes in {@link #message} received so far. */
     private int messageFill;
 
     YamuxStream(YamuxSession session, int id, boolean inbound, int windowBytes, int maxWindowBytes) {
@@ -143,6 +150,23 @@ final class YamuxStream implements P2pStream {
     }
 
     @Override
+    public CompletableFuture<Void> writeMessageShared(ByteBuffer... parts) {
+        long length = 0;
+        ByteBuffer[] views = new ByteBuffer[parts.length + 1];
+        for (int i = 0; i < parts.length; i++) {
+            views[i + 1] = parts[i].duplicate();
+            length += views[i + 1].remaining();
+        }
+        if (length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a message of " + length + " bytes cannot be written");
+        }
+        views[0] = ByteBuffer.wrap(Varint.encode(length));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onLoop(done, () -> enqueue(new PendingWrite(views, done)));
+        return done;
+    }
+
+    @Override
     public CompletableFuture<byte[]> read() {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         onLoop(result, () -> {
@@ -158,11 +182,28 @@ final class YamuxStream implements P2pStream {
     @Override
     public CompletableFuture<Optional<byte[]>> readMessage() {
         CompletableFuture<Optional<byte[]>> result = new CompletableFuture<>();
+        readMessage(0).whenComplete((m, error) -> { // fails with the read's own exception, as P2pStream states
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(m.map(ByteBuffer::array));
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<Optional<ByteBuffer>> readMessage(int headroom) {
+        if (headroom < 0 || headroom > MAX_HEADROOM) {
+            throw new IllegalArgumentException("headroom must be 0.." + MAX_HEADROOM + " bytes, got " + headroom);
+        }
+        CompletableFuture<Optional<ByteBuffer>> result = new CompletableFuture<>();
         onLoop(result, () -> {
             if (!startRead(result)) {
                 return;
             }
             pendingMessage = result;
+            messageHeadroom = headroom;
             serveReads();
         });
         return result;
@@ -215,7 +256,17 @@ final class YamuxStream implements P2pStream {
             credit(n);
             return;
         }
-        received.append(payload);
+        if (message != null && received.readable() == 0) {
+            // the body of a message under way: straight from the frame into the message's array, not via the queue
+            int direct = Math.min(n, message.length - messageFill);
+            payload.getBytes(payload.readerIndex(), message, messageFill, direct);
+            messageFill += direct;
+            credit(direct);
+            payload.skipBytes(direct);
+        }
+        if (payload.isReadable()) {
+            received.append(payload);
+        }
         process();
     }
 
@@ -404,24 +455,24 @@ final class YamuxStream implements P2pStream {
             int prefix = Varint.size(length);
             received.skip(prefix);
             credit(prefix);
-            message = new byte[(int) length];
-            messageFill = 0;
+            message = new byte[messageHeadroom + (int) length];
+            messageFill = messageHeadroom;
         }
         int n = received.take(message, messageFill, message.length - messageFill);
         messageFill += n;
         credit(n);
         if (messageFill == message.length) {
-            byte[] done = message;
+            ByteBuffer done = ByteBuffer.wrap(message, messageHeadroom, message.length - messageHeadroom);
             message = null;
             completeMessage(Optional.of(done));
         } else if (remoteFin) {
-            resetLocally(new ProtocolViolationException("stream " + this + " ended " + messageFill + " bytes into a message of "
-                    + message.length));
+            resetLocally(new ProtocolViolationException("stream " + this + " ended " + (messageFill - messageHeadroom)
+                    + " bytes into a message of " + (message.length - messageHeadroom)));
         }
     }
 
-    private void completeMessage(Optional<byte[]> value) {
-        CompletableFuture<Optional<byte[]>> read = pendingMessage;
+    private void completeMessage(Optional<ByteBuffer> value) {
+        CompletableFuture<Optional<ByteBuffer>> read = pendingMessage;
         pendingMessage = null;
         read.complete(value);
     }
@@ -474,7 +525,7 @@ final class YamuxStream implements P2pStream {
             return;
         }
         finQueued = true;
-        writes.add(new PendingWrite(null, done));
+        writes.add(new PendingWrite((ByteBuffer[]) null, done));
         flushWrites();
     }
 
@@ -495,15 +546,17 @@ final class YamuxStream implements P2pStream {
                     w.done.complete(null);
                     continue;
                 }
-                int n = (int) Math.min(Math.min(w.data.length - w.offset, sendWindow), YamuxSession.MAX_DATA_FRAME);
-                if (n == 0 && w.data.length > 0) {
-                    break;
+                ByteBuffer part = w.current();
+                if (part != null) {
+                    int n = (int) Math.min(Math.min(part.remaining(), sendWindow), YamuxSession.MAX_DATA_FRAME);
+                    if (n == 0) {
+                        break;
+                    }
+                    session.sendData(id, 0, part, n);
+                    wrote = true;
+                    sendWindow -= n;
                 }
-                session.sendData(id, 0, w.data, w.offset, n);
-                wrote = true;
-                sendWindow -= n;
-                w.offset += n;
-                if (w.offset == w.data.length) {
+                if (w.current() == null) {
                     writes.poll();
                     w.done.complete(null);
                 }
@@ -539,7 +592,7 @@ final class YamuxStream implements P2pStream {
         if (read != null) {
             read.completeExceptionally(cause);
         }
-        CompletableFuture<Optional<byte[]>> msg = pendingMessage;
+        CompletableFuture<Optional<ByteBuffer>> msg = pendingMessage;
         pendingMessage = null;
         if (msg != null) {
             msg.completeExceptionally(cause);
@@ -568,15 +621,30 @@ final class YamuxStream implements P2pStream {
         }
     }
 
-    /** Bytes waiting for the send window, or the end of stream ({@code data == null}). */
+    /**
+     * Bytes waiting for the send window, in one or more parts sent in order (each buffer's position advances as
+     * it is sent), or the end of stream ({@code data == null}).
+     */
     private static final class PendingWrite {
-        final byte[] data;
+        final ByteBuffer[] data;
         final CompletableFuture<Void> done;
-        int offset;
+        private int part;
 
         PendingWrite(byte[] data, CompletableFuture<Void> done) {
+            this(new ByteBuffer[] {ByteBuffer.wrap(data)}, done);
+        }
+
+        PendingWrite(ByteBuffer[] data, CompletableFuture<Void> done) {
             this.data = data;
             this.done = done;
+        }
+
+        /** The first part with bytes left to send, or null when all are sent. */
+        ByteBuffer current() {
+            while (part < data.length && !data[part].hasRemaining()) {
+                part++;
+            }
+            return part < data.length ? data[part] : null;
         }
     }
 }

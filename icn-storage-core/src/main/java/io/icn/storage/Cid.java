@@ -1,5 +1,6 @@
 package io.icn.storage;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -135,6 +136,17 @@ public final class Cid implements Comparable<Cid> {
     public static Cid ofRaw(byte[] content) {
         try {
             return of(RAW, MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    /** The raw-codec CID of {@code content}'s remaining bytes (its position does not move): hashes them in place. */
+    public static Cid ofRaw(ByteBuffer content) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(content.duplicate());
+            return of(RAW, sha256.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }

@@ -114,10 +114,16 @@ final class FileShardStore extends IndexedShardStore {
      */
     @Override
     public ChunkMeta encodeAndPut(Cid cid, byte[] chunk, ChunkSpec spec) {
+        return encodeAndPut(cid, ByteBuffer.wrap(Objects.requireNonNull(chunk, "chunk")), spec);
+    }
+
+    /** As {@link #encodeAndPut(Cid, byte[], ChunkSpec)}: the data shards are written straight from the buffer. */
+    @Override
+    public ChunkMeta encodeAndPut(Cid cid, ByteBuffer chunk, ChunkSpec spec) {
         ensureWritable();
         ShardChecks.checkChunk(cid, chunk, spec);
         if (index.get(cid) != null) { // adds only the shards not held; rare enough to encode them all first
-            return putChunk(cid, codec(spec).encode(chunk), spec);
+            return putChunk(cid, codec(spec).encode(ShardChecks.array(chunk)), spec);
         }
         byte[][] parityArrays = staging.spareParity(spec);
         ByteBuffer[] shards = ShardChecks.split(chunk, spec, parityArrays);

@@ -25,32 +25,52 @@ final class ShardChecks {
     }
 
     static void checkChunk(Cid cid, byte[] chunk, ChunkSpec spec) {
+        checkChunk(cid, ByteBuffer.wrap(Objects.requireNonNull(chunk, "chunk")), spec);
+    }
+
+    /** As {@link #checkChunk(Cid, byte[], ChunkSpec)} for the chunk in {@code chunk}'s remaining bytes. */
+    static void checkChunk(Cid cid, ByteBuffer chunk, ChunkSpec spec) {
         Objects.requireNonNull(cid, "cid");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(chunk, "chunk");
-        if (chunk.length != spec.originalLength()) {
-            throw new IllegalArgumentException("the chunk is " + chunk.length + " bytes but " + spec + " states "
+        if (chunk.remaining() != spec.originalLength()) {
+            throw new IllegalArgumentException("the chunk is " + chunk.remaining() + " bytes but " + spec + " states "
                     + spec.originalLength());
         }
     }
 
     /**
-     * The {@code k+m} shards of {@code chunk} as buffers of {@code spec.shardLength()} bytes: the data shards
-     * are views of {@code chunk} (the last one a zero-padded copy when the chunk does not fill it), the
-     * parity shards views of {@code parity} (m arrays of the shard length) for {@link ErasureCodec#encodeParity}
-     * to overwrite.
+     * The remaining bytes of {@code chunk} as an array: the buffer's own array when they are exactly that array,
+     * else a copy.
      */
-    static ByteBuffer[] split(byte[] chunk, ChunkSpec spec, byte[][] parity) {
+    static byte[] array(ByteBuffer chunk) {
+        if (chunk.hasArray() && chunk.arrayOffset() + chunk.position() == 0 && chunk.remaining() == chunk.array().length) {
+            return chunk.array();
+        }
+        byte[] copy = new byte[chunk.remaining()];
+        chunk.duplicate().get(copy);
+        return copy;
+    }
+
+    /**
+     * The {@code k+m} shards of the chunk in {@code chunk}'s remaining bytes as buffers of
+     * {@code spec.shardLength()} bytes: the data shards are views of {@code chunk}'s bytes (the last one a
+     * zero-padded copy when the chunk does not fill it), the parity shards views of {@code parity} (m arrays of
+     * the shard length) for {@link ErasureCodec#encodeParity} to overwrite. {@code chunk}'s position does not move.
+     */
+    static ByteBuffer[] split(ByteBuffer chunk, ChunkSpec spec, byte[][] parity) {
         int len = spec.shardLength();
+        int start = chunk.position();
+        int length = chunk.remaining();
         ByteBuffer[] shards = new ByteBuffer[spec.totalShards()];
         for (int i = 0; i < spec.dataShards(); i++) {
             long from = (long) i * len;
-            if (from + len <= chunk.length) {
-                shards[i] = ByteBuffer.wrap(chunk, (int) from, len).slice();
+            if (from + len <= length) {
+                shards[i] = chunk.duplicate().position(start + (int) from).limit(start + (int) from + len).slice();
             } else {
                 byte[] padded = new byte[len];
-                if (from < chunk.length) {
-                    System.arraycopy(chunk, (int) from, padded, 0, chunk.length - (int) from);
+                if (from < length) {
+                    chunk.duplicate().position(start + (int) from).get(padded, 0, length - (int) from);
                 }
                 shards[i] = ByteBuffer.wrap(padded);
             }

@@ -89,6 +89,20 @@ public interface ShardStore extends AutoCloseable {
     }
 
     /**
+     * As {@link #encodeAndPut(Cid, byte[], ChunkSpec)} for the chunk in {@code chunk}'s remaining bytes, for a
+     * chunk that arrives inside a larger buffer (a slice of the GossipSub frame it came in): the file store writes
+     * the data shards straight from the buffer, so no copy of the chunk is made. This default hands the buffer's
+     * array to {@link #encodeAndPut(Cid, byte[], ChunkSpec)} when the bytes are exactly that array, else a copy.
+     *
+     * @param chunk exactly {@code spec.originalLength()} remaining bytes; not retained or modified, its position
+     *     does not move
+     */
+    default ChunkMeta encodeAndPut(Cid cid, ByteBuffer chunk, ChunkSpec spec) {
+        ShardChecks.checkChunk(cid, chunk, spec);
+        return encodeAndPut(cid, ShardChecks.array(chunk), spec);
+    }
+
+    /**
      * Stores one shard of a chunk, for a node that holds only some of a chunk's shards. The first shard
      * stored fixes the chunk's spec; later ones must state the same spec.
      *

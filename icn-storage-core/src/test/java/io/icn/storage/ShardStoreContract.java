@@ -236,6 +236,61 @@ abstract class ShardStoreContract {
         }
     }
 
+    /**
+     * {@code encodeAndPut} of a buffer stores what the array version would, whether the buffer is a slice inside a
+     * larger array (as a gossip message's data in its frame), a whole array, read-only or direct; the buffer's
+     * bytes and position are left as they were. A slice of another length is refused naming both lengths, and a
+     * chunk held in part gets only its missing shards.
+     */
+    @Test
+    void encodeAndPutOfABufferStoresTheEncodedShards() {
+        ShardStore s = store();
+        for (int length : new int[] {1, 11, 4096, 100_003}) {
+            for (int kind = 0; kind < 4; kind++) {
+                byte[] data = new byte[length];
+                rnd.nextBytes(data);
+                int before = rnd.nextInt(50);
+                byte[] frame = new byte[before + length + rnd.nextInt(50)];
+                rnd.nextBytes(frame);
+                System.arraycopy(data, 0, frame, before, length);
+                java.nio.ByteBuffer chunk = switch (kind) {
+                    case 0 -> java.nio.ByteBuffer.wrap(frame, before, length);
+                    case 1 -> java.nio.ByteBuffer.wrap(frame, before, length).slice();
+                    case 2 -> java.nio.ByteBuffer.wrap(frame, before, length).asReadOnlyBuffer();
+                    default -> java.nio.ByteBuffer.allocateDirect(length).put(data).flip();
+                };
+                int position = chunk.position();
+                byte[] frameBefore = frame.clone();
+                Cid cid = Cid.ofRaw(chunk);
+                assertThat(cid).isEqualTo(Cid.ofRaw(data));
+                ChunkSpec spec = new ChunkSpec(length, 10, 4, "", 7);
+                ChunkMeta meta = s.encodeAndPut(cid, chunk, spec);
+                assertThat(chunk.position()).as("length %d kind %d: the position stays", length, kind).isEqualTo(position);
+                assertThat(frame).as("the buffer's bytes are not modified").isEqualTo(frameBefore);
+                assertThat(meta.shards()).hasSize(14);
+                byte[][] expected = ErasureCodec.reedSolomon(10, 4).encode(data);
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat(s.readShard(cid, i)).as("length %d kind %d shard %d", length, kind, i).isEqualTo(expected[i]);
+                }
+                s.delete(cid);
+            }
+        }
+        byte[] data = new byte[5000];
+        rnd.nextBytes(data);
+        Cid cid = Cid.ofRaw(data);
+        ChunkSpec spec = new ChunkSpec(data.length, 4, 2, "", 7);
+        assertThatThrownBy(() -> s.encodeAndPut(cid, java.nio.ByteBuffer.wrap(data, 1, 4999), spec))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4999").hasMessageContaining("5000");
+        byte[][] shards = ErasureCodec.reedSolomon(4, 2).encode(data);
+        s.putShard(cid, 1, shards[1], spec);
+        byte[] frame = new byte[data.length + 3];
+        System.arraycopy(data, 0, frame, 3, data.length);
+        s.encodeAndPut(cid, java.nio.ByteBuffer.wrap(frame, 3, data.length), spec);
+        for (int i = 0; i < 6; i++) {
+            assertThat(s.readShard(cid, i)).isEqualTo(shards[i]);
+        }
+    }
+
     /** Consecutive puts of one shape reuse the file store's parity arrays: stale parity must never leak through. */
     @Test
     void encodeAndPutOfManyChunksOfOneShapeKeepsEachParity() {

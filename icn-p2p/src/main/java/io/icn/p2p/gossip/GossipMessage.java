@@ -12,17 +12,18 @@ import java.util.Objects;
  */
 public final class GossipMessage {
     private final String topic;
-    private final byte[] data;
+    /** Position 0, limit the length; never moved (every reader gets a duplicate). */
+    private final ByteBuffer data;
     private final PeerId from;
     private final long seqno;
     private final MessageId id;
     private final PeerId receivedFrom;
     private final long receivedNanos;
 
-    GossipMessage(String topic, byte[] data, PeerId from, long seqno, MessageId id, PeerId receivedFrom,
+    GossipMessage(String topic, ByteBuffer data, PeerId from, long seqno, MessageId id, PeerId receivedFrom,
             long receivedNanos) {
         this.topic = Objects.requireNonNull(topic, "topic");
-        this.data = Objects.requireNonNull(data, "data");
+        this.data = Objects.requireNonNull(data, "data").slice();
         this.from = Objects.requireNonNull(from, "from");
         this.seqno = seqno;
         this.id = Objects.requireNonNull(id, "id");
@@ -37,26 +38,31 @@ public final class GossipMessage {
 
     /** The data, a copy. */
     public byte[] data() {
-        return data.clone();
+        byte[] copy = new byte[data.remaining()];
+        data.duplicate().get(copy);
+        return copy;
     }
 
     /** The data without copying, read-only. */
     public ByteBuffer dataView() {
-        return ByteBuffer.wrap(data).asReadOnlyBuffer();
+        return data.asReadOnlyBuffer();
     }
 
     /**
-     * The data array itself, not copied: for a consumer that takes the message over whole (the node's ingest of a
-     * 50 MB chunk) and must not pay for a second copy. The array is shared with the router's message cache (which
-     * forwards and answers IWANT from it) and every other subscriber: the caller must never modify it.
+     * The data itself, not copied, as a buffer over the array that holds it (position 0, limit the length; for a
+     * received message a slice of the RPC frame it arrived in, {@code arrayOffset()} where the data starts): for a
+     * consumer that takes the message over whole (the node's ingest of a 50 MB chunk) and must not pay for a copy,
+     * and may need the array (an erasure kernel that works on arrays). The bytes are shared with the router's
+     * message cache (which forwards and answers IWANT from them) and every other subscriber: the caller must never
+     * modify them. The buffer is new on each call: its position and limit are the caller's.
      */
-    public byte[] sharedData() {
-        return data;
+    public ByteBuffer sharedData() {
+        return data.duplicate();
     }
 
     /** The data's length in bytes. */
     public int size() {
-        return data.length;
+        return data.remaining();
     }
 
     /** The publisher, whose StrictSign signature the message carries (verified). */
@@ -89,6 +95,6 @@ public final class GossipMessage {
 
     @Override
     public String toString() {
-        return "GossipMessage[" + topic + " " + id + " " + data.length + " bytes from " + from + "]";
+        return "GossipMessage[" + topic + " " + id + " " + data.remaining() + " bytes from " + from + "]";
     }
 }

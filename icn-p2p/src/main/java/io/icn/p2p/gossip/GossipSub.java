@@ -120,7 +120,7 @@ public final class GossipSub implements AutoCloseable {
         final Set<String> topics = new HashSet<>();
         P2pStream outbound;
         boolean opening;
-        final List<byte[]> pending = new ArrayList<>();
+        final List<ByteBuffer[]> pending = new ArrayList<>();
         double invalid;
         int iwantAskedThisHeartbeat;
         final Map<MessageId, Integer> iwantServed = new HashMap<>();
@@ -324,7 +324,8 @@ public final class GossipSub implements AutoCloseable {
     private void readLoop(P2pStream stream) {
         AtomicLong arrived = new AtomicLong();
         // the time is taken where the frame completes (its last byte in), not when the router thread gets to it
-        stream.readMessage().whenComplete((frame, error) -> arrived.set(System.nanoTime())).whenCompleteAsync((frame, error) -> {
+        // headroom for StrictSign's prefix, so that the first message's signed bytes can be verified in place
+        stream.readMessage(StrictSign.PREFIX_BYTES).whenComplete((frame, error) -> arrived.set(System.nanoTime())).whenCompleteAsync((frame, error) -> {
             if (closed) {
                 stream.reset();
                 return;
@@ -342,7 +343,7 @@ public final class GossipSub implements AutoCloseable {
             }
             Rpc rpc;
             try {
-                rpc = RpcCodec.decode(frame.get(), limits);
+                rpc = RpcCodec.decodeInPlace(frame.get(), limits);
             } catch (ProtocolViolationException e) {
                 violations.incrementAndGet();
                 stream.reset();
@@ -375,21 +376,31 @@ public final class GossipSub implements AutoCloseable {
             p.outbound = stream;
             List<Rpc.Subscription> subs = subscriptions.keySet().stream().map(t -> new Rpc.Subscription(true, t)).toList();
             if (!subs.isEmpty()) {
-                write(p, RpcCodec.encode(Rpc.ofSubscriptions(subs)));
+                write(p, frame(RpcCodec.encode(Rpc.ofSubscriptions(subs))));
             }
-            List<byte[]> queued = new ArrayList<>(p.pending);
+            List<ByteBuffer[]> queued = new ArrayList<>(p.pending);
             p.pending.clear();
             queued.forEach(frame -> write(p, frame));
         }, router);
     }
 
     private void send(PeerState p, Rpc rpc) {
-        sendFrame(p, RpcCodec.encode(rpc));
+        sendFrame(p, frame(RpcCodec.encode(rpc)));
     }
 
-    private CompletableFuture<Void> write(PeerState p, byte[] frame) {
+    /** A frame in one part. */
+    private static ByteBuffer[] frame(byte[] bytes) {
+        return new ByteBuffer[] {ByteBuffer.wrap(bytes)};
+    }
+
+    /**
+     * Writes the frame held by {@code parts} (shared, not copied: neither the parts nor their bytes are ever
+     * modified, so one encoding serves every peer, and a forwarded message's data is written from the frame it
+     * arrived in).
+     */
+    private CompletableFuture<Void> write(PeerState p, ByteBuffer[] parts) {
         P2pStream stream = p.outbound;
-        return stream.writeMessage(frame).whenCompleteAsync((v, error) -> {
+        return stream.writeMessageShared(parts).whenCompleteAsync((v, error) -> {
             if (error != null && p.outbound == stream) {
                 p.outbound = null;
             }
@@ -397,12 +408,16 @@ public final class GossipSub implements AutoCloseable {
     }
 
     /**
-     * Sends {@code frame} to every peer of {@code to}. A stream write copies its frame until the peer's window
-     * takes it, so a large frame is written to at most {@link #LARGE_FRAME_CONCURRENCY} peers at a time: a 50 MB
-     * message forwarded to a mesh of 6 is not held 6 more times.
+     * Sends {@code frame} to every peer of {@code to}. Writes share the frame's bytes, but a large frame is still
+     * written to at most {@link #LARGE_FRAME_CONCURRENCY} peers at a time, so that the connections' outbound
+     * buffers hold a few windows of it, not one per mesh peer.
      */
-    private void sendToAll(List<PeerState> to, byte[] frame) {
-        if (frame.length < LARGE_FRAME_BYTES) {
+    private void sendToAll(List<PeerState> to, ByteBuffer[] frame) {
+        long length = 0;
+        for (ByteBuffer part : frame) {
+            length += part.remaining();
+        }
+        if (length < LARGE_FRAME_BYTES) {
             to.forEach(t -> sendFrame(t, frame));
             return;
         }
@@ -412,7 +427,7 @@ public final class GossipSub implements AutoCloseable {
         }
     }
 
-    private void sendNextLarge(Iterator<PeerState> next, byte[] frame) {
+    private void sendNextLarge(Iterator<PeerState> next, ByteBuffer[] frame) {
         while (next.hasNext()) {
             PeerState p = next.next();
             if (closed || peers.get(p.id) != p) {
@@ -571,13 +586,12 @@ public final class GossipSub implements AutoCloseable {
             }
         }
         if (!to.isEmpty()) {
-            byte[] frame = RpcCodec.encodeMessageFrame(m);
-            sendToAll(to, frame);
+            sendToAll(to, RpcCodec.messageFrameParts(m));
             forwarded.addAndGet(to.size());
         }
     }
 
-    private void sendFrame(PeerState p, byte[] frame) {
+    private void sendFrame(PeerState p, ByteBuffer[] frame) {
         if (p.outbound == null) {
             if (p.pending.size() < MAX_PENDING_FRAMES) {
                 p.pending.add(frame); // frames are shared, not copied; beyond the bound gossip repairs what is lost
@@ -612,12 +626,11 @@ public final class GossipSub implements AutoCloseable {
         if (!mesh.containsKey(topic)) {
             fanoutLastPublish.put(topic, clock.instant());
         }
-        byte[] frame = RpcCodec.encodeMessageFrame(m);
-        sendToAll(targets.stream().map(peers::get).toList(), frame);
+        sendToAll(targets.stream().map(peers::get).toList(), RpcCodec.messageFrameParts(m));
         published.incrementAndGet();
         if (subscriptions.containsKey(topic)) {
             Consumer<GossipMessage> handler = subscriptions.get(topic);
-            GossipMessage own = new GossipMessage(topic, data, identity.peerId(), ByteBuffer.wrap(m.seqno()).getLong(),
+            GossipMessage own = new GossipMessage(topic, ByteBuffer.wrap(data), identity.peerId(), ByteBuffer.wrap(m.seqno()).getLong(),
                     id, identity.peerId(), System.nanoTime());
             callbacks.execute(() -> handler.accept(own));
         }
@@ -713,7 +726,7 @@ public final class GossipSub implements AutoCloseable {
             }
         }
         for (Rpc.PubMessage m : answers) {
-            sendFrame(p, RpcCodec.encodeMessageFrame(m));
+            sendFrame(p, RpcCodec.messageFrameParts(m));
             forwarded.incrementAndGet();
         }
         if (!prunes.isEmpty() || !want.isEmpty()) {

@@ -55,10 +55,24 @@ public enum MessageIdFunction {
      *     inlines no public key (js-default)
      */
     public MessageId apply(PeerId source, byte[] seqno, byte[] data) {
+        return apply(source, seqno, ByteBuffer.wrap(data));
+    }
+
+    /**
+     * As {@link #apply(PeerId, byte[], byte[])} for the data in {@code data}'s remaining bytes, read in place (its
+     * position does not move).
+     */
+    public MessageId apply(PeerId source, byte[] seqno, ByteBuffer data) {
         return switch (this) {
             case BLAKE3_HEX -> {
                 Blake3Digest digest = new Blake3Digest();
-                digest.update(data, 0, data.length);
+                if (data.hasArray()) {
+                    digest.update(data.array(), data.arrayOffset() + data.position(), data.remaining());
+                } else {
+                    byte[] copy = new byte[data.remaining()];
+                    data.duplicate().get(copy);
+                    digest.update(copy, 0, copy.length);
+                }
                 byte[] out = new byte[32];
                 digest.doFinal(out, 0);
                 yield MessageId.wrap(HexFormat.of().formatHex(out).getBytes(StandardCharsets.US_ASCII));
@@ -72,7 +86,9 @@ public enum MessageIdFunction {
             }
             case SHA256 -> {
                 try {
-                    yield MessageId.wrap(MessageDigest.getInstance("SHA-256").digest(data));
+                    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+                    sha256.update(data.duplicate());
+                    yield MessageId.wrap(sha256.digest());
                 } catch (NoSuchAlgorithmException e) {
                     throw new IllegalStateException("the JDK lacks SHA-256", e);
                 }

@@ -1,5 +1,7 @@
 package io.icn.p2p.gossip;
 
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -46,17 +48,67 @@ record Rpc(List<Subscription> subscriptions, List<PubMessage> publish, Control c
 
     /**
      * {@code Message{from=1, data=2, seqno=3, topic=4, signature=5, key=6}}; absent optional fields are null
-     * ({@code topic} is required). {@code data} absent on the wire decodes as an empty array.
+     * ({@code topic} is required). {@code data} absent on the wire decodes as empty.
+     *
+     * <p>{@code data} is an array-backed buffer whose remaining bytes are the data: a decoded message's is a slice
+     * of the RPC frame it arrived in (not a copy), shared by every holder; nobody modifies those bytes.
+     * {@code signedBytes}, when not null, is a slice of the same frame holding exactly what StrictSign verifies
+     * ({@code "libp2p-pubsub:"} and the message's protobuf without signature and key), which
+     * {@link RpcCodec#decodeInPlace} finds in place when the publisher encoded the message canonically; null
+     * when it must be encoded to be verified.
      */
-    record PubMessage(byte[] from, byte[] data, byte[] seqno, String topic, byte[] signature, byte[] key) {
+    record PubMessage(byte[] from, ByteBuffer data, byte[] seqno, String topic, byte[] signature, byte[] key,
+            ByteBuffer signedBytes) {
         PubMessage {
             Objects.requireNonNull(data, "data");
             Objects.requireNonNull(topic, "topic");
+            if (!data.hasArray() || signedBytes != null && !signedBytes.hasArray()) {
+                throw new IllegalArgumentException("message data must be a writable array-backed buffer");
+            }
+            data = data.slice();
+            signedBytes = signedBytes == null ? null : signedBytes.slice();
+        }
+
+        /** A message over {@code data} (not copied), whose signed bytes must be encoded to be verified. */
+        PubMessage(byte[] from, byte[] data, byte[] seqno, String topic, byte[] signature, byte[] key) {
+            this(from, ByteBuffer.wrap(Objects.requireNonNull(data, "data")), seqno, topic, signature, key, null);
+        }
+
+        /** The data: a new buffer over the shared bytes (position 0, limit the length). */
+        @Override
+        public ByteBuffer data() {
+            return data.duplicate();
+        }
+
+        /** The signed bytes found in the frame, or null: a new buffer over the shared bytes. */
+        @Override
+        public ByteBuffer signedBytes() {
+            return signedBytes == null ? null : signedBytes.duplicate();
+        }
+
+        /** The data's length in bytes. */
+        int dataLength() {
+            return data.remaining();
+        }
+
+        /** The array holding the data, from {@link #dataOffset()} for {@link #dataLength()} bytes. */
+        byte[] dataArray() {
+            return data.array();
+        }
+
+        /** Where the data starts in {@link #dataArray()}. */
+        int dataOffset() {
+            return data.arrayOffset();
+        }
+
+        /** A copy of the data. */
+        byte[] dataCopy() {
+            return Arrays.copyOfRange(data.array(), dataOffset(), dataOffset() + dataLength());
         }
 
         /** The same message without signature and key: what the StrictSign signature covers. */
         PubMessage unsigned() {
-            return new PubMessage(from, data, seqno, topic, null, null);
+            return new PubMessage(from, data, seqno, topic, null, null, null);
         }
     }
 

@@ -4,15 +4,17 @@ import io.icn.p2p.ProtocolViolationException;
 import io.icn.p2p.internal.ProtoReader;
 import io.icn.p2p.internal.ProtoWriter;
 import io.icn.p2p.internal.Varint;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The pubsub protobuf of GossipSub v1.0/v1.1 ({@code rpc.proto} of the libp2p specs), on the module's hand-written
  * field codec. Decoding skips unknown fields (e.g. v1.2's IDONTWANT) and enforces {@link RpcLimits}; every fault
- * is a {@link ProtocolViolationException} naming the frame part and the bad value. A message's data is copied
- * once out of the frame; embedded messages are read in place.
+ * is a {@link ProtocolViolationException} naming the frame part and the bad value. A message's data is a slice of
+ * the frame, not a copy; embedded messages are read in place.
  *
  * <p>Stateless and thread-safe.
  */
@@ -36,50 +38,86 @@ final class RpcCodec {
     }
 
     /**
-     * The frame of an RPC carrying {@code m} alone: the bytes of {@code encode(Rpc.ofMessages(List.of(m)))}, written
-     * once into an array of their exact size. {@link #encode} builds each embedded message in a growing buffer and
-     * copies it twice more; for a 50 MB chunk being forwarded that was three transient copies besides the frame.
+     * The frame of an RPC carrying {@code m} alone: the bytes of {@code encode(Rpc.ofMessages(List.of(m)))} in
+     * one array of their exact size.
      */
     static byte[] encodeMessageFrame(Rpc.PubMessage m) {
-        return messageBytes(null, m);
+        return joined(null, m);
+    }
+
+    /**
+     * The frame of an RPC carrying {@code m} alone, as {@link #encodeMessageFrame}'s bytes in three parts, the data
+     * not copied: the RPC and message headers up to the data's length, the message's data buffer, the fields after
+     * it. For writing a large message to peers without encoding a copy of it
+     * ({@link io.icn.p2p.P2pStream#writeMessageShared}).
+     */
+    static ByteBuffer[] messageFrameParts(Rpc.PubMessage m) {
+        byte[][] around = around(null, m);
+        return new ByteBuffer[] {ByteBuffer.wrap(around[0]), m.data(), ByteBuffer.wrap(around[1])};
     }
 
     /**
      * {@code prefix} followed by {@link #encodeMessage}'s bytes of {@code m}, written once into an array of their
-     * exact size (what StrictSign signs and verifies, without a growing buffer and two copies of the data).
+     * exact size (what StrictSign signs, and verifies when the frame did not hold it in place).
      */
     static byte[] prefixedMessage(byte[] prefix, Rpc.PubMessage m) {
-        return messageBytes(prefix, m);
+        return joined(prefix, m);
     }
 
-    /** The message's encoding after {@code prefix}, or after its RPC field header when {@code prefix} is null. */
-    private static byte[] messageBytes(byte[] prefix, Rpc.PubMessage m) {
+    /** {@code Message} with the fields present, in field order (the bytes StrictSign signs, minus the prefix). */
+    static byte[] encodeMessage(Rpc.PubMessage m) {
+        return joined(new byte[0], m);
+    }
+
+    /** {@link #around}'s two parts with the data between them, in one array. */
+    private static byte[] joined(byte[] prefix, Rpc.PubMessage m) {
+        byte[][] around = around(prefix, m);
+        int n = m.dataLength();
+        long total = (long) around[0].length + n + around[1].length;
+        if (total > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("a gossipsub message of " + total + " bytes cannot be encoded");
+        }
+        byte[] out = Arrays.copyOf(around[0], (int) total);
+        System.arraycopy(m.dataArray(), m.dataOffset(), out, around[0].length, n);
+        System.arraycopy(around[1], 0, out, around[0].length + n, around[1].length);
+        return out;
+    }
+
+    /**
+     * The message's encoding without its data bytes: {@code [0]} is {@code prefix} (or, when null, the RPC's
+     * {@code publish} field header), the {@code from} field and the data field's header; {@code [1]} the fields
+     * after the data.
+     */
+    private static byte[][] around(byte[] prefix, Rpc.PubMessage m) {
         byte[] topic = m.topic().getBytes(StandardCharsets.UTF_8);
-        long length = (long) fieldSize(m.from()) + fieldSize(m.data()) + fieldSize(m.seqno()) + fieldSize(topic)
-                + fieldSize(m.signature()) + fieldSize(m.key());
-        long head = prefix != null ? prefix.length : 1 + Varint.size(length);
-        if (head + length > Integer.MAX_VALUE - 16) {
+        int dataLength = m.dataLength();
+        long length = (long) fieldSize(m.from()) + 1 + Varint.size(dataLength) + dataLength + fieldSize(m.seqno())
+                + fieldSize(topic) + fieldSize(m.signature()) + fieldSize(m.key());
+        if (length > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("a gossipsub message of " + length + " bytes cannot be encoded");
         }
-        byte[] out = new byte[(int) (head + length)];
+        int head = prefix != null ? prefix.length : 1 + Varint.size(length);
+        byte[] before = new byte[head + fieldSize(m.from()) + 1 + Varint.size(dataLength)];
         int at;
         if (prefix != null) {
-            System.arraycopy(prefix, 0, out, 0, prefix.length);
+            System.arraycopy(prefix, 0, before, 0, prefix.length);
             at = prefix.length;
         } else {
-            out[0] = (byte) (2 << 3 | 2); // RPC.publish, length-delimited
-            at = Varint.write(length, out, 1);
+            before[0] = (byte) (2 << 3 | 2); // RPC.publish, length-delimited
+            at = Varint.write(length, before, 1);
         }
-        at = field(out, at, 1, m.from());
-        at = field(out, at, 2, m.data());
-        at = field(out, at, 3, m.seqno());
-        at = field(out, at, 4, topic);
-        at = field(out, at, 5, m.signature());
-        at = field(out, at, 6, m.key());
-        if (at != out.length) {
-            throw new IllegalStateException("encoded " + at + " of " + out.length + " bytes");
+        at = field(before, at, 1, m.from());
+        before[at++] = (byte) (2 << 3 | 2);
+        at = Varint.write(dataLength, before, at);
+        byte[] after = new byte[fieldSize(m.seqno()) + fieldSize(topic) + fieldSize(m.signature()) + fieldSize(m.key())];
+        int to = field(after, 0, 3, m.seqno());
+        to = field(after, to, 4, topic);
+        to = field(after, to, 5, m.signature());
+        to = field(after, to, 6, m.key());
+        if (at != before.length || to != after.length) {
+            throw new IllegalStateException("encoded " + at + "+" + to + " of " + before.length + "+" + after.length + " bytes");
         }
-        return out;
+        return new byte[][] {before, after};
     }
 
     /** Bytes of a length-delimited field (number below 16) holding {@code value}; 0 when absent. */
@@ -96,26 +134,6 @@ final class RpcCodec {
         at = Varint.write(value.length, out, at);
         System.arraycopy(value, 0, out, at, value.length);
         return at + value.length;
-    }
-
-    /** {@code Message} with the fields present, in field order (the bytes StrictSign signs, minus the prefix). */
-    static byte[] encodeMessage(Rpc.PubMessage m) {
-        ProtoWriter w = new ProtoWriter();
-        if (m.from() != null) {
-            w.bytes(1, m.from());
-        }
-        w.bytes(2, m.data());
-        if (m.seqno() != null) {
-            w.bytes(3, m.seqno());
-        }
-        w.string(4, m.topic());
-        if (m.signature() != null) {
-            w.bytes(5, m.signature());
-        }
-        if (m.key() != null) {
-            w.bytes(6, m.key());
-        }
-        return w.toByteArray();
     }
 
     private static byte[] encodeControl(Rpc.Control c) {
@@ -143,10 +161,32 @@ final class RpcCodec {
         return w.toByteArray();
     }
 
-    /** Decodes one frame within {@code limits}. */
+    /**
+     * Decodes one frame within {@code limits}. The messages' data are slices of {@code frame} (not copies): the
+     * caller must not modify it afterwards. The frame itself is not written to.
+     */
     static Rpc decode(byte[] frame, RpcLimits limits) {
-        if (frame.length > limits.maxFrameBytes()) {
-            throw new ProtocolViolationException("gossipsub RPC of " + frame.length + " bytes exceeds the limit of "
+        return decode(ByteBuffer.wrap(frame), limits, false);
+    }
+
+    /**
+     * Decodes the frame held by {@code frame}'s remaining bytes (an array-backed buffer) within {@code limits},
+     * taking its array over: the messages' data are slices of it, and where a message was encoded canonically
+     * (fields 1-4 in order, minimal lengths) StrictSign's prefix is written into the bytes just before the message
+     * (the buffer's headroom before its position, or headers and fields already decoded, never any message's data
+     * or signed bytes), so that {@link Rpc.PubMessage#signedBytes()} is the signed bytes in place, verified without
+     * a copy of the data. {@link StrictSign#PREFIX_BYTES} of headroom lets the first message of the frame have it.
+     */
+    static Rpc decodeInPlace(ByteBuffer frame, RpcLimits limits) {
+        return decode(frame, limits, true);
+    }
+
+    private static Rpc decode(ByteBuffer frame, RpcLimits limits, boolean inPlace) {
+        if (!frame.hasArray()) {
+            throw new IllegalArgumentException("a gossipsub RPC is decoded from an array-backed buffer");
+        }
+        if (frame.remaining() > limits.maxFrameBytes()) {
+            throw new ProtocolViolationException("gossipsub RPC of " + frame.remaining() + " bytes exceeds the limit of "
                     + limits.maxFrameBytes());
         }
         Counts counts = new Counts(limits);
@@ -156,7 +196,10 @@ final class RpcCodec {
         List<Rpc.IWant> iwant = new ArrayList<>();
         List<Rpc.Graft> graft = new ArrayList<>();
         List<Rpc.Prune> prune = new ArrayList<>();
-        ProtoReader r = new ProtoReader(frame, "RPC");
+        int start = frame.arrayOffset() + frame.position();
+        ProtoReader r = new ProtoReader(frame.array(), start, start + frame.remaining(), "RPC");
+        // bytes of the array before this offset hold a message's data or signed bytes; in place, those after are free
+        int[] guard = {inPlace ? frame.arrayOffset() : Integer.MAX_VALUE};
         while (r.next()) {
             switch (r.field()) {
                 case 1 -> {
@@ -165,7 +208,7 @@ final class RpcCodec {
                 }
                 case 2 -> {
                     counts.bound(publish.size() + 1, limits.maxMessages(), "messages");
-                    publish.add(decodeMessage(r.embedded("Message"), limits));
+                    publish.add(decodeMessage(frame.array(), r.embedded("Message"), limits, guard));
                 }
                 case 3 -> decodeControl(r.embedded("ControlMessage"), limits, counts, ihave, iwant, graft, prune);
                 default -> r.skip();
@@ -190,20 +233,29 @@ final class RpcCodec {
         return new Rpc.Subscription(subscribe, topic);
     }
 
-    private static Rpc.PubMessage decodeMessage(ProtoReader r, RpcLimits limits) {
+    private static Rpc.PubMessage decodeMessage(byte[] buf, ProtoReader r, RpcLimits limits, int[] guard) {
         byte[] from = null;
-        byte[] data = null;
+        int dataAt = -1;
+        int dataLength = 0;
         byte[] seqno = null;
         String topic = null;
         byte[] signature = null;
         byte[] key = null;
+        int messageStart = r.position();
+        // the signed bytes lie in place while fields 1..4 come in order, each minimally encoded, from the start
+        int signedEnd = messageStart;
+        int lastSigned = 0;
+        boolean inPlace = true;
+        int fieldStart = messageStart;
         while (r.next()) {
-            switch (r.field()) {
+            int field = r.field();
+            switch (field) {
                 case 1 -> from = small(r, "from");
                 case 2 -> {
-                    data = r.bytes();
-                    if (data.length > limits.maxDataBytes()) {
-                        throw new ProtocolViolationException("gossipsub message data of " + data.length
+                    dataAt = r.bytesInPlace();
+                    dataLength = r.position() - dataAt;
+                    if (dataLength > limits.maxDataBytes()) {
+                        throw new ProtocolViolationException("gossipsub message data of " + dataLength
                                 + " bytes exceeds the limit of " + limits.maxDataBytes());
                     }
                 }
@@ -213,11 +265,47 @@ final class RpcCodec {
                 case 6 -> key = small(r, "key");
                 default -> r.skip();
             }
+            int fieldEnd = r.position();
+            if (field <= 4) {
+                inPlace = inPlace && field > lastSigned && fieldStart == signedEnd && minimal(buf, fieldStart, fieldEnd);
+                lastSigned = field;
+                signedEnd = fieldEnd;
+            }
+            fieldStart = fieldEnd;
         }
         if (topic == null) {
             throw new ProtocolViolationException("gossipsub Message lacks its topic");
         }
-        return new Rpc.PubMessage(from, data == null ? new byte[0] : data, seqno, topic, signature, key);
+        ByteBuffer data = dataAt < 0 ? ByteBuffer.allocate(0) : ByteBuffer.wrap(buf, dataAt, dataLength);
+        ByteBuffer signed = null;
+        int prefixAt = messageStart - StrictSign.PREFIX_BYTES;
+        if (inPlace && dataAt >= 0 && lastSigned == 4 && prefixAt >= guard[0]) {
+            StrictSign.writePrefix(buf, prefixAt);
+            signed = ByteBuffer.wrap(buf, prefixAt, signedEnd - prefixAt);
+            guard[0] = signedEnd;
+        } else if (dataAt >= 0) {
+            guard[0] = Math.max(guard[0], dataAt + dataLength);
+        }
+        return new Rpc.PubMessage(from, data, seqno, topic, signature, key, signed);
+    }
+
+    /**
+     * Whether the length-delimited field in {@code buf[start, end)} is encoded as this codec encodes it: a
+     * one-byte tag and the shortest varint of its length.
+     */
+    private static boolean minimal(byte[] buf, int start, int end) {
+        if ((buf[start] & 0x80) != 0 || (buf[start] & 7) != 2) {
+            return false;
+        }
+        long length = 0;
+        int lengthBytes = 0;
+        int b;
+        do { // the reader has parsed this varint: it ends within the field
+            b = buf[start + 1 + lengthBytes] & 0xFF;
+            length |= (long) (b & 0x7F) << (7 * lengthBytes);
+            lengthBytes++;
+        } while ((b & 0x80) != 0);
+        return lengthBytes == Varint.size(length) && end - start == 1 + lengthBytes + length;
     }
 
     private static void decodeControl(ProtoReader r, RpcLimits limits, Counts counts, List<Rpc.IHave> ihave,

@@ -11,12 +11,16 @@ import java.util.Optional;
 /**
  * GossipSub's StrictSign policy: every message carries {@code from}, an 8-byte {@code seqno} and the publisher's
  * Ed25519 signature over {@code "libp2p-pubsub:" || protobuf(message without signature and key)}; {@code key} is
- * omitted because an Ed25519 peer id inlines its key (and, when present, must be that key).
+ * omitted because an Ed25519 peer id inlines its key (and, when present, must be that key). A received message is
+ * verified over the signed bytes found in its frame when the decoder left them there
+ * ({@link Rpc.PubMessage#signedBytes()}), without a copy of its data; else they are encoded into one array.
  *
  * <p>Stateless and thread-safe.
  */
 final class StrictSign {
     private static final byte[] PREFIX = "libp2p-pubsub:".getBytes(StandardCharsets.US_ASCII);
+    /** The length of the prefix the signature covers before the message. */
+    static final int PREFIX_BYTES = PREFIX.length;
 
     private StrictSign() {
     }
@@ -57,10 +61,16 @@ final class StrictSign {
         if (m.key() != null && !from.inlinePublicKeyProtobuf().map(k -> Arrays.equals(k, m.key())).orElse(false)) {
             return Optional.of(Fault.KEY_MISMATCH);
         }
-        if (!from.verifies(signedBytes(m.unsigned()), m.signature())) {
-            return Optional.of(Fault.BAD_SIGNATURE);
-        }
-        return Optional.empty();
+        ByteBuffer signed = m.signedBytes();
+        boolean valid = signed != null
+                ? from.verifies(signed.array(), signed.arrayOffset() + signed.position(), signed.remaining(), m.signature())
+                : from.verifies(signedBytes(m.unsigned()), m.signature());
+        return valid ? Optional.empty() : Optional.of(Fault.BAD_SIGNATURE);
+    }
+
+    /** Writes the prefix the signature covers into {@code buf} at {@code at}. */
+    static void writePrefix(byte[] buf, int at) {
+        System.arraycopy(PREFIX, 0, buf, at, PREFIX.length);
     }
 
     /** {@code "libp2p-pubsub:"} and the unsigned message's protobuf, in one array of its exact size. */

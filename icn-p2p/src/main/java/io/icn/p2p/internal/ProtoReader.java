@@ -37,7 +37,11 @@ public final class ProtoReader {
         this(buf, 0, buf.length, message);
     }
 
-    private ProtoReader(byte[] buf, int start, int end, String message) {
+    /** A reader of {@code buf[start, end)}, naming {@code message} in its errors. */
+    public ProtoReader(byte[] buf, int start, int end, String message) {
+        if (start < 0 || end < start || end > buf.length) {
+            throw new IllegalArgumentException("range [" + start + ", " + end + ") outside an array of " + buf.length);
+        }
         this.buf = buf;
         this.message = message;
         this.pos = start;
@@ -90,17 +94,34 @@ public final class ProtoReader {
         return rawVarint();
     }
 
-    /** The current field as bytes (a copy). */
-    public byte[] bytes() {
+    /**
+     * Where the reader is in its array: before {@link #next()}, the first byte of the next field's tag; after a
+     * field is read, just past it.
+     */
+    public int position() {
+        return pos;
+    }
+
+    /**
+     * The current length-delimited field's value left in place: the offset of its first byte in the array; the
+     * reader moves past it, so {@link #position()} is then just after its last byte.
+     */
+    public int bytesInPlace() {
         expect(2);
         long len = rawVarint();
         if (len < 0 || len > end - pos) {
             throw violation("field " + field + " claims " + len + " bytes but " + (end - pos) + " remain");
         }
         consumed = true;
-        byte[] out = Arrays.copyOfRange(buf, pos, pos + (int) len);
+        int start = pos;
         pos += (int) len;
-        return out;
+        return start;
+    }
+
+    /** The current field as bytes (a copy). */
+    public byte[] bytes() {
+        int start = bytesInPlace();
+        return Arrays.copyOfRange(buf, start, pos);
     }
 
     /** The current field as UTF-8 text. */

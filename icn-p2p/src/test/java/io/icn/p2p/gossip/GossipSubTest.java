@@ -254,7 +254,7 @@ class GossipSubTest {
                 toA.writeMessage(RpcCodec.encode(Rpc.ofControl(new Rpc.Control(List.of(), List.of(new Rpc.IWant(List.of(id))),
                         List.of(), List.of())))).get(10, TimeUnit.SECONDS);
                 Rpc answer = poll(fromA, r -> !r.publish().isEmpty());
-                assertThat(answer.publish().get(0).data()).containsExactly(4, 5, 6);
+                assertThat(answer.publish().get(0).dataCopy()).containsExactly(4, 5, 6);
                 assertThat(StrictSign.verify(answer.publish().get(0))).isEmpty();
 
                 MessageId unseen = MessageId.of(new byte[] {1, 2, 3});

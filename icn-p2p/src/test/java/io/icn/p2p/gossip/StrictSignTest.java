@@ -26,7 +26,7 @@ class StrictSignTest {
         assertThat(StrictSign.verify(m)).isEmpty();
         Rpc decoded = RpcCodec.decode(RpcCodec.encode(Rpc.ofMessages(java.util.List.of(m))), RpcLimits.forMaxData(1024));
         assertThat(StrictSign.verify(decoded.publish().get(0))).isEmpty();
-        Rpc.PubMessage withKey = new Rpc.PubMessage(m.from(), m.data(), m.seqno(), m.topic(), m.signature(),
+        Rpc.PubMessage withKey = new Rpc.PubMessage(m.from(), m.dataCopy(), m.seqno(), m.topic(), m.signature(),
                 ONES.publicKeyProtobuf());
         assertThat(StrictSign.verify(withKey)).isEmpty();
     }
@@ -61,17 +61,17 @@ class StrictSignTest {
     @Test
     void missingOrMalformedFieldsAreNamed() {
         Rpc.PubMessage m = StrictSign.sign(ONES, "t", new byte[] {1}, 1);
-        assertThat(StrictSign.verify(new Rpc.PubMessage(null, m.data(), m.seqno(), "t", m.signature(), null)))
+        assertThat(StrictSign.verify(new Rpc.PubMessage(null, m.dataCopy(), m.seqno(), "t", m.signature(), null)))
                 .contains(StrictSign.Fault.MISSING_FROM);
-        assertThat(StrictSign.verify(new Rpc.PubMessage(new byte[] {9, 9}, m.data(), m.seqno(), "t", m.signature(), null)))
+        assertThat(StrictSign.verify(new Rpc.PubMessage(new byte[] {9, 9}, m.dataCopy(), m.seqno(), "t", m.signature(), null)))
                 .contains(StrictSign.Fault.BAD_FROM);
-        assertThat(StrictSign.verify(new Rpc.PubMessage(m.from(), m.data(), null, "t", m.signature(), null)))
+        assertThat(StrictSign.verify(new Rpc.PubMessage(m.from(), m.dataCopy(), null, "t", m.signature(), null)))
                 .contains(StrictSign.Fault.MISSING_SEQNO);
-        assertThat(StrictSign.verify(new Rpc.PubMessage(m.from(), m.data(), new byte[7], "t", m.signature(), null)))
+        assertThat(StrictSign.verify(new Rpc.PubMessage(m.from(), m.dataCopy(), new byte[7], "t", m.signature(), null)))
                 .contains(StrictSign.Fault.BAD_SEQNO);
-        assertThat(StrictSign.verify(new Rpc.PubMessage(m.from(), m.data(), m.seqno(), "t", null, null)))
+        assertThat(StrictSign.verify(new Rpc.PubMessage(m.from(), m.dataCopy(), m.seqno(), "t", null, null)))
                 .contains(StrictSign.Fault.MISSING_SIGNATURE);
-        assertThat(StrictSign.verify(new Rpc.PubMessage(m.from(), m.data(), m.seqno(), "t", m.signature(),
+        assertThat(StrictSign.verify(new Rpc.PubMessage(m.from(), m.dataCopy(), m.seqno(), "t", m.signature(),
                 TWOS.publicKeyProtobuf()))).contains(StrictSign.Fault.KEY_MISMATCH);
     }
 
