@@ -46,7 +46,8 @@ import java.util.stream.IntStream;
  *       ended, or a checkpoint became durable while it ran: with the checkpoint on the writer thread such a put
  *       queued behind it) against the others. The listing of {@code .index} is outside the timed call.</li>
  *   <li>{@code --compare}: runs {@code --measure} in fresh JVMs on two builds in alternating rounds (the old
- *       build first in odd rounds, the new one first in even ones; each round holds {@code /tmp/jmh.lock}) and
+ *       build first in odd rounds, the new one first in even ones; each round holds {@code /tmp/jmh.lock}, unless
+ *       {@code --lock-held-by-caller true} says that the caller holds it for the whole run) and
  *       prints a table of both builds' figures and the ratios new / old per round with their median.
  *       {@code --old-cp} and {@code --new-cp} are the class paths of the two builds (this class first, compiled
  *       against that build), {@code --labels} their names in the table, {@code --java-opts} the child JVMs'
@@ -66,7 +67,7 @@ import java.util.stream.IntStream;
  * java -cp icn-benchmarks/target/benchmarks.jar io.icn.benchmarks.storage.StoreEngineLoad --measure --store /tmp/ckpt-store \
  *     [--puts 300] [--chunk-bytes 1000000] [--checkpoint-bytes 65536] [--seed 1]
  * java -cp icn-benchmarks/target/benchmarks.jar io.icn.benchmarks.storage.StoreEngineLoad --compare --store /tmp/ckpt-store \
- *     --old-cp OLD --new-cp NEW [--labels old,new] [--rounds 4] \
+ *     --old-cp OLD --new-cp NEW [--labels old,new] [--rounds 4] [--lock-held-by-caller false] \
  *     [--java-opts "-Xmx2g --add-modules jdk.incubator.vector"] \
  *     [--puts 300] [--chunk-bytes 1000000] [--checkpoint-bytes 65536]
  * java -cp icn-benchmarks/target/benchmarks.jar io.icn.benchmarks.storage.StoreEngineLoad --open --store /tmp/ckpt-store \
@@ -100,6 +101,7 @@ public final class StoreEngineLoad {
         String newCp = null;
         String javaOpts = "-Xmx2g --add-modules jdk.incubator.vector";
         String[] labels = {"old", "new"};
+        boolean lockHeldByCaller = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--measure") || a.equals("--open") || a.equals("--compare")) {
@@ -127,10 +129,11 @@ public final class StoreEngineLoad {
                 case "--new-cp" -> newCp = v;
                 case "--java-opts" -> javaOpts = v;
                 case "--labels" -> labels = v.split(",");
+                case "--lock-held-by-caller" -> lockHeldByCaller = Boolean.parseBoolean(v);
                 default -> throw new IllegalArgumentException("unknown option " + a + " (known: --fill N, --threads N,"
                         + " --crash B, --measure, --compare, --open, --crash-state DIR, --store PATH, --puts N,"
                         + " --chunk-bytes N, --checkpoint-bytes N, --seed N, --rounds N, --old-cp CP, --new-cp CP,"
-                        + " --java-opts FLAGS, --labels OLD,NEW)");
+                        + " --java-opts FLAGS, --labels OLD,NEW, --lock-held-by-caller B)");
             }
         }
         int modes = (fill >= 0 ? 1 : 0) + (measure ? 1 : 0) + (open ? 1 : 0) + (compare ? 1 : 0);
@@ -138,13 +141,14 @@ public final class StoreEngineLoad {
                 || rounds < 1 || labels.length != 2 || compare && (oldCp == null || newCp == null)) {
             throw new IllegalArgumentException("usage: StoreEngineLoad (--fill N [--threads N] [--crash B] | --measure"
                     + " [--seed N] | --compare --old-cp CP --new-cp CP [--rounds N>=1] [--java-opts FLAGS]"
-                    + " [--labels OLD,NEW] | --open [--crash-state DIR]) --store PATH [--puts N>=1]"
-                    + " [--chunk-bytes N>=10] [--checkpoint-bytes N>=1]");
+                    + " [--labels OLD,NEW] [--lock-held-by-caller B] | --open [--crash-state DIR]) --store PATH"
+                    + " [--puts N>=1] [--chunk-bytes N>=10] [--checkpoint-bytes N>=1]");
         }
         if (measure) {
             measure(store, puts, chunkBytes, checkpointBytes, seed);
         } else if (compare) {
-            compare(store, rounds, oldCp, newCp, labels, javaOpts, puts, chunkBytes, checkpointBytes);
+            compare(store, rounds, oldCp, newCp, labels, !lockHeldByCaller, javaOpts, puts, chunkBytes,
+                    checkpointBytes);
         } else if (open) {
             open(store, crashState);
         } else {
@@ -302,13 +306,13 @@ public final class StoreEngineLoad {
         return writing ? -1 : added;
     }
 
-    private static void compare(Path store, int rounds, String oldCp, String newCp, String[] labels, String javaOpts,
-            int puts, int chunkBytes, long checkpointBytes) throws Exception {
+    private static void compare(Path store, int rounds, String oldCp, String newCp, String[] labels, boolean takeLock,
+            String javaOpts, int puts, int chunkBytes, long checkpointBytes) throws Exception {
         List<String[]> rows = new ArrayList<>(); // round, build, load, figures...
         List<Map<String, String>> results = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
             String[] order = r % 2 == 1 ? new String[] {"old", "new"} : new String[] {"new", "old"};
-            try (LoadProcesses.JmhLock lock = LoadProcesses.jmhLock(true, 3600)) {
+            try (LoadProcesses.JmhLock lock = LoadProcesses.jmhLock(takeLock, 3600)) {
                 for (String build : order) {
                     String load = Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0];
                     List<String> cmd = new ArrayList<>();
