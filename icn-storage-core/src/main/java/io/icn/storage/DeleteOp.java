@@ -22,10 +22,7 @@ final class DeleteOp extends JournaledOp<Boolean> {
             complete(Boolean.FALSE);
             return false;
         }
-        before = cur;
-        after = null;
-        txid = group.newTxid();
-        return true;
+        return changes(cur, null, group.newTxid());
     }
 
     @Override

@@ -5,7 +5,7 @@ package io.icn.storage;
  * the chunk's metadata, or fails with {@link ShardNotFoundException} when the chunk is absent. Confined to the writer
  * once submitted.
  */
-final class ExpiryOp extends JournaledOp<ChunkMeta> {
+final class ExpiryOp extends SetEntryOp<ChunkMeta> {
 
     private final long expiryBlock;
 
@@ -15,21 +15,13 @@ final class ExpiryOp extends JournaledOp<ChunkMeta> {
     }
 
     @Override
-    boolean prepare(GroupCommit group) {
-        ChunkEntry cur = group.current(cid);
-        if (cur == null) {
-            fail(new ShardNotFoundException(cid, -1));
-            return false;
-        }
-        before = cur;
-        after = cur.withSpec(cur.spec.withExpiryBlock(expiryBlock));
-        txid = group.newTxid();
-        return true;
+    ChunkEntry change(ChunkEntry cur) {
+        return cur.withSpec(cur.spec.withExpiryBlock(expiryBlock));
     }
 
     @Override
-    byte[] record() {
-        return IndexJournal.setRecord(txid, after);
+    void unchanged(ChunkEntry cur) {
+        fail(new ShardNotFoundException(cid, -1));
     }
 
     @Override

@@ -41,6 +41,19 @@ abstract class JournaledOp<R> extends WriteOp<R> {
      */
     abstract boolean prepare(GroupCommit group);
 
+    /**
+     * What {@link #prepare} does once it has decided to journal a change: records it as the change from {@code cur}
+     * to {@code next} (either null: the chunk absent) under {@code txid}.
+     *
+     * @return true, what {@link #prepare} then returns
+     */
+    final boolean changes(ChunkEntry cur, ChunkEntry next, long txid) {
+        this.before = cur;
+        this.after = next;
+        this.txid = txid;
+        return true;
+    }
+
     /** The journal record of the prepared change. */
     abstract byte[] record();
 

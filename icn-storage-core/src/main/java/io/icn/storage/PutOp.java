@@ -41,11 +41,8 @@ final class PutOp extends JournaledOp<ChunkMeta> {
             complete(next.toMeta());
             return false;
         }
-        before = cur;
-        after = next;
         added = Arrays.copyOf(adding, n);
-        txid = staged.txid();
-        return true;
+        return changes(cur, next, staged.txid());
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * readers finding it, and moves its file into {@code .quarantine} for inspection. Answers whether the shard was
  * healthy until now. Confined to the writer once submitted.
  */
-final class QuarantineOp extends JournaledOp<Boolean> {
+final class QuarantineOp extends SetEntryOp<Boolean> {
 
     private final int index;
 
@@ -19,21 +19,13 @@ final class QuarantineOp extends JournaledOp<Boolean> {
     }
 
     @Override
-    boolean prepare(GroupCommit group) {
-        ChunkEntry cur = group.current(cid);
-        if (cur == null || !cur.healthy(index)) {
-            complete(Boolean.FALSE);
-            return false;
-        }
-        before = cur;
-        after = cur.withState(index, ChunkEntry.QUARANTINED);
-        txid = group.newTxid();
-        return true;
+    ChunkEntry change(ChunkEntry cur) {
+        return cur.healthy(index) ? cur.withState(index, ChunkEntry.QUARANTINED) : null;
     }
 
     @Override
-    byte[] record() {
-        return IndexJournal.setRecord(txid, after);
+    void unchanged(ChunkEntry cur) {
+        complete(Boolean.FALSE);
     }
 
     @Override

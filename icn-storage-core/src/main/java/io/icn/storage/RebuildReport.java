@@ -26,7 +26,7 @@ public record RebuildReport(long chunks, long shards, long bytes, long quarantin
     }
 
     /**
-     * An entry of the store's root that the rebuild did not touch.
+     * An entry of the store's root that the rebuild did not touch. Immutable; thread-safe.
      *
      * @param name the entry's file name in the root
      * @param reason why it was left, and what to do about it

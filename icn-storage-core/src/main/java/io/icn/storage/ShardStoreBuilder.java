@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  */
 public final class ShardStoreBuilder {
 
-    /** How much a returned write survives. */
+    /** How much a returned write survives. Immutable (an enum), safe to share between threads. */
     public enum Durability {
         /**
          * Every shard file, manifest, journal record and directory entry is forced to stable storage
