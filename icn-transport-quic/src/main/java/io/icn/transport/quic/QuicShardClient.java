@@ -94,6 +94,7 @@ final class QuicShardClient implements ShardClient {
         var codec = new QuicClientCodecBuilder()
                 .sslContext(ssl)
                 .maxIdleTimeout(builder.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .congestionControlAlgorithm(builder.congestionControl.algorithm())
                 .maxSendUdpPayloadSize(builder.maxUdpPayloadSize)
                 .maxRecvUdpPayloadSize(builder.maxUdpPayloadSize)
                 .initialMaxData(builder.connectionReceiveWindow)
