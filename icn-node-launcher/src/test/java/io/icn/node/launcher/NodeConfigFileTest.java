@@ -193,6 +193,7 @@ class NodeConfigFileTest {
                 disk_threads = 2
                 socket_receive_kb = 4096
                 socket_send_kb = 2048
+                congestion_control = "reno"
                 """.formatted("ef".repeat(30), "01".repeat(32));
         ConfigValues values = NodeConfigFile.parse(text, "full.toml");
         assertThat(ConfigKeys.ALL).as("this test sets every declared key but peers")
@@ -205,6 +206,7 @@ class NodeConfigFileTest {
         assertThat(c.quic().port()).isZero();
         assertThat(c.quic().bind()).isEqualTo("127.0.0.1");
         assertThat(c.quic().advertisedHost()).isEqualTo("192.0.2.9");
+        assertThat(c.quic().limits().congestionControl()).isEqualTo(io.icn.transport.quic.CongestionControl.RENO);
         assertThat(all.http()).isEqualTo(new HttpConfig("127.0.0.1", 19102, "::1", 19103, "0123456789abcdef0123", 2,
                 4 << 10, 100L << 20));
         assertThat(c.network()).isEqualTo(new io.icn.node.ServiceConfig.Network(false, "/ip4/0.0.0.0/tcp/4001",
