@@ -41,11 +41,11 @@ public record TransportLimits(long maxClientMbps, long maxEgressMbps, int maxCon
     /**
      * The server's own defaults: no bandwidth cap, 1024 connections, 64 streams each, 256 requests, 200/s, 1 MiB
      * burst, clients by IP, 30 s idle, 5 s header, 60 s deadline, 250 ms retry-after, 64 KiB reads, 1350-byte
-     * packets, a loop per processor, 4 disk threads, 8 MiB socket buffers, BBR.
+     * packets, a loop per processor, 4 disk threads, 8 MiB socket buffers, CUBIC.
      */
     public static final TransportLimits DEFAULT = new TransportLimits(0, 0, 1024, 64, 256, 200, 400, 1L << 20, false,
             Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMillis(250), 64 << 10,
-            1350, 0, 4, 8 << 20, 8 << 20, CongestionControl.BBR);
+            1350, 0, 4, 8 << 20, 8 << 20, CongestionControl.CUBIC);
 
     public TransportLimits {
         ConfigChecks.range("maxClientMbps", maxClientMbps, 0, 1_000_000);

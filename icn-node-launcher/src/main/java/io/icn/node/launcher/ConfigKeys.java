@@ -293,7 +293,7 @@ public final class ConfigKeys {
 
     static final ConfigKey<CongestionControl> TRANSPORT_CONGESTION_CONTROL = new ConfigKey<>(
             "transport.congestion_control", parsed(ConfigKeys::congestionControl, CongestionControl::toString),
-            CongestionControl.BBR, "the congestion controller of the server's sending: bbr, cubic or reno",
+            CongestionControl.CUBIC, "the congestion controller of the server's sending: bbr, cubic or reno",
             (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
 
     /** The {@code [transport]} table as the node's limits (every key of it applies the whole table). */

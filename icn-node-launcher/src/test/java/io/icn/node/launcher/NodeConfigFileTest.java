@@ -420,12 +420,12 @@ class NodeConfigFileTest {
                 + "client_requests_per_sec = 50\nclient_request_burst = 60\nburst_kb = 512\nclients_by_port = true\n"
                 + "idle_timeout_secs = 20\nrequest_header_timeout_ms = 3000\nrequest_deadline_secs = 90\n"
                 + "busy_retry_after_ms = 500\nread_chunk_kb = 128\nmax_udp_payload = 1452\nio_threads = 1\n"
-                + "disk_threads = 2\nsocket_receive_kb = 4096\nsocket_send_kb = 2048\ncongestion_control = \"CUBIC\"\n")
+                + "disk_threads = 2\nsocket_receive_kb = 4096\nsocket_send_kb = 2048\ncongestion_control = \"BBR\"\n")
                 .node().quic().limits();
         assertThat(l).isEqualTo(new io.icn.node.TransportLimits(300, 900, 10, 8, 20, 50, 60, 512 << 10, true,
                 java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(3000), java.time.Duration.ofSeconds(90),
                 java.time.Duration.ofMillis(500), 128 << 10, 1452, 1, 2, 4096 << 10, 2048 << 10,
-                io.icn.transport.quic.CongestionControl.CUBIC));
+                io.icn.transport.quic.CongestionControl.BBR));
         assertThat(l.effectiveIoThreads()).isOne();
         assertThatThrownBy(() -> parse("[transport]\nmax_egress_mbps = -1\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("max_egress_mbps");
@@ -436,6 +436,6 @@ class NodeConfigFileTest {
         assertThatThrownBy(() -> parse("[transport]\ncongestion_control = \"vegas\"\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("congestion_control", "bbr");
         assertThat(parse("").node().quic().limits().congestionControl())
-                .isEqualTo(io.icn.transport.quic.CongestionControl.BBR);
+                .isEqualTo(io.icn.transport.quic.CongestionControl.CUBIC);
     }
 }
