@@ -108,6 +108,7 @@ udp_rcvbuf() { netstat -su | awk '/receive buffer errors/ { print $1; exit }'; }
     done
 done | tee "$WORK/this-run.txt"
 
+if [[ " $PHASES " == *" cpu "* ]]; then
 echo "## summary (median / min of cpu ms per MiB, median MB/s)"
 awk '/^RUN/ { split($3, c, "="); split($4, m, "="); split($5, p, "="); k = $2 " " c[2]; cpu[k] = cpu[k] " " p[2]; mbps[k] = mbps[k] " " m[2] }
      END { for (k in cpu) print k, cpu[k], "|", mbps[k] }' "$WORK/this-run.txt" | sort | while read -r line; do
@@ -117,6 +118,7 @@ awk '/^RUN/ { split($3, c, "="); split($4, m, "="); split($5, p, "="); k = $2 " 
     med() { awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
     echo "$label_conns conns: cpu ms/MiB median $(echo "$cpus" | med) min $(echo "$cpus" | head -1); MB/s median $(echo "$rates" | med)"
 done
+fi
 if [[ " $PHASES " == *" fetch "* ]]; then
     echo "## 50 MiB chunk: QUIC fetchChunk vs curl from nginx (10 data-shard files, one connection)"
     cid=$(head -1 "$WORK/store/cids.txt")

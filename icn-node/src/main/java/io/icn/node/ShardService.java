@@ -103,7 +103,8 @@ final class ShardService implements NodeService {
                 .maxUdpPayloadSize(limits.maxUdpPayloadBytes())
                 .ioThreads(limits.effectiveIoThreads())
                 .diskThreads(limits.diskThreads())
-                .socketBuffers(limits.socketReceiveBytes(), limits.socketSendBytes());
+                .socketBuffers(limits.socketReceiveBytes(), limits.socketSendBytes())
+                .congestionControl(limits.congestionControl());
     }
 
     /** The running server; null before {@link #start()}. */

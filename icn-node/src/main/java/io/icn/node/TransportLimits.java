@@ -1,6 +1,8 @@
 package io.icn.node;
 
+import io.icn.transport.quic.CongestionControl;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The limits and sizes of the node's QUIC shard server ({@code [transport]} in the launcher's TOML), handed to
@@ -28,21 +30,22 @@ import java.time.Duration;
  * @param diskThreads threads reading the store for the server
  * @param socketReceiveBytes requested SO_RCVBUF of each UDP socket (the kernel caps it at net.core.rmem_max)
  * @param socketSendBytes requested SO_SNDBUF of each UDP socket (the kernel caps it at net.core.wmem_max)
+ * @param congestionControl the congestion controller of the server's sending
  */
 public record TransportLimits(long maxClientMbps, long maxEgressMbps, int maxConnections, int maxStreamsPerConnection,
         int maxConcurrentRequests, int clientRequestsPerSec, int clientRequestBurst, long burstBytes,
         boolean clientsByPort, Duration idleTimeout, Duration requestHeaderTimeout, Duration requestDeadline,
         Duration busyRetryAfter, int readChunkBytes, int maxUdpPayloadBytes, int ioThreads, int diskThreads,
-        int socketReceiveBytes, int socketSendBytes) {
+        int socketReceiveBytes, int socketSendBytes, CongestionControl congestionControl) {
 
     /**
      * The server's own defaults: no bandwidth cap, 1024 connections, 64 streams each, 256 requests, 200/s, 1 MiB
      * burst, clients by IP, 30 s idle, 5 s header, 60 s deadline, 250 ms retry-after, 64 KiB reads, 1350-byte
-     * packets, a loop per processor, 4 disk threads, 8 MiB socket buffers.
+     * packets, a loop per processor, 4 disk threads, 8 MiB socket buffers, CUBIC.
      */
     public static final TransportLimits DEFAULT = new TransportLimits(0, 0, 1024, 64, 256, 200, 400, 1L << 20, false,
             Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMillis(250), 64 << 10,
-            1350, 0, 4, 8 << 20, 8 << 20);
+            1350, 0, 4, 8 << 20, 8 << 20, CongestionControl.CUBIC);
 
     public TransportLimits {
         ConfigChecks.range("maxClientMbps", maxClientMbps, 0, 1_000_000);
@@ -63,6 +66,7 @@ public record TransportLimits(long maxClientMbps, long maxEgressMbps, int maxCon
         ConfigChecks.range("diskThreads", diskThreads, 1, 256);
         ConfigChecks.range("socketReceiveBytes", socketReceiveBytes, 64 << 10, 1 << 30);
         ConfigChecks.range("socketSendBytes", socketSendBytes, 64 << 10, 1 << 30);
+        Objects.requireNonNull(congestionControl, "congestionControl");
     }
 
     /** The event loops the server runs: {@link #ioThreads()}, or one per available processor when 0. */

@@ -394,12 +394,14 @@ public final class TransportLoad {
             long bytes = 0;
             for (int i = -3; i < repeat; i++) {
                 long start = System.nanoTime();
+                long dropsBefore = ownUdpDrops();
                 byte[] chunk = client.fetchChunk(List.of(node), cids.get(Math.floorMod(i, cids.size())))
                         .get(120, TimeUnit.SECONDS);
                 if (i >= 0) {
                     seconds[i] = (System.nanoTime() - start) / 1e9;
                     bytes = chunk.length;
-                    System.out.printf("chunk fetch %d: %d bytes %.3f s%n", i, chunk.length, seconds[i]);
+                    System.out.printf("chunk fetch %d: %d bytes %.3f s, datagrams dropped at this client's sockets %d%n",
+                            i, chunk.length, seconds[i], ownUdpDrops() - dropsBefore);
                 }
             }
             java.util.Arrays.sort(seconds);
@@ -407,6 +409,42 @@ public final class TransportLoad {
                     seconds[repeat / 2], seconds[0]);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Datagrams the kernel dropped at this process's UDP sockets (receive buffer full): the {@code drops} column of
+     * {@code /proc/net/udp} and {@code udp6} for the socket inodes among {@code /proc/self/fd}. Unlike
+     * {@code netstat -su} it counts no other process's drops. -1 where {@code /proc} is not there.
+     */
+    static long ownUdpDrops() {
+        try {
+            java.util.Set<String> inodes = new java.util.HashSet<>();
+            try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+                for (Path fd : (Iterable<Path>) fds::iterator) {
+                    try {
+                        String link = Files.readSymbolicLink(fd).toString();
+                        if (link.startsWith("socket:[")) {
+                            inodes.add(link.substring(8, link.length() - 1));
+                        }
+                    } catch (java.io.IOException e) {
+                        // closed meanwhile
+                    }
+                }
+            }
+            long drops = 0;
+            for (String table : List.of("/proc/net/udp", "/proc/net/udp6")) {
+                List<String> lines = Files.readAllLines(Path.of(table));
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] f = line.trim().split("\\s+");
+                    if (inodes.contains(f[9])) {
+                        drops += Long.parseLong(f[f.length - 1]);
+                    }
+                }
+            }
+            return drops;
+        } catch (java.io.IOException e) {
+            return -1;
         }
     }
 

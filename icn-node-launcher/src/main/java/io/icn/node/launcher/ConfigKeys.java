@@ -12,6 +12,7 @@ import io.icn.node.ConfigException;
 import io.icn.node.FsyncPolicy;
 import io.icn.node.ServiceConfig;
 import io.icn.node.TransportLimits;
+import io.icn.transport.quic.CongestionControl;
 import io.icn.p2p.PeerId;
 import io.icn.p2p.gossip.MessageIdFunction;
 import io.icn.p2p.HostLimits;
@@ -290,6 +291,11 @@ public final class ConfigKeys {
             integer(64, 1 << 20), 8_192L, "requested SO_SNDBUF per UDP socket, KiB (capped by net.core.wmem_max)",
             (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
 
+    static final ConfigKey<CongestionControl> TRANSPORT_CONGESTION_CONTROL = new ConfigKey<>(
+            "transport.congestion_control", parsed(ConfigKeys::congestionControl, CongestionControl::toString),
+            CongestionControl.CUBIC, "the congestion controller of the server's sending: bbr, cubic or reno",
+            (c, v, all) -> c.withNode(n -> n.withQuic(n.quic().withLimits(transport(all)))));
+
     /** The {@code [transport]} table as the node's limits (every key of it applies the whole table). */
     private static TransportLimits transport(ConfigValues all) {
         return new TransportLimits(all.get(MAX_CLIENT_MBPS), all.get(MAX_EGRESS_MBPS),
@@ -303,7 +309,7 @@ public final class ConfigKeys {
                 Math.toIntExact(all.get(TRANSPORT_READ_CHUNK_KB) << 10), all.get(TRANSPORT_MAX_UDP_PAYLOAD).intValue(),
                 all.get(TRANSPORT_IO_THREADS).intValue(), all.get(TRANSPORT_DISK_THREADS).intValue(),
                 Math.toIntExact(all.get(TRANSPORT_SOCKET_RECEIVE_KB) << 10),
-                Math.toIntExact(all.get(TRANSPORT_SOCKET_SEND_KB) << 10));
+                Math.toIntExact(all.get(TRANSPORT_SOCKET_SEND_KB) << 10), all.get(TRANSPORT_CONGESTION_CONTROL));
     }
 
     static final ConfigKey<Boolean> P2P_ENABLED = new ConfigKey<>("p2p_enabled", bool(), true,
@@ -460,7 +466,7 @@ public final class ConfigKeys {
             TRANSPORT_BURST_KB, TRANSPORT_CLIENTS_BY_PORT, TRANSPORT_IDLE_TIMEOUT_SECS,
             TRANSPORT_REQUEST_HEADER_TIMEOUT_MS, TRANSPORT_REQUEST_DEADLINE_SECS, TRANSPORT_BUSY_RETRY_AFTER_MS,
             TRANSPORT_READ_CHUNK_KB, TRANSPORT_MAX_UDP_PAYLOAD, TRANSPORT_IO_THREADS, TRANSPORT_DISK_THREADS,
-            TRANSPORT_SOCKET_RECEIVE_KB, TRANSPORT_SOCKET_SEND_KB), GOSSIP_KEYS);
+            TRANSPORT_SOCKET_RECEIVE_KB, TRANSPORT_SOCKET_SEND_KB, TRANSPORT_CONGESTION_CONTROL), GOSSIP_KEYS);
 
     private static List<ConfigKey<?>> concat(List<ConfigKey<?>> a, List<ConfigKey<?>> b) {
         List<ConfigKey<?>> out = new java.util.ArrayList<>(a);
@@ -564,6 +570,15 @@ public final class ConfigKeys {
             return Path.of(value);
         } catch (InvalidPathException e) {
             throw new ConfigException(key + " = \"" + value + "\" is not a valid path: " + e.getReason(), e);
+        }
+    }
+
+    private static CongestionControl congestionControl(String key, String value) {
+        try {
+            return CongestionControl.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + " = \"" + value + "\" is not a congestion controller; use \"bbr\","
+                    + " \"cubic\" or \"reno\"");
         }
     }
 

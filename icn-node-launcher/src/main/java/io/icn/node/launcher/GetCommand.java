@@ -6,7 +6,9 @@ import io.icn.storage.ChunkMeta;
 import io.icn.storage.Cid;
 import io.icn.storage.InvalidCidException;
 import io.icn.storage.ShardInfo;
+import io.icn.transport.quic.FetchedShards;
 import io.icn.transport.quic.ShardClient;
+import io.icn.transport.quic.ShardFetchRequest;
 import io.icn.transport.quic.ShardReceipt;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,7 +22,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,8 +39,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code icn-node get CID... -o FILE}: fetches chunks over QUIC from one or more nodes and writes them in order to
  * FILE, atomically: each chunk's data shards go straight into their place in the file as they arrive (verified
- * against the manifest's hashes); when one cannot be had, the chunk is rebuilt from parity (the k cheapest
- * shards, Reed-Solomon) and written over its region. Raw CIDs are then checked against the chunk's SHA-256,
+ * against the manifest's hashes); when some cannot be had, they are rebuilt (Reed-Solomon) from the data shards
+ * already in the file, read back, and parity shards, and written into their places. Raw CIDs are then checked against the chunk's SHA-256,
  * read back from the file. Without
  * {@code --from} it asks the node of {@code --config} (over its admin interface) for its QUIC address and
  * certificate fingerprint and, when that node is on the p2p network, for the holders the DHT names for each CID
@@ -64,6 +68,9 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "per chunk (default 120)")
     int timeoutSecs;
+
+    /** Data shards rebuilt from parity rather than fetched, over all chunks. */
+    private int rebuiltShards;
 
     @Override
     public Integer call() {
@@ -179,42 +186,90 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
             System.err.println("icn-node: cannot move " + partial + " to " + output + ": " + e.getMessage());
             return Main.FAILED;
         }
-        System.out.printf("%s: %,d bytes from %d chunk(s)%n", output, total, wanted.size());
+        System.out.printf("%s: %,d bytes from %d chunk(s)%s%n", output, total, wanted.size(), rebuiltShards == 0 ? ""
+                : String.format(", %d data shard(s) rebuilt from parity", rebuiltShards));
         return Main.OK;
     }
 
     /**
      * Writes the chunk at {@code at} in {@code out} and returns its length. The data shards of the systematic code
      * are the chunk itself, so each is fetched straight into its place in the file as it arrives (no copy of the
-     * chunk in memory), spread over the nodes, verified against the manifest. When one of them cannot be had, the
-     * chunk is fetched the general way (the k cheapest shards, parity, Reed-Solomon) and written over the region.
+     * chunk in memory), spread over the nodes, verified against the manifest. When some of them cannot be had, the
+     * data shards already in the file are read back from it and, with as many parity shards as make {@code k},
+     * rebuild the missing ones (Reed-Solomon), which are written into their places; nothing already in the file is
+     * fetched again. Without a manifest the chunk is fetched the general way (the k cheapest shards) and written.
      */
     private long fetchInto(ShardClient client, List<InetSocketAddress> nodes, Cid cid, FileChannel out, long at)
             throws ExecutionException, TimeoutException, InterruptedException, IOException {
         ChunkMeta meta = manifest(client, nodes, cid);
-        if (meta != null) {
-            int k = meta.dataShards();
-            long shardLength = meta.spec().shardLength();
-            List<CompletableFuture<ShardReceipt>> shards = new ArrayList<>();
-            for (int i = 0; i < k && i * shardLength < meta.originalLength(); i++) {
-                byte[] sha = meta.shard(i).map(ShardInfo::sha256).orElse(null);
-                shards.add(client.fetchShard(nodes.get(i % nodes.size()), cid, i, sha, out, at + i * shardLength));
-            }
-            try {
-                CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new)).get(timeoutSecs, TimeUnit.SECONDS);
-                return meta.originalLength(); // the padding after it is cut by the next chunk or the final truncate
-            } catch (ExecutionException e) {
-                System.err.println("get: " + cid + ": a data shard could not be fetched (" + e.getCause().getMessage()
-                        + "); rebuilding from parity");
-                shards.forEach(f -> f.cancel(false));
+        if (meta == null) {
+            byte[] chunk = client.fetchChunk(nodes, cid).get(timeoutSecs, TimeUnit.SECONDS);
+            writeAt(out, ByteBuffer.wrap(chunk), at);
+            return chunk.length;
+        }
+        int k = meta.dataShards();
+        long shardLength = meta.spec().shardLength();
+        List<CompletableFuture<ShardReceipt>> shards = new ArrayList<>();
+        for (int i = 0; i < k && i * shardLength < meta.originalLength(); i++) {
+            byte[] sha = meta.shard(i).map(ShardInfo::sha256).orElse(null);
+            shards.add(client.fetchShard(nodes.get(i % nodes.size()), cid, i, sha, out, at + i * shardLength));
+        }
+        try {
+            CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new)).get(timeoutSecs, TimeUnit.SECONDS);
+            return meta.originalLength(); // the padding after it is cut by the next chunk or the final truncate
+        } catch (ExecutionException e) {
+            System.err.println("get: " + cid + ": a data shard could not be fetched (" + e.getCause().getMessage()
+                    + "); rebuilding it from the shards in the file and parity");
+        }
+        rebuildMissing(client, nodes, cid, meta, shards, out, at);
+        return meta.originalLength();
+    }
+
+    /**
+     * Rebuilds the data shards whose fetch failed: the ones that arrived (verified, already in the file) are read back
+     * and held, so only parity is fetched, and the rebuilt shards are written into their places.
+     */
+    private void rebuildMissing(ShardClient client, List<InetSocketAddress> nodes, Cid cid, ChunkMeta meta,
+            List<CompletableFuture<ShardReceipt>> shards, FileChannel out, long at)
+            throws ExecutionException, TimeoutException, InterruptedException, IOException {
+        int shardLength = Math.toIntExact(meta.spec().shardLength());
+        Map<Integer, byte[]> held = new HashMap<>();
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < shards.size(); i++) {
+            CompletableFuture<ShardReceipt> f = shards.get(i);
+            if (f.isDone() && !f.isCompletedExceptionally() && !f.isCancelled()) {
+                ByteBuffer shard = ByteBuffer.allocate(shardLength);
+                readAt(out, shard, at + (long) i * shardLength);
+                held.put(i, shard.array());
+            } else {
+                f.cancel(false);
+                missing.add(i);
             }
         }
-        byte[] chunk = client.fetchChunk(nodes, cid).get(timeoutSecs, TimeUnit.SECONDS);
-        ByteBuffer src = ByteBuffer.wrap(chunk);
+        // Every shard, fetched or rebuilt, must have the SHA-256 the manifest records for it.
+        ShardFetchRequest request = ShardFetchRequest.of(cid, missing).held(held).verifier((index, bytes) ->
+                meta.shard(index).map(info -> Arrays.equals(info.sha256(), sha256(bytes))).orElse(false));
+        FetchedShards rebuilt = client.fetchShards(nodes, request).get(timeoutSecs, TimeUnit.SECONDS);
+        for (int i : missing) {
+            writeAt(out, ByteBuffer.wrap(rebuilt.shards().get(i)), at + (long) i * shardLength);
+        }
+        rebuiltShards += missing.size();
+    }
+
+    private static void writeAt(FileChannel out, ByteBuffer src, long at) throws IOException {
         for (long p = at; src.hasRemaining(); ) {
             p += out.write(src, p);
         }
-        return chunk.length;
+    }
+
+    private static void readAt(FileChannel in, ByteBuffer dst, long at) throws IOException {
+        for (long p = at; dst.hasRemaining(); ) {
+            int n = in.read(dst, p);
+            if (n < 0) {
+                throw new IOException("file ended at " + p + " while reading a shard back");
+            }
+            p += n;
+        }
     }
 
     /** The first manifest a node gives, or null if none does (the general path then reports why). */
@@ -242,14 +297,21 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
         }
     }
 
-    /** SHA-256 of {@code length} bytes of {@code file} from {@code at}, read back in 1 MiB steps. */
-    private static byte[] sha256(FileChannel file, long at, long length) throws IOException {
-        MessageDigest digest;
+    private static byte[] sha256(byte[] bytes) {
+        return sha256Digest().digest(bytes);
+    }
+
+    private static MessageDigest sha256Digest() {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
+    }
+
+    /** SHA-256 of {@code length} bytes of {@code file} from {@code at}, read back in 1 MiB steps. */
+    private static byte[] sha256(FileChannel file, long at, long length) throws IOException {
+        MessageDigest digest = sha256Digest();
         ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
         for (long p = at, end = at + length; p < end; ) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), end - p));

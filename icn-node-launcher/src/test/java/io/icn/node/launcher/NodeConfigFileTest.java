@@ -193,6 +193,7 @@ class NodeConfigFileTest {
                 disk_threads = 2
                 socket_receive_kb = 4096
                 socket_send_kb = 2048
+                congestion_control = "reno"
                 """.formatted("ef".repeat(30), "01".repeat(32));
         ConfigValues values = NodeConfigFile.parse(text, "full.toml");
         assertThat(ConfigKeys.ALL).as("this test sets every declared key but peers")
@@ -205,6 +206,7 @@ class NodeConfigFileTest {
         assertThat(c.quic().port()).isZero();
         assertThat(c.quic().bind()).isEqualTo("127.0.0.1");
         assertThat(c.quic().advertisedHost()).isEqualTo("192.0.2.9");
+        assertThat(c.quic().limits().congestionControl()).isEqualTo(io.icn.transport.quic.CongestionControl.RENO);
         assertThat(all.http()).isEqualTo(new HttpConfig("127.0.0.1", 19102, "::1", 19103, "0123456789abcdef0123", 2,
                 4 << 10, 100L << 20));
         assertThat(c.network()).isEqualTo(new io.icn.node.ServiceConfig.Network(false, "/ip4/0.0.0.0/tcp/4001",
@@ -418,10 +420,12 @@ class NodeConfigFileTest {
                 + "client_requests_per_sec = 50\nclient_request_burst = 60\nburst_kb = 512\nclients_by_port = true\n"
                 + "idle_timeout_secs = 20\nrequest_header_timeout_ms = 3000\nrequest_deadline_secs = 90\n"
                 + "busy_retry_after_ms = 500\nread_chunk_kb = 128\nmax_udp_payload = 1452\nio_threads = 1\n"
-                + "disk_threads = 2\nsocket_receive_kb = 4096\nsocket_send_kb = 2048\n").node().quic().limits();
+                + "disk_threads = 2\nsocket_receive_kb = 4096\nsocket_send_kb = 2048\ncongestion_control = \"BBR\"\n")
+                .node().quic().limits();
         assertThat(l).isEqualTo(new io.icn.node.TransportLimits(300, 900, 10, 8, 20, 50, 60, 512 << 10, true,
                 java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(3000), java.time.Duration.ofSeconds(90),
-                java.time.Duration.ofMillis(500), 128 << 10, 1452, 1, 2, 4096 << 10, 2048 << 10));
+                java.time.Duration.ofMillis(500), 128 << 10, 1452, 1, 2, 4096 << 10, 2048 << 10,
+                io.icn.transport.quic.CongestionControl.BBR));
         assertThat(l.effectiveIoThreads()).isOne();
         assertThatThrownBy(() -> parse("[transport]\nmax_egress_mbps = -1\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("max_egress_mbps");
@@ -429,5 +433,9 @@ class NodeConfigFileTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("read_chunk_kb");
         assertThatThrownBy(() -> parse("[transport]\nmax_udp_payload = 1000\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("max_udp_payload");
+        assertThatThrownBy(() -> parse("[transport]\ncongestion_control = \"vegas\"\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("congestion_control", "bbr");
+        assertThat(parse("").node().quic().limits().congestionControl())
+                .isEqualTo(io.icn.transport.quic.CongestionControl.CUBIC);
     }
 }

@@ -86,6 +86,9 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
             drain();
         } else if (evt instanceof QuicConnectionCloseEvent close) {
             closedByNode = describe(close);
+            // Closed now, not after QUIC's draining period (three probe timeouts, seconds on a loaded machine):
+            // the node sends nothing more, and every request on the connection fails with its reason at once.
+            ctx.channel().close();
         }
         ReferenceCountUtil.release(evt);
     }

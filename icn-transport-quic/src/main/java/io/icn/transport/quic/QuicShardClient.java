@@ -94,6 +94,7 @@ final class QuicShardClient implements ShardClient {
         var codec = new QuicClientCodecBuilder()
                 .sslContext(ssl)
                 .maxIdleTimeout(builder.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .congestionControlAlgorithm(builder.congestionControl.algorithm())
                 .maxSendUdpPayloadSize(builder.maxUdpPayloadSize)
                 .maxRecvUdpPayloadSize(builder.maxUdpPayloadSize)
                 .initialMaxData(builder.connectionReceiveWindow)
@@ -461,8 +462,9 @@ final class QuicShardClient implements ShardClient {
             BodyTarget target, int token, CompletableFuture<Object> result) {
         if (result.isDone() || !channel.isActive()) {
             connection.release();
-            result.completeExceptionally(new ConnectionFailedException("connection to " + connection.address + " closed",
-                    null));
+            String byNode = connection.closedByNode();
+            result.completeExceptionally(new ConnectionFailedException("connection to " + connection.address + " closed"
+                    + (byNode == null ? "" : " by the node: " + byNode), null));
             return;
         }
         channel.createStream(QuicStreamType.BIDIRECTIONAL, new ResponseReader(request, connection, result, config.maxShardBytes,

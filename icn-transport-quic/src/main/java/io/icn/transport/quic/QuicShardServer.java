@@ -177,6 +177,7 @@ final class QuicShardServer implements ShardServer {
         return new QuicServerCodecBuilder()
                 .sslContext(ssl)
                 .maxIdleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .congestionControlAlgorithm(config.congestionControl().algorithm())
                 .maxSendUdpPayloadSize(config.maxUdpPayloadSize())
                 .maxRecvUdpPayloadSize(config.maxUdpPayloadSize())
                 .initialMaxData((long) STREAM_RECEIVE_WINDOW * streams)

@@ -19,6 +19,7 @@ import java.util.function.LongSupplier;
  * @param ioThreads event loops, each with its own UDP socket on the bind address when the transport allows it
  * @param socketReceiveBuffer requested {@code SO_RCVBUF} of each socket (the kernel caps it)
  * @param socketSendBuffer requested {@code SO_SNDBUF} of each socket (the kernel caps it)
+ * @param congestionControl the congestion controller of every connection's sending
  * @param chunkSink where PUT chunks go, or {@code null} when the server takes no PUT
  * @param ingestClients normalised certificate fingerprints of the clients allowed to PUT; empty = nobody
  * @param maxPutBytes the longest chunk one PUT may announce
@@ -45,6 +46,7 @@ record ServerConfig(
         int ioThreads,
         int socketReceiveBuffer,
         int socketSendBuffer,
+        CongestionControl congestionControl,
         Executor diskExecutor,
         int diskThreads,
         ChunkSink chunkSink,
@@ -67,6 +69,7 @@ record ServerConfig(
         Objects.requireNonNull(peerKey, "peerKey");
         Objects.requireNonNull(meterRegistry, "meterRegistry");
         Objects.requireNonNull(nanoTime, "nanoTime");
+        Objects.requireNonNull(congestionControl, "congestionControl");
         positive("maxConnections", maxConnections);
         positive("maxStreamsPerConnection", maxStreamsPerConnection);
         positive("maxConcurrentRequests", maxConcurrentRequests);

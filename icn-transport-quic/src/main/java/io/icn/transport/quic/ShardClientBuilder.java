@@ -33,6 +33,7 @@ import java.util.concurrent.Executor;
  * <tr><td>{@link #maxShardBytes}</td><td>64 MiB</td></tr>
  * <tr><td>{@link #maxUdpPayloadSize}</td><td>1350 bytes</td></tr>
  * <tr><td>{@link #idleTimeout}</td><td>30 s</td></tr>
+ * <tr><td>{@link #congestionControl}</td><td>{@link CongestionControl#CUBIC} (for what the client sends: PUT bodies)</td></tr>
  * <tr><td>{@link #eventLoopGroup} / {@link #ioThreads}</td><td>1 thread owned by the client</td></tr>
  * <tr><td>{@link #decodeExecutor}</td><td>{@link java.util.concurrent.ForkJoinPool#commonPool()}</td></tr>
  * <tr><td>{@link #erasureKernel}</td><td>{@link Kernels#best()}</td></tr>
@@ -56,6 +57,7 @@ public final class ShardClientBuilder {
     long maxShardBytes = 64L * 1024 * 1024;
     int maxUdpPayloadSize = 1350;
     Duration idleTimeout = Duration.ofSeconds(30);
+    CongestionControl congestionControl = CongestionControl.CUBIC;
     EventLoopGroup eventLoopGroup;
     int ioThreads = 1;
     Executor decodeExecutor;
@@ -198,6 +200,12 @@ public final class ShardClientBuilder {
             throw new IllegalArgumentException("maxUdpPayloadSize must be 1200..65527: " + bytes);
         }
         this.maxUdpPayloadSize = bytes;
+        return this;
+    }
+
+    /** The congestion controller of the client's own sending (PUT bodies); see {@link CongestionControl}. */
+    public ShardClientBuilder congestionControl(CongestionControl controller) {
+        this.congestionControl = Objects.requireNonNull(controller, "controller");
         return this;
     }
 

@@ -38,6 +38,7 @@ import java.util.function.LongSupplier;
  * <tr><td>{@link #maxUdpPayloadSize}</td><td>1350 bytes</td></tr>
  * <tr><td>{@link #ioThreads}</td><td>available processors (one UDP socket each, {@code SO_REUSEPORT})</td></tr>
  * <tr><td>{@link #socketBuffers}</td><td>8 MiB receive, 8 MiB send (capped by the kernel)</td></tr>
+ * <tr><td>{@link #congestionControl}</td><td>{@link CongestionControl#CUBIC} (quiche's default)</td></tr>
  * <tr><td>{@link #diskExecutor} / {@link #diskThreads}</td><td>4 threads owned by the server</td></tr>
  * <tr><td>{@link #chunkSink}</td><td>none: PUT is answered {@link Status#UNSUPPORTED_REQUEST}</td></tr>
  * <tr><td>{@link #ingestClients}</td><td>none: PUT is answered {@link Status#UNAUTHORIZED}</td></tr>
@@ -69,6 +70,7 @@ public final class ShardServerBuilder {
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int socketReceiveBuffer = 8 * 1024 * 1024;
     private int socketSendBuffer = 8 * 1024 * 1024;
+    private CongestionControl congestionControl = CongestionControl.CUBIC;
     private Executor diskExecutor;
     private int diskThreads = 4;
     private ChunkSink chunkSink;
@@ -258,6 +260,12 @@ public final class ShardServerBuilder {
         return this;
     }
 
+    /** The congestion controller of every connection's sending; see {@link CongestionControl}. */
+    public ShardServerBuilder congestionControl(CongestionControl controller) {
+        this.congestionControl = Objects.requireNonNull(controller, "controller");
+        return this;
+    }
+
     /** Runs store calls on this executor (not owned, not shut down by the server). */
     public ShardServerBuilder diskExecutor(Executor executor) {
         this.diskExecutor = Objects.requireNonNull(executor, "executor");
@@ -344,7 +352,7 @@ public final class ShardServerBuilder {
                 maxConcurrentRequests, perClientBitsPerSecond, perClientBurstBytes, maxEgressBitsPerSecond,
                 perClientRequestsPerSecond,
                 perClientRequestBurst, peerKey, idleTimeout, requestHeaderTimeout, requestDeadline, busyRetryAfter,
-                chunkSize, maxUdpPayloadSize, ioThreads, socketReceiveBuffer, socketSendBuffer, diskExecutor,
+                chunkSize, maxUdpPayloadSize, ioThreads, socketReceiveBuffer, socketSendBuffer, congestionControl, diskExecutor,
                 diskThreads, chunkSink, ingestClients, maxPutBytes, maxConcurrentPutBytes,
                 meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), nanoTime);
         return QuicShardServer.start(store, config);
