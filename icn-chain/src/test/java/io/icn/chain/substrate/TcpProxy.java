@@ -31,8 +31,13 @@ final class TcpProxy implements AutoCloseable {
 
     private void start(int onPort) throws IOException {
         ServerSocket s = new ServerSocket();
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort));
+        try {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort));
+        } catch (IOException e) {
+            closeQuietly(s);
+            throw e;
+        }
         server = s;
         port = s.getLocalPort();
         Thread accept = new Thread(() -> {
@@ -80,9 +85,30 @@ final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
-    /** Listens again on the same port. */
+    /**
+     * Listens again on the same port. While the proxy was down, a client reconnecting to the dead loopback port
+     * can hold that very port for a moment (a TCP self-connect: its ephemeral source port equal to the port it
+     * dials, which then answers itself until the client gives that connection up; seen once in CI as "Address
+     * already in use"), so the bind is retried for up to 10 s.
+     */
     void up() throws IOException {
-        start(port);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                start(port);
+                return;
+            } catch (java.net.BindException busy) {
+                if (System.nanoTime() > deadline) {
+                    throw busy;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while port " + port + " was busy");
+                }
+            }
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {
