@@ -124,6 +124,17 @@ final class ChunkEntry {
         return new ChunkEntry(cid, newSpec, leafSize, createdMillis, state, hashes);
     }
 
+    /** The indexes of the quarantined shards, ascending (those a repair regenerates). */
+    List<Integer> quarantinedIndexes() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < state.length; i++) {
+            if (state[i] == QUARANTINED) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
     ShardInfo shardInfo(int index) {
         return new ShardInfo(index, spec.shardLength(), sha256(index), merkleRoot(index));
     }

@@ -70,12 +70,7 @@ final class ChunkRepairer {
         if (e == null) {
             throw new ShardNotFoundException(cid, -1);
         }
-        List<Integer> regenerate = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (e.state(i) == ChunkEntry.QUARANTINED) {
-                regenerate.add(i);
-            }
-        }
+        List<Integer> regenerate = e.quarantinedIndexes();
         if (regenerate.isEmpty()) {
             return new RepairReport(cid, corrupt, List.of());
         }

@@ -253,12 +253,7 @@ public final class InMemoryShardStore extends IndexedShardStore {
             }
         }
         e = index.get(cid);
-        List<Integer> regenerate = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (e.state(i) == ChunkEntry.QUARANTINED) {
-                regenerate.add(i);
-            }
-        }
+        List<Integer> regenerate = e.quarantinedIndexes();
         if (regenerate.isEmpty()) {
             return new RepairReport(cid, corrupt, List.of());
         }
