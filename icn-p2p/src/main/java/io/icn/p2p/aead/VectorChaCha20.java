@@ -98,72 +98,7 @@ final class VectorChaCha20 implements ChaCha20 {
         IntVector.broadcast(species, state[14]).intoArray(w, 14 * lanes);
         IntVector.broadcast(species, state[15]).intoArray(w, 15 * lanes);
         for (int round = 0; round < 10; round++) {
-            IntVector x0 = IntVector.fromArray(species, w, 0 * lanes);
-            IntVector x1 = IntVector.fromArray(species, w, 1 * lanes);
-            IntVector x2 = IntVector.fromArray(species, w, 2 * lanes);
-            IntVector x3 = IntVector.fromArray(species, w, 3 * lanes);
-            IntVector x4 = IntVector.fromArray(species, w, 4 * lanes);
-            IntVector x5 = IntVector.fromArray(species, w, 5 * lanes);
-            IntVector x6 = IntVector.fromArray(species, w, 6 * lanes);
-            IntVector x7 = IntVector.fromArray(species, w, 7 * lanes);
-            IntVector x8 = IntVector.fromArray(species, w, 8 * lanes);
-            IntVector x9 = IntVector.fromArray(species, w, 9 * lanes);
-            IntVector x10 = IntVector.fromArray(species, w, 10 * lanes);
-            IntVector x11 = IntVector.fromArray(species, w, 11 * lanes);
-            IntVector x12 = IntVector.fromArray(species, w, 12 * lanes);
-            IntVector x13 = IntVector.fromArray(species, w, 13 * lanes);
-            IntVector x14 = IntVector.fromArray(species, w, 14 * lanes);
-            IntVector x15 = IntVector.fromArray(species, w, 15 * lanes);
-            // columns
-            x0 = x0.add(x4); x12 = x12.lanewise(VectorOperators.XOR, x0).lanewise(VectorOperators.ROL, 16);
-            x8 = x8.add(x12); x4 = x4.lanewise(VectorOperators.XOR, x8).lanewise(VectorOperators.ROL, 12);
-            x0 = x0.add(x4); x12 = x12.lanewise(VectorOperators.XOR, x0).lanewise(VectorOperators.ROL, 8);
-            x8 = x8.add(x12); x4 = x4.lanewise(VectorOperators.XOR, x8).lanewise(VectorOperators.ROL, 7);
-            x1 = x1.add(x5); x13 = x13.lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.ROL, 16);
-            x9 = x9.add(x13); x5 = x5.lanewise(VectorOperators.XOR, x9).lanewise(VectorOperators.ROL, 12);
-            x1 = x1.add(x5); x13 = x13.lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.ROL, 8);
-            x9 = x9.add(x13); x5 = x5.lanewise(VectorOperators.XOR, x9).lanewise(VectorOperators.ROL, 7);
-            x2 = x2.add(x6); x14 = x14.lanewise(VectorOperators.XOR, x2).lanewise(VectorOperators.ROL, 16);
-            x10 = x10.add(x14); x6 = x6.lanewise(VectorOperators.XOR, x10).lanewise(VectorOperators.ROL, 12);
-            x2 = x2.add(x6); x14 = x14.lanewise(VectorOperators.XOR, x2).lanewise(VectorOperators.ROL, 8);
-            x10 = x10.add(x14); x6 = x6.lanewise(VectorOperators.XOR, x10).lanewise(VectorOperators.ROL, 7);
-            x3 = x3.add(x7); x15 = x15.lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.ROL, 16);
-            x11 = x11.add(x15); x7 = x7.lanewise(VectorOperators.XOR, x11).lanewise(VectorOperators.ROL, 12);
-            x3 = x3.add(x7); x15 = x15.lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.ROL, 8);
-            x11 = x11.add(x15); x7 = x7.lanewise(VectorOperators.XOR, x11).lanewise(VectorOperators.ROL, 7);
-            // diagonals
-            x0 = x0.add(x5); x15 = x15.lanewise(VectorOperators.XOR, x0).lanewise(VectorOperators.ROL, 16);
-            x10 = x10.add(x15); x5 = x5.lanewise(VectorOperators.XOR, x10).lanewise(VectorOperators.ROL, 12);
-            x0 = x0.add(x5); x15 = x15.lanewise(VectorOperators.XOR, x0).lanewise(VectorOperators.ROL, 8);
-            x10 = x10.add(x15); x5 = x5.lanewise(VectorOperators.XOR, x10).lanewise(VectorOperators.ROL, 7);
-            x1 = x1.add(x6); x12 = x12.lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.ROL, 16);
-            x11 = x11.add(x12); x6 = x6.lanewise(VectorOperators.XOR, x11).lanewise(VectorOperators.ROL, 12);
-            x1 = x1.add(x6); x12 = x12.lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.ROL, 8);
-            x11 = x11.add(x12); x6 = x6.lanewise(VectorOperators.XOR, x11).lanewise(VectorOperators.ROL, 7);
-            x2 = x2.add(x7); x13 = x13.lanewise(VectorOperators.XOR, x2).lanewise(VectorOperators.ROL, 16);
-            x8 = x8.add(x13); x7 = x7.lanewise(VectorOperators.XOR, x8).lanewise(VectorOperators.ROL, 12);
-            x2 = x2.add(x7); x13 = x13.lanewise(VectorOperators.XOR, x2).lanewise(VectorOperators.ROL, 8);
-            x8 = x8.add(x13); x7 = x7.lanewise(VectorOperators.XOR, x8).lanewise(VectorOperators.ROL, 7);
-            x3 = x3.add(x4); x14 = x14.lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.ROL, 16);
-            x9 = x9.add(x14); x4 = x4.lanewise(VectorOperators.XOR, x9).lanewise(VectorOperators.ROL, 12);
-            x3 = x3.add(x4); x14 = x14.lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.ROL, 8);
-            x9 = x9.add(x14); x4 = x4.lanewise(VectorOperators.XOR, x9).lanewise(VectorOperators.ROL, 7);
-            x0.intoArray(w, 0 * lanes);
-            x1.intoArray(w, 1 * lanes);
-            x2.intoArray(w, 2 * lanes);
-            x3.intoArray(w, 3 * lanes);
-            x4.intoArray(w, 4 * lanes);
-            x5.intoArray(w, 5 * lanes);
-            x6.intoArray(w, 6 * lanes);
-            x7.intoArray(w, 7 * lanes);
-            x8.intoArray(w, 8 * lanes);
-            x9.intoArray(w, 9 * lanes);
-            x10.intoArray(w, 10 * lanes);
-            x11.intoArray(w, 11 * lanes);
-            x12.intoArray(w, 12 * lanes);
-            x13.intoArray(w, 13 * lanes);
-            x14.intoArray(w, 14 * lanes);
-            x15.intoArray(w, 15 * lanes);
+            doubleRound(w);
         }
         IntVector.fromArray(species, w, 0 * lanes).add(IntVector.broadcast(species, state[0])).intoArray(ks, 0 * lanes);
         IntVector.fromArray(species, w, 1 * lanes).add(IntVector.broadcast(species, state[1])).intoArray(ks, 1 * lanes);
@@ -181,5 +116,82 @@ final class VectorChaCha20 implements ChaCha20 {
         IntVector.fromArray(species, w, 13 * lanes).add(IntVector.broadcast(species, state[13])).intoArray(ks, 13 * lanes);
         IntVector.fromArray(species, w, 14 * lanes).add(IntVector.broadcast(species, state[14])).intoArray(ks, 14 * lanes);
         IntVector.fromArray(species, w, 15 * lanes).add(IntVector.broadcast(species, state[15])).intoArray(ks, 15 * lanes);
+    }
+
+    /**
+     * One double round (a column round, then a diagonal round) on the transposed working state in {@code w}. A
+     * method of its own so that C1 can compile it: C1 gives up on a method as large as the whole keystream ("out of
+     * virtual registers"), and a method C1 cannot compile may stay in slower tiers for good when the JIT is busy at
+     * start-up (see {@link WarmingChaCha20}); C2 inlines it into {@link #keystream}.
+     */
+    private static void doubleRound(int[] w) {
+        VectorSpecies<Integer> species = SPECIES;
+        int lanes = LANES;
+        IntVector x0 = IntVector.fromArray(species, w, 0 * lanes);
+        IntVector x1 = IntVector.fromArray(species, w, 1 * lanes);
+        IntVector x2 = IntVector.fromArray(species, w, 2 * lanes);
+        IntVector x3 = IntVector.fromArray(species, w, 3 * lanes);
+        IntVector x4 = IntVector.fromArray(species, w, 4 * lanes);
+        IntVector x5 = IntVector.fromArray(species, w, 5 * lanes);
+        IntVector x6 = IntVector.fromArray(species, w, 6 * lanes);
+        IntVector x7 = IntVector.fromArray(species, w, 7 * lanes);
+        IntVector x8 = IntVector.fromArray(species, w, 8 * lanes);
+        IntVector x9 = IntVector.fromArray(species, w, 9 * lanes);
+        IntVector x10 = IntVector.fromArray(species, w, 10 * lanes);
+        IntVector x11 = IntVector.fromArray(species, w, 11 * lanes);
+        IntVector x12 = IntVector.fromArray(species, w, 12 * lanes);
+        IntVector x13 = IntVector.fromArray(species, w, 13 * lanes);
+        IntVector x14 = IntVector.fromArray(species, w, 14 * lanes);
+        IntVector x15 = IntVector.fromArray(species, w, 15 * lanes);
+        // columns
+        x0 = x0.add(x4); x12 = x12.lanewise(VectorOperators.XOR, x0).lanewise(VectorOperators.ROL, 16);
+        x8 = x8.add(x12); x4 = x4.lanewise(VectorOperators.XOR, x8).lanewise(VectorOperators.ROL, 12);
+        x0 = x0.add(x4); x12 = x12.lanewise(VectorOperators.XOR, x0).lanewise(VectorOperators.ROL, 8);
+        x8 = x8.add(x12); x4 = x4.lanewise(VectorOperators.XOR, x8).lanewise(VectorOperators.ROL, 7);
+        x1 = x1.add(x5); x13 = x13.lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.ROL, 16);
+        x9 = x9.add(x13); x5 = x5.lanewise(VectorOperators.XOR, x9).lanewise(VectorOperators.ROL, 12);
+        x1 = x1.add(x5); x13 = x13.lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.ROL, 8);
+        x9 = x9.add(x13); x5 = x5.lanewise(VectorOperators.XOR, x9).lanewise(VectorOperators.ROL, 7);
+        x2 = x2.add(x6); x14 = x14.lanewise(VectorOperators.XOR, x2).lanewise(VectorOperators.ROL, 16);
+        x10 = x10.add(x14); x6 = x6.lanewise(VectorOperators.XOR, x10).lanewise(VectorOperators.ROL, 12);
+        x2 = x2.add(x6); x14 = x14.lanewise(VectorOperators.XOR, x2).lanewise(VectorOperators.ROL, 8);
+        x10 = x10.add(x14); x6 = x6.lanewise(VectorOperators.XOR, x10).lanewise(VectorOperators.ROL, 7);
+        x3 = x3.add(x7); x15 = x15.lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.ROL, 16);
+        x11 = x11.add(x15); x7 = x7.lanewise(VectorOperators.XOR, x11).lanewise(VectorOperators.ROL, 12);
+        x3 = x3.add(x7); x15 = x15.lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.ROL, 8);
+        x11 = x11.add(x15); x7 = x7.lanewise(VectorOperators.XOR, x11).lanewise(VectorOperators.ROL, 7);
+        // diagonals
+        x0 = x0.add(x5); x15 = x15.lanewise(VectorOperators.XOR, x0).lanewise(VectorOperators.ROL, 16);
+        x10 = x10.add(x15); x5 = x5.lanewise(VectorOperators.XOR, x10).lanewise(VectorOperators.ROL, 12);
+        x0 = x0.add(x5); x15 = x15.lanewise(VectorOperators.XOR, x0).lanewise(VectorOperators.ROL, 8);
+        x10 = x10.add(x15); x5 = x5.lanewise(VectorOperators.XOR, x10).lanewise(VectorOperators.ROL, 7);
+        x1 = x1.add(x6); x12 = x12.lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.ROL, 16);
+        x11 = x11.add(x12); x6 = x6.lanewise(VectorOperators.XOR, x11).lanewise(VectorOperators.ROL, 12);
+        x1 = x1.add(x6); x12 = x12.lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.ROL, 8);
+        x11 = x11.add(x12); x6 = x6.lanewise(VectorOperators.XOR, x11).lanewise(VectorOperators.ROL, 7);
+        x2 = x2.add(x7); x13 = x13.lanewise(VectorOperators.XOR, x2).lanewise(VectorOperators.ROL, 16);
+        x8 = x8.add(x13); x7 = x7.lanewise(VectorOperators.XOR, x8).lanewise(VectorOperators.ROL, 12);
+        x2 = x2.add(x7); x13 = x13.lanewise(VectorOperators.XOR, x2).lanewise(VectorOperators.ROL, 8);
+        x8 = x8.add(x13); x7 = x7.lanewise(VectorOperators.XOR, x8).lanewise(VectorOperators.ROL, 7);
+        x3 = x3.add(x4); x14 = x14.lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.ROL, 16);
+        x9 = x9.add(x14); x4 = x4.lanewise(VectorOperators.XOR, x9).lanewise(VectorOperators.ROL, 12);
+        x3 = x3.add(x4); x14 = x14.lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.ROL, 8);
+        x9 = x9.add(x14); x4 = x4.lanewise(VectorOperators.XOR, x9).lanewise(VectorOperators.ROL, 7);
+        x0.intoArray(w, 0 * lanes);
+        x1.intoArray(w, 1 * lanes);
+        x2.intoArray(w, 2 * lanes);
+        x3.intoArray(w, 3 * lanes);
+        x4.intoArray(w, 4 * lanes);
+        x5.intoArray(w, 5 * lanes);
+        x6.intoArray(w, 6 * lanes);
+        x7.intoArray(w, 7 * lanes);
+        x8.intoArray(w, 8 * lanes);
+        x9.intoArray(w, 9 * lanes);
+        x10.intoArray(w, 10 * lanes);
+        x11.intoArray(w, 11 * lanes);
+        x12.intoArray(w, 12 * lanes);
+        x13.intoArray(w, 13 * lanes);
+        x14.intoArray(w, 14 * lanes);
+        x15.intoArray(w, 15 * lanes);
     }
 }

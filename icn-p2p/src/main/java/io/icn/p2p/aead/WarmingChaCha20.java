@@ -19,7 +19,7 @@ import java.nio.ByteBuffer;
  * warning says so.
  *
  * <p>A guard keeps it so: should the compiled code be thrown away later (a deoptimization sends the keystream back
- * to the interpreter, since C1 cannot compile it: "out of virtual registers"), calls of at least
+ * to slower tiers), calls of at least
  * {@link #GUARD_MIN_BYTES} are timed, and {@link #GUARD_SLOW_CALLS} of them in a row slower than
  * {@link #GUARD_NANOS_PER_BYTE} (10 MB/s; compiled, the vector code runs at hundreds of MB/s, interpreted at
  * under 1) switch every instance back to the scalar code and start the warm-up again.
