@@ -21,4 +21,12 @@ interface ChaCha20 {
      * {@code state[12]} past the blocks used.
      */
     void xor(int[] state, ByteBuffer src, int srcIndex, ByteBuffer dst, int dstIndex, int length);
+
+    /**
+     * A new bulk Poly1305 to go with this core (the AEAD's MAC uses it for long inputs), or null: none (the
+     * default) or none faster than block by block here.
+     */
+    default Poly1305.Bulk macBulk() {
+        return null;
+    }
 }

@@ -4,6 +4,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -223,8 +224,18 @@ public final class ChaChaPolys {
                     ByteBuffer b = ByteBuffer.wrap(data.clone());
                     vector.xor(s1, a, 0, a, 0, length);
                     scalar.xor(s2, b, 0, b, 0, length);
-                    if (!a.equals(b) || s1[12] != s2[12]) {
-                        LOG.log(Level.WARNING, "Vector API ChaCha20 of {0} bits differs from the scalar code; not used", bits);
+                    int[] macKey = Arrays.copyOf(s1, 8);
+                    Poly1305 vectorMac = new Poly1305(vector.macBulk());
+                    Poly1305 scalarMac = new Poly1305();
+                    vectorMac.init(macKey);
+                    scalarMac.init(macKey);
+                    vectorMac.padded(a, 0, length);
+                    scalarMac.padded(b, 0, length);
+                    vectorMac.finish();
+                    scalarMac.finish();
+                    if (!a.equals(b) || s1[12] != s2[12] || vectorMac.tagLow() != scalarMac.tagLow()
+                            || vectorMac.tagHigh() != scalarMac.tagHigh()) {
+                        LOG.log(Level.WARNING, "Vector API ChaCha20 (or its MAC) of {0} bits differs from the scalar code; not used", bits);
                         return 0;
                     }
                 }

@@ -6,7 +6,7 @@ import javax.crypto.AEADBadTagException;
 
 /**
  * ChaCha20-Poly1305 (RFC 8439 section 2.8) written here: the keystream from a {@link ChaCha20} core (scalar or
- * Vector API), the MAC from {@link Poly1305}. Sealing encrypts into the output and then authenticates the
+ * Vector API), the MAC from {@link Poly1305} (with the core's {@linkplain ChaCha20#macBulk bulk MAC}, if any). Sealing encrypts into the output and then authenticates the
  * ciphertext there; opening authenticates the ciphertext in the input first and decrypts only if the tag holds.
  * Both work in place on the caller's buffers and allocate nothing.
  *
@@ -18,11 +18,12 @@ final class JavaChaChaPoly implements ChaChaPoly {
     private final ChaCha20 core;
     private final int[] state = new int[16];
     private final int[] polyKey = new int[16];
-    private final Poly1305 mac = new Poly1305();
+    private final Poly1305 mac;
 
     JavaChaChaPoly(ChaCha20 core, byte[] key) {
         ChaChaPolys.requireKey(key);
         this.core = core;
+        this.mac = new Poly1305(core.macBulk());
         System.arraycopy(SIGMA, 0, state, 0, 4);
         ByteBuffer k = ByteBuffer.wrap(key);
         for (int i = 0; i < 8; i++) {

@@ -11,9 +11,25 @@ import java.nio.ByteBuffer;
  * padding) or {@link #rawTail} (the bare MAC's padding), then {@link #finish}; the tag is then
  * {@link #tagLow()} and {@link #tagHigh()} (little-endian halves).
  *
+ * <p>{@link #blocks} hands long inputs to a {@link Bulk} first where one is given ({@link VectorPoly1305}).
+ *
  * <p>Not thread-safe: one computation at a time per instance.
  */
 final class Poly1305 {
+    /** A faster way to absorb many whole blocks, for inputs long enough to pay for its set-up. */
+    interface Bulk {
+        /**
+         * Absorbs whole blocks of the {@code length} bytes (a multiple of 16) at {@code index} into {@code mac}'s
+         * accumulator, as many as it takes from the start (possibly none); returns the bytes absorbed.
+         */
+        int absorb(Poly1305 mac, ByteBuffer b, int index, int length);
+
+        /** Whether it is to be used now: false until compiled (see {@link WarmingChaCha20}). */
+        default boolean active() {
+            return true;
+        }
+    }
+
     private static final long MASK = 0x3ffffff;
     private static final long HIBIT = 1L << 24;
 
@@ -35,6 +51,17 @@ final class Poly1305 {
     private long pad1;
     private long tag0;
     private long tag1;
+    private final Bulk bulk;
+
+    /** Block by block only. */
+    Poly1305() {
+        this(null);
+    }
+
+    /** With {@code bulk} (may be null) for long inputs. */
+    Poly1305(Bulk bulk) {
+        this.bulk = bulk;
+    }
 
     /** Starts a MAC with the key in {@code key[0..7]} (r then s, little-endian words). */
     void init(int[] key) {
@@ -62,8 +89,14 @@ final class Poly1305 {
 
     /** Absorbs the whole 16-byte blocks of {@code length} bytes at {@code index}; a remainder is left to the caller. */
     void blocks(ByteBuffer b, int index, int length) {
-        int end = index + (length & ~15);
-        for (int i = index; i < end; i += 16) {
+        int whole = length & ~15;
+        int end = index + whole;
+        int start = index;
+        Bulk k = bulk;
+        if (k != null && k.active()) {
+            start += k.absorb(this, b, index, whole);
+        }
+        for (int i = start; i < end; i += 16) {
             block(LittleEndian.getLong(b, i), LittleEndian.getLong(b, i + 8), HIBIT);
         }
     }
@@ -116,20 +149,28 @@ final class Poly1305 {
         long d3 = a0 * r3 + a1 * r2 + a2 * r1 + a3 * r0 + a4 * s4;
         long d4 = a0 * r4 + a1 * r3 + a2 * r2 + a3 * r1 + a4 * r0;
 
+        carryIntoAccumulator(d0, d1, d2, d3, d4);
+    }
+
+    /**
+     * Sets the accumulator to the sums of products {@code d0..d4} (each below 2^63), carried into 26-bit limbs and
+     * reduced modulo 2^130 - 5 as far as a block needs.
+     */
+    void carryIntoAccumulator(long d0, long d1, long d2, long d3, long d4) {
         long c = d0 >>> 26;
-        a0 = d0 & MASK;
+        long a0 = d0 & MASK;
         d1 += c;
         c = d1 >>> 26;
-        a1 = d1 & MASK;
+        long a1 = d1 & MASK;
         d2 += c;
         c = d2 >>> 26;
-        a2 = d2 & MASK;
+        long a2 = d2 & MASK;
         d3 += c;
         c = d3 >>> 26;
-        a3 = d3 & MASK;
+        long a3 = d3 & MASK;
         d4 += c;
         c = d4 >>> 26;
-        a4 = d4 & MASK;
+        long a4 = d4 & MASK;
         a0 += c * 5;
         c = a0 >>> 26;
         a0 &= MASK;
@@ -139,6 +180,50 @@ final class Poly1305 {
         h2 = a2;
         h3 = a3;
         h4 = a4;
+    }
+
+    /** Limb {@code i} (0-4) of the accumulator. */
+    long accumulatorLimb(int i) {
+        return switch (i) {
+            case 0 -> h0;
+            case 1 -> h1;
+            case 2 -> h2;
+            case 3 -> h3;
+            case 4 -> h4;
+            default -> throw new IndexOutOfBoundsException(i);
+        };
+    }
+
+    /**
+     * r^1 to r^n of the current key into {@code powers}, five limbs each ({@code powers[5 * (k - 1) + i]} is limb
+     * {@code i} of r^k), reduced as far as a block leaves its accumulator; the accumulator is left as it was.
+     */
+    void powersOfR(long[] powers, int n) {
+        long k0 = h0;
+        long k1 = h1;
+        long k2 = h2;
+        long k3 = h3;
+        long k4 = h4;
+        h0 = r0;
+        h1 = r1;
+        h2 = r2;
+        h3 = r3;
+        h4 = r4;
+        for (int k = 0; k < n; k++) {
+            if (k > 0) {
+                block(0, 0, 0); // h = h * r
+            }
+            powers[5 * k] = h0;
+            powers[5 * k + 1] = h1;
+            powers[5 * k + 2] = h2;
+            powers[5 * k + 3] = h3;
+            powers[5 * k + 4] = h4;
+        }
+        h0 = k0;
+        h1 = k1;
+        h2 = k2;
+        h3 = k3;
+        h4 = k4;
     }
 
     /** Absorbs the AEAD's closing block: the two lengths as little-endian 64-bit words. */

@@ -1,6 +1,7 @@
 package io.icn.p2p.aead;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -9,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * ChaCha20 on the Vector API: as many blocks at once as the CPU's widest {@code int} vector has lanes (4, 8 or 16
  * for 128, 256 or 512 bits; {@code -XX:MaxVectorSize=32} caps it at 256), lane {@code j} of vector {@code i} holding word {@code i} of block {@code counter + j} (the
  * state transposed), so that every quarter-round is a handful of lane-wise adds, XORs and rotations. The keystream
- * of a batch is stored into an {@code int[]} and XORed with the data word by word; inputs shorter than a batch go
- * to {@link ScalarChaCha20}.
+ * of a batch is stored into an {@code int[]}, and each block's words are gathered back into vectors and XORed with
+ * the data as vectors where the JDK's Vector API reads byte buffers (JDK 16-19, where this code is the default),
+ * else two words at a time as {@code long}s; inputs shorter than a batch go to {@link ScalarChaCha20}.
  *
  * <p>The species is {@link IntVector#SPECIES_PREFERRED} in a static final field: C2 emits SIMD code only for a
  * species that is a compile-time constant, so there is one width per JVM rather than one instance per width.
@@ -24,10 +26,32 @@ final class VectorChaCha20 implements ChaCha20 {
     private static final VectorSpecies<Integer> SPECIES = IntVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     private static final IntVector IOTA = IntVector.zero(SPECIES).addIndex(1);
+    /** Lane {@code j} of a gather from {@code ks} at {@code b + k * LANES}: word {@code k + j} of block {@code b}. */
+    private static final int[] GATHER = gatherMap();
+    private static final boolean BUFFER_ACCESS = bufferAccess();
 
     private final int[] ks = new int[16 * LANES];
     private final int[] work = new int[16 * LANES];
     private final ScalarChaCha20 tail = new ScalarChaCha20();
+    private final boolean vectorXor;
+
+    /** XORs with vectors where this JDK's Vector API reads byte buffers (JDK 16-19), else with {@code long}s. */
+    VectorChaCha20() {
+        this(true);
+    }
+
+    /** {@code vectorXor = false} XORs with {@code long}s everywhere (what JDK 20+ runs), for tests on JDK 17. */
+    VectorChaCha20(boolean vectorXor) {
+        this.vectorXor = vectorXor && BUFFER_ACCESS;
+    }
+
+    private static int[] gatherMap() {
+        int[] map = new int[LANES];
+        for (int j = 0; j < LANES; j++) {
+            map[j] = j * LANES;
+        }
+        return map;
+    }
 
     /** The vector width of this JVM in bits. */
     static int bits() {
@@ -36,7 +60,13 @@ final class VectorChaCha20 implements ChaCha20 {
 
     @Override
     public String name() {
-        return "vector-" + SPECIES.vectorBitSize();
+        return "vector-" + SPECIES.vectorBitSize() + (vectorXor ? "" : "-long-xor");
+    }
+
+    /** {@link VectorPoly1305} where it is {@linkplain VectorPoly1305#AVAILABLE available}, else null. */
+    @Override
+    public Poly1305.Bulk macBulk() {
+        return VectorPoly1305.AVAILABLE ? new VectorPoly1305() : null;
     }
 
     @Override
@@ -55,19 +85,59 @@ final class VectorChaCha20 implements ChaCha20 {
         while (left >= batch) {
             keystream(state);
             state[12] += n;
-            for (int b = 0; b < n; b++) {
-                int so = s + 64 * b;
-                int dox = d + 64 * b;
-                for (int i = 0; i < 16; i++) {
-                    LittleEndian.putInt(dst, dox + 4 * i, LittleEndian.getInt(src, so + 4 * i) ^ keystream[i * n + b]);
-                }
-        }
+            if (vectorXor) {
+                xorVectors(keystream, src, s, dst, d);
+            } else {
+                xorLongs(keystream, src, s, dst, d);
+            }
             s += batch;
             d += batch;
             left -= batch;
         }
         if (left > 0) {
             tail.xor(state, src, s, dst, d, left);
+        }
+    }
+
+    /**
+     * XORs a batch ({@code 64 * LANES} bytes) with the transposed keystream {@code ks}: each block's 16 words are
+     * gathered from their lanes ({@link #GATHER}) into one vector (or two or four for narrower ones) and XORed with
+     * the data as vectors.
+     */
+    private static void xorVectors(int[] ks, ByteBuffer src, int s, ByteBuffer dst, int d) {
+        VectorSpecies<Integer> species = SPECIES;
+        int n = LANES;
+        for (int b = 0; b < n; b++) {
+            for (int k = 0; k < 16; k += n) {
+                int at = 64 * b + 4 * k;
+                IntVector.fromByteBuffer(species, src, s + at, ByteOrder.LITTLE_ENDIAN)
+                        .lanewise(VectorOperators.XOR, IntVector.fromArray(species, ks, b + k * n, GATHER, 0))
+                        .intoByteBuffer(dst, d + at, ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+    }
+
+    /** {@link #xorVectors} without vector access to byte buffers: two words of keystream per {@code long}. */
+    private static void xorLongs(int[] ks, ByteBuffer src, int s, ByteBuffer dst, int d) {
+        int n = LANES;
+        for (int b = 0; b < n; b++) {
+            int so = s + 64 * b;
+            int dox = d + 64 * b;
+            for (int i = 0; i < 16; i += 2) {
+                long k = (ks[i * n + b] & 0xFFFF_FFFFL) | ((long) ks[(i + 1) * n + b] << 32);
+                LittleEndian.putLong(dst, dox + 4 * i, LittleEndian.getLong(src, so + 4 * i) ^ k);
+            }
+        }
+    }
+
+    /** Whether this JDK's Vector API reads and writes byte buffers ({@code IntVector.fromByteBuffer}: JDK 16-19). */
+    private static boolean bufferAccess() {
+        try {
+            IntVector.class.getMethod("fromByteBuffer", VectorSpecies.class, ByteBuffer.class, int.class, ByteOrder.class);
+            IntVector.class.getMethod("intoByteBuffer", ByteBuffer.class, int.class, ByteOrder.class);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
         }
     }
 

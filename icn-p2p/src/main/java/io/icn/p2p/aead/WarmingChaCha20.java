@@ -5,10 +5,11 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 
 /**
- * The Vector API ChaCha20 once the JIT has compiled it, the scalar one until then. Interpreted or compiled by C1,
+ * The Vector API ChaCha20 (and its {@linkplain ChaCha20#macBulk bulk MAC}, {@link VectorPoly1305}, where there is
+ * one) once the JIT has compiled it, the scalar code until then. Interpreted or compiled by C1,
  * the Vector API code is hundreds of times slower than compiled by C2 (every lane-wise operation allocates), and C2
  * compiles the keystream only after thousands of calls. So a daemon thread ({@link #startWarmUp}, once per JVM)
- * first checks the vector code against the scalar code ({@link ChaChaPolys#vectorBits()}), then runs both on
+ * first checks the vector code against the scalar code ({@link ChaChaPolys#vectorBits()}), then runs both (keystream and MAC) on
  * scratch buffers, pausing after each pass as long as the pass took (at most half a core), and flips
  * {@link #warm} only when, at three checks in a row, the vector code's output equals the scalar code's and it ran
  * at least {@link #REQUIRED_SPEEDUP} times as fast as the scalar code in the same thread. The scalar code runs on
@@ -70,6 +71,26 @@ final class WarmingChaCha20 implements ChaCha20 {
         scalar.block(state, out);
     }
 
+    /** The vector code's bulk MAC, in use only while the vector code is ({@link #warm()}); null if it has none. */
+    @Override
+    public Poly1305.Bulk macBulk() {
+        Poly1305.Bulk bulk = vector.macBulk();
+        if (bulk == null) {
+            return null;
+        }
+        return new Poly1305.Bulk() {
+            @Override
+            public int absorb(Poly1305 mac, ByteBuffer b, int index, int length) {
+                return bulk.absorb(mac, b, index, length);
+            }
+
+            @Override
+            public boolean active() {
+                return warm;
+            }
+        };
+    }
+
     @Override
     public void xor(int[] state, ByteBuffer src, int srcIndex, ByteBuffer dst, int dstIndex, int length) {
         if (!warm) {
@@ -120,6 +141,9 @@ final class WarmingChaCha20 implements ChaCha20 {
             return;
         }
         ChaCha20 scalar = new ScalarChaCha20();
+        Poly1305 vectorMac = new Poly1305(vector.macBulk());
+        Poly1305 scalarMac = new Poly1305();
+        int[] macKey = new int[8];
         ByteBuffer[] vectorOut = {ByteBuffer.allocate(PASS_BYTES), ByteBuffer.allocateDirect(PASS_BYTES)};
         ByteBuffer[] scalarOut = {ByteBuffer.allocate(PASS_BYTES), ByteBuffer.allocateDirect(PASS_BYTES)};
         int[] vectorState = new int[16];
@@ -136,14 +160,24 @@ final class WarmingChaCha20 implements ChaCha20 {
                 }
                 vectorState[12] = (int) pass;
                 scalarState[12] = (int) pass;
+                for (int i = 0; i < 8; i++) {
+                    macKey[i] = (int) (pass * 0x9E3779B97F4A7C15L >>> (4 * i));
+                }
                 long t0 = System.nanoTime();
                 vector.xor(vectorState, v, 0, v, 0, PASS_BYTES);
+                vectorMac.init(macKey);
+                vectorMac.padded(v, 0, PASS_BYTES);
+                vectorMac.finish();
                 long t1 = System.nanoTime();
                 scalar.xor(scalarState, s, 0, s, 0, PASS_BYTES);
+                scalarMac.init(macKey);
+                scalarMac.padded(s, 0, PASS_BYTES);
+                scalarMac.finish();
                 long t2 = System.nanoTime();
                 // at most half a core: as long a pause as the pass took (interpreted, a pass takes tens of ms)
                 Thread.sleep((t2 - t0) / 1_000_000, (int) ((t2 - t0) % 1_000_000));
-                if (!v.equals(s) || vectorState[12] != scalarState[12]) {
+                if (!v.equals(s) || vectorState[12] != scalarState[12] || vectorMac.tagLow() != scalarMac.tagLow()
+                        || vectorMac.tagHigh() != scalarMac.tagHigh()) {
                     LOG.log(Level.WARNING, "Noise cipher: the Vector API ChaCha20 differs from the scalar code at warm-up"
                             + " pass {0}; the scalar code stays in use", pass);
                     return;

@@ -2,6 +2,7 @@ package io.icn.p2p.aead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,7 @@ class ChaChaPolyTest {
         cores.add(new ScalarChaCha20());
         if (ChaChaPolys.vectorBits() > 0) {
             cores.add(new VectorChaCha20());
+            cores.add(new VectorChaCha20(false));
         }
         return cores;
     }
@@ -47,6 +49,8 @@ class ChaChaPolyTest {
         all.add(new Named("java-scalar", ChaChaPolys::javaScalar));
         if (ChaChaPolys.vectorBits() > 0) {
             all.add(new Named("java-vector-" + ChaChaPolys.vectorBits(), key -> ChaChaPolys.javaVector(key).orElseThrow()));
+            all.add(new Named("java-vector-" + ChaChaPolys.vectorBits() + "-long-xor",
+                    key -> new JavaChaChaPoly(new VectorChaCha20(false), key)));
         }
         return all.stream();
     }
@@ -107,6 +111,49 @@ class ChaChaPolyTest {
         byte[] key = HEX.parseHex("85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b");
         byte[] message = "Cryptographic Forum Research Group".getBytes(StandardCharsets.US_ASCII);
         assertThat(rawMac(key, message)).isEqualTo("a8061dc1305136c6c22b8baf0c0127a9");
+    }
+
+    static Stream<Object[]> bulkMacCases() {
+        long seed = new SplittableRandom().nextLong();
+        return Stream.of(new Object[] {"all ones", seed}, new Object[] {"random", seed});
+    }
+
+    /**
+     * The Vector API's bulk MAC against block by block, at its limits: the largest clamped r, blocks of all ones
+     * (the largest limbs every step), an accumulator already holding blocks, lengths around its step and minimum.
+     */
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("bulkMacCases")
+    void bulkPoly1305EqualsBlockByBlock(String data, long seed) {
+        // not through ChaChaPolys.vectorBits(): its self-test turns the vector code off if the bulk MAC is wrong
+        Poly1305.Bulk bulk = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                ? new VectorChaCha20().macBulk() : null;
+        assumeTrue(bulk != null, "no bulk MAC here (needs 512-bit vectors and JDK 16-19's buffer access)");
+        System.out.println("bulkPoly1305EqualsBlockByBlock seed " + seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int round = 0; round < 200; round++) {
+            int[] key = new int[8];
+            for (int i = 0; i < 8; i++) {
+                key[i] = round == 0 || data.equals("all ones") ? -1 : random.nextInt();
+            }
+            int prefix = round % 3 == 0 ? 0 : 1 + random.nextInt(64);
+            int length = round < 40 ? 496 + 8 * round : random.nextInt(70_000);
+            ByteBuffer b = buffer(round % 2 == 0, prefix + length);
+            for (int i = 0; i < prefix + length; i++) {
+                b.put(i, data.equals("all ones") ? (byte) -1 : (byte) random.nextInt());
+            }
+            Poly1305 fast = new Poly1305(bulk);
+            Poly1305 plain = new Poly1305();
+            for (Poly1305 mac : List.of(fast, plain)) {
+                mac.init(key);
+                mac.padded(b, 0, prefix);
+                mac.padded(b, prefix, length);
+                mac.lengths(prefix, length);
+                mac.finish();
+            }
+            assertThat(new long[] {fast.tagLow(), fast.tagHigh()}).as("round %d, prefix %d, length %d", round, prefix, length)
+                    .containsExactly(plain.tagLow(), plain.tagHigh());
+        }
     }
 
     @Test
