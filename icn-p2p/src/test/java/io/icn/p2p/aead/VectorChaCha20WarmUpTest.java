@@ -18,11 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The Vector API ChaCha20's warm-up in a fresh JVM whose JIT is busy, as a node's is at start-up: two threads seal
  * 64 KiB messages through the warming cipher (the scalar code) while the warm-up runs. When {@code keystream} was one
  * method too large for C1 ("out of virtual registers"), a busy compile queue left it in C1's tier 2 for good in
- * four of six such starts, and the vector code was never used. Each of C1's and C2's compilations must succeed, and
- * the warm-up must end with the vector code in use.
+ * four of six such starts, and the vector code was never used; C1's skipped compile showed in every start. Each of
+ * C1's and C2's compilations must succeed, and the warm-up must end with the vector code in use (within 240 s: at a
+ * load average of 20 a start took 60 s).
  */
 class VectorChaCha20WarmUpTest {
-    private static final long CHILD_LIMIT_SECONDS = 120;
+    private static final long CHILD_LIMIT_SECONDS = 240;
 
     @Test
     void everyMethodCompilesAtEveryTierAndTheWarmUpSwitchesWhileTheJitIsBusy(@TempDir Path dir)
@@ -30,26 +31,24 @@ class VectorChaCha20WarmUpTest {
         // a CPU with 512-bit vectors gains about 2.8x over the scalar code (docs/benchmarks.md); narrower ones may
         // rightly keep the scalar code, which the warm-up's 1.5x criterion decides
         assumeTrue(ChaChaPolys.vectorBits() >= 512, "needs jdk.incubator.vector and 512-bit vectors");
-        for (int start = 1; start <= 2; start++) {
-            Path out = dir.resolve("child-" + start + ".log");
-            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+IgnoreUnrecognizedVMOptions", "--add-modules=jdk.incubator.vector", "-XX:+PrintCompilation",
-                    "-cp", System.getProperty("java.class.path"), Child.class.getName(),
-                    Long.toString(CHILD_LIMIT_SECONDS))
-                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            boolean ended = child.waitFor(CHILD_LIMIT_SECONDS + 30, TimeUnit.SECONDS);
-            if (!ended) {
-                child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-            String log = String.join("\n", lines);
-            assertThat(ended).as("the child JVM ended within its limit; its log:\n%s", tail(lines)).isTrue();
-            assertThat(lines.stream().filter(l -> l.contains("ChaCha20::") && l.contains("COMPILE SKIPPED"))
-                    .collect(Collectors.toList()))
-                    .as("compilations of the cipher's methods that the JIT gave up").isEmpty();
-            assertThat(log).as("start %d: the warm-up's verdict; the log's tail:\n%s", start, tail(lines))
-                    .contains("RESULT warm=true");
+        Path out = dir.resolve("child.log");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+IgnoreUnrecognizedVMOptions", "--add-modules=jdk.incubator.vector", "-XX:+PrintCompilation",
+                "-cp", System.getProperty("java.class.path"), Child.class.getName(),
+                Long.toString(CHILD_LIMIT_SECONDS))
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        boolean ended = child.waitFor(CHILD_LIMIT_SECONDS + 30, TimeUnit.SECONDS);
+        if (!ended) {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        String log = String.join("\n", lines);
+        assertThat(ended).as("the child JVM ended within its limit; its log:\n%s", tail(lines)).isTrue();
+        assertThat(lines.stream().filter(l -> l.contains("io.icn.p2p.aead.") && l.contains("COMPILE SKIPPED"))
+                .collect(Collectors.toList()))
+                .as("compilations of the cipher's methods that the JIT gave up").isEmpty();
+        assertThat(log).as("the warm-up's verdict; the log's tail:\n%s", tail(lines))
+                .contains("RESULT warm=true");
     }
 
     private static String tail(List<String> lines) {
