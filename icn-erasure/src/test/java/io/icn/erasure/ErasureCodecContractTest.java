@@ -43,7 +43,7 @@ class ErasureCodecContractTest {
             int len = switch (round % 4) {
                 case 0 -> random.nextInt(3);
                 case 1 -> random.nextInt(k * 3 + 1);
-                case 3 -> random.nextInt(round % 8 == 3 ? 1_500_000 : 20_000); // shards over one 64 KiB strip
+                case 3 -> random.nextInt(round % 8 == 3 ? 1_500_000 : 20_000); // shards over one 32 KiB decode strip
                 default -> random.nextInt(20_000);
             };
             ErasureCodec codec = ErasureCodec.reedSolomon(k, m, kernel);

@@ -31,7 +31,10 @@ import java.util.Random;
  * Prints one line per operation: {@code icn <op> cpu <GB/s median> wall <GB/s median> rounds <n>},
  * medians over the second half of half-second rounds (the first half is warm-up), GB = 10^9 data
  * bytes, as everywhere in this package. Operations: in-place encode and reconstruct of four data
- * shards on heap arrays, and the allocating {@code encode(byte[])} and {@code decode(byte[][], int)}.
+ * shards on heap arrays, the allocating {@code encode(byte[])} and {@code decode(byte[][], int)},
+ * and what those two must do besides the arithmetic, without it: {@code floor-of-encode(byte[])}
+ * allocates the fourteen shards as {@code encode(byte[])} does (ten copies of the chunk's slices, four
+ * zeroed parity arrays), {@code floor-of-decode(byte[][])} one zeroed chunk-sized array.
  */
 public final class ErasureCpuTimeLoad {
 
@@ -66,6 +69,18 @@ public final class ErasureCpuTimeLoad {
         if (!Arrays.equals((byte[]) sink[0], chunk)) {
             throw new IllegalStateException(codec + " decode did not return the chunk");
         }
+        int size = codec.shardSize(chunk.length);
+        run("floor-of-encode(byte[])", seconds, () -> {
+            byte[][] fresh = new byte[TOTAL_SHARDS][];
+            for (int s = 0; s < DATA_SHARDS; s++) {
+                fresh[s] = Arrays.copyOfRange(chunk, s * size, (s + 1) * size);
+            }
+            for (int j = DATA_SHARDS; j < TOTAL_SHARDS; j++) {
+                fresh[j] = new byte[size];
+            }
+            sink[0] = fresh;
+        });
+        run("floor-of-decode(byte[][])", seconds, () -> sink[0] = new byte[chunk.length]);
     }
 
     private static void run(String op, int seconds, Runnable call) {
