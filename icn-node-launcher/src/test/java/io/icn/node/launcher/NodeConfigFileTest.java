@@ -414,6 +414,19 @@ class NodeConfigFileTest {
     }
 
     @Test
+    void aNodeOnLoopbackOnlySendsLargerDatagramsUnlessMaxUdpPayloadIsSet() {
+        assertThat(parse("").node().quic().limits().maxUdpPayloadBytes()).as("0.0.0.0: the Internet's size")
+                .isEqualTo(1350);
+        for (String bind : List.of("127.0.0.1", "127.1.2.3", "::1", "localhost")) {
+            assertThat(parse("quic_bind = \"" + bind + "\"\n").node().quic().limits().maxUdpPayloadBytes()).as(bind)
+                    .isEqualTo(ConfigKeys.LOOPBACK_UDP_PAYLOAD);
+        }
+        assertThat(parse("quic_bind = \"192.0.2.1\"\n").node().quic().limits().maxUdpPayloadBytes()).isEqualTo(1350);
+        assertThat(parse("quic_bind = \"127.0.0.1\"\n[transport]\nmax_udp_payload = 1350\n").node().quic().limits()
+                .maxUdpPayloadBytes()).as("set explicitly").isEqualTo(1350);
+    }
+
+    @Test
     void transportTableSetsTheServerLimits() {
         io.icn.node.TransportLimits l = parse("[transport]\nmax_client_mbps = 300\nmax_egress_mbps = 900\n"
                 + "max_connections = 10\nmax_streams_per_connection = 8\nmax_concurrent_requests = 20\n"

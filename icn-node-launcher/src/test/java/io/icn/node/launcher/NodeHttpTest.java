@@ -291,7 +291,13 @@ class NodeHttpTest {
             getArgs.addAll(cids);
             // A data shard the node no longer has is rebuilt from the shards already in the file and parity.
             Files.delete(storage.resolve(cids.get(0)).resolve("shard_02.bin"));
-            assertThat(cli(getArgs.toArray(String[]::new))).contains("1 data shard(s) rebuilt from parity");
+            // A data shard served wrong (same length, other bytes): the raw chunk does not hash to its CID, so its
+            // shards are checked against the manifest, and the wrong one is rebuilt as a missing one is.
+            Path served = storage.resolve(cids.get(1)).resolve("shard_01.bin");
+            byte[] flipped = Files.readAllBytes(served);
+            flipped[flipped.length / 2] ^= 0x5a;
+            Files.write(served, flipped);
+            assertThat(cli(getArgs.toArray(String[]::new))).contains("2 data shard(s) rebuilt from parity");
             assertThat(Files.readAllBytes(back)).isEqualTo(file);
             Path small2 = tmp.resolve("small2.bin");
             assertThat(Main.execute("get", "--from", SuperNode.hostPort(node.quicAddress()), "--pin",

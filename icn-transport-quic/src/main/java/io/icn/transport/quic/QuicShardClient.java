@@ -50,6 +50,7 @@ final class QuicShardClient implements ShardClient {
     private final boolean ownsGroup;
     private final Channel datagram;
     private final Executor decodeExecutor;
+    /** The builder's kernel, or null for {@link Kernels#best()}, probed at the first codec, not at construction. */
     private final Gf256Kernel erasureKernel;
     private final ConcurrentHashMap<Long, ErasureCodec> codecs = new ConcurrentHashMap<>();
     private final RetryBudget retryBudget;
@@ -72,7 +73,8 @@ final class QuicShardClient implements ShardClient {
         this.ownsGroup = builder.eventLoopGroup == null;
         this.group = ownsGroup ? QuicIo.newGroup(builder.ioThreads, "icn-shard-client") : builder.eventLoopGroup;
         this.decodeExecutor = builder.decodeExecutor != null ? builder.decodeExecutor : ForkJoinPool.commonPool();
-        this.erasureKernel = builder.erasureKernel != null ? builder.erasureKernel : Kernels.best();
+        // Kernels.best() probes the SIMD widths (some 0.2 s in a JVM just started): only a client that decodes pays.
+        this.erasureKernel = builder.erasureKernel;
         this.retryBudget = new RetryBudget(builder.retryRatio, builder.retryCap);
         this.trustAny = builder.trustAny;
         this.anyNodePins = builder.pins == null ? null : Set.copyOf(builder.pins);
@@ -319,7 +321,8 @@ final class QuicShardClient implements ShardClient {
     /** The client's RS(k, m) codec, on its kernel; created once per (k, m). */
     ErasureCodec codec(int dataShards, int parityShards) {
         return codecs.computeIfAbsent(((long) dataShards << 32) | parityShards,
-                key -> ErasureCodec.reedSolomon(dataShards, parityShards, erasureKernel));
+                key -> ErasureCodec.reedSolomon(dataShards, parityShards,
+                        erasureKernel != null ? erasureKernel : Kernels.best()));
     }
 
     EventLoopGroup group() {
