@@ -4,6 +4,7 @@ import io.icn.erasure.ErasureCodec;
 import io.icn.storage.ChunkSpec;
 import io.icn.storage.Cid;
 import io.icn.storage.ShardStore;
+import io.icn.transport.quic.CongestionControl;
 import io.icn.transport.quic.NodeCertificate;
 import io.icn.transport.quic.PeerKey;
 import io.icn.transport.quic.ServerBusyException;
@@ -59,7 +60,9 @@ import javax.net.ssl.X509TrustManager;
  *       random RS(10,4) chunks if empty, CIDs listed in ROOT/cids.txt) served on 127.0.0.1:PORT by IO_THREADS
  *       event loops (default: available processors), socket buffers at the server's defaults; reads commands
  *       {@code stats} / {@code reset} (of the heap baseline) / {@code quit} on stdin and prints heap and meter
- *       figures (meter percentiles are Micrometer's decaying window of the last minutes);</li>
+ *       figures (meter percentiles are Micrometer's decaying window of the last minutes);
+ *       {@code -Dicn.load.congestionControl=bbr|cubic|reno} (default cubic) and {@code -Dicn.load.chunkKiB=N}
+ *       (the server's read size, default 64) set those options;</li>
  *   <li>{@code relays PORT FP ROOT COUNT PAYLOAD}: COUNT clients (one connection each) fetch COUNT different
  *       whole shards at once;</li>
  *   <li>{@code streams PORT FP ROOT CONNECTIONS PER_CONNECTION RANGE PAYLOAD}: that many concurrent range requests;</li>
@@ -124,6 +127,9 @@ public final class TransportLoad {
                     .maxConnections(4096)
                     .maxUdpPayloadSize(payload)
                     .ioThreads(ioThreads)
+                    .congestionControl(CongestionControl.parse(
+                            System.getProperty("icn.load.congestionControl", "cubic")))
+                    .chunkSize(Integer.getInteger("icn.load.chunkKiB", 64) * 1024)
                     .meterRegistry(registry)
                     .start()) {
                 heap.reset();

@@ -51,6 +51,14 @@ final class QuicIo {
                 : new MultiThreadIoEventLoopGroup(threads, factory, NioIoHandler.newFactory());
     }
 
+    /**
+     * Largest QUIC packet the embedded quiche builds, whatever UDP payload it is allowed: with 32 KiB allowed on
+     * loopback every packet it sent was at most 16,383 bytes (2^14 - 1). Sending is configured with at most this,
+     * so that GSO batches (whose segments must all be the configured size) form for large payloads instead of
+     * one {@code sendto} and one receive per packet.
+     */
+    static final int MAX_QUIC_PACKET = 16_383;
+
     /** Most QUIC packets one GSO {@code sendmsg} carries. */
     private static final int MAX_SEGMENTS = 16;
     /**
@@ -70,6 +78,11 @@ final class QuicIo {
         int segments = gsoSegments(maxPayload);
         return isEpoll(group) && segments > 1 ? EpollQuicUtils.newSegmentedAllocator(segments)
                 : SegmentedDatagramPacketAllocator.NONE;
+    }
+
+    /** The UDP payload quiche is told to send for a configured {@code maxPayload}: at most {@link #MAX_QUIC_PACKET}. */
+    static int sendPayload(int maxPayload) {
+        return Math.min(maxPayload, MAX_QUIC_PACKET);
     }
 
     /** QUIC packets of {@code maxPayload} bytes that fit one GSO {@code sendmsg} (at most 16). */

@@ -97,7 +97,7 @@ final class QuicShardClient implements ShardClient {
                 .sslContext(ssl)
                 .maxIdleTimeout(builder.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .congestionControlAlgorithm(builder.congestionControl.algorithm())
-                .maxSendUdpPayloadSize(builder.maxUdpPayloadSize)
+                .maxSendUdpPayloadSize(QuicIo.sendPayload(builder.maxUdpPayloadSize))
                 .maxRecvUdpPayloadSize(builder.maxUdpPayloadSize)
                 .initialMaxData(builder.connectionReceiveWindow)
                 .initialMaxStreamDataBidirectionalLocal(builder.streamReceiveWindow)
@@ -516,7 +516,7 @@ final class QuicShardClient implements ShardClient {
     private void connect(NodeConnection connection) {
         QuicChannel.newBootstrap(datagram)
                 .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicIo.segmentation(group,
-                        config.maxUdpPayloadSize))
+                        QuicIo.sendPayload(config.maxUdpPayloadSize)))
                 .handler(connection)
                 .streamHandler(new RejectStreams())
                 .remoteAddress(connection.address)

@@ -178,7 +178,7 @@ final class QuicShardServer implements ShardServer {
                 .sslContext(ssl)
                 .maxIdleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .congestionControlAlgorithm(config.congestionControl().algorithm())
-                .maxSendUdpPayloadSize(config.maxUdpPayloadSize())
+                .maxSendUdpPayloadSize(QuicIo.sendPayload(config.maxUdpPayloadSize()))
                 .maxRecvUdpPayloadSize(config.maxUdpPayloadSize())
                 .initialMaxData((long) STREAM_RECEIVE_WINDOW * streams)
                 .initialMaxStreamDataBidirectionalRemote(STREAM_RECEIVE_WINDOW)
@@ -190,7 +190,7 @@ final class QuicShardServer implements ShardServer {
                 // limit already bounds what an unvalidated address can make the node send.
                 .tokenHandler(null)
                 .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicIo.segmentation(group,
-                        config.maxUdpPayloadSize()))
+                        QuicIo.sendPayload(config.maxUdpPayloadSize())))
                 .handler(new ConnectionGuard(context, connections))
                 .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .streamHandler(new ChannelInitializer<QuicStreamChannel>() {

@@ -27,6 +27,16 @@ class QuicIoTest {
     }
 
     @Test
+    void sendingIsCappedAtTheLargestPacketQuicheBuildsSoLargePayloadsStillBatch() {
+        assertThat(QuicIo.sendPayload(1350)).isEqualTo(1350);
+        assertThat(QuicIo.sendPayload(16_383)).isEqualTo(16_383);
+        assertThat(QuicIo.sendPayload(32_768)).isEqualTo(16_383);
+        assertThat(QuicIo.sendPayload(65_527)).isEqualTo(16_383);
+        assertThat(QuicIo.gsoSegments(QuicIo.sendPayload(32_768))).isEqualTo(3);
+        assertThat(QuicIo.gsoSegments(QuicIo.sendPayload(65_527))).isEqualTo(3);
+    }
+
+    @Test
     void payloadsAboveHalfTheLimitGetNoSegmentation() throws Exception {
         EventLoopGroup group = QuicIo.newGroup(1, "quic-io-test");
         try {
