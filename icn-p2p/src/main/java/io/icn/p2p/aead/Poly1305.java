@@ -283,6 +283,18 @@ final class Poly1305 {
         tag1 = hi + pad1 + carry;
     }
 
+    /** The bare AEAD-padded MAC of {@code length} bytes at 0 of {@code b} with {@code key}: init, padded, finish. */
+    void macOf(int[] key, ByteBuffer b, int length) {
+        init(key);
+        padded(b, 0, length);
+        finish();
+    }
+
+    /** Whether this instance's tag equals {@code other}'s (after both {@link #finish}ed). */
+    boolean sameTag(Poly1305 other) {
+        return tag0 == other.tag0 && tag1 == other.tag1;
+    }
+
     /** Bytes 0-7 of the tag, little-endian, after {@link #finish}. */
     long tagLow() {
         return tag0;

@@ -28,7 +28,8 @@ final class VectorChaCha20 implements ChaCha20 {
     private static final IntVector IOTA = IntVector.zero(SPECIES).addIndex(1);
     /** Lane {@code j} of a gather from {@code ks} at {@code b + k * LANES}: word {@code k + j} of block {@code b}. */
     private static final int[] GATHER = gatherMap();
-    private static final boolean BUFFER_ACCESS = bufferAccess();
+    /** Whether this JDK's Vector API reads and writes byte buffers (JDK 16-19); {@link VectorPoly1305} needs it too. */
+    static final boolean BUFFER_ACCESS = bufferAccess();
 
     private final int[] ks = new int[16 * LANES];
     private final int[] work = new int[16 * LANES];

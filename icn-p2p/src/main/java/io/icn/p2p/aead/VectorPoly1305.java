@@ -37,7 +37,7 @@ final class VectorPoly1305 implements Poly1305.Bulk {
     private static final VectorShuffle<Long> HIGH_WORDS = words(1);
     private static final VectorMask<Long> UPPER_HALF = VectorMask.fromLong(SPECIES, -1L << (LANES / 2));
     /** Whether this JVM runs it: see the class comment. */
-    static final boolean AVAILABLE = SPECIES.vectorBitSize() >= 512 && bufferAccess();
+    static final boolean AVAILABLE = SPECIES.vectorBitSize() >= 512 && VectorChaCha20.BUFFER_ACCESS;
 
     /** r^1 to r^LANES, five limbs each: {@code powers[5 * (k - 1) + i]} is limb {@code i} of r^k. */
     private final long[] powers = new long[5 * LANES];
@@ -66,15 +66,6 @@ final class VectorPoly1305 implements Poly1305.Bulk {
     /** The low (or high) words of blocks {@code 0..LANES-1} of a step. */
     private static LongVector words(LongVector first, LongVector second, VectorShuffle<Long> which) {
         return first.rearrange(which).blend(second.rearrange(which), UPPER_HALF);
-    }
-
-    private static boolean bufferAccess() {
-        try {
-            LongVector.class.getMethod("fromByteBuffer", VectorSpecies.class, ByteBuffer.class, int.class, ByteOrder.class);
-            return true;
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
     }
 
     @Override
