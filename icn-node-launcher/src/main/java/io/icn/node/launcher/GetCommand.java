@@ -153,7 +153,7 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
         ShardClientBuilder builder = ShardClient.builder().pinnedFingerprints(trusted);
         if (nodes.stream().allMatch(GetCommand::isLoopback)) {
             // Nothing but this host to fetch from: a node that allows as much (a loopback quic_bind does by default)
-            // sends a shard in a twenty-fourth of the datagrams; the node's own limit still holds.
+            // sends a shard in a twelfth of the datagrams (packets of up to 16,383 bytes); the node's own limit holds.
             builder.maxUdpPayloadSize(ConfigKeys.LOOPBACK_UDP_PAYLOAD);
         }
         try (ShardClient client = builder.build();
