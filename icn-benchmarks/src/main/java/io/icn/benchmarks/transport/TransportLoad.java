@@ -264,11 +264,15 @@ public final class TransportLoad {
     }
 
     /**
-     * A client of the load; {@code -Dicn.load.connectionWindowKiB=N} sets its connection receive window (the
-     * default is the library's).
+     * A client of the load; {@code -Dicn.load.connectionWindowKiB=N} sets its connection receive window and
+     * {@code -Dicn.load.ackDelayMicros=N} its ACK delay (0: an ACK at every read), the defaults are the library's.
      */
     private static ShardClientBuilder clientBuilder(String fingerprint, EventLoopGroup group, int payload) {
         ShardClientBuilder builder = ShardClient.builder();
+        Long ackDelay = Long.getLong("icn.load.ackDelayMicros");
+        if (ackDelay != null) {
+            builder.ackDelay(Duration.ofNanos(ackDelay * 1000));
+        }
         Long window = Long.getLong("icn.load.connectionWindowKiB");
         if (window != null) {
             builder.connectionReceiveWindow(window * 1024).streamReceiveWindow(Math.min(window * 1024, 4L << 20));

@@ -8,6 +8,7 @@ import io.icn.storage.Cid;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
@@ -44,6 +45,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class QuicShardClient implements ShardClient {
 
     private static final Duration BASE_BACKOFF = Duration.ofMillis(50);
+    /** Full-sized packets received per acknowledgement while the ACK delay has not run out (see AckCoalescer). */
+    private static final int ACK_PACKETS = 2;
 
     private final ShardClientBuilder config;
     private final EventLoopGroup group;
@@ -108,7 +111,13 @@ final class QuicShardClient implements ShardClient {
         try {
             this.datagram = QuicIo.datagramBootstrap(group, builder.maxUdpPayloadSize, QuicIo.CLIENT_SOCKET_BUFFER,
                             QuicIo.CLIENT_SOCKET_BUFFER)
-                    .handler(codec)
+                    .handler(builder.ackDelay.isZero() ? codec : new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new AckCoalescer(ACK_PACKETS * QuicIo.sendPayload(
+                                    builder.maxUdpPayloadSize), builder.ackDelay.toNanos()), codec);
+                        }
+                    })
                     .bind(new InetSocketAddress(0)).sync().channel();
         } catch (Exception e) {
             if (ownsGroup) {

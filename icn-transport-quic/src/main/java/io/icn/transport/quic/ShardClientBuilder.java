@@ -40,6 +40,10 @@ import java.util.concurrent.Executor;
  * </table>
  */
 public final class ShardClientBuilder {
+    /** Default of {@link #ackDelay}. */
+    static final Duration DEFAULT_ACK_DELAY = Duration.ofNanos(250_000);
+    /** Largest {@link #ackDelay}: below the 25 ms {@code max_ack_delay} quiche announces to the peer. */
+    static final Duration MAX_ACK_DELAY = Duration.ofMillis(20);
 
     Set<String> pins;
     boolean trustAny;
@@ -56,6 +60,7 @@ public final class ShardClientBuilder {
     long connectionReceiveWindow = 32L * 1024 * 1024;
     long maxShardBytes = 64L * 1024 * 1024;
     int maxUdpPayloadSize = 1350;
+    Duration ackDelay = DEFAULT_ACK_DELAY;
     Duration idleTimeout = Duration.ofSeconds(30);
     CongestionControl congestionControl = CongestionControl.CUBIC;
     EventLoopGroup eventLoopGroup;
@@ -200,6 +205,20 @@ public final class ShardClientBuilder {
             throw new IllegalArgumentException("maxUdpPayloadSize must be 1200..65527: " + bytes);
         }
         this.maxUdpPayloadSize = bytes;
+        return this;
+    }
+
+    /**
+     * Longest time the client holds back its acknowledgements of received data, collecting an ACK for every two
+     * full-sized packets instead of one per socket read (see {@code AckCoalescer}); {@link Duration#ZERO}
+     * acknowledges at every read, as the QUIC library does on its own. Default 250 microseconds.
+     */
+    public ShardClientBuilder ackDelay(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative() || delay.compareTo(MAX_ACK_DELAY) > 0) {
+            throw new IllegalArgumentException("ackDelay must be 0.." + MAX_ACK_DELAY.toMillis() + " ms: " + delay);
+        }
+        this.ackDelay = delay;
         return this;
     }
 
