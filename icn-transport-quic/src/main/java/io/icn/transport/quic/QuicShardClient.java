@@ -185,6 +185,14 @@ final class QuicShardClient implements ShardClient {
     }
 
     @Override
+    public CompletableFuture<ShardReceipt> fetchRange(InetSocketAddress node, Cid cid, int shardIndex, long offset,
+            long length, FileChannel file, long position) {
+        checkRange(offset, length);
+        return withRetries(node, new Request.Get(cid, shardIndex, true, offset, length, null), null,
+                BodyTarget.of(file, position));
+    }
+
+    @Override
     public CompletableFuture<SortedSet<Integer>> has(InetSocketAddress node, Cid cid) {
         return withRetries(node, new Request.Has(cid));
     }

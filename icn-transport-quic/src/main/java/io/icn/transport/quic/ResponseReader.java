@@ -180,7 +180,10 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
             } else {
                 body = new byte[(int) shard.length()];
             }
-            if (shard.offset() == 0 && shard.length() == shard.shardLength()) {
+            if (!get.range()) {
+                // A range is never hashed, even one that covers the whole shard: the caller of a range checks
+                // what it fetched itself (fetchRange's contract), and hashing it here too would cost a second
+                // pass over the bytes on the event loop.
                 digest = Protocol.sha256();
             }
         } else if (request instanceof Request.Has) {

@@ -103,6 +103,15 @@ public interface ShardClient extends AutoCloseable {
     CompletableFuture<ShardReceipt> fetchRange(InetSocketAddress node, Cid cid, int shardIndex, long offset, long length,
             WritableByteChannel target);
 
+    /**
+     * {@code length} bytes of the shard from {@code offset}, written into {@code file} from byte {@code position} on
+     * (positional writes, as {@link #fetchShard(InetSocketAddress, Cid, int, byte[], FileChannel, long)}); not
+     * verifiable, and not hashed: for a caller that checks what it fetched as a whole, e.g. a raw chunk against
+     * its CID once every piece is in the file.
+     */
+    CompletableFuture<ShardReceipt> fetchRange(InetSocketAddress node, Cid cid, int shardIndex, long offset, long length,
+            FileChannel file, long position);
+
     /** The indexes of the chunk's shards the node holds; empty if it holds none. */
     CompletableFuture<SortedSet<Integer>> has(InetSocketAddress node, Cid cid);
 

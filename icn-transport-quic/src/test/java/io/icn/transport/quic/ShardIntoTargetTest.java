@@ -78,6 +78,19 @@ class ShardIntoTargetTest {
             assertThat(range.verified()).isFalse();
             assertThat(range.offset()).isEqualTo(1_000);
             assertThat(sink.toByteArray()).isEqualTo(Arrays.copyOfRange(shard5, 1_000, 51_000));
+
+            // the whole shard as a range, at a position of a file: written there, not hashed, the channel's own
+            // position left alone
+            Path ranges = dir.resolve("ranges.bin");
+            try (FileChannel out = FileChannel.open(ranges, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ShardReceipt whole = client.fetchRange(node, cid, 2, 0, shard2.length, out, 11)
+                        .get(30, TimeUnit.SECONDS);
+                assertThat(whole.verified()).as("a range is never hashed").isFalse();
+                assertThat(whole.length()).isEqualTo(shard2.length);
+                assertThat(out.position()).isZero();
+            }
+            byte[] inFile = Files.readAllBytes(ranges);
+            assertThat(Arrays.copyOfRange(inFile, 11, inFile.length)).isEqualTo(shard2);
         } finally {
             ShardTransferTest.close(client, server);
             store.close();
