@@ -71,8 +71,8 @@ import javax.net.ssl.X509TrustManager;
  *   <li>{@code https BASE_URL ROOT REPEAT PARALLEL}: the same over HTTPS (e.g. nginx serving ROOT) with the
  *       JDK HttpClient, one HTTP/1.1 connection per parallel worker.</li>
  *   <li>{@code chunk PORT FP ROOT REPEAT PAYLOAD}: one client fetches whole chunks through
- *       {@code ShardClient.fetchChunk} (its 10 data shards in parallel, rebuilt), 3 warm-up fetches then REPEAT
- *       timed ones, one at a time; prints each time and the median and minimum.</li>
+ *       {@code ShardClient.fetchChunk} (its 10 data shards in parallel, rebuilt), 10 warm-up fetches (C2 has
+ *       the receive path by then) then REPEAT timed ones, one at a time; prints each time and the median and minimum.</li>
  * </ul>
  */
 public final class TransportLoad {
@@ -395,6 +395,9 @@ public final class TransportLoad {
         }
     }
 
+    /** Fetches before the timed ones in {@code chunk} mode: after three, C2 had not yet compiled the receive path. */
+    private static final int CHUNK_WARMUPS = 10;
+
     private static void chunk(int port, String fp, Path root, int repeat, int payload) throws Exception {
         List<Cid> cids = cids(root);
         InetSocketAddress node = new InetSocketAddress("127.0.0.1", port);
@@ -402,7 +405,7 @@ public final class TransportLoad {
         try (ShardClient client = clientBuilder(fp, group, payload).build()) {
             double[] seconds = new double[repeat];
             long bytes = 0;
-            for (int i = -3; i < repeat; i++) {
+            for (int i = -CHUNK_WARMUPS; i < repeat; i++) {
                 long start = System.nanoTime();
                 long dropsBefore = ownUdpDrops();
                 byte[] chunk = client.fetchChunk(List.of(node), cids.get(Math.floorMod(i, cids.size())))

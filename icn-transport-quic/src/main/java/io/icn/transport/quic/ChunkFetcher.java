@@ -6,6 +6,7 @@ import io.icn.storage.ChunkSpec;
 import io.icn.storage.Cid;
 import io.icn.storage.ShardInfo;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -47,11 +48,13 @@ final class ChunkFetcher {
     private final Map<Integer, byte[]> held;
     private final ShardFetchRequest.HolderFilter holderFilter;
     private final ShardFetchRequest.ShardVerifier verifier;
+    /** Longest chunk one array holds. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
     private final int maxInFlight;
     /** A {@code byte[]} (whole chunk) or {@link FetchedShards} (given shards). */
     private final CompletableFuture<Object> result = new CompletableFuture<>();
     private final List<Throwable> failures = new ArrayList<>();
-    private final Map<Integer, CompletableFuture<ShardData>> inflight = new HashMap<>();
+    private final Map<Integer, CompletableFuture<?>> inflight = new HashMap<>();
     private final Set<Integer> hedged = new HashSet<>();
     private final Map<InetSocketAddress, Integer> load = new HashMap<>();
     private ChunkMeta meta;
@@ -61,6 +64,14 @@ final class ChunkFetcher {
     private List<Map<InetSocketAddress, byte[]>> holders;
     private List<Set<InetSocketAddress>> tried;
     private byte[][] shards;
+    /**
+     * The whole chunk's result, allocated once the chunk's shape is known: each data shard that lies wholly inside
+     * the chunk is fetched straight into its place there (no shard array, no copy), the others into {@link #shards}.
+     * Null for given shards, and for a chunk too large for an array (decoding then says so).
+     */
+    private byte[] chunk;
+    /** Per shard: whether it is in {@link #chunk} (fetched there and verified) rather than in {@link #shards}. */
+    private boolean[] inChunk;
     private int have;
     private int discoveryPending;
     private boolean hedgeTimePassed;
@@ -200,6 +211,10 @@ final class ChunkFetcher {
             }
         }
         shards = new byte[total][];
+        inChunk = new boolean[total];
+        if (wanted == null && m.originalLength() <= MAX_ARRAY) {
+            chunk = new byte[(int) m.originalLength()];
+        }
         for (Map.Entry<Integer, byte[]> h : held.entrySet()) {
             if (h.getKey() < total && h.getValue().length == m.spec().shardLength()) {
                 shards[h.getKey()] = h.getValue();
@@ -264,10 +279,20 @@ final class ChunkFetcher {
         return gatheringAnyK() && have >= meta.dataShards();
     }
 
+    private boolean present(int index) {
+        return shards[index] != null || inChunk[index];
+    }
+
+    /** Whether data shard {@code index} is fetched into its place in {@link #chunk}: it lies wholly inside. */
+    private boolean fetchedInPlace(int index) {
+        long shardLength = meta.spec().shardLength();
+        return chunk != null && index < meta.dataShards() && (index + 1) * shardLength <= chunk.length;
+    }
+
     private SortedSet<Integer> missingWanted() {
         SortedSet<Integer> out = new TreeSet<>();
         for (int i : wanted) {
-            if (shards[i] == null) {
+            if (!present(i)) {
                 out.add(i);
             }
         }
@@ -276,7 +301,7 @@ final class ChunkFetcher {
 
     private boolean anyWantedOutOfReach() {
         for (int i : wanted) {
-            if (shards[i] == null && !inflight.containsKey(i) && !hasUntriedHolder(i)) {
+            if (!present(i) && !inflight.containsKey(i) && !hasUntriedHolder(i)) {
                 return true;
             }
         }
@@ -295,7 +320,7 @@ final class ChunkFetcher {
     /** The cheapest useful shard not held, not in flight, with a holder not yet tried: data shards come first. */
     private int nextIndex() {
         for (int i = 0; i < shards.length; i++) {
-            if (shards[i] == null && !inflight.containsKey(i) && (gatheringAnyK() || wanted.contains(i))
+            if (!present(i) && !inflight.containsKey(i) && (gatheringAnyK() || wanted.contains(i))
                     && hasUntriedHolder(i)) {
                 return i;
             }
@@ -314,12 +339,27 @@ final class ChunkFetcher {
         InetSocketAddress node = best;
         tried.get(index).add(node);
         load.merge(node, 1, Integer::sum);
-        CompletableFuture<ShardData> fetch = client.fetchShard(node, cid, index, holders.get(index).get(node));
-        inflight.put(index, fetch);
-        client.group().schedule(() -> onSlow(index, fetch), client.hedgeAfter().toNanos(), TimeUnit.NANOSECONDS);
+        byte[] expected = holders.get(index).get(node);
+        if (fetchedInPlace(index)) {
+            int shardLength = meta.spec().shardLength();
+            CompletableFuture<ShardReceipt> fetch = client.fetchShard(node, cid, index, expected,
+                    ByteBuffer.wrap(chunk, index * shardLength, shardLength));
+            started(index, fetch);
+            fetch.whenComplete((receipt, error) -> onShard(index, node, fetch, error,
+                    receipt != null && receipt.length() == shardLength && receipt.verified(), null));
+            return;
+        }
+        CompletableFuture<ShardData> fetch = client.fetchShard(node, cid, index, expected);
+        started(index, fetch);
         CompletableFuture<ShardData> checked = verifier == null ? fetch
                 : fetch.thenApplyAsync(data -> verified(index, node, data), client.decodeExecutor());
-        checked.whenComplete((data, error) -> onShard(index, node, fetch, data, error));
+        checked.whenComplete((data, error) -> onShard(index, node, fetch, error, data != null && wholeAndVerified(data),
+                data == null ? null : data.bytes()));
+    }
+
+    private void started(int index, CompletableFuture<?> fetch) {
+        inflight.put(index, fetch);
+        client.group().schedule(() -> onSlow(index, fetch), client.hedgeAfter().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The request's verifier on a whole, hash-checked shard (off the event loop). */
@@ -335,14 +375,18 @@ final class ChunkFetcher {
         return data.bytes().length == meta.spec().shardLength() && data.verified();
     }
 
-    private synchronized void onSlow(int index, CompletableFuture<ShardData> fetch) {
+    private synchronized void onSlow(int index, CompletableFuture<?> fetch) {
         if (!result.isDone() && inflight.get(index) == fetch && hedged.add(index)) {
             schedule();
         }
     }
 
-    private synchronized void onShard(int index, InetSocketAddress node, CompletableFuture<ShardData> fetch,
-            ShardData data, Throwable error) {
+    /**
+     * A fetch ended: {@code whole} if it delivered the verified whole shard, which is {@code bytes}, or in its
+     * place in {@link #chunk} when {@code bytes} is null.
+     */
+    private synchronized void onShard(int index, InetSocketAddress node, CompletableFuture<?> fetch, Throwable error,
+            boolean whole, byte[] bytes) {
         load.merge(node, -1, Integer::sum);
         if (inflight.get(index) == fetch) {
             inflight.remove(index);
@@ -353,11 +397,15 @@ final class ChunkFetcher {
         }
         if (error != null) {
             failures.add(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-        } else if (!wholeAndVerified(data)) {
+        } else if (!whole) {
             failures.add(new ShardIntegrityException("shard " + index + " of " + cid + " from " + node
                     + " is not the verified whole shard"));
-        } else if (shards[index] == null) {
-            shards[index] = data.bytes();
+        } else if (!present(index)) {
+            if (bytes == null) {
+                inChunk[index] = true;
+            } else {
+                shards[index] = bytes;
+            }
             have++;
         }
         schedule();
@@ -368,17 +416,20 @@ final class ChunkFetcher {
         // Copied and cleared first: cancelling runs each fetch's onShard at once, on this thread, and that
         // removes it from the map. Iterating the map while it shrinks would throw inside this callback, where
         // nobody sees it, and the chunk's result would never complete (a hedged fetch would hang).
-        List<CompletableFuture<ShardData>> running = List.copyOf(inflight.values());
+        List<CompletableFuture<?>> running = List.copyOf(inflight.values());
         inflight.clear();
         hedged.clear();
         running.forEach(f -> f.cancel(false));
         byte[][] present = shards;
+        byte[] whole = chunk;
+        boolean[] placed = inChunk.clone();
         ChunkMeta m = meta;
         List<Throwable> seen = List.copyOf(failures);
         try {
             client.decodeExecutor().execute(() -> {
                 try {
-                    result.complete(wanted == null ? decode(client, m, present) : assemble(m, present, seen));
+                    result.complete(wanted == null ? decode(client, m, present, whole, placed)
+                            : assemble(m, present, seen));
                 } catch (ShardIntegrityException e) {
                     result.completeExceptionally(e);
                 } catch (RuntimeException e) {
@@ -390,24 +441,36 @@ final class ChunkFetcher {
         }
     }
 
-    private static byte[] decode(QuicShardClient client, ChunkMeta meta, byte[][] shards) {
+    /**
+     * The chunk from its shards: those in {@code shards} and, where {@code placed}, those already in their place in
+     * {@code chunk}. Systematic code: when every data shard is in, the data shards are the chunk (padded), and the
+     * ones not fetched in place are copied into it; otherwise Reed-Solomon decodes into a new array (a shard still
+     * being written into {@code chunk} by a cancelled fetch is never read).
+     */
+    private static byte[] decode(QuicShardClient client, ChunkMeta meta, byte[][] shards, byte[] chunk,
+            boolean[] placed) {
         int k = meta.dataShards();
         long length = meta.originalLength();
-        if (length > Integer.MAX_VALUE - 8) {
+        if (length > MAX_ARRAY) {
             throw new IllegalArgumentException("chunk of " + length + " bytes does not fit an array");
         }
+        int shardLength = meta.spec().shardLength();
         boolean allData = true;
         for (int i = 0; i < k; i++) {
-            allData &= shards[i] != null;
+            allData &= shards[i] != null || placed[i] || (long) i * shardLength >= length;
         }
         if (allData) {
-            // Systematic code: the data shards are the chunk, padded.
-            byte[] out = new byte[(int) length];
-            int shardLength = meta.spec().shardLength();
-            for (int i = 0, at = 0; i < k && at < out.length; i++, at += shardLength) {
-                System.arraycopy(shards[i], 0, out, at, Math.min(shardLength, out.length - at));
+            for (int i = 0, at = 0; i < k && at < chunk.length; i++, at += shardLength) {
+                if (!placed[i]) {
+                    System.arraycopy(shards[i], 0, chunk, at, Math.min(shardLength, chunk.length - at));
+                }
             }
-            return out;
+            return chunk;
+        }
+        for (int i = 0; i < k; i++) {
+            if (placed[i]) {
+                shards[i] = Arrays.copyOfRange(chunk, i * shardLength, (i + 1) * shardLength);
+            }
         }
         try {
             return client.codec(k, meta.parityShards()).decode(shards, (int) length);
