@@ -50,19 +50,23 @@ class Gf256KernelContractTest {
 
     /**
      * Every SIMD kernel in both loop shapes, whichever one this JVM picks by default: blocked (inputs
-     * five at a time, strip by strip, the remainder by the unblocked loop accumulating) and unblocked.
+     * five at a time, strip by strip, the remainder by the unblocked loop accumulating) and unblocked, each
+     * by nibble lookups and by sextet lookups (taken on 64-lane vectors only, where arrays then run the
+     * sextet loop in either shape and buffers keep the blocked one).
      */
     static Stream<Arguments> vectorKernelsInBothLoopShapes() {
         return Kernels.available().stream().filter(k -> k != Kernels.scalar()).flatMap(k -> Stream.of(true, false)
-                .map(blocked -> Arguments.of(k.name() + (blocked ? " blocked" : " unblocked"), withLoopShape(k, blocked))));
+                .flatMap(blocked -> Stream.of(false, true).map(sextets -> Arguments.of(k.name()
+                        + (blocked ? " blocked" : " unblocked") + (sextets ? " sextets" : " nibbles"),
+                        withLoopShape(k, blocked, sextets)))));
     }
 
-    private static Gf256Kernel withLoopShape(Gf256Kernel k, boolean blocked) {
+    private static Gf256Kernel withLoopShape(Gf256Kernel k, boolean blocked, boolean sextets) {
         try {
-            return k.getClass().getDeclaredConstructor(boolean.class, boolean.class)
-                    .newInstance(k.inPlace(ByteBuffer.allocateDirect(0)), blocked);
+            return k.getClass().getDeclaredConstructor(boolean.class, boolean.class, boolean.class)
+                    .newInstance(k.inPlace(ByteBuffer.allocateDirect(0)), blocked, sextets);
         } catch (ReflectiveOperationException e) {
-            throw new AssertionError("every SIMD kernel has the (inPlaceBuffers, blockedInputs) constructor", e);
+            throw new AssertionError("every SIMD kernel has the (inPlaceBuffers, blockedInputs, sextets) constructor", e);
         }
     }
 
@@ -70,7 +74,9 @@ class Gf256KernelContractTest {
     @MethodSource("vectorKernelsInBothLoopShapes")
     void bothLoopShapesMultiplyLikeTheDefinition(String shape, Gf256Kernel kernel) throws Exception {
         assertThat((boolean) kernel.getClass().getDeclaredMethod("blockedInputs").invoke(kernel))
-                .isEqualTo(shape.endsWith(" blocked"));
+                .isEqualTo(shape.contains(" blocked"));
+        assertThat((boolean) kernel.getClass().getDeclaredMethod("sextets").invoke(kernel))
+                .isEqualTo(shape.endsWith(" sextets") && kernel.stride() == NibbleTables.SEXTET_LANES);
         checkAgainstTheDefinition(kernel, false);
         if (kernel.inPlace(ByteBuffer.allocateDirect(0))) {
             checkAgainstTheDefinition(kernel, true);
@@ -79,7 +85,8 @@ class Gf256KernelContractTest {
 
     /**
      * The default shape: blocked exactly for the shuffle-style classes (JDK 17-20) while the Vector
-     * API checks every access, which the tests leave on.
+     * API checks every access, which the tests leave on; sextet lookups on 64-lane vectors in the shuffle
+     * style, and in the selectFrom style when the checks are off.
      */
     @Test
     void theDefaultLoopShapeFollowsTheLookupStyleAndTheAccessChecks() throws Exception {
@@ -88,6 +95,8 @@ class Gf256KernelContractTest {
             boolean shuffleStyle = k.getClass().getSimpleName().startsWith("VectorShuffle");
             assertThat((boolean) k.getClass().getDeclaredMethod("blockedInputs").invoke(k)).as(k.getClass().getName())
                     .isEqualTo(shuffleStyle && checked);
+            assertThat((boolean) k.getClass().getDeclaredMethod("sextets").invoke(k)).as(k.getClass().getName())
+                    .isEqualTo(k.stride() == NibbleTables.SEXTET_LANES && (shuffleStyle || !checked));
         }
     }
 

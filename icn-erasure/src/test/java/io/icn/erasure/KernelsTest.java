@@ -26,6 +26,20 @@ class KernelsTest {
                 .hasMessageContaining("64");
     }
 
+    /**
+     * A kernel that fails its self-test is dropped, not reported: then the contract tests, which take the
+     * available kernels, would never see it. Every width this CPU has must pass.
+     */
+    @Test
+    void everyWidthOfThisCpuPassesItsSelfTest() {
+        for (int bits : new int[] {128, 256, 512}) {
+            if (bits <= VectorWidth.maxBits()) {
+                assertThat(Kernels.vector(bits)).as("vector-%d on a CPU with %d-bit vectors", bits,
+                        VectorWidth.maxBits()).isPresent();
+            }
+        }
+    }
+
     @Test
     void calibrationReturnsAValueAndChangesNothingProcessWide() {
         Gf256Kernel before = Kernels.best();
