@@ -35,9 +35,9 @@ HTTPS_PORT=18444
 LOAD="io.icn.benchmarks.transport.TransportLoad"
 JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector"
 mkdir -p "$WORK"
-if [ "${JMH_LOCK_HELD:-0}" != 1 ]; then
-    exec env JMH_LOCK_HELD=1 flock /tmp/jmh.lock "$0" "$@"
-fi
+# JMH's own lock (a POSIX record lock, as JMH and the other run-*.sh scripts take it; flock(1) would not exclude them)
+bench_jmh_lock "${LOCK_WAIT:-3600}" 30 "another benchmark run holds /tmp/jmh.lock; waiting"
+[[ "$BENCH_LOCK_STATE" == locked ]] || { echo "could not take /tmp/jmh.lock within ${LOCK_WAIT:-3600} s" >&2; exit 1; }
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
@@ -49,6 +49,7 @@ PIDS=()
 declare -A PORT FP JAR SPID CTL
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    kill "$BENCH_LOCKER_PID" 2>/dev/null || true   # the lock's holder, or the wait below never ends
     wait 2>/dev/null || true
 }
 trap cleanup EXIT

@@ -8,12 +8,14 @@
 # Environment: ROUNDS (default 5). Needs icn-node-launcher/target/icn-node.jar (bin/icn-node builds it if
 # missing). Takes /tmp/jmh.lock.
 set -euo pipefail
+# shellcheck source=bench-lib.sh
+source "$(dirname "$0")/bench-lib.sh"
 cd "$(dirname "$0")/.."
 WORK=${1:-/tmp/icn-transport-get}
 ROUNDS=${ROUNDS:-5}
-if [ "${JMH_LOCK_HELD:-0}" != 1 ]; then
-    exec env JMH_LOCK_HELD=1 flock /tmp/jmh.lock "$0" "$@"
-fi
+# JMH's own lock (a POSIX record lock, as JMH and the other run-*.sh scripts take it; flock(1) would not exclude them)
+bench_jmh_lock "${LOCK_WAIT:-3600}" 30 "another benchmark run holds /tmp/jmh.lock; waiting"
+[[ "$BENCH_LOCK_STATE" == locked ]] || { echo "could not take /tmp/jmh.lock within ${LOCK_WAIT:-3600} s" >&2; exit 1; }
 rm -rf "$WORK"; mkdir -p "$WORK"
 cat > "$WORK/node.toml" <<TOML
 storage_path = "$WORK/data"
@@ -26,7 +28,7 @@ TOML
 udp_rcvbuf() { netstat -su | awk '/receive buffer errors/ { print $1; exit }'; }
 taskset -c 0 bin/icn-node run --config "$WORK/node.toml" > "$WORK/node.log" 2>&1 &
 NODE=$!
-trap 'kill $NODE 2>/dev/null || true; wait $NODE 2>/dev/null || true' EXIT
+trap 'kill $NODE "$BENCH_LOCKER_PID" 2>/dev/null || true; wait $NODE 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do bin/icn-node status --config "$WORK/node.toml" >/dev/null 2>&1 && break; sleep 1; done
 head -c 50000000 /dev/urandom > "$WORK/in.bin"
 CID=$(bin/icn-node put --config "$WORK/node.toml" "$WORK/in.bin" | grep -o 'baf[a-z0-9]*' | head -1)
