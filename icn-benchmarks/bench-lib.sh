@@ -68,7 +68,7 @@ bench_machine_basics() {
     echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
 }
 
-# nginx serving $1/store over HTTPS (TLS 1.3, sendfile, one worker) on 127.0.0.1:$2, the baseline of the transport
+# nginx serving $1/store over HTTPS (TLS 1.3, sendfile, one worker) on 127.0.0.1:$2 (BENCH_NGINX_HOST: another address), the baseline of the transport
 # figures; installs Debian's nginx if missing. Extra arguments prefix the command (e.g. `taskset -c 0`). Sets
 # NGINX_PID (the master) for the caller to stop.
 bench_nginx_https() {
@@ -92,7 +92,7 @@ http {
     tcp_nopush on;
     keepalive_requests 100000;
     server {
-        listen 127.0.0.1:$port ssl;
+        listen ${BENCH_NGINX_HOST:-127.0.0.1}:$port ssl;
         ssl_protocols TLSv1.3;
         ssl_certificate $work/nginx.crt;
         ssl_certificate_key $work/nginx.key;

@@ -15,7 +15,9 @@
 # Environment: JARS ("label=path ..." of benchmarks.jar builds; default "new=icn-benchmarks/target/benchmarks.jar"),
 # ROUNDS (default 3), FETCHES (per connection per run, default 205: >= 1 GiB on one connection), CONNS (default
 # "1 4"), PAYLOAD (QUIC max UDP payload, default 32768), IO_THREADS (server event loops, default 1: one core),
-# CLIENT_OPTS (more JVM options of the load clients, e.g. -Dicn.load.ackDelayMicros=0 for an ACK at every read).
+# CLIENT_OPTS (more JVM options of the load clients, e.g. -Dicn.load.ackDelayMicros=0 for an ACK at every read),
+# NETNS=1 (the servers and nginx in a network namespace of their own, reached over a veth pair with MTU 1500,
+# 10.77.0.1 from 10.77.0.2: datagrams cross a link as remote relays' do, instead of loopback; needs root).
 # The load clients run with a fixed 2 GiB heap (-Xms = -Xmx, as a relay would): with a heap that grows and
 # shrinks, each fetch's 50 MiB chunk lands on fresh pages that the kernel zeroes first (38% of the chunk client's CPU).
 # Takes /tmp/jmh.lock for the whole run. Prints one line per run and a summary (median and minimum per row).
@@ -33,7 +35,9 @@ IO_THREADS=${IO_THREADS:-1}
 SHARD_BYTES=$((5 * 1024 * 1024))
 HTTPS_PORT=18444
 LOAD="io.icn.benchmarks.transport.TransportLoad"
-JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector"
+HOST=127.0.0.1
+SRV=()       # the command prefix that puts a server in its namespace, if any
+NS=""
 mkdir -p "$WORK"
 # JMH's own lock (a POSIX record lock, as JMH and the other run-*.sh scripts take it; flock(1) would not exclude them)
 bench_jmh_lock "${LOCK_WAIT:-3600}" 30 "another benchmark run holds /tmp/jmh.lock; waiting"
@@ -43,7 +47,6 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 udp_errors() { awk '/^Udp:/ { if (++n == 2) print $4 "/" $6 }' /proc/net/snmp; }
 echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
-echo "# PAYLOAD=$PAYLOAD IO_THREADS=$IO_THREADS FETCHES=$FETCHES ROUNDS=$ROUNDS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 PIDS=()
 declare -A PORT FP JAR SPID CTL
@@ -51,8 +54,27 @@ cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     kill "$BENCH_LOCKER_PID" 2>/dev/null || true   # the lock's holder, or the wait below never ends
     wait 2>/dev/null || true
+    if [ -n "$NS" ]; then   # after the servers are gone: deleting one end of the veth pair deletes both
+        ip link del "icnv$$" 2>/dev/null || true
+        ip netns del "$NS" 2>/dev/null || true
+    fi
 }
 trap cleanup EXIT
+if [ "${NETNS:-0}" = 1 ]; then
+    NS=icnbench$$
+    ip netns add "$NS"
+    ip link add "icnv$$" type veth peer name "icnp$$"
+    ip link set "icnp$$" netns "$NS"
+    ip addr add 10.77.0.2/24 dev "icnv$$"
+    ip link set "icnv$$" mtu 1500 up
+    ip -n "$NS" addr add 10.77.0.1/24 dev "icnp$$"
+    ip -n "$NS" link set "icnp$$" mtu 1500 up
+    ip -n "$NS" link set lo up
+    HOST=10.77.0.1
+    SRV=(ip netns exec "$NS")
+fi
+JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector -Dicn.load.host=$HOST"
+echo "# HOST=$HOST${NS:+ (namespace $NS, veth MTU 1500)} PAYLOAD=$PAYLOAD IO_THREADS=$IO_THREADS FETCHES=$FETCHES ROUNDS=$ROUNDS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- QUIC servers, one per jar, pinned to core 0 ----
 n=0
@@ -60,7 +82,7 @@ for spec in $JARS; do
     label=${spec%%=*}; jar=${spec#*=}; JAR[$label]=$jar
     port=$((19100 + n)); n=$((n + 1))
     rm -f "$WORK/ctl-$label"; mkfifo "$WORK/ctl-$label"
-    taskset -c 0 java $JAVA_OPTS -Xmx256m -cp "$jar" $LOAD serve "$WORK/store" $port 8 $SHARD_BYTES $PAYLOAD \
+    "${SRV[@]}" taskset -c 0 java $JAVA_OPTS -Xmx256m -cp "$jar" $LOAD serve "$WORK/store" $port 8 $SHARD_BYTES $PAYLOAD \
         $IO_THREADS < "$WORK/ctl-$label" > "$WORK/server-$label.log" 2>&1 &
     PIDS+=($!); exec {fd}>"$WORK/ctl-$label"; CTL[$label]=$fd
     for _ in $(seq 1 600); do grep -q '^READY' "$WORK/server-$label.log" && break; sleep 1; done
@@ -69,7 +91,7 @@ for spec in $JARS; do
 done
 
 # ---- nginx over HTTPS on the same files, pinned to core 0 ----
-bench_nginx_https "$WORK" "$HTTPS_PORT" taskset -c 0
+BENCH_NGINX_HOST=$HOST bench_nginx_https "$WORK" "$HTTPS_PORT" "${SRV[@]}" taskset -c 0
 PIDS+=("$NGINX_PID")
 NGINX_WORKER=$(pgrep -P "$NGINX_PID" | head -1)
 
@@ -83,7 +105,7 @@ measure() {
     if [ "$label" = nginx ]; then
         pid=$NGINX_WORKER
         before=$(ticks "$pid")
-        out=$(client "$first" https "https://127.0.0.1:$HTTPS_PORT" "$WORK/store" "$FETCHES" "$conns")
+        out=$(client "$first" https "https://$HOST:$HTTPS_PORT" "$WORK/store" "$FETCHES" "$conns")
     else
         pid=${SPID[$label]}
         before=$(ticks "$pid")
@@ -127,7 +149,7 @@ if [[ " $PHASES " == *" fetch "* ]]; then
     echo "## 50 MiB chunk: QUIC fetchChunk vs curl from nginx (10 data-shard files, one connection)"
     cid=$(head -1 "$WORK/store/cids.txt")
     urls=()
-    for i in 00 01 02 03 04 05 06 07 08 09; do urls+=(-o /dev/null "https://127.0.0.1:$HTTPS_PORT/$cid/shard_$i.bin"); done
+    for i in 00 01 02 03 04 05 06 07 08 09; do urls+=(-o /dev/null "https://$HOST:$HTTPS_PORT/$cid/shard_$i.bin"); done
     for round in $(seq 1 "$ROUNDS"); do
         for label in "${!JAR[@]}"; do
             before=$(udp_rcvbuf)

@@ -57,7 +57,7 @@ import javax.net.ssl.X509TrustManager;
  *
  * <ul>
  *   <li>{@code serve ROOT PORT CHUNKS SHARD_BYTES PAYLOAD [IO_THREADS]}: a file store at ROOT (filled with CHUNKS
- *       random RS(10,4) chunks if empty, CIDs listed in ROOT/cids.txt) served on 127.0.0.1:PORT by IO_THREADS
+ *       random RS(10,4) chunks if empty, CIDs listed in ROOT/cids.txt) served on 127.0.0.1:PORT ({@code -Dicn.load.host} for another address) by IO_THREADS
  *       event loops (default: available processors), socket buffers at the server's defaults; reads commands
  *       {@code stats} / {@code reset} (of the heap baseline) / {@code quit} on stdin and prints heap and meter
  *       figures (meter percentiles are Micrometer's decaying window of the last minutes);
@@ -119,7 +119,7 @@ public final class TransportLoad {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             HeapSampler heap = new HeapSampler();
             try (ShardServer server = ShardServer.builder(store)
-                    .bindAddress(new InetSocketAddress("127.0.0.1", port))
+                    .bindAddress(new InetSocketAddress(HOST, port))
                     .certificate(NodeCertificate.selfSigned("bench", new SecureRandom()))
                     .perClientBandwidth(0, 1 << 20)
                     .peerKey(PeerKey.IP_AND_PORT)
@@ -283,7 +283,7 @@ public final class TransportLoad {
 
     private static void relays(int port, String fp, Path root, int count, int payload) throws Exception {
         List<Cid> cids = cids(root);
-        InetSocketAddress node = new InetSocketAddress("127.0.0.1", port);
+        InetSocketAddress node = new InetSocketAddress(HOST, port);
         EventLoopGroup group = eventLoops(2, "load-relays");
         List<ShardClient> clients = new ArrayList<>();
         try {
@@ -325,7 +325,7 @@ public final class TransportLoad {
     private static void streams(int port, String fp, Path root, int connections, int perConnection, int range,
             int payload) throws Exception {
         List<Cid> cids = cids(root);
-        InetSocketAddress node = new InetSocketAddress("127.0.0.1", port);
+        InetSocketAddress node = new InetSocketAddress(HOST, port);
         EventLoopGroup group = eventLoops(2, "load-streams");
         List<ShardClient> clients = new ArrayList<>();
         try {
@@ -380,7 +380,7 @@ public final class TransportLoad {
 
     private static void single(int port, String fp, Path root, int repeat, int parallel, int payload) throws Exception {
         List<Cid> cids = cids(root);
-        InetSocketAddress node = new InetSocketAddress("127.0.0.1", port);
+        InetSocketAddress node = new InetSocketAddress(HOST, port);
         EventLoopGroup group = eventLoops(Math.min(parallel, 2), "load-single");
         List<ShardClient> clients = new ArrayList<>();
         try {
@@ -395,12 +395,18 @@ public final class TransportLoad {
         }
     }
 
+    /**
+     * The address the server binds and the clients connect to: {@code -Dicn.load.host} (default 127.0.0.1), e.g. the
+     * server's end of a veth pair in a network namespace.
+     */
+    private static final String HOST = System.getProperty("icn.load.host", "127.0.0.1");
+
     /** Fetches before the timed ones in {@code chunk} mode: after three, C2 had not yet compiled the receive path. */
     private static final int CHUNK_WARMUPS = 10;
 
     private static void chunk(int port, String fp, Path root, int repeat, int payload) throws Exception {
         List<Cid> cids = cids(root);
-        InetSocketAddress node = new InetSocketAddress("127.0.0.1", port);
+        InetSocketAddress node = new InetSocketAddress(HOST, port);
         EventLoopGroup group = eventLoops(1, "load-chunk");
         try (ShardClient client = clientBuilder(fp, group, payload).build()) {
             double[] seconds = new double[repeat];
