@@ -89,7 +89,8 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
         List<String> trusted = new ArrayList<>(pins);
         try {
             if (from.isEmpty()) {
-                AdminClient.Response status = AdminClient.of(values().build().http()).get("/admin/status");
+                AdminClient admin = AdminClient.of(values().build().http());
+                AdminClient.Response status = admin.get("/admin/status");
                 Matcher q = QUIC.matcher(status.body());
                 Matcher f = FINGERPRINT.matcher(status.body());
                 if (!status.ok() || !q.find() || !f.find()) {
@@ -98,7 +99,7 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
                 }
                 nodes.add(address(q.group(1)));
                 trusted.add(f.group(1));
-                addDhtHolders(wanted, nodes, trusted);
+                addDhtHolders(admin, wanted, nodes, trusted);
             } else {
                 if (trusted.isEmpty()) {
                     System.err.println("icn-node: --from needs --pin with each node's certificate fingerprint"
@@ -126,8 +127,8 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
      * Adds the holders the node's DHT names for each CID ({@code host:port#fingerprint}); a node off the network
      * (409) or a lookup that finds none adds nothing, and is said on stderr.
      */
-    private void addDhtHolders(List<Cid> wanted, List<InetSocketAddress> nodes, List<String> trusted) {
-        AdminClient admin = AdminClient.of(values().build().http());
+    private void addDhtHolders(AdminClient admin, List<Cid> wanted, List<InetSocketAddress> nodes,
+            List<String> trusted) {
         for (Cid cid : wanted) {
             AdminClient.Response r = admin.get("/admin/dht/holders?cid=" + cid);
             if (!r.ok()) {
