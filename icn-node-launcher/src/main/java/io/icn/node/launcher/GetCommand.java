@@ -209,8 +209,9 @@ final class GetCommand extends Main.ConfigOption implements Callable<Integer> {
      * written.
      *
      * <p>A raw chunk is checked whole against its CID once it is in the file, so its shards are fetched as ranges
-     * (which the client does not hash) rather than hashed as they arrive: one SHA-256 pass over the chunk instead of two (in a JVM just started, where the JIT has not
-     * compiled SHA-256's intrinsic yet, each pass costs about 0.35 s of CPU per 50 MB). Only if the whole does not
+     * (which the client does not hash) rather than hashed as they arrive: one SHA-256 pass over the chunk instead of
+     * two (in a JVM just started, where the JIT has not compiled SHA-256's intrinsic yet, each pass costs about 0.35 s
+     * of CPU per 50 MB). Only if the whole does not
      * match are the shards checked one by one against the manifest, and the wrong ones rebuilt as missing ones are.
      * Other chunks have no hash of the whole, so each shard is checked against the manifest as it arrives.
      */

@@ -39,6 +39,8 @@ import java.util.concurrent.TimeUnit;
  * loops and timers. Decoding, rebuilding and the request's verifier run on the client's decode executor.
  */
 final class ChunkFetcher {
+    /** Longest chunk one array holds. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final QuicShardClient client;
     private final List<InetSocketAddress> nodes;
@@ -48,8 +50,6 @@ final class ChunkFetcher {
     private final Map<Integer, byte[]> held;
     private final ShardFetchRequest.HolderFilter holderFilter;
     private final ShardFetchRequest.ShardVerifier verifier;
-    /** Longest chunk one array holds. */
-    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
     private final int maxInFlight;
     /** A {@code byte[]} (whole chunk) or {@link FetchedShards} (given shards). */
     private final CompletableFuture<Object> result = new CompletableFuture<>();

@@ -180,16 +180,19 @@ final class QuicShardClient implements ShardClient {
     public CompletableFuture<ShardReceipt> fetchRange(InetSocketAddress node, Cid cid, int shardIndex, long offset,
             long length, WritableByteChannel target) {
         checkRange(offset, length);
-        return withRetries(node, new Request.Get(cid, shardIndex, true, offset, length, null), null,
-                BodyTarget.of(target));
+        return rangeInto(node, cid, shardIndex, offset, length, BodyTarget.of(target));
     }
 
     @Override
     public CompletableFuture<ShardReceipt> fetchRange(InetSocketAddress node, Cid cid, int shardIndex, long offset,
             long length, FileChannel file, long position) {
         checkRange(offset, length);
-        return withRetries(node, new Request.Get(cid, shardIndex, true, offset, length, null), null,
-                BodyTarget.of(file, position));
+        return rangeInto(node, cid, shardIndex, offset, length, BodyTarget.of(file, position));
+    }
+
+    private CompletableFuture<ShardReceipt> rangeInto(InetSocketAddress node, Cid cid, int shardIndex, long offset,
+            long length, BodyTarget target) {
+        return withRetries(node, new Request.Get(cid, shardIndex, true, offset, length, null), null, target);
     }
 
     @Override
