@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `icn-node get` of one 50 MB chunk from an idle local node, as a user types it (JVM start included), for
 # docs/benchmarks.md (issue 16): the node runs pinned to core 0, each `get` to core 1; the UDP receive-buffer
-# errors of `netstat -su` are printed before and after each fetch.
+# errors of `netstat -su` are printed before and after each fetch, and each get's user and system CPU time
+# (/usr/bin/time).
 #
 #   icn-benchmarks/run-transport-get.sh [WORK_DIR]
 #
@@ -33,13 +34,18 @@ for _ in $(seq 1 120); do bin/icn-node status --config "$WORK/node.toml" >/dev/n
 head -c 50000000 /dev/urandom > "$WORK/in.bin"
 CID=$(bin/icn-node put --config "$WORK/node.toml" "$WORK/in.bin" | grep -o 'baf[a-z0-9]*' | head -1)
 echo "# chunk $CID (50,000,000 bytes); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+TIME=()
+[[ -x /usr/bin/time ]] && TIME=(/usr/bin/time -f '%U %S' -o "$WORK/cpu.txt")
 for r in $(seq 1 "$ROUNDS"); do
     before=$(udp_rcvbuf)
     s0=$(date +%s.%N)
-    taskset -c 1 bin/icn-node get --config "$WORK/node.toml" "$CID" -o "$WORK/out.bin" > /dev/null 2>&1
+    echo "n/a n/a" > "$WORK/cpu.txt"   # without GNU time (/usr/bin/time) the CPU columns say n/a
+    "${TIME[@]}" taskset -c 1 bin/icn-node get --config "$WORK/node.toml" "$CID" -o "$WORK/out.bin" > /dev/null 2>&1
     s1=$(date +%s.%N)
     cmp -s "$WORK/in.bin" "$WORK/out.bin" || { echo "round $r: output differs"; exit 1; }
+    read -r user sys < "$WORK/cpu.txt"
     awk -v a="$s0" -v b="$s1" -v r="$r" -v be="$before" -v af="$(udp_rcvbuf)" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
-        'BEGIN { printf "GET round=%d seconds=%.3f udp_rcvbuf_errors_before=%s after=%s load=%s\n", r, b - a, be, af, l }'
+        -v u="$user" -v s="$sys" \
+        'BEGIN { printf "GET round=%d seconds=%.3f cpu_user=%s cpu_sys=%s udp_rcvbuf_errors_before=%s after=%s load=%s\n", r, b - a, u, s, be, af, l }'
     rm -f "$WORK/out.bin"
 done

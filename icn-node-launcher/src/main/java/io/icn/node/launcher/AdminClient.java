@@ -1,16 +1,18 @@
 package io.icn.node.launcher;
 
 import io.icn.node.NodeException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -18,17 +20,22 @@ import java.util.function.Supplier;
  * The CLI's way to a running node: its admin endpoints over HTTP (never its storage directory, which the
  * node locks). The address and token come from the same configuration file the node runs with.
  *
- * <p>Thread-safe (the JDK client is).
+ * <p>Built on {@link HttpURLConnection}, not {@code java.net.http}: a command is one or a few requests to a local
+ * node, and the JDK's newer client costs a short-lived CLI about 0.4 s (its classes and TLS set-up at the start,
+ * and at the end the JVM's wait of up to 300 ms for its selector thread, which sits in native code, before it
+ * exits; docs/benchmarks.md). Each request uses its own connection.
+ *
+ * <p>Thread-safe (stateless between requests).
  */
 final class AdminClient {
+    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
     private final URI base;
     private final String token;
-    private final HttpClient http;
 
     AdminClient(URI base, String token) {
         this.base = Objects.requireNonNull(base, "base");
         this.token = Objects.requireNonNull(token, "token");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** The client for the node configured by {@code config}: {@code admin_bind:admin_port}, {@code admin_token}. */
@@ -64,48 +71,73 @@ final class AdminClient {
     }
 
     Response get(String pathAndQuery) {
-        return send(request(pathAndQuery).GET().build());
+        return send("GET", pathAndQuery, null, null, -1);
     }
 
     Response post(String pathAndQuery) {
-        return send(request(pathAndQuery).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return send("POST", pathAndQuery, null, InputStream::nullInputStream, 0);
     }
 
     /** POSTs a JSON body. */
     Response postJson(String pathAndQuery, String json) {
-        return send(request(pathAndQuery).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        return send("POST", pathAndQuery, "application/json", () -> new ByteArrayInputStream(body), body.length);
     }
 
     /** POSTs {@code length} bytes from {@code body} (a fresh stream per call of the supplier). */
     Response post(String pathAndQuery, Supplier<InputStream> body, long length) {
-        HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(body), length);
-        return send(request(pathAndQuery).header("Content-Type", "application/octet-stream").POST(publisher).build());
+        return send("POST", pathAndQuery, "application/octet-stream", body, length);
     }
 
-    private HttpRequest.Builder request(String pathAndQuery) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery));
-        if (!token.isEmpty()) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return b;
-    }
-
-    private Response send(HttpRequest request) {
+    /** One request on its own connection; {@code body} null: none. */
+    private Response send(String method, String pathAndQuery, String contentType, Supplier<InputStream> body,
+            long length) {
+        HttpURLConnection c;
         try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body());
-        } catch (ConnectException | HttpConnectTimeoutException | ClosedChannelException e) {
-            throw unreachable(e);
-        } catch (IOException e) {
-            if (e.getCause() instanceof ConnectException) {
-                throw unreachable(e);
+            c = (HttpURLConnection) base.resolve(pathAndQuery).toURL().openConnection();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new NodeException("bad admin request " + base.resolve(pathAndQuery) + ": " + e.getMessage(), e);
+        }
+        try {
+            c.setRequestMethod(method);
+            c.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+            c.setUseCaches(false);
+            c.setInstanceFollowRedirects(false);
+            if (!token.isEmpty()) {
+                c.setRequestProperty("Authorization", "Bearer " + token);
             }
+            if (contentType != null) {
+                c.setRequestProperty("Content-Type", contentType);
+            }
+            if (body != null) {
+                c.setDoOutput(true);
+                c.setFixedLengthStreamingMode(length);
+                c.connect();
+                try (InputStream in = body.get(); OutputStream out = c.getOutputStream()) {
+                    in.transferTo(out);
+                } catch (UncheckedIOException e) {
+                    throw new NodeException("cannot read the request body: " + e.getCause().getMessage(), e);
+                }
+            }
+            int status = c.getResponseCode();
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            return new Response(status, in == null ? "" : readAll(in));
+        } catch (ConnectException | NoRouteToHostException e) {
+            throw unreachable(e);
+        } catch (SocketTimeoutException e) {
+            throw unreachable(e); // only the connect has a timeout
+        } catch (IOException e) {
             throw new UnreachableException("the node at " + base + " broke off the request: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NodeException("interrupted while waiting for the node at " + base, e);
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        try (in) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toString(StandardCharsets.UTF_8);
         }
     }
 

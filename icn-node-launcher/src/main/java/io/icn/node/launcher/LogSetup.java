@@ -53,26 +53,35 @@ final class LogSetup {
             json.start();
             encoder = json;
         } else {
-            PatternLayoutEncoder text = new PatternLayoutEncoder();
-            text.setContext(context);
             // Timestamps in UTC, ISO-8601 with a Z: one clock for every node of a fleet.
-            text.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %logger{24} - %msg%n");
-            text.start();
-            encoder = text;
+            encoder = pattern(context, "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %logger{24} - %msg%n");
         }
+        console(context, encoder, level, stderr);
+
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+    }
+
+    /** A text encoder of {@code pattern}, started. */
+    static Encoder<ILoggingEvent> pattern(LoggerContext context, String pattern) {
+        PatternLayoutEncoder text = new PatternLayoutEncoder();
+        text.setContext(context);
+        text.setPattern(pattern);
+        text.start();
+        return text;
+    }
+
+    /** Sends the root logger's events at {@code level} and above through {@code encoder} to stderr or stdout. */
+    static void console(LoggerContext context, Encoder<ILoggingEvent> encoder, Level level, boolean stderr) {
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
         console.setName("console");
         console.setTarget(stderr ? "System.err" : "System.out");
         console.setEncoder(encoder);
         console.start();
-
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(level);
         root.addAppender(console);
-
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
     }
 
     /** Flushes and stops the appenders; for the end of the process. */
