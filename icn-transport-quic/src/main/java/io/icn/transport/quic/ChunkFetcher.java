@@ -250,6 +250,10 @@ final class ChunkFetcher {
         }
         if (wanted != null && !rebuilding && discoveryPending == 0 && anyWantedOutOfReach()) {
             rebuilding = true;
+            if (goalReached()) { // the shards already had may be enough to rebuild from
+                finish();
+                return;
+            }
         }
         int k = meta.dataShards();
         while (inflight.size() < maxInFlight && (!gatheringAnyK() || have + inflight.size() < k + hedged.size())) {

@@ -83,6 +83,43 @@ class FetchShardsTest {
     }
 
     /**
+     * The caller already holds k shards (nine data shards and a parity shard) and wants the one data shard the only
+     * node lacks: the wanted shard is rebuilt from what the caller holds, with nothing left to fetch (this gave up
+     * with "10 of the 10 shards needed could be had" before).
+     */
+    @Test
+    void aWantedShardNobodyHoldsIsRebuiltFromTheKShardsTheCallerHolds() throws Exception {
+        Cid cid = Fixtures.cid(53);
+        InMemoryShardStore full = Fixtures.store();
+        Fixtures.storeChunk(full, cid, 53, LENGTH);
+        ChunkMeta meta = full.meta(cid).orElseThrow();
+        InMemoryShardStore lacking = Fixtures.store();
+        Map<Integer, byte[]> held = new java.util.HashMap<>();
+        for (int i = 0; i < 14; i++) {
+            if (i != 2) {
+                lacking.putShard(cid, i, full.readShard(cid, i), meta.spec());
+            }
+            if (i != 2 && i <= 10) {
+                held.put(i, full.readShard(cid, i));
+            }
+        }
+        ShardServer server = null;
+        ShardClient client = null;
+        try {
+            server = Fixtures.server(lacking).start();
+            client = Fixtures.client(server).build();
+            FetchedShards rebuilt = client.fetchShards(List.of(server.localAddress()),
+                    ShardFetchRequest.of(cid, List.of(2)).held(held)).get(30, TimeUnit.SECONDS);
+            assertThat(rebuilt.rebuilt()).containsExactly(2);
+            assertThat(rebuilt.shards().get(2)).isEqualTo(full.readShard(cid, 2));
+        } finally {
+            ShardTransferTest.close(client, server);
+            full.close();
+            lacking.close();
+        }
+    }
+
+    /**
      * Node A holds other bytes under the chunk's CID (its manifest is self-consistent, so the transport's SHA-256
      * check passes); the request's verifier knows the right hashes. Every shard A serves is refused and asked
      * of B instead, and each refusal is reported; a shard only A holds is rebuilt from B's.
