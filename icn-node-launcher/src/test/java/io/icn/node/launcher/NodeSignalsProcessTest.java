@@ -275,7 +275,10 @@ class NodeSignalsProcessTest {
         boolean toldByTheNode = causes.stream().anyMatch(t -> String.valueOf(t.getMessage()).contains("shutting down"));
         // Shard requests the node never answered before it exited, ended only by this test closing its client after
         // the grace: seen on a quiet machine (5 of 10 shards pending 20 s after the exit, no close heard from the
-        // node; not yet explained). Admitted requests are covered by the drain's own log lines asserted above.
+        // node). The likely cause, found in ServerLimitsTest: quiche sends no CONNECTION_CLOSE beyond a full congestion
+        // window and Netty freed the connection at once, so the node closed silently; the server now resets its
+        // streams and lets the window drain first (QuicShardServer.closeConnection). Kept as an accepted ending for
+        // a process that may exit before then. Admitted requests are covered by the drain's own log lines asserted above.
         boolean cutByTheExit = !causes.isEmpty()
                 && causes.stream().allMatch(t -> t instanceof io.icn.transport.quic.TransportClosedException);
         return !corrupt && (toldByTheNode || cutByTheExit);

@@ -3,6 +3,9 @@ package io.icn.transport.quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.util.AttributeKey;
 import java.security.cert.Certificate;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -17,11 +20,46 @@ final class ConnectionState {
 
     final PeerLimits.Peer peer;
     int activeStreams;
+    /** The admitted requests' handlers, for {@link #shutDownStreams()}. */
+    private final Set<ShardStreamHandler> admitted = new LinkedHashSet<>();
+    /** {@link System#nanoTime()} when a request was last admitted or ended here, if {@link #anyStream}. */
+    private long lastStreamActivity;
+    private boolean anyStream;
     /** The client certificate's fingerprint once a PUT found one; {@code null} before. */
     private String clientFingerprint;
 
     ConnectionState(PeerLimits.Peer peer) {
         this.peer = peer;
+    }
+
+    /** A request was admitted: {@code handler} holds one of {@link #activeStreams}. */
+    void admitted(ShardStreamHandler handler) {
+        activeStreams++;
+        admitted.add(handler);
+        lastStreamActivity = System.nanoTime();
+        anyStream = true;
+    }
+
+    /** The request of {@code handler} ended (it gave back what admission took). */
+    void ended(ShardStreamHandler handler) {
+        activeStreams--;
+        admitted.remove(handler);
+        lastStreamActivity = System.nanoTime();
+    }
+
+    /** Nanoseconds since a request was last admitted or ended on this connection; {@link Long#MAX_VALUE} if none was. */
+    long nanosSinceStreamActivity() {
+        return anyStream ? System.nanoTime() - lastStreamActivity : Long.MAX_VALUE;
+    }
+
+    /**
+     * Resets every admitted request's stream with the shutdown code (quiche drops what it had not sent of them) and
+     * returns whether there was any.
+     */
+    boolean shutDownStreams() {
+        List<ShardStreamHandler> streams = List.copyOf(admitted); // each one's end removes it from the set
+        streams.forEach(ShardStreamHandler::shutDown);
+        return !streams.isEmpty();
     }
 
     /**

@@ -4,7 +4,6 @@ import io.icn.storage.ShardStore;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -14,10 +13,13 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
+import io.netty.handler.codec.quic.QuicConnectionPathStats;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import io.netty.handler.ssl.ClientAuth;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -50,6 +52,10 @@ final class QuicShardServer implements ShardServer {
      */
     private static final int STREAM_RECEIVE_WINDOW = 4 * 1024;
     private static final long DRAIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** The longest ACK delay a client announces by default (quiche's and RFC 9000's {@code max_ack_delay}). */
+    private static final long MAX_ACK_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+    /** The longest a closing connection waits for its client's acknowledgements before its CONNECTION_CLOSE. */
+    private static final long MAX_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final ServerConfig config;
     private final EventLoopGroup group;
@@ -258,20 +264,52 @@ final class QuicShardServer implements ShardServer {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        // Tell every client first (CONNECTION_CLOSE with the reason), then give the packets a moment to leave.
-        List<ChannelFuture> closing = new ArrayList<>();
+        // Tell every client why: CONNECTION_CLOSE with the reason (closeConnection), then close the sockets.
+        List<Future<Void>> closing = new ArrayList<>();
         for (Channel connection : connections) {
-            closing.add(((QuicChannel) connection).close(true, Protocol.ERR_SHUTDOWN,
-                    Unpooled.copiedBuffer(Protocol.SHUTTING_DOWN, StandardCharsets.US_ASCII)));
+            closing.add(closeConnection((QuicChannel) connection));
         }
-        long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        for (ChannelFuture f : closing) {
+        long closeDeadline = System.nanoTime() + MAX_SETTLE_NANOS + TimeUnit.SECONDS.toNanos(1);
+        for (Future<Void> f : closing) {
             f.awaitUninterruptibly(Math.max(0, closeDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         for (Channel socket : sockets) {
             socket.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
         shutdownResources();
+    }
+
+    /**
+     * Closes {@code connection} with the shutdown code and reason, so that its client learns at once why. quiche sends
+     * no packet beyond the congestion window, the one carrying CONNECTION_CLOSE included, and Netty frees the
+     * connection as it closes it: a connection whose window was full of a transfer's data closed without a word, and
+     * its client waited for its idle timeout (30 s; ServerLimitsTest saw it in about one close of twenty on a loaded
+     * machine). So the streams still sending are reset first (quiche drops their unsent data), and the connection
+     * closes once its client has had two round trips and its ACK delay to acknowledge what is in flight; one whose
+     * last request ended longer ago than that closes at once.
+     */
+    private static Future<Void> closeConnection(QuicChannel connection) {
+        Promise<Void> closed = connection.eventLoop().newPromise();
+        connection.eventLoop().execute(() -> {
+            ConnectionState state = connection.attr(ConnectionState.KEY).get();
+            long settle = 0;
+            if (state != null) {
+                boolean reset = state.shutDownStreams();
+                long window = settleWindow(connection);
+                settle = reset ? window : Math.max(0, window - state.nanosSinceStreamActivity());
+            }
+            connection.eventLoop().schedule(() -> connection.close(true, Protocol.ERR_SHUTDOWN,
+                    Unpooled.copiedBuffer(Protocol.SHUTTING_DOWN, StandardCharsets.US_ASCII))
+                    .addListener(f -> closed.trySuccess(null)), settle, TimeUnit.NANOSECONDS);
+        });
+        return closed;
+    }
+
+    /** Two round trips of {@code connection} and the peer's largest ACK delay, at most {@link #MAX_SETTLE_NANOS}. */
+    private static long settleWindow(QuicChannel connection) {
+        Future<QuicConnectionPathStats> stats = connection.collectPathStats(0);
+        long rtt = stats.isSuccess() ? stats.getNow().rtt() : TimeUnit.MILLISECONDS.toNanos(50);
+        return Math.min(MAX_SETTLE_NANOS, 2 * Math.max(0, rtt) + MAX_ACK_DELAY_NANOS);
     }
 
     private void shutdownResources() {

@@ -97,8 +97,13 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof QuicStreamResetException reset) {
             long code = reset.applicationProtocolCode();
+            if (code == Protocol.ERR_SHUTDOWN) { // the node, not the request: worth trying again, elsewhere
+                fail(ctx, new ConnectionFailedException(request + ": stream reset by the node: " + Protocol.SHUTTING_DOWN,
+                        null));
+                return;
+            }
             fail(ctx, new RequestRejectedException(Status.INTERNAL_ERROR, request + ": node reset the stream with code 0x"
-                    + Long.toHexString(code) + (code == Protocol.ERR_SHUTDOWN ? " (" + Protocol.SHUTTING_DOWN + ")" : "")));
+                    + Long.toHexString(code)));
         } else {
             fail(ctx, new ConnectionFailedException(request + ": stream failed", cause));
         }

@@ -200,7 +200,7 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         admitted = true;
-        connection.activeStreams++;
+        connection.admitted(this);
         metrics.activeStreams.incrementAndGet();
         // Checked after counting: a drain that then sees no active request cannot miss this one.
         if (context.draining().get()) {
@@ -665,6 +665,11 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Resets both directions of the stream and finishes. */
+    /** The node is closing: the stream is reset with the shutdown code (on the event loop). */
+    void shutDown() {
+        abort(Protocol.ERR_SHUTDOWN);
+    }
+
     private void abort(int errorCode) {
         if (finished) {
             return;
@@ -710,7 +715,7 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
     private void release() {
         if (admitted) {
             admitted = false;
-            connection.activeStreams--;
+            connection.ended(this);
             metrics.activeStreams.decrementAndGet();
             context.concurrency().release();
         }
