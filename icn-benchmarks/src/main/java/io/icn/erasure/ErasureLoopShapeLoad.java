@@ -37,31 +37,40 @@ public final class ErasureLoopShapeLoad {
         boolean encode = args.length <= 3 || args[3].equals("encode");
         String style = Runtime.version().feature() >= 21 ? "Select" : "Shuffle";
         Class<?> type = Class.forName("io.icn.erasure.Vector" + style + "512Gf256Kernel");
-        String[] names = {"unblocked", "blocked"};
-        ErasureCodec[] codecs = new ErasureCodec[2];
-        ByteBuffer[][] shards = new ByteBuffer[2][14];
+        String[] names = (args.length > 4 ? args[4] : "unblocked,blocked").split(",");
+        int n = names.length;
+        ErasureCodec[] codecs = new ErasureCodec[n];
+        ByteBuffer[][] shards = new ByteBuffer[n][14];
         Random random = new Random(1);
         byte[] bytes = new byte[shard];
         for (int i = 0; i < 14; i++) {
             random.nextBytes(bytes);
-            for (int v = 0; v < 2; v++) {
+            for (int v = 0; v < n; v++) {
                 shards[v][i] = direct ? ByteBuffer.allocateDirect(shard) : ByteBuffer.allocate(shard);
                 shards[v][i].put(0, bytes);
             }
         }
-        for (int v = 0; v < 2; v++) {
-            Gf256Kernel kernel = (Gf256Kernel) type.getDeclaredConstructor(boolean.class, boolean.class)
-                    .newInstance(true, v == 1);
+        for (int v = 0; v < n; v++) {
+            Gf256Kernel kernel = names[v].equals("staged") || names[v].equals("inplace")
+                    ? (Gf256Kernel) type.getDeclaredConstructor(boolean.class).newInstance(names[v].equals("inplace"))
+                    : names[v].endsWith("+nibbles") || names[v].endsWith("+sextets")
+                    ? (Gf256Kernel) type.getDeclaredConstructor(boolean.class, boolean.class, boolean.class)
+                    .newInstance(true, names[v].startsWith("blocked"), names[v].endsWith("+sextets"))
+                    : (Gf256Kernel) type.getDeclaredConstructor(boolean.class, boolean.class)
+                    .newInstance(true, names[v].equals("blocked"));
             codecs[v] = ErasureCodec.reedSolomon(10, 4, kernel);
             codecs[v].encodeParity(shards[v]);
         }
         boolean[] present = new boolean[14];
         Arrays.fill(present, 4, 14, true);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        List<List<Double>> rounds = List.of(new ArrayList<>(), new ArrayList<>());
+        List<List<Double>> rounds = new ArrayList<>();
+        for (int v = 0; v < n; v++) {
+            rounds.add(new ArrayList<>());
+        }
         long end = System.nanoTime() + (long) (seconds * 1e9);
-        for (int round = 0; System.nanoTime() < end || round < 12; round++) {
-            int v = round % 2;
+        for (int round = 0; System.nanoTime() < end || round < 6 * n; round++) {
+            int v = round % n;
             long cpu0 = threads.getCurrentThreadCpuTime();
             long wall0 = System.nanoTime();
             long calls = 0;
@@ -75,12 +84,14 @@ public final class ErasureLoopShapeLoad {
             } while (System.nanoTime() - wall0 < 250_000_000L);
             rounds.get(v).add(calls * 10.0 * shard / (threads.getCurrentThreadCpuTime() - cpu0));
         }
-        for (int i = 0; i < 14; i++) {
-            if (!shards[0][i].equals(shards[1][i])) {
-                throw new IllegalStateException("the two loop shapes disagree on shard " + i);
+        for (int v = 1; v < n; v++) {
+            for (int i = 0; i < 14; i++) {
+                if (!shards[0][i].equals(shards[v][i])) {
+                    throw new IllegalStateException(names[v] + " disagrees with " + names[0] + " on shard " + i);
+                }
             }
         }
-        for (int v = 0; v < 2; v++) {
+        for (int v = 0; v < n; v++) {
             List<Double> r = rounds.get(v);
             List<Double> measured = new ArrayList<>(r.subList(r.size() / 2, r.size()));
             Collections.sort(measured);
