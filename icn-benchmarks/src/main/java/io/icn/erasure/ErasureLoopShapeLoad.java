@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * The two loop shapes of the 512-bit SIMD kernel (blocked and unblocked, see docs/erasure.md,
+ * Variants of the 512-bit SIMD kernel (by default its two loop shapes, blocked and unblocked, see docs/erasure.md,
  * "Bounds") timed in one JVM, alternating in quarter-second rounds, by the calling thread's CPU time:
  * RS(10,4), one thread, in-place encode or reconstruct of four data shards, on heap or direct buffers.
  * In the package of the kernels, whose classes and constructors are package-private; a diagnostic
@@ -19,10 +19,14 @@ import java.util.Random;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector [flags under test] -cp benchmarks.jar \
- *     io.icn.erasure.ErasureLoopShapeLoad [shard bytes [seconds [heap|direct [encode|reconstruct]]]]
+ *     io.icn.erasure.ErasureLoopShapeLoad [shard bytes [seconds [heap|direct [encode|reconstruct [variants]]]]]
  * </pre>
  *
- * Defaults 5000000, 12, heap, encode. Prints one line per shape: median GB/s (10^9 data bytes) over
+ * Defaults 5000000, 12, heap, encode, {@code unblocked,blocked}. Variants, comma-separated: {@code unblocked} and
+ * {@code blocked} (lookups as the kernel picks them), the same with {@code +nibbles} or {@code +sextets} (those
+ * lookups on arrays and on buffers in place alike), {@code inplace} (the kernel's default in every respect) and
+ * {@code staged} (its default with buffers staged through heap blocks). Prints one line per variant: median GB/s
+ * (10^9 data bytes) over
  * the second half of its rounds, with their count, minimum and maximum. Single-threaded; not a test.
  */
 public final class ErasureLoopShapeLoad {
