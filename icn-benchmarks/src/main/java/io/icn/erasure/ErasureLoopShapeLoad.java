@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * The two loop shapes of the 512-bit SIMD kernel (blocked and unblocked, see docs/erasure.md,
+ * Variants of the 512-bit SIMD kernel (by default its two loop shapes, blocked and unblocked, see docs/erasure.md,
  * "Bounds") timed in one JVM, alternating in quarter-second rounds, by the calling thread's CPU time:
  * RS(10,4), one thread, in-place encode or reconstruct of four data shards, on heap or direct buffers.
  * In the package of the kernels, whose classes and constructors are package-private; a diagnostic
@@ -19,10 +19,14 @@ import java.util.Random;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector [flags under test] -cp benchmarks.jar \
- *     io.icn.erasure.ErasureLoopShapeLoad [shard bytes [seconds [heap|direct [encode|reconstruct]]]]
+ *     io.icn.erasure.ErasureLoopShapeLoad [shard bytes [seconds [heap|direct [encode|reconstruct [variants]]]]]
  * </pre>
  *
- * Defaults 5000000, 12, heap, encode. Prints one line per shape: median GB/s (10^9 data bytes) over
+ * Defaults 5000000, 12, heap, encode, {@code unblocked,blocked}. Variants, comma-separated: {@code unblocked} and
+ * {@code blocked} (lookups as the kernel picks them), the same with {@code +nibbles} or {@code +sextets} (those
+ * lookups on arrays and on buffers in place alike), {@code inplace} (the kernel's default in every respect) and
+ * {@code staged} (its default with buffers staged through heap blocks). Prints one line per variant: median GB/s
+ * (10^9 data bytes) over
  * the second half of its rounds, with their count, minimum and maximum. Single-threaded; not a test.
  */
 public final class ErasureLoopShapeLoad {
@@ -37,31 +41,40 @@ public final class ErasureLoopShapeLoad {
         boolean encode = args.length <= 3 || args[3].equals("encode");
         String style = Runtime.version().feature() >= 21 ? "Select" : "Shuffle";
         Class<?> type = Class.forName("io.icn.erasure.Vector" + style + "512Gf256Kernel");
-        String[] names = {"unblocked", "blocked"};
-        ErasureCodec[] codecs = new ErasureCodec[2];
-        ByteBuffer[][] shards = new ByteBuffer[2][14];
+        String[] names = (args.length > 4 ? args[4] : "unblocked,blocked").split(",");
+        int n = names.length;
+        ErasureCodec[] codecs = new ErasureCodec[n];
+        ByteBuffer[][] shards = new ByteBuffer[n][14];
         Random random = new Random(1);
         byte[] bytes = new byte[shard];
         for (int i = 0; i < 14; i++) {
             random.nextBytes(bytes);
-            for (int v = 0; v < 2; v++) {
+            for (int v = 0; v < n; v++) {
                 shards[v][i] = direct ? ByteBuffer.allocateDirect(shard) : ByteBuffer.allocate(shard);
                 shards[v][i].put(0, bytes);
             }
         }
-        for (int v = 0; v < 2; v++) {
-            Gf256Kernel kernel = (Gf256Kernel) type.getDeclaredConstructor(boolean.class, boolean.class)
-                    .newInstance(true, v == 1);
+        for (int v = 0; v < n; v++) {
+            Gf256Kernel kernel = names[v].equals("staged") || names[v].equals("inplace")
+                    ? (Gf256Kernel) type.getDeclaredConstructor(boolean.class).newInstance(names[v].equals("inplace"))
+                    : names[v].endsWith("+nibbles") || names[v].endsWith("+sextets")
+                    ? (Gf256Kernel) type.getDeclaredConstructor(boolean.class, boolean.class, boolean.class)
+                    .newInstance(true, names[v].startsWith("blocked"), names[v].endsWith("+sextets"))
+                    : (Gf256Kernel) type.getDeclaredConstructor(boolean.class, boolean.class)
+                    .newInstance(true, names[v].equals("blocked"));
             codecs[v] = ErasureCodec.reedSolomon(10, 4, kernel);
             codecs[v].encodeParity(shards[v]);
         }
         boolean[] present = new boolean[14];
         Arrays.fill(present, 4, 14, true);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        List<List<Double>> rounds = List.of(new ArrayList<>(), new ArrayList<>());
+        List<List<Double>> rounds = new ArrayList<>();
+        for (int v = 0; v < n; v++) {
+            rounds.add(new ArrayList<>());
+        }
         long end = System.nanoTime() + (long) (seconds * 1e9);
-        for (int round = 0; System.nanoTime() < end || round < 12; round++) {
-            int v = round % 2;
+        for (int round = 0; System.nanoTime() < end || round < 6 * n; round++) {
+            int v = round % n;
             long cpu0 = threads.getCurrentThreadCpuTime();
             long wall0 = System.nanoTime();
             long calls = 0;
@@ -75,12 +88,14 @@ public final class ErasureLoopShapeLoad {
             } while (System.nanoTime() - wall0 < 250_000_000L);
             rounds.get(v).add(calls * 10.0 * shard / (threads.getCurrentThreadCpuTime() - cpu0));
         }
-        for (int i = 0; i < 14; i++) {
-            if (!shards[0][i].equals(shards[1][i])) {
-                throw new IllegalStateException("the two loop shapes disagree on shard " + i);
+        for (int v = 1; v < n; v++) {
+            for (int i = 0; i < 14; i++) {
+                if (!shards[0][i].equals(shards[v][i])) {
+                    throw new IllegalStateException(names[v] + " disagrees with " + names[0] + " on shard " + i);
+                }
             }
         }
-        for (int v = 0; v < 2; v++) {
+        for (int v = 0; v < n; v++) {
             List<Double> r = rounds.get(v);
             List<Double> measured = new ArrayList<>(r.subList(r.size() / 2, r.size()));
             Collections.sort(measured);

@@ -3,6 +3,7 @@ package io.icn.erasure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -51,8 +52,8 @@ class Gf256KernelContractTest {
     /**
      * Every SIMD kernel in both loop shapes, whichever one this JVM picks by default: blocked (inputs
      * five at a time, strip by strip, the remainder by the unblocked loop accumulating) and unblocked, each
-     * by nibble lookups and by sextet lookups (taken on 64-lane vectors only, where arrays then run the
-     * sextet loop in either shape and buffers keep the blocked one).
+     * by nibble lookups and by sextet lookups (taken on 64-lane vectors only, where arrays and buffers in place
+     * then run the sextet loop in either shape).
      */
     static Stream<Arguments> vectorKernelsInBothLoopShapes() {
         return Kernels.available().stream().filter(k -> k != Kernels.scalar()).flatMap(k -> Stream.of(true, false)
@@ -77,6 +78,8 @@ class Gf256KernelContractTest {
                 .isEqualTo(shape.contains(" blocked"));
         assertThat((boolean) kernel.getClass().getDeclaredMethod("sextets").invoke(kernel))
                 .isEqualTo(shape.endsWith(" sextets") && kernel.stride() == NibbleTables.SEXTET_LANES);
+        assertThat((boolean) kernel.getClass().getDeclaredMethod("bufferSextets").invoke(kernel))
+                .isEqualTo(shape.endsWith(" sextets") && kernel.stride() == NibbleTables.SEXTET_LANES);
         checkAgainstTheDefinition(kernel, false);
         if (kernel.inPlace(ByteBuffer.allocateDirect(0))) {
             checkAgainstTheDefinition(kernel, true);
@@ -86,17 +89,23 @@ class Gf256KernelContractTest {
     /**
      * The default shape: blocked exactly for the shuffle-style classes (JDK 17-20) while the Vector
      * API checks every access, which the tests leave on; sextet lookups on 64-lane vectors in the shuffle
-     * style, and in the selectFrom style when the checks are off.
+     * style, and in the selectFrom style when the checks are off; on buffers in place, sextets in the shuffle style
+     * while the checks are on, and on JDK 22+ on the segment per buffer taken without native access.
      */
     @Test
     void theDefaultLoopShapeFollowsTheLookupStyleAndTheAccessChecks() throws Exception {
         boolean checked = Integer.getInteger("jdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK", 2) != 0;
+        boolean segmentPerBuffer = Runtime.version().feature() >= 22 && ManagementFactory.getRuntimeMXBean()
+                .getInputArguments().stream().noneMatch(a -> a.startsWith("--enable-native-access"));
         for (Gf256Kernel k : Kernels.available().subList(1, Kernels.available().size())) {
             boolean shuffleStyle = k.getClass().getSimpleName().startsWith("VectorShuffle");
             assertThat((boolean) k.getClass().getDeclaredMethod("blockedInputs").invoke(k)).as(k.getClass().getName())
                     .isEqualTo(shuffleStyle && checked);
             assertThat((boolean) k.getClass().getDeclaredMethod("sextets").invoke(k)).as(k.getClass().getName())
                     .isEqualTo(k.stride() == NibbleTables.SEXTET_LANES && (shuffleStyle || !checked));
+            assertThat((boolean) k.getClass().getDeclaredMethod("bufferSextets").invoke(k)).as(k.getClass().getName())
+                    .isEqualTo(k.stride() == NibbleTables.SEXTET_LANES
+                            && (shuffleStyle ? checked : segmentPerBuffer));
         }
     }
 
@@ -139,18 +148,24 @@ class Gf256KernelContractTest {
             if (directBuffers) {
                 ByteBuffer[] inBuffers = new ByteBuffer[cols];
                 ByteBuffer[] outBuffers = new ByteBuffer[rows];
+                int[] inPositions = new int[cols];
+                int[] outPositions = new int[rows];
                 for (int c = 0; c < cols; c++) {
-                    inBuffers[c] = direct(in[c]);
+                    inBuffers[c] = direct(in[c], random);
                     inBuffers[c] = c % 3 == 2 ? inBuffers[c].asReadOnlyBuffer() : inBuffers[c];
+                    inPositions[c] = positionAnywhere(inBuffers[c], random);
                 }
                 for (int j = 0; j < rows; j++) {
-                    outBuffers[j] = direct(out[j]);
+                    outBuffers[j] = direct(out[j], random);
+                    outPositions[j] = positionAnywhere(outBuffers[j], random);
                 }
                 kernel.multiply(kernel.prepare(coef), inBuffers, inOff, outBuffers, outOff, len);
                 for (int c = 0; c < cols; c++) {
+                    assertThat(inBuffers[c].position()).as("position of input %d", c).isEqualTo(inPositions[c]);
                     inBuffers[c].get(0, in[c]);
                 }
                 for (int j = 0; j < rows; j++) {
+                    assertThat(outBuffers[j].position()).as("position of output %d", j).isEqualTo(outPositions[j]);
                     outBuffers[j].get(0, out[j]);
                 }
             } else {
@@ -204,6 +219,63 @@ class Gf256KernelContractTest {
 
     private static ByteBuffer direct(byte[] content) {
         return ByteBuffer.allocateDirect(content.length).put(0, content);
+    }
+
+    /**
+     * A direct buffer holding content from index 0: half the time a slice of a larger one, so that index 0 lies
+     * at any address modulo 64 (the kernels' alignment head), not only where malloc put the block.
+     */
+    private static ByteBuffer direct(byte[] content, SplittableRandom random) {
+        if (random.nextBoolean()) {
+            return direct(content);
+        }
+        int skip = 1 + random.nextInt(63);
+        return ByteBuffer.allocateDirect(skip + content.length).slice(skip, content.length).put(0, content);
+    }
+
+    /**
+     * Moves the buffer's position anywhere up to its limit (the kernels take absolute indices, before or after it,
+     * and leave it alone), and returns it.
+     */
+    private static int positionAnywhere(ByteBuffer b, SplittableRandom random) {
+        int position = random.nextInt(b.limit() + 1);
+        b.position(position);
+        return position;
+    }
+
+    /**
+     * A short buffer is refused before any access: nothing of the outputs is written, even where the rest of the
+     * call would have been in bounds (the kernels check every shard on entry, not access by access).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("inPlaceKernels")
+    void aShortBufferIsRefusedBeforeAnyWrite(Gf256Kernel kernel) {
+        SplittableRandom random = new SplittableRandom(11);
+        byte[][] coef = bytes(random, 4, 10);
+        Gf256Kernel.Prepared p = kernel.prepare(coef);
+        int len = 5 * 1024 + 3;
+        ByteBuffer[] in = new ByteBuffer[10];
+        for (int c = 0; c < 10; c++) {
+            in[c] = direct(bytes(random, 1, len + 7)[0], random);
+            in[c].position(5);
+        }
+        ByteBuffer[] out = new ByteBuffer[4];
+        for (int j = 0; j < 4; j++) {
+            out[j] = ByteBuffer.allocateDirect(len + 7);
+        }
+        int[] inOff = new int[10];
+        int[] outOff = new int[4];
+        java.util.Arrays.fill(inOff, 7);
+        outOff[3] = 8; // one byte short for output 3
+        assertThatThrownBy(() -> kernel.multiply(p, in, inOff, out, outOff, len))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        outOff[3] = 7;
+        inOff[9] = 8; // one byte short for input 9
+        assertThatThrownBy(() -> kernel.multiply(p, in, inOff, out, outOff, len))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        for (int j = 0; j < 4; j++) {
+            assertThat(out[j].mismatch(ByteBuffer.allocateDirect(len + 7))).as("output %d untouched", j).isEqualTo(-1);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,14 +61,19 @@ class KernelsTest {
     /**
      * Which path direct buffers take, by JDK: in place on JDK 17-19 (ByteBuffer access) and on 22+
      * (memory segments: the multi-release classes, so this fails when the JDK 22+ run does not use
-     * the jar's META-INF/versions/22), staged on JDK 20-21. Run by surefire on JDK 17 and by failsafe
-     * on the JDK 22+ toolchain, both with native access enabled.
+     * the jar's META-INF/versions/22; at the buffers' addresses with native access enabled, else on a
+     * segment per buffer), staged on JDK 20-21. Run by surefire on JDK 17 and by failsafe on the JDK 22+
+     * toolchain with native access enabled and without.
      */
     @Test
     void directBuffersTakeTheInPlacePathOfThisJdk() {
         int feature = Runtime.version().feature();
+        boolean nativeAccess = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(a -> a.startsWith("--enable-native-access"));
         String expected = feature <= 19 ? "in place by ByteVector.fromByteBuffer"
-                : feature >= 22 ? "in place by ByteVector.fromMemorySegment" : "staged";
+                : feature < 22 ? "staged"
+                : "in place by ByteVector.fromMemorySegment/intoMemorySegment (JDK 22+ class) "
+                + (nativeAccess ? "at the buffers' addresses" : "on a segment per buffer and call");
         for (Gf256Kernel k : Kernels.available().subList(1, Kernels.available().size())) {
             assertThat(k.bufferAccess()).as(k.name()).startsWith(expected);
             assertThat(k.inPlace(ByteBuffer.allocateDirect(16))).as(k.name()).isEqualTo(!expected.equals("staged"));
