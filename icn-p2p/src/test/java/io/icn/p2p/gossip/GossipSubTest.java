@@ -6,15 +6,21 @@ import io.icn.p2p.HostIdentity;
 import io.icn.p2p.Multiaddr;
 import io.icn.p2p.P2pHost;
 import io.icn.p2p.P2pStream;
+import io.icn.p2p.PeerId;
 import io.icn.p2p.internal.ProtoWriter;
 import io.icn.p2p.internal.Varint;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,6 +79,29 @@ class GossipSubTest {
         }
     }
 
+    /** Whether following mesh links (each node's own mesh peers) leads from every node to every other. */
+    static boolean meshReachesAll(List<Node> nodes) throws Exception {
+        Map<PeerId, Set<PeerId>> mesh = new HashMap<>();
+        for (Node n : nodes) {
+            mesh.put(n.host.peerId(), n.gossip.meshPeers(TOPIC).get(5, TimeUnit.SECONDS));
+        }
+        for (PeerId start : mesh.keySet()) {
+            Set<PeerId> reached = new HashSet<>(Set.of(start));
+            Deque<PeerId> next = new ArrayDeque<>(reached);
+            while (!next.isEmpty()) {
+                for (PeerId p : mesh.getOrDefault(next.poll(), Set.of())) {
+                    if (reached.add(p)) {
+                        next.add(p);
+                    }
+                }
+            }
+            if (reached.size() < nodes.size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static boolean quietly(java.util.concurrent.Callable<Boolean> c) {
         try {
             return c.call();
@@ -128,15 +157,31 @@ class GossipSubTest {
                     nodes.get(i).connect(nodes.get(random.nextInt(i - 1)));
                 }
             }
-            await("meshes formed", () -> nodes.stream().allMatch(n -> quietly(() ->
-                    n.gossip.meshPeers(TOPIC).get().size() >= 1 && n.topicPeers() >= 1)));
+            // Forwarding alone reaches every node once each node's mesh leads, link by link, to every other: a message
+            // published while the meshes still form may reach a node only by IHAVE gossip, which is announced for three
+            // heartbeats (600 ms here) and then never again. The test waited for one mesh peer per node only and once
+            // timed out in CI (2026-12-07) with some message missing somewhere; not reproduced in 32 runs since, and
+            // which message was missing where is now part of the failure.
+            await("a mesh that leads from every node to every other", () -> quietly(() -> meshReachesAll(nodes)));
             List<MessageId> ids = new ArrayList<>();
             for (int i = 0; i < nodes.size(); i++) {
                 byte[] data = new byte[i % 2 == 0 ? (1 << 20) + i : 100 + i]; // large ones take the bounded fan-out
                 random.nextBytes(data);
                 ids.add(nodes.get(i).gossip.publish(TOPIC, data).get(10, TimeUnit.SECONDS).id());
             }
-            await("every message everywhere", () -> nodes.stream().allMatch(n -> ids.stream().allMatch(n.deliveries::containsKey)));
+            try {
+                await("every message everywhere", () -> nodes.stream().allMatch(n -> ids.stream().allMatch(n.deliveries::containsKey)));
+            } catch (AssertionError e) {
+                List<String> missing = new ArrayList<>();
+                for (int i = 0; i < nodes.size(); i++) {
+                    for (int m = 0; m < ids.size(); m++) {
+                        if (!nodes.get(i).deliveries.containsKey(ids.get(m))) {
+                            missing.add("node " + i + " lacks message " + m);
+                        }
+                    }
+                }
+                throw new AssertionError(e.getMessage() + ": " + missing, e);
+            }
             Thread.sleep(1000); // time for late duplicates to arrive, which must then be suppressed
             for (Node n : nodes) {
                 for (MessageId id : ids) {
