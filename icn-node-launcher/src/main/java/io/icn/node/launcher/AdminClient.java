@@ -122,10 +122,8 @@ final class AdminClient {
             int status = c.getResponseCode();
             InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
             return new Response(status, in == null ? "" : readAll(in));
-        } catch (ConnectException | NoRouteToHostException e) {
+        } catch (ConnectException | NoRouteToHostException | SocketTimeoutException e) { // only the connect times out
             throw unreachable(e);
-        } catch (SocketTimeoutException e) {
-            throw unreachable(e); // only the connect has a timeout
         } catch (IOException e) {
             throw new UnreachableException("the node at " + base + " broke off the request: " + e, e);
         } finally {

@@ -52,7 +52,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        if (args.length > 0 && "get".equals(args[0]) && System.getProperty("io.netty.jfr.enabled") == null) {
+        if (isGet(args) && System.getProperty("io.netty.jfr.enabled") == null) {
             // This process is one short fetch: Netty's flight-recorder events would load the JDK's JFR metadata for
             // nothing (about 50 ms of get's time). Set the property to keep them.
             System.setProperty("io.netty.jfr.enabled", "false");
@@ -62,7 +62,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (the tests' entry point). */
     static int execute(String... args) {
-        CommandLine cl = args.length > 0 && "get".equals(args[0]) ? getAlone() : new CommandLine(new Main());
+        CommandLine cl = isGet(args) ? getAlone() : new CommandLine(new Main());
         CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((e, a) -> {
             usage.handleParseException(e, a);
@@ -77,6 +77,10 @@ public final class Main implements Runnable {
             return FAILED;
         });
         return cl.execute(args);
+    }
+
+    private static boolean isGet(String[] args) {
+        return args.length > 0 && "get".equals(args[0]);
     }
 
     /**

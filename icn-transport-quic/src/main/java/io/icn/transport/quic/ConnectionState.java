@@ -3,10 +3,10 @@ package io.icn.transport.quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.util.AttributeKey;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -19,8 +19,7 @@ final class ConnectionState {
     static final AttributeKey<ConnectionState> KEY = AttributeKey.valueOf(ConnectionState.class, "state");
 
     final PeerLimits.Peer peer;
-    int activeStreams;
-    /** The admitted requests' handlers, for {@link #shutDownStreams()}. */
+    /** The admitted requests' handlers: their count is the connection's active streams. */
     private final Set<ShardStreamHandler> admitted = new LinkedHashSet<>();
     /** {@link System#nanoTime()} when a request was last admitted or ended here, if {@link #anyStream}. */
     private long lastStreamActivity;
@@ -32,9 +31,13 @@ final class ConnectionState {
         this.peer = peer;
     }
 
-    /** A request was admitted: {@code handler} holds one of {@link #activeStreams}. */
+    /** The requests admitted on this connection and not yet ended. */
+    int activeStreams() {
+        return admitted.size();
+    }
+
+    /** A request was admitted: {@code handler} holds one of the {@link #activeStreams()}. */
     void admitted(ShardStreamHandler handler) {
-        activeStreams++;
         admitted.add(handler);
         lastStreamActivity = System.nanoTime();
         anyStream = true;
@@ -42,7 +45,6 @@ final class ConnectionState {
 
     /** The request of {@code handler} ended (it gave back what admission took). */
     void ended(ShardStreamHandler handler) {
-        activeStreams--;
         admitted.remove(handler);
         lastStreamActivity = System.nanoTime();
     }

@@ -185,7 +185,7 @@ final class ShardStreamHandler extends ChannelInboundHandlerAdapter {
             busy(ServerMetrics.Refusal.CLIENT_RATE, Duration.ofNanos(waitNanos), "per-client request rate exceeded");
             return;
         }
-        if (connection.activeStreams >= context.config().maxStreamsPerConnection()) {
+        if (connection.activeStreams() >= context.config().maxStreamsPerConnection()) {
             busy(ServerMetrics.Refusal.STREAMS_PER_CONNECTION, Duration.ZERO, "too many streams on this connection");
             return;
         }
