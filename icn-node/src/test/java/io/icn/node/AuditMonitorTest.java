@@ -125,8 +125,14 @@ class AuditMonitorTest {
         assertThat(responses.max()).isLessThanOrEqualTo(LocalChain.AUDIT_DEADLINE_BLOCKS / 2.0);
         // Several audits issued in one block went out in one batch.
         assertThat(count("icn_super_node_audit_batches")).isLessThan(count("icn_super_node_audit_success"));
-        // The other nodes run no monitor: their automatic audits time out and are slashed.
-        assertThat(chain.standing(Fixtures.account(2)).stake()).isLessThan(Balance.ofIcn(50));
+        // The other nodes run no monitor: their automatic audits time out and are slashed. Each is drawn with 2 % a
+        // hour, so one of them goes a whole week undrawn in about 3 % of seeds (seen with -Dicn.test.seed=
+        // 7280096887620112345); that all four do is about one in a million.
+        Balance others = Balance.ofIcn(0);
+        for (int n = 2; n <= 5; n++) {
+            others = others.plus(chain.standing(Fixtures.account(n)).stake());
+        }
+        assertThat(others).isLessThan(Balance.ofIcn(4 * 50));
         assertThat(chain.standing(NODE).stake()).isEqualTo(Balance.ofIcn(50));
 
         var latency = registry.find("icn_super_node_audit_proof_latency").timer();
