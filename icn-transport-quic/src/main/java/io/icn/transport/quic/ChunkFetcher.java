@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,6 +58,12 @@ final class ChunkFetcher {
     private final Map<Integer, CompletableFuture<?>> inflight = new HashMap<>();
     private final Set<Integer> hedged = new HashSet<>();
     private final Map<InetSocketAddress, Integer> load = new HashMap<>();
+    /**
+     * The hedge timers still pending, cancelled once the result is complete: each holds this fetcher, and so the
+     * chunk's array, for the whole hedge delay, which kept a client fetching chunk after chunk holding seconds' worth
+     * of them (a gigabyte at ten 50 MB chunks a second, and collections of seconds promoting them).
+     */
+    private final List<Future<?>> timers = new ArrayList<>();
     private ChunkMeta meta;
     /** The SHA-256 the nodes agree on per shard (when no holder filter decides). */
     private byte[][] hashes;
@@ -88,6 +95,21 @@ final class ChunkFetcher {
         this.holderFilter = request == null ? null : request.holderFilterOrNull();
         this.verifier = request == null ? null : request.verifierOrNull();
         this.maxInFlight = request == null ? Integer.MAX_VALUE : request.maxInFlight();
+        result.whenComplete((v, e) -> release());
+    }
+
+    /** The result is complete: no timer, and no array of this fetch's, outlives it here. */
+    private synchronized void release() {
+        timers.forEach(t -> t.cancel(false));
+        timers.clear();
+        chunk = null;
+        shards = null;
+    }
+
+    private synchronized void timer(Runnable task) {
+        if (!result.isDone()) {
+            timers.add(client.group().schedule(task, client.hedgeAfter().toNanos(), TimeUnit.NANOSECONDS));
+        }
     }
 
     /** The whole chunk, decoded. */
@@ -122,7 +144,7 @@ final class ChunkFetcher {
                 client.has(node, cid).whenComplete((held, e) -> onDiscovered(node, null, held, e));
             }
         }
-        client.group().schedule(this::onHedgeTime, client.hedgeAfter().toNanos(), TimeUnit.NANOSECONDS);
+        timer(this::onHedgeTime);
     }
 
     private synchronized void onHedgeTime() {
@@ -133,6 +155,9 @@ final class ChunkFetcher {
     private synchronized void onDiscovered(InetSocketAddress node, ChunkMeta nodeMeta, SortedSet<Integer> held,
             Throwable error) {
         discoveryPending--;
+        if (result.isDone()) {
+            return; // cancelled by the caller (or given up) before this node answered: nothing to allocate for
+        }
         if (error != null) {
             failures.add(error);
         } else if (nodeMeta != null) {
@@ -363,7 +388,7 @@ final class ChunkFetcher {
 
     private void started(int index, CompletableFuture<?> fetch) {
         inflight.put(index, fetch);
-        client.group().schedule(() -> onSlow(index, fetch), client.hedgeAfter().toNanos(), TimeUnit.NANOSECONDS);
+        timer(() -> onSlow(index, fetch));
     }
 
     /** The request's verifier on a whole, hash-checked shard (off the event loop). */

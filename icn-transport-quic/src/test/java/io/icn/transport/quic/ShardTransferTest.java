@@ -175,6 +175,35 @@ class ShardTransferTest {
         }
     }
 
+    /**
+     * Once the caller lets go of a fetched chunk, the client holds nothing of it: the hedge timers of a completed fetch
+     * held the fetcher, and with it the chunk's array, for the whole hedge delay (2 s by default), so a client fetching
+     * 50 MB chunks back to back kept a gigabyte alive and paid collections of seconds promoting it.
+     */
+    @Test
+    void aFetchedChunkIsNotHeldByTheClientAfterwards() throws Exception {
+        InMemoryShardStore store = Fixtures.store();
+        Cid cid = Fixtures.cid(9);
+        byte[] chunk = Fixtures.storeChunk(store, cid, 9, 1_000_000);
+        ShardServer server = null;
+        ShardClient client = null;
+        try {
+            server = Fixtures.server(store).start();
+            client = Fixtures.client(server).hedgeAfter(Duration.ofHours(1)).build();
+            java.lang.ref.WeakReference<byte[]> fetched = new java.lang.ref.WeakReference<>(
+                    client.fetchChunk(List.of(server.localAddress()), cid).get(20, TimeUnit.SECONDS));
+            assertThat(fetched.get()).isEqualTo(chunk);
+            for (int i = 0; i < 100 && fetched.get() != null; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertThat(fetched.get()).as("the chunk's array after 100 collections").isNull();
+        } finally {
+            close(client, server);
+            store.close();
+        }
+    }
+
     @Test
     void rejectsUnpinnedCertificate() throws Exception {
         InMemoryShardStore store = Fixtures.store();
