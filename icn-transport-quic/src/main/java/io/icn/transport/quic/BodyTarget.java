@@ -94,6 +94,16 @@ abstract class BodyTarget {
         }
     }
 
+    /** The heap array the body lands in, from {@link #heapOffset()} on, or null when it goes elsewhere. */
+    byte[] heapArray() {
+        return null;
+    }
+
+    /** Where the body starts in {@link #heapArray()}. */
+    int heapOffset() {
+        throw new UnsupportedOperationException("not a heap array target");
+    }
+
     /** Writes all of {@code src} at {@code at} bytes from where the body starts. */
     abstract void put(long at, ByteBuffer src) throws IOException;
 
@@ -119,6 +129,16 @@ abstract class BodyTarget {
                 throw new FrameTooLargeException(request + ": a " + length + "-byte body does not fit the "
                         + (target.limit() - start) + " bytes left in the target buffer");
             }
+        }
+
+        @Override
+        byte[] heapArray() {
+            return target.hasArray() ? target.array() : null;
+        }
+
+        @Override
+        int heapOffset() {
+            return target.arrayOffset() + start;
         }
 
         @Override

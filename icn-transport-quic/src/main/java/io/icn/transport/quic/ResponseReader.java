@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Client side of one request stream: parses the response header, copies a GET body into a heap array
- * or writes it to the caller's {@link BodyTarget} as it arrives (hashing it on the way when it is the whole shard), and completes the request's future
+ * or writes it to the caller's {@link BodyTarget} as it arrives (hashing it on the way when it is the whole shard: the
+ * copy just written when it lands in a heap array, the received buffers otherwise), and completes the request's future
  * with a {@link ShardData} (or a {@link ShardReceipt} for a target), a {@code SortedSet<Integer>} (HAS), a {@link ChunkMeta} (MANIFEST) or a
  * {@link PutResult} (PUT) once the node's FIN arrives, or exceptionally.
  *
@@ -40,6 +41,9 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
     private byte[] body;
     private int bodyFilled;
     private MessageDigest digest;
+    /** The heap array a caller's target puts the body in, from {@link #heapOffset} on, or null. */
+    private byte[] heap;
+    private int heapOffset;
     private Object parsed;
     /** The caller's target of a GET body, or null for a heap array. */
     private final BodyTarget target;
@@ -137,12 +141,16 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
             }
             int n = in.readableBytes();
             if (target != null) {
-                if (digest != null) {
+                if (digest != null && heap == null) {
                     for (ByteBuffer b : in.nioBuffers()) {
                         digest.update(b);
                     }
                 }
                 target.write(token, in);
+                if (digest != null && heap != null) {
+                    // the copy just written, still in cache: no staging of the direct buffer through a temp array
+                    digest.update(heap, heapOffset + (int) received, n);
+                }
             } else {
                 in.readBytes(body, bodyFilled, n);
                 if (digest != null) {
@@ -182,6 +190,8 @@ final class ResponseReader extends ChannelInboundHandlerAdapter {
             }
             if (target != null) {
                 target.expect(shard.length(), request.toString());
+                heap = target.heapArray();
+                heapOffset = heap == null ? 0 : target.heapOffset();
             } else {
                 body = new byte[(int) shard.length()];
             }

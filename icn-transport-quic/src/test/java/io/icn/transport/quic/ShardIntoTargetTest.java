@@ -3,9 +3,14 @@ package io.icn.transport.quic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.icn.storage.ChunkMeta;
 import io.icn.storage.Cid;
 import io.icn.storage.InMemoryShardStore;
+import io.icn.storage.ShardInfo;
+import io.icn.storage.ShardStore;
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -13,7 +18,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,6 +103,67 @@ class ShardIntoTargetTest {
         } finally {
             ShardTransferTest.close(client, server);
             store.close();
+        }
+    }
+
+    /**
+     * A node whose shard's bytes do not hash to the SHA-256 it advertises (here: the manifest it serves lies about shard
+     * 3): every way of receiving the whole shard refuses the bytes, naming both hashes (a heap array and a heap buffer
+     * are hashed beside the event loop, a direct buffer and a file on the way), and a chunk fetch replaces the shard
+     * with a parity shard.
+     */
+    @Test
+    void bytesThatDoNotHashToWhatTheNodeAdvertisesAreRefused() throws Exception {
+        InMemoryShardStore honest = Fixtures.store();
+        Cid cid = Fixtures.cid(73);
+        byte[] chunk = Fixtures.storeChunk(honest, cid, 73, 2_000_000);
+        ChunkMeta real = honest.meta(cid).orElseThrow();
+        List<ShardInfo> shards = new ArrayList<>(real.shards());
+        ShardInfo three = shards.get(3);
+        byte[] claimed = java.security.MessageDigest.getInstance("SHA-256").digest(new byte[] {3});
+        shards.set(3, new ShardInfo(3, three.length(), claimed, three.merkleRoot()));
+        ChunkMeta lie = new ChunkMeta(cid, real.spec(), real.merkleLeafSize(), real.createdAt(), shards,
+                real.quarantined());
+        ShardStore lying = (ShardStore) Proxy.newProxyInstance(ShardStore.class.getClassLoader(),
+                new Class<?>[] {ShardStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("meta") && cid.equals(args[0])) {
+                        return Optional.of(lie);
+                    }
+                    try {
+                        return method.invoke(honest, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ShardServer server = null;
+        ShardClient client = null;
+        try {
+            server = Fixtures.server(lying).start();
+            ShardClient c = Fixtures.client(server).maxAttempts(1).build();
+            client = c;
+            InetSocketAddress node = server.localAddress();
+            int length = three.length() > Integer.MAX_VALUE ? -1 : (int) three.length();
+            String why = "hash to " + HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(honest.readShard(cid, 3))) + ", node advertised " + HexFormat.of().formatHex(claimed);
+            assertThatThrownBy(() -> c.fetchShard(node, cid, 3).join()).cause()
+                    .isInstanceOf(ShardIntegrityException.class).hasMessageContaining(why);
+            assertThatThrownBy(() -> c.fetchShard(node, cid, 3, null, ByteBuffer.allocate(length)).join()).cause()
+                    .isInstanceOf(ShardIntegrityException.class).hasMessageContaining(why);
+            assertThatThrownBy(() -> c.fetchShard(node, cid, 3, null, ByteBuffer.allocateDirect(length)).join())
+                    .cause().isInstanceOf(ShardIntegrityException.class).hasMessageContaining(why);
+            try (FileChannel file = FileChannel.open(dir.resolve("three"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE)) {
+                assertThatThrownBy(() -> c.fetchShard(node, cid, 3, null, file).join()).cause()
+                        .isInstanceOf(ShardIntegrityException.class).hasMessageContaining(why);
+            }
+            // the shard's neighbours, hashed the same ways, are accepted
+            assertThat(c.fetchShard(node, cid, 2).get(30, TimeUnit.SECONDS).verified()).isTrue();
+            assertThat(c.fetchShard(node, cid, 4, null, ByteBuffer.allocate(length)).get(30, TimeUnit.SECONDS)
+                    .verified()).isTrue();
+            assertThat(c.fetchChunk(List.of(node), cid).get(30, TimeUnit.SECONDS)).isEqualTo(chunk);
+        } finally {
+            ShardTransferTest.close(client, server);
+            honest.close();
         }
     }
 
