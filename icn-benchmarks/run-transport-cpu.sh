@@ -8,7 +8,7 @@
 #   icn-benchmarks/run-transport-cpu.sh [WORK_DIR]
 #
 # Then (PHASES, default "cpu fetch relays"): "fetch" times a 50 MiB chunk through ShardClient.fetchChunk (client JVM
-# warm, pinned to core 1) beside curl fetching the same chunk's 10 data-shard files from nginx, with the UDP
+# warm: 30 fetches, then the median of 9; pinned to core 1) beside curl fetching the same chunk's 10 data-shard files from nginx, with the UDP
 # receive-buffer errors of `netstat -su` before and after; "relays" runs 100 relays (one connection each) fetching
 # 100 different 5 MiB shards at once and the server's heap growth.
 #
@@ -154,7 +154,7 @@ if [[ " $PHASES " == *" fetch "* ]]; then
         for label in "${!JAR[@]}"; do
             before=$(udp_rcvbuf)
             # the first jar's client for every server: the chunk mode is newer than some servers' jars
-            client "$first" chunk "${PORT[$label]}" "${FP[$label]}" "$WORK/store" 5 "$PAYLOAD" | tail -1 \
+            client "$first" chunk "${PORT[$label]}" "${FP[$label]}" "$WORK/store" 9 "$PAYLOAD" | tail -1 \
                 | sed "s/^/FETCH $label load=$(cut -d' ' -f1 /proc/loadavg) /"
             echo "UDP $label receive buffer errors: before $before after $(udp_rcvbuf)"
         done

@@ -401,8 +401,11 @@ public final class TransportLoad {
      */
     private static final String HOST = System.getProperty("icn.load.host", "127.0.0.1");
 
-    /** Fetches before the timed ones in {@code chunk} mode: after three, C2 had not yet compiled the receive path. */
-    private static final int CHUNK_WARMUPS = 10;
+    /**
+     * Fetches before the timed ones in {@code chunk} mode: after three, C2 had not yet compiled the receive path, and
+     * fetches 10 to 19 still ran about 7 % slower than those after the twentieth (one JVM, 40 fetches, 2026-12-07).
+     */
+    private static final int CHUNK_WARMUPS = 30;
 
     private static void chunk(int port, String fp, Path root, int repeat, int payload) throws Exception {
         List<Cid> cids = cids(root);

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * packets and ACKs, each a wake-up on both sides (docs/benchmarks.md, "where a chunk fetch's time goes"). This
  * handler passes the end of a read on only once {@code bytesPerAck} bytes have arrived since the last one it
  * passed on, or {@code delay} after the first it held back, whichever is first, as TCP's delayed ACKs do (an ACK
- * for every second full-sized segment, or after a timer). Stream data is not delayed: the codec hands it to the
+ * for every second full-sized segment, or after a timer; the client asks for one per eight packets, see
+ * {@code QuicShardClient.ACK_PACKETS}). Stream data is not delayed: the codec hands it to the
  * streams as each datagram is read; only the ACKs, window updates and the client's own sends queued meanwhile
  * wait, at most {@code delay}, far inside the 25 ms {@code max_ack_delay} quiche announces to the peer.
  *
