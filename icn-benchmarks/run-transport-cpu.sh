@@ -10,7 +10,8 @@
 # Then (PHASES, default "cpu fetch relays"): "fetch" times a 50 MiB chunk through ShardClient.fetchChunk (client JVM
 # warm: 30 fetches, then the median of 9; pinned to core 1) beside curl fetching the same chunk's 10 data-shard files from nginx, with the UDP
 # receive-buffer errors of `netstat -su` before and after; "relays" runs 100 relays (one connection each) fetching
-# 100 different 5 MiB shards at once and the server's heap growth.
+# 100 different 5 MiB shards at once, twice (a warm-up round for the one JVM that plays all relays, then the timed
+# round; both printed), and the server's heap growth.
 #
 # Environment: JARS ("label=path ..." of benchmarks.jar builds; default "new=icn-benchmarks/target/benchmarks.jar"),
 # ROUNDS (default 3), FETCHES (per connection per run, default 205: >= 1 GiB on one connection), CONNS (default
@@ -172,7 +173,7 @@ if [[ " $PHASES " == *" relays "* ]]; then
     for round in $(seq 1 "$ROUNDS"); do
         for label in "${!JAR[@]}"; do
             echo reset >&"${CTL[$label]}"; sleep 1
-            client "$label" relays "${PORT[$label]}" "${FP[$label]}" "$WORK/store" 100 "$PAYLOAD" | tail -1 \
+            client "$label" relays "${PORT[$label]}" "${FP[$label]}" "$WORK/store" 100 "$PAYLOAD" | grep 'round:' \
                 | sed "s/^/RELAYS $label load=$(cut -d' ' -f1 /proc/loadavg) /"
             echo stats >&"${CTL[$label]}"; sleep 1
             echo "HEAP $label $(tail -1 "$WORK/server-$label.log" | grep -o 'heap_peak_growth_mb=[^ ]*')"
