@@ -64,14 +64,14 @@ import javax.net.ssl.X509TrustManager;
  *       {@code -Dicn.load.congestionControl=bbr|cubic|reno} (default cubic) and {@code -Dicn.load.chunkKiB=N}
  *       (the server's read size, default 64) set those options;</li>
  *   <li>{@code relays PORT FP ROOT COUNT PAYLOAD}: COUNT clients (one connection each) fetch COUNT different
- *       whole shards at once;</li>
+ *       whole shards at once, after {@code -Dicn.load.relayWarmRounds} (default 1) untimed rounds of the same;</li>
  *   <li>{@code streams PORT FP ROOT CONNECTIONS PER_CONNECTION RANGE PAYLOAD}: that many concurrent range requests;</li>
  *   <li>{@code single PORT FP ROOT REPEAT PARALLEL PAYLOAD}: PARALLEL connections each fetching whole shards
  *       REPEAT times;</li>
  *   <li>{@code https BASE_URL ROOT REPEAT PARALLEL}: the same over HTTPS (e.g. nginx serving ROOT) with the
  *       JDK HttpClient, one HTTP/1.1 connection per parallel worker.</li>
  *   <li>{@code chunk PORT FP ROOT REPEAT PAYLOAD}: one client fetches whole chunks through
- *       {@code ShardClient.fetchChunk} (its 10 data shards in parallel, rebuilt), 10 warm-up fetches (C2 has
+ *       {@code ShardClient.fetchChunk} (its 10 data shards in parallel, rebuilt), 30 warm-up fetches (C2 has
  *       the receive path by then) then REPEAT timed ones, one at a time; prints each time and the median and minimum.</li>
  * </ul>
  */
