@@ -109,8 +109,8 @@ class ShardIntoTargetTest {
     /**
      * A node whose shard's bytes do not hash to the SHA-256 it advertises (here: the manifest it serves lies about shard
      * 3): every way of receiving the whole shard refuses the bytes, naming both hashes (a heap array and a heap buffer
-     * are hashed beside the event loop, a direct buffer and a file on the way), and a chunk fetch replaces the shard
-     * with a parity shard.
+     * are hashed from the copy written into them, a direct buffer and a file from the received buffers), and a chunk
+     * fetch replaces the shard with a parity shard.
      */
     @Test
     void bytesThatDoNotHashToWhatTheNodeAdvertisesAreRefused() throws Exception {
@@ -142,7 +142,7 @@ class ShardIntoTargetTest {
             ShardClient c = Fixtures.client(server).maxAttempts(1).build();
             client = c;
             InetSocketAddress node = server.localAddress();
-            int length = three.length() > Integer.MAX_VALUE ? -1 : (int) three.length();
+            int length = Math.toIntExact(three.length());
             String why = "hash to " + HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(honest.readShard(cid, 3))) + ", node advertised " + HexFormat.of().formatHex(claimed);
             assertThatThrownBy(() -> c.fetchShard(node, cid, 3).join()).cause()
